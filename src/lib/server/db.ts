@@ -1,0 +1,40 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { config } from './config.ts';
+import { migrate } from './migrate.ts';
+
+export type DB = Database.Database;
+
+/**
+ * Opens a SQLite file the way this portal needs it: WAL so readers never block the writer,
+ * synchronous=FULL so an acknowledged report survives power loss, foreign keys, and a busy timeout
+ * for the command-line tools that share the file. Migrates to the latest schema.
+ */
+export function openDatabase(file: string): DB {
+  if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return db;
+}
+
+let shared: DB | undefined;
+
+/** The process's one connection, opened on first use. */
+export function db(): DB {
+  shared ??= openDatabase(config().databasePath);
+  return shared;
+}
+
+/** True when the database answers; used by /health. */
+export function databaseIsReachable(): boolean {
+  try {
+    return db().prepare('SELECT 1 AS ok').get() !== undefined;
+  } catch {
+    return false;
+  }
+}

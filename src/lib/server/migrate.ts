@@ -1,0 +1,47 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Database } from 'better-sqlite3';
+
+/** Where the numbered SQL files live; the server runs from the project root. */
+export const MIGRATIONS_DIR = process.env['MIGRATIONS_DIR'] || path.resolve('db/migrations');
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Reads `NNNN-name.sql` files in order; the number is the schema version they bring the database to. */
+export function readMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
+  const migrations = readdirSync(dir)
+    .filter((file) => /^\d{4}-[a-z0-9-]+\.sql$/.test(file))
+    .sort()
+    .map((file) => ({
+      version: Number(file.slice(0, 4)),
+      name: file,
+      sql: readFileSync(path.join(dir, file), 'utf8'),
+    }));
+  migrations.forEach((m, i) => {
+    if (m.version !== i + 1) throw new Error(`Migration ${m.name} is out of sequence: expected number ${i + 1}`);
+  });
+  return migrations;
+}
+
+/**
+ * Applies every migration newer than `PRAGMA user_version`, each in its own transaction together with
+ * the version bump, so a crash leaves the database at a whole version. Forward only.
+ */
+export function migrate(db: Database, migrations: Migration[] = readMigrations()): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  const latest = migrations.length;
+  if (current > latest) {
+    throw new Error(`Database schema version ${current} is newer than this code (${latest}); refusing to start.`);
+  }
+  for (const m of migrations.slice(current)) {
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    }).immediate();
+  }
+  return latest;
+}

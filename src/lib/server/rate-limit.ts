@@ -1,0 +1,31 @@
+/**
+ * A fixed-window counter per client address, in memory. Generous: a library computer shared by many
+ * residents must still work; a script posting hundreds of reports must not.
+ */
+export class RateLimiter {
+  private readonly hits = new Map<string, { windowStart: number; count: number }>();
+
+  private readonly limit: () => number;
+  private readonly windowMs: number;
+
+  constructor(limit: () => number, windowMs: number) {
+    this.limit = limit;
+    this.windowMs = windowMs;
+  }
+
+  /** Counts one hit; false when the address is over its limit for the current window. */
+  allow(key: string, now: number = Date.now()): boolean {
+    const entry = this.hits.get(key);
+    if (!entry || now - entry.windowStart >= this.windowMs) {
+      if (this.hits.size > 50_000) this.sweep(now);
+      this.hits.set(key, { windowStart: now, count: 1 });
+      return true;
+    }
+    entry.count++;
+    return entry.count <= this.limit();
+  }
+
+  private sweep(now: number): void {
+    for (const [key, entry] of this.hits) if (now - entry.windowStart >= this.windowMs) this.hits.delete(key);
+  }
+}

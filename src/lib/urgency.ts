@@ -1,0 +1,29 @@
+import type { URGENCY } from './schemas/options.ts';
+
+export type Urgency = keyof typeof URGENCY;
+
+/** The answers that bear on urgency; every channel has them. */
+export interface UrgencySignals {
+  dangerToSelf?: string | undefined;
+  dangerToOthers?: string | undefined;
+  concerns?: readonly string[] | undefined;
+  childrenInHome?: string | undefined;
+  personAge?: string | undefined;
+}
+
+/**
+ * The urgency suggested to the coordinator (spec §5): danger to self or others, threats of violence,
+ * talk of suicide, or children involved make it `hoog`; anything else `normaal`. The coordinator
+ * decides; acute danger never reaches this point (it goes to 112).
+ */
+export function suggestUrgency(s: UrgencySignals): Urgency {
+  const concerns = s.concerns ?? [];
+  const high =
+    s.dangerToSelf === 'ja' ||
+    s.dangerToOthers === 'ja' ||
+    concerns.includes('dreigen_geweld') ||
+    concerns.includes('zelfdoding') ||
+    s.childrenInHome === 'ja' ||
+    s.personAge === 'jonger_dan_16';
+  return high ? 'hoog' : 'normaal';
+}
