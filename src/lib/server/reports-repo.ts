@@ -82,7 +82,7 @@ const statements = lazy(() => {
         @suggestedUrgency, @suggestedUrgency, @dueOn)`),
     insertConcern: d.prepare('INSERT INTO report_concerns (report_id, concern) VALUES (?, ?)'),
     byReference: d.prepare('SELECT * FROM reports WHERE reference = ?'),
-    concernsOf: d.prepare('SELECT concern FROM report_concerns WHERE report_id = ? ORDER BY rowid'),
+    concernsOf: d.prepare('SELECT concern FROM report_concerns WHERE report_id = ? ORDER BY concern'),
   };
 });
 
