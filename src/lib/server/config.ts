@@ -14,8 +14,8 @@ export const municipalitySchema = z.object({
   openingHours: z.string().min(1),
   /** The national non-urgent number for worries about someone (Meldpunt Zorg en Overlast). */
   nationalPhone: z.string().min(1),
-  privacyEmail: z.string().email(),
-  coordinatorEmail: z.string().email(),
+  privacyEmail: z.email(),
+  coordinatorEmail: z.email(),
   mailFrom: z.string().min(3),
   /** How soon a new report is screened, in words shown to residents ("binnen 1 werkdag"). */
   screeningNorm: z.string().min(1),

@@ -1,0 +1,59 @@
+import { existsSync } from 'node:fs';
+import { defineConfig } from '@playwright/test';
+
+/**
+ * End-to-end tests against the built server (run `npm run build` first), in Chromium, twice:
+ * with JavaScript on and with JavaScript off. Playwright cannot download a browser here, so it uses
+ * the system's Chromium (CHROMIUM_PATH, else /usr/bin/chromium when present).
+ */
+const executablePath = process.env['CHROMIUM_PATH'] || (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
+
+/** Ports of the servers the tests use; see `servers` in tests/e2e/support.ts. */
+export const PORTS = { main: 4391, captcha: 4392, captchaDown: 4393, limits: 4394, stub: 4399 } as const;
+
+const serve = (name: string, port: number, ...settings: string[]) => ({
+  command: `node tests/support/serve.ts ${name} ${port} ${settings.join(' ')}`,
+  url: `http://localhost:${port}/health`,
+  reuseExistingServer: false,
+  timeout: 30_000,
+  stdout: 'ignore' as const,
+  stderr: 'pipe' as const,
+});
+
+export default defineConfig({
+  testDir: './e2e',
+  outputDir: '../test-results',
+  fullyParallel: false,
+  workers: 2,
+  retries: 0,
+  timeout: 30_000,
+  forbidOnly: !!process.env['CI'],
+  reporter: process.env['CI'] ? [['list']] : [['list']],
+  use: {
+    baseURL: `http://localhost:${PORTS.main}`,
+    locale: 'nl-NL',
+    launchOptions: {
+      ...(executablePath ? { executablePath } : {}),
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    },
+  },
+  projects: [
+    { name: 'js-on', use: { javaScriptEnabled: true } },
+    { name: 'js-off', use: { javaScriptEnabled: false } },
+  ],
+  webServer: [
+    {
+      command: `node tests/support/hcaptcha-stub.ts ${PORTS.stub}`,
+      url: `http://127.0.0.1:${PORTS.stub}/health`,
+      reuseExistingServer: false,
+    },
+    serve('main', PORTS.main, 'REPORTS_PER_HOUR_PER_IP=100000'),
+    serve('captcha', PORTS.captcha, 'HCAPTCHA_SITEKEY=test-sitekey', 'HCAPTCHA_SECRET=test-secret',
+      `HCAPTCHA_VERIFY_URL=http://127.0.0.1:${PORTS.stub}/siteverify`, 'HCAPTCHA_TIMEOUT_MS=1500', 'REPORTS_PER_HOUR_PER_IP=100000'),
+    // hCaptcha configured but nothing listens at its URL: a refused connection.
+    serve('captcha-down', PORTS.captchaDown, 'HCAPTCHA_SITEKEY=test-sitekey', 'HCAPTCHA_SECRET=test-secret',
+      'HCAPTCHA_VERIFY_URL=http://127.0.0.1:9/siteverify', 'REPORTS_PER_HOUR_PER_IP=100000'),
+    // Low limits, with the client address taken from X-Forwarded-For so each test can be its own "computer".
+    serve('limits', PORTS.limits, 'REPORTS_PER_HOUR_PER_IP=2', 'TRUST_PROXY=1'),
+  ],
+});
