@@ -1,5 +1,9 @@
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from '@playwright/test';
+
+/** The repository root: the servers run from there (a webServer's cwd defaults to this file's folder). */
+const root = fileURLToPath(new URL('..', import.meta.url));
 
 /**
  * End-to-end tests against the built server (run `npm run build` first), in Chromium, twice:
@@ -13,6 +17,7 @@ export const PORTS = { main: 4391, captcha: 4392, captchaDown: 4393, limits: 439
 
 const serve = (name: string, port: number, ...settings: string[]) => ({
   command: `node tests/support/serve.ts ${name} ${port} ${settings.join(' ')}`,
+  cwd: root,
   url: `http://localhost:${port}/health`,
   reuseExistingServer: false,
   timeout: 30_000,
@@ -44,6 +49,7 @@ export default defineConfig({
   webServer: [
     {
       command: `node tests/support/hcaptcha-stub.ts ${PORTS.stub}`,
+      cwd: root,
       url: `http://127.0.0.1:${PORTS.stub}/health`,
       reuseExistingServer: false,
     },
