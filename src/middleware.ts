@@ -1,8 +1,11 @@
 import { defineMiddleware } from 'astro:middleware';
 import { config } from './lib/server/config.ts';
+import { startMailWorker } from './lib/server/mail/worker.ts';
 import { applySecurityHeaders, contentSecurityPolicy } from './lib/server/security-headers.ts';
 
 export const onRequest = defineMiddleware(async (context, next) => {
+  // The outbox worker lives in the server process; the first request starts it (idempotent).
+  startMailWorker();
   const response = await next();
   const headers = new Headers(response.headers);
   applySecurityHeaders(headers, config().production);

@@ -2,11 +2,13 @@
 // Usage: node tests/support/serve.ts <name> <port> [KEY=VALUE ...]
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { warmUp } from '../../src/cli/warm-up.ts';
 
 const [name, port, ...settings] = process.argv.slice(2);
 if (!name || !port) throw new Error('usage: serve.ts <name> <port> [KEY=VALUE ...]');
 const dir = path.resolve('data/test', name);
-rmSync(dir, { recursive: true, force: true });
+// KEEP_DATA=1: a restart of the same portal keeps its database (crash and restart tests).
+if (!process.env['KEEP_DATA']) rmSync(dir, { recursive: true, force: true });
 mkdirSync(dir, { recursive: true });
 process.env['DATABASE_PATH'] = path.join(dir, 'meldpunt.db');
 process.env['MAIL_DIR'] = path.join(dir, 'mail');
@@ -17,4 +19,6 @@ for (const setting of settings) {
   const at = setting.indexOf('=');
   process.env[setting.slice(0, at)] = setting.slice(at + 1);
 }
-await import(path.resolve('dist/server/entry.mjs'));
+// PORTAL_DIST: another build folder (a developer testing beside a running suite).
+await import(path.resolve(process.env['PORTAL_DIST'] || 'dist', 'server/entry.mjs'));
+await warmUp();

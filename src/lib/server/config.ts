@@ -52,6 +52,12 @@ export interface AppConfig {
   databasePath: string;
   publicUrl: string;
   smtpUrl: string | undefined;
+  /** Refuse to send without STARTTLS (`SMTP_REQUIRE_TLS=1`). */
+  smtpRequireTls: boolean;
+  /** First retry delay of a failed mail; doubles per attempt (capped at an hour). */
+  mailRetryBaseMs: number;
+  /** How often the worker looks for due mail when nothing is scheduled sooner. */
+  mailPollMs: number;
   mailDir: string;
   mailFrom: string;
   coordinatorEmail: string;
@@ -88,6 +94,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     databasePath: env['DATABASE_PATH'] || 'data/meldpunt.db',
     publicUrl: (env['PUBLIC_URL'] || 'http://localhost:4321').replace(/\/+$/, ''),
     smtpUrl: env['SMTP_URL'] || undefined,
+    smtpRequireTls: env['SMTP_REQUIRE_TLS'] === '1' || env['SMTP_REQUIRE_TLS'] === 'true',
+    mailRetryBaseMs: Number(env['MAIL_RETRY_BASE_MS'] || 30_000),
+    mailPollMs: Number(env['MAIL_POLL_MS'] || 15_000),
     mailDir: env['MAIL_DIR'] || 'data/mail',
     mailFrom: env['MAIL_FROM'] || municipality.mailFrom,
     coordinatorEmail: env['COORDINATOR_EMAIL'] || municipality.coordinatorEmail,

@@ -2,20 +2,54 @@ import { suggestUrgency } from '../urgency.ts';
 import { addWorkingDays } from '../working-days.ts';
 import { config } from './config.ts';
 import { db } from './db.ts';
+import { enqueueMail } from './mail/outbox-repo.ts';
+import { coordinatorNotification, reporterConfirmation } from './mail/templates.ts';
+import { nudgeMailWorker } from './mail/worker.ts';
 import { insertReport, type NewReport } from './reports-repo.ts';
 
 /** A report as a channel hands it in; the service adds the suggested urgency and the due date. */
 export type IntakeReport = Omit<NewReport, 'suggestedUrgency' | 'dueOn'>;
 
 /**
- * Records a report from any channel in one transaction and returns its reference. When this returns,
- * the report is on disk (synchronous=FULL): only then may the user be told it was received.
+ * Records a report from any channel and returns its reference. The report and its e-mails (the
+ * coordinators' notification; the reporter's confirmation when they gave an e-mail address and are
+ * not anonymous) are written in one transaction. When this returns, all of it is on disk
+ * (synchronous=FULL): only then may the user be told the report was received. Sending happens later,
+ * in the mail worker; no request waits for a mail server.
  */
 export function recordReport(report: IntakeReport, now: Date = new Date()): { id: number; reference: string } {
-  const m = config().municipality;
+  const cfg = config();
+  const m = cfg.municipality;
   const suggestedUrgency = suggestUrgency(report);
   const dueOn = addWorkingDays(now, m.urgencyNormDays[suggestedUrgency], m.holidays);
-  return db()
-    .transaction(() => insertReport({ ...report, suggestedUrgency, dueOn }, now))
+  const stored = db()
+    .transaction(() => {
+      const row = insertReport({ ...report, suggestedUrgency, dueOn }, now);
+      enqueueMail(
+        {
+          kind: 'coordinator_notification',
+          reportId: row.id,
+          recipient: cfg.coordinatorEmail,
+          content: coordinatorNotification({ reference: row.reference, channel: report.channel, suggestedUrgency }, cfg),
+        },
+        cfg.publicUrl,
+        now,
+      );
+      if (report.reporterEmail && !report.anonymous) {
+        enqueueMail(
+          {
+            kind: 'reporter_confirmation',
+            reportId: row.id,
+            recipient: report.reporterEmail,
+            content: reporterConfirmation(row.reference, cfg),
+          },
+          cfg.publicUrl,
+          now,
+        );
+      }
+      return row;
+    })
     .immediate();
+  nudgeMailWorker();
+  return stored;
 }
