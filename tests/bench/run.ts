@@ -1,0 +1,346 @@
+// `npm run bench`: page weight of the public pages and throughput of "Melding versturen", against
+// budgets and a bare baseline measured in the same run. Prints figures and writes them to
+// data/bench/latest.json. Missing a budget prints "OVER BUDGET" and still exits 0; it exits non-zero
+// only when the benchmark could not run (no build, a server that does not start, a form that cannot
+// be filled in).
+//
+// Settings (environment): BENCH_REQUESTS (default 3000 per server), BENCH_CONNECTIONS (10),
+// BENCH_WARMUP (100 per server), BENCH_PREP_SECONDS (40: at most this long preparing drafts; fewer
+// requests are sent when the disk is slow), BENCH_RUN_SECONDS (30: cap per load run), BENCH_DB_DIR
+// (where the SQLite files go; default the system temp directory).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { prepareDrafts } from './form-flow.ts';
+import { sendReports, summarize, type LoadResult } from './load.ts';
+import { measurePages, type PageWeight } from './page-weight.ts';
+import { killAllStarted, startBaseline, startPortal, type RunningServer } from './servers.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+process.chdir(ROOT);
+
+const KB = 1024;
+const BUDGET = {
+  formPageTotalBytes: 30 * KB,
+  javascriptBytes: 5 * KB,
+  minRatioToBaseline: 0.5,
+  maxErrors: 0,
+};
+const intSetting = (name: string, fallback: number): number => {
+  const value = Number(process.env[name]);
+  return Number.isInteger(value) && value > 0 ? value : fallback;
+};
+const REQUESTS = intSetting('BENCH_REQUESTS', 3000);
+const CONNECTIONS = intSetting('BENCH_CONNECTIONS', 10);
+const WARMUP = intSetting('BENCH_WARMUP', 100);
+const PREP_SECONDS = intSetting('BENCH_PREP_SECONDS', 40);
+const RUN_SECONDS = intSetting('BENCH_RUN_SECONDS', 30);
+const DB_DIR = path.resolve(process.env['BENCH_DB_DIR'] || os.tmpdir());
+/** The whole run must end well within this, or it is stopped. */
+const WATCHDOG_MS = 5 * 60_000;
+// tests/support/serve.ts loads PORTAL_DIST (default dist) when set.
+const DIST = process.env['PORTAL_DIST'] || 'dist';
+const ENTRY = path.join(DIST, 'server', 'entry.mjs');
+
+const overBudget: string[] = [];
+const notes: string[] = [];
+
+function over(line: string): void {
+  overBudget.push(line);
+  console.log(`OVER BUDGET: ${line}`);
+}
+
+const kb = (bytes: number): string => `${(bytes / KB).toFixed(1)} KB`;
+const ms = (value: number): string => value.toFixed(2);
+const pad = (text: string, width: number): string => text.padEnd(width);
+const lpad = (text: string, width: number): string => text.padStart(width);
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+function ensureBuild(): void {
+  if (!existsSync(ENTRY) && DIST !== 'dist') throw new Error(`${ENTRY} is missing (PORTAL_DIST=${DIST})`);
+  if (!existsSync(ENTRY)) {
+    console.log(`${ENTRY} is missing: running npm run build …`);
+    const build = spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
+    if (build.status !== 0 || !existsSync(ENTRY)) throw new Error(`npm run build failed (exit ${build.status ?? build.signal})`);
+    return;
+  }
+  const built = statSync(ENTRY).mtimeMs;
+  const changed = Math.max(newestMtime('src'), statSync('astro.config.mjs').mtimeMs);
+  if (changed > built) {
+    const note = `${DIST}/ is older than src/ (built ${new Date(built).toISOString()}): figures are for the old build; run npm run build first for current ones.`;
+    notes.push(note);
+    console.log(`Note: ${note}`);
+  }
+}
+
+function gitDescribe(): string {
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim() !== '';
+    return dirty ? `${commit} (with uncommitted changes)` : commit;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Single-row commits per second in `dir` for one second (WAL, synchronous=FULL): what the disk allows. */
+function diskCommitsPerSecond(dir: string): number {
+  const file = path.join(dir, 'probe.db');
+  const db = new Database(file);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.exec('CREATE TABLE probe (x TEXT NOT NULL)');
+    const insert = db.prepare('INSERT INTO probe (x) VALUES (?)');
+    const commit = db.transaction(() => insert.run('x'.repeat(500)));
+    const started = performance.now();
+    let commits = 0;
+    while (performance.now() - started < 1000) {
+      commit.immediate();
+      commits++;
+    }
+    return commits / ((performance.now() - started) / 1000);
+  } finally {
+    db.close();
+    for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+  }
+}
+
+function countReports(file: string): number {
+  const db = new Database(file, { fileMustExist: true });
+  try {
+    return (db.prepare('SELECT count(*) AS n FROM reports').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+// ------------------------------------------------------------------------------------------------
+
+function printPages(pages: PageWeight[]): void {
+  console.log('');
+  console.log(`Page weight: gzip -9 of the HTML and of every stylesheet, script and font it loads (1 KB = ${KB} bytes)`);
+  console.log(`Budgets: form pages ≤ ${kb(BUDGET.formPageTotalBytes)} in total; every page ≤ ${kb(BUDGET.javascriptBytes)} of JavaScript (files + inline).`);
+  console.log('');
+  const head = `${pad('Page', 34)}${lpad('Status', 7)}${lpad('HTML', 10)}${lpad('CSS', 10)}${lpad('JS', 10)}${lpad('inline JS', 11)}${lpad('Fonts/img', 10)}${lpad('Total', 10)}${lpad('Budget', 10)}  Result`;
+  console.log(head);
+  console.log('-'.repeat(head.length));
+  for (const p of pages) {
+    const g = p.gzipBytes;
+    const js = g.js + p.inlineJsGzipBytes;
+    const problems: string[] = [];
+    if (p.formPage && g.total > BUDGET.formPageTotalBytes) problems.push('total');
+    if (js > BUDGET.javascriptBytes) problems.push('JS');
+    console.log(
+      `${pad(p.label, 34)}${lpad(String(p.status), 7)}${lpad(kb(g.html), 10)}${lpad(kb(g.css), 10)}${lpad(kb(g.js), 10)}` +
+        `${lpad(kb(p.inlineJsGzipBytes), 11)}${lpad(kb(g.font), 10)}${lpad(kb(g.total), 10)}` +
+        `${lpad(p.formPage ? kb(BUDGET.formPageTotalBytes) : '-', 10)}  ${problems.length ? `over (${problems.join(', ')})` : 'ok'}`,
+    );
+  }
+  console.log('');
+  console.log('Assets (gzip -9 / raw):');
+  const seen = new Map<string, { kind: string; gzip: number; raw: number; pages: number; status: number }>();
+  for (const p of pages) {
+    for (const a of p.assets) {
+      const known = seen.get(a.url);
+      if (known) known.pages++;
+      else seen.set(a.url, { kind: a.kind, gzip: a.gzipBytes, raw: a.rawBytes, pages: 1, status: a.status });
+    }
+  }
+  for (const [url, a] of seen) {
+    console.log(`  ${pad(url, 44)}${pad(a.kind, 6)}${lpad(kb(a.gzip), 10)} / ${lpad(kb(a.raw), 9)}  on ${a.pages} page${a.pages === 1 ? '' : 's'}${a.status === 200 ? '' : `  status ${a.status}`}`);
+  }
+  const external = [...new Set(pages.flatMap((p) => p.external))];
+  if (external.length) console.log(`  Not fetched (other origins): ${external.join(', ')}`);
+  const withCaptcha = pages.find((p) => p.label.includes('hCaptcha'));
+  if (withCaptcha) {
+    console.log('  With hCaptcha on, the widget also loads https://js.hcaptcha.com/1/api.js at run time (third party, not counted).');
+  }
+  console.log('');
+  for (const p of pages) {
+    const g = p.gzipBytes;
+    const js = g.js + p.inlineJsGzipBytes;
+    if (p.formPage && g.total > BUDGET.formPageTotalBytes) over(`${p.label}: total ${kb(g.total)} > ${kb(BUDGET.formPageTotalBytes)}`);
+    if (js > BUDGET.javascriptBytes) over(`${p.label}: JavaScript ${kb(js)} > ${kb(BUDGET.javascriptBytes)}`);
+    for (const a of p.assets) if (a.status !== 200) over(`${p.label}: asset ${a.url} answered ${a.status}`);
+  }
+}
+
+interface Throughput {
+  requestsPerServer: number;
+  diskCommitsPerSecond: number;
+  portal: LoadResult & { reportsStored: number };
+  baseline: LoadResult & { reportsStored: number };
+  ratio: number;
+}
+
+function printThroughput(t: Throughput): void {
+  console.log('');
+  console.log(`Throughput: "Melding versturen" (POST /melden/controleren, a fresh draft per request), ${t.requestsPerServer} requests per server, ${CONNECTIONS} connections, loopback, after ${WARMUP} warm-up requests each`);
+  console.log('The baseline ran half before and half after the portal; its figures are over both halves.');
+  console.log('');
+  const head = `${pad('Server', 40)}${lpad('req/s', 9)}${lpad('p50 ms', 9)}${lpad('p99 ms', 9)}${lpad('max ms', 9)}${lpad('errors', 8)}${lpad('stored', 8)}`;
+  console.log(head);
+  console.log('-'.repeat(head.length));
+  const row = (name: string, r: Throughput['portal']) =>
+    console.log(
+      `${pad(name, 40)}${lpad(r.requestsPerSecond.toFixed(0), 9)}${lpad(ms(r.latencyMs.p50), 9)}${lpad(ms(r.latencyMs.p99), 9)}` +
+        `${lpad(ms(r.latencyMs.max), 9)}${lpad(String(r.errors), 8)}${lpad(String(r.reportsStored), 8)}`,
+    );
+  row('portal (Astro, @astrojs/node)', t.portal);
+  row('baseline (node:http + better-sqlite3)', t.baseline);
+  console.log('');
+  console.log(
+    `Ratio portal / baseline (successful sends per second): ${t.ratio.toFixed(2)} (target ≥ ${BUDGET.minRatioToBaseline.toFixed(2)}, errors ${BUDGET.maxErrors})`,
+  );
+  for (const [name, r] of [['portal', t.portal], ['baseline', t.baseline]] as const) {
+    const wrong = Object.entries(r.wrongAnswers);
+    if (wrong.length) console.log(`  ${name} answers other than 303 ${'/melden/bedankt'}: ${wrong.map(([k, n]) => `${k} ×${n}`).join(', ')}`);
+  }
+  console.log('');
+  if (t.ratio < BUDGET.minRatioToBaseline) over(`portal sends ${t.ratio.toFixed(2)}× the baseline's rate, target ≥ ${BUDGET.minRatioToBaseline.toFixed(2)}×`);
+  if (t.portal.errors > BUDGET.maxErrors) over(`portal: ${t.portal.errors} errors of ${t.portal.requests} requests`);
+  if (t.baseline.errors > BUDGET.maxErrors) over(`baseline: ${t.baseline.errors} errors of ${t.baseline.requests} requests (the baseline itself failed)`);
+  if (t.portal.cutShort || t.baseline.cutShort) {
+    const note = `A load run hit its time limit (BENCH_RUN_SECONDS=${RUN_SECONDS}) before all its requests were sent; rates are over the requests that were.`;
+    notes.push(note);
+    console.log(`Note: ${note}`);
+  }
+  if (t.portal.reportsStored !== t.portal.ok) over(`portal: ${t.portal.ok} sends acknowledged but ${t.portal.reportsStored} reports stored`);
+}
+
+// ------------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const startedAt = new Date();
+  const cpus = os.cpus();
+  const commit = gitDescribe();
+  console.log(`Meldpunt Bezorgd benchmark, ${startedAt.toISOString()}, Node ${process.version}, ${cpus.length} × ${cpus[0]?.model ?? 'CPU'}, commit ${commit}`);
+  ensureBuild();
+
+  mkdirSync(DB_DIR, { recursive: true });
+  const tmp = mkdtempSync(path.join(DB_DIR, 'meldpunt-bench-'));
+  const servers: RunningServer[] = [];
+  const limits = 'REPORTS_PER_HOUR_PER_IP=1000000000';
+  try {
+    const starting = await Promise.allSettled([
+      startPortal('bench-portal', tmp, [limits]),
+      // hCaptcha configured, so the check page carries the widget's island. Its check is never called here.
+      startPortal('bench-captcha', tmp, [limits, 'HCAPTCHA_SITEKEY=bench-sitekey', 'HCAPTCHA_SECRET=bench-secret',
+        'HCAPTCHA_VERIFY_URL=http://127.0.0.1:9/siteverify', 'HCAPTCHA_TIMEOUT_MS=500']),
+      startBaseline(tmp),
+    ]);
+    for (const s of starting) if (s.status === 'fulfilled') servers.push(s.value);
+    const failed = starting.find((s) => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    const [portal, captcha, baseline] = servers as [RunningServer, RunningServer, RunningServer];
+
+    // (a) Page weight.
+    const pages = await measurePages(portal.origin, captcha.origin);
+    await captcha.stop();
+    printPages(pages);
+
+    // (b) Throughput. Drafts first: each is consumed by its send.
+    const diskRate = diskCommitsPerSecond(tmp);
+    console.log(`Disk (${DB_DIR}): ${diskRate.toFixed(0)} single-row commits/s at WAL, synchronous=FULL (1 s probe).`);
+    const prepStarted = performance.now();
+    const warmTokens = await prepareDrafts(portal.origin, WARMUP + CONNECTIONS, CONNECTIONS);
+    const measuredTokens = await prepareDrafts(portal.origin, REQUESTS + CONNECTIONS, CONNECTIONS, Date.now() + PREP_SECONDS * 1000);
+    const prepSeconds = (performance.now() - prepStarted) / 1000;
+    const drafts = warmTokens.length + measuredTokens.length;
+    console.log(`Prepared ${drafts} drafts through the step posts in ${prepSeconds.toFixed(1)} s (${((4 * drafts) / prepSeconds).toFixed(0)} step posts/s).`);
+    const amount = Math.min(REQUESTS, measuredTokens.length - CONNECTIONS);
+    if (amount < 1) throw new Error('no drafts could be prepared in time');
+    if (amount < REQUESTS) {
+      const note = `Only ${amount} of ${REQUESTS} requests per server: drafts for no more could be prepared within ${PREP_SECONDS} s (slow disk?). Figures are rougher.`;
+      notes.push(note);
+      console.log(`Note: ${note}`);
+    }
+
+    await sendReports(portal.origin, WARMUP, CONNECTIONS, warmTokens, RUN_SECONDS);
+    await sendReports(baseline.origin, WARMUP, CONNECTIONS, [], RUN_SECONDS);
+
+    // The baseline runs half before and half after the portal, so drift on a shared machine hits both.
+    const firstHalf = Math.ceil(amount / 2);
+    const baselineBefore = countReports(baseline.databasePath);
+    const baselineA = await sendReports(baseline.origin, firstHalf, CONNECTIONS, [], RUN_SECONDS / 2);
+    const portalBefore = countReports(portal.databasePath);
+    const portalRun = await sendReports(portal.origin, amount, CONNECTIONS, measuredTokens, RUN_SECONDS);
+    const portalStored = countReports(portal.databasePath) - portalBefore;
+    const baselineRuns = [baselineA];
+    if (amount > firstHalf) baselineRuns.push(await sendReports(baseline.origin, amount - firstHalf, CONNECTIONS, [], RUN_SECONDS / 2));
+    const baselineStored = countReports(baseline.databasePath) - baselineBefore;
+    const portalResult = summarize([portalRun]);
+    const baselineResult = summarize(baselineRuns);
+    const throughput: Throughput = {
+      requestsPerServer: amount,
+      diskCommitsPerSecond: Math.round(diskRate),
+      portal: { ...portalResult, reportsStored: portalStored },
+      baseline: { ...baselineResult, reportsStored: baselineStored },
+      ratio: baselineResult.okPerSecond > 0 ? portalResult.okPerSecond / baselineResult.okPerSecond : 0,
+    };
+    printThroughput(throughput);
+
+    const out = path.join('data', 'bench', 'latest.json');
+    mkdirSync(path.dirname(out), { recursive: true });
+    writeFileSync(
+      out,
+      `${JSON.stringify(
+        {
+          startedAt: startedAt.toISOString(),
+          seconds: Number(((Date.now() - startedAt.getTime()) / 1000).toFixed(1)),
+          node: process.version,
+          cpus: { count: cpus.length, model: cpus[0]?.model ?? 'unknown' },
+          commit,
+          notes,
+          budgets: BUDGET,
+          settings: { requests: REQUESTS, connections: CONNECTIONS, warmup: WARMUP },
+          pages,
+          draftPreparation: { drafts, seconds: Number(prepSeconds.toFixed(2)) },
+          throughput,
+          overBudget,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    console.log(overBudget.length ? `${overBudget.length} budget(s) missed (see OVER BUDGET lines above).` : 'All budgets met.');
+    console.log(`Results written to ${out} (${((Date.now() - startedAt.getTime()) / 1000).toFixed(1)} s in all).`);
+  } finally {
+    for (const server of servers) await server.stop();
+    rmSync(tmp, { recursive: true, force: true });
+    // tests/support/serve.ts makes data/test/<name>; the bench keeps its files in `tmp` instead.
+    for (const name of ['bench-portal', 'bench-captcha']) rmSync(path.join('data', 'test', name), { recursive: true, force: true });
+  }
+}
+
+const watchdog = setTimeout(() => {
+  console.error(`Benchmark did not finish within ${WATCHDOG_MS / 60_000} minutes; stopping.`);
+  killAllStarted();
+  process.exit(1);
+}, WATCHDOG_MS);
+watchdog.unref();
+process.on('SIGINT', () => {
+  killAllStarted();
+  process.exit(130);
+});
+
+try {
+  await main();
+  clearTimeout(watchdog);
+} catch (error) {
+  console.error(`Benchmark could not run: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  killAllStarted();
+  process.exitCode = 1;
+}
