@@ -1,0 +1,251 @@
+// Every step refuses empty and invalid answers the way the spec asks: HTTP 400, "Fout:" in the
+// title, an error summary "Er is een probleem" linking to the fields, each message at its field, and
+// every answer still filled in.
+import { expect, test, type Page, type Response } from '@playwright/test';
+import {
+  L,
+  answerStepsBefore,
+  expectStep,
+  fillConcerns,
+  fillPerson,
+  fillReporter,
+  group,
+  marker,
+  option,
+  submit,
+} from './support.ts';
+
+interface ExpectedError {
+  /** The field's label or the group's legend. */
+  label: string;
+  kind: 'field' | 'group';
+  /** The id the summary links to: the input, or a group's first option. */
+  id: string;
+  message: string;
+}
+
+async function expectErrors(page: Page, response: Response, errors: ExpectedError[]): Promise<void> {
+  expect(response.status()).toBe(400);
+  await expect(page).toHaveTitle(/^Fout: /);
+  const summary = page.getByRole('alert').filter({ has: page.getByRole('heading', { name: 'Er is een probleem' }) });
+  await expect(summary).toBeVisible();
+  const links = summary.getByRole('link');
+  await expect(links).toHaveText(errors.map((e) => e.message));
+  for (const [i, e] of errors.entries()) {
+    await expect(links.nth(i)).toHaveAttribute('href', `#${e.id}`);
+    // The message is shown at its field and read out with it.
+    const target = e.kind === 'field' ? page.getByLabel(e.label) : group(page, e.label);
+    await expect(target).toHaveAccessibleDescription(new RegExp(`Fout: ${escape(e.message)}`));
+    if (e.kind === 'field') await expect(target).toHaveAttribute('aria-invalid', 'true');
+    const container = e.kind === 'field' ? target.locator(`xpath=ancestor::div[contains(concat(' ', @class, ' '), ' utrecht-form-field ')][1]`) : target;
+    await expect(container.locator('.utrecht-form-field-error-message')).toHaveText(`Fout: ${e.message}`);
+  }
+  // Only these messages: no field is flagged that was answered well.
+  await expect(page.locator('.utrecht-form-field-error-message')).toHaveCount(errors.length);
+  // Each link in the summary brings the resident to the field.
+  for (const [i, e] of errors.entries()) {
+    await links.nth(i).click();
+    await expect(page.locator(`#${e.id}`)).toBeFocused();
+    await expect(page.locator(`#${e.id}`)).toBeInViewport();
+  }
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+test.describe('validation, step 1', () => {
+  test('nothing chosen', async ({ page }) => {
+    await page.goto('/melden');
+    const response = await submit(page);
+    await expectErrors(page, response, [
+      { label: L.acute, kind: 'group', id: 'f-acuteDanger-ja', message: 'Kies of er nu direct gevaar is voor iemand' },
+    ]);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Direct gevaar');
+    // Choosing now works and goes on.
+    await option(page, L.acute, 'Nee').check();
+    expect((await submit(page)).status()).toBe(303);
+    await expectStep(page, 2);
+  });
+});
+
+test.describe('validation, step 2', () => {
+  test('nothing filled in', async ({ page }) => {
+    await answerStepsBefore(page, 2, marker());
+    await page.goto('/melden/persoon');
+    const response = await submit(page);
+    await expectErrors(page, response, [
+      { label: L.age, kind: 'group', id: 'f-personAge-jonger_dan_16', message: 'Kies de leeftijd van de persoon' },
+      { label: L.location, kind: 'group', id: 'f-locationKind-adres', message: 'Kies waar de persoon woont of verblijft' },
+    ]);
+  });
+
+  test('invalid postcode, house number and too long texts; every answer stays', async ({ page }) => {
+    await answerStepsBefore(page, 2, marker());
+    await page.goto('/melden/persoon');
+    const longName = `${'Pietersen-'.repeat(20)}X`; // 201 characters
+    await fillPerson(page, {
+      name: longName,
+      age: '16 of 17 jaar',
+      location: 'Op een adres',
+      postcode: '12345',
+      houseNumber: '12a',
+      addition: 'ABCDEFG',
+      street: 'Kerkstraat',
+      place: 'Zuidhorn',
+      children: 'Weet ik niet',
+    });
+    const response = await submit(page);
+    await expectErrors(page, response, [
+      { label: L.personName, kind: 'field', id: 'f-personName', message: 'Gebruik maximaal 200 tekens' },
+      { label: L.postcode, kind: 'field', id: 'f-postcode', message: 'Vul een postcode in zoals 1234 AB' },
+      { label: L.houseNumber, kind: 'field', id: 'f-houseNumber', message: 'Vul een huisnummer in met alleen cijfers, zoals 12' },
+      { label: L.addition, kind: 'field', id: 'f-houseAddition', message: 'Gebruik maximaal 6 tekens' },
+    ]);
+    await expect(page.getByLabel(L.personName)).toHaveValue(longName);
+    await expect(option(page, L.age, '16 of 17 jaar')).toBeChecked();
+    await expect(option(page, L.location, 'Op een adres')).toBeChecked();
+    await expect(page.getByLabel(L.postcode)).toHaveValue('12345');
+    await expect(page.getByLabel(L.houseNumber)).toHaveValue('12a');
+    await expect(page.getByLabel(L.addition)).toHaveValue('ABCDEFG');
+    await expect(page.getByLabel(L.street)).toHaveValue('Kerkstraat');
+    await expect(page.getByLabel(L.place)).toHaveValue('Zuidhorn');
+    await expect(option(page, L.children, 'Weet ik niet')).toBeChecked();
+
+    // Corrected, the step is accepted.
+    await page.getByLabel(L.personName).fill('Dhr. P.');
+    await page.getByLabel(L.postcode).fill('9351 ab');
+    await page.getByLabel(L.houseNumber).fill('12');
+    await page.getByLabel(L.addition).fill('a');
+    expect((await submit(page)).status()).toBe(303);
+    await expectStep(page, 3);
+  });
+
+  test('address or place missing for the chosen kind of location', async ({ page }) => {
+    await answerStepsBefore(page, 2, marker());
+    await page.goto('/melden/persoon');
+    await fillPerson(page, { age: 'Weet ik niet', location: 'Op een adres', place: 'Leek' });
+    let response = await submit(page);
+    await expectErrors(page, response, [
+      { label: L.postcode, kind: 'field', id: 'f-postcode', message: 'Vul de postcode in' },
+      { label: L.houseNumber, kind: 'field', id: 'f-houseNumber', message: 'Vul het huisnummer in' },
+    ]);
+    await expect(page.getByLabel(L.place)).toHaveValue('Leek');
+
+    await option(page, L.location, 'Geen vast adres of adres onbekend').check();
+    response = await submit(page);
+    await expectErrors(page, response, [
+      { label: L.locationDescription, kind: 'field', id: 'f-locationDescription', message: 'Beschrijf de plek waar u de persoon ziet' },
+    ]);
+    await expect(option(page, L.location, 'Geen vast adres of adres onbekend')).toBeChecked();
+    await expect(option(page, L.age, 'Weet ik niet')).toBeChecked();
+  });
+});
+
+test.describe('validation, step 3', () => {
+  test('nothing filled in', async ({ page }) => {
+    await answerStepsBefore(page, 3, marker());
+    await page.goto('/melden/zorgen');
+    const response = await submit(page);
+    await expectErrors(page, response, [
+      { label: L.concerns, kind: 'group', id: 'f-concerns-verward_gedrag', message: 'Kies minstens één ding waar u zich zorgen over maakt' },
+      { label: L.description, kind: 'field', id: 'f-description', message: 'Beschrijf wat u heeft gezien of gehoord' },
+      { label: L.since, kind: 'group', id: 'f-concernSince-minder_dan_week', message: 'Kies sinds wanneer u zich zorgen maakt' },
+      { label: L.dangerToSelf, kind: 'group', id: 'f-dangerToSelf-ja', message: 'Kies of de persoon een gevaar is voor zichzelf' },
+      { label: L.dangerToOthers, kind: 'group', id: 'f-dangerToOthers-ja', message: 'Kies of de persoon een gevaar is voor anderen' },
+      { label: L.personAware, kind: 'group', id: 'f-personAware-ja', message: 'Kies of de persoon weet dat u deze melding doet' },
+    ]);
+  });
+
+  test('too short a description and one question left open; checkboxes and radios stay', async ({ page }) => {
+    await answerStepsBefore(page, 3, marker());
+    await page.goto('/melden/zorgen');
+    await option(page, L.concerns, 'Eenzaamheid').check();
+    await option(page, L.concerns, 'Iets anders').check();
+    await page.getByLabel(L.description).fill('Kort');
+    await option(page, L.since, 'Langer dan een jaar').check();
+    await option(page, L.dangerToSelf, 'Weet ik niet').check();
+    await option(page, L.personAware, 'Ja').check();
+    await option(page, L.involved, 'Huisarts').check();
+    await option(page, L.involved, 'Veilig Thuis').check();
+    const response = await submit(page);
+    await expectErrors(page, response, [
+      { label: L.description, kind: 'field', id: 'f-description', message: 'Schrijf minstens 10 tekens over wat u heeft gezien of gehoord' },
+      { label: L.dangerToOthers, kind: 'group', id: 'f-dangerToOthers-ja', message: 'Kies of de persoon een gevaar is voor anderen' },
+    ]);
+    await expect(page.getByLabel(L.description)).toHaveValue('Kort');
+    for (const c of ['Eenzaamheid', 'Iets anders']) await expect(option(page, L.concerns, c)).toBeChecked();
+    await expect(group(page, L.concerns).getByRole('checkbox', { checked: true })).toHaveCount(2);
+    await expect(option(page, L.since, 'Langer dan een jaar')).toBeChecked();
+    await expect(option(page, L.dangerToSelf, 'Weet ik niet')).toBeChecked();
+    await expect(group(page, L.dangerToOthers).getByRole('radio', { checked: true })).toHaveCount(0);
+    await expect(option(page, L.personAware, 'Ja')).toBeChecked();
+    for (const w of ['Huisarts', 'Veilig Thuis']) await expect(option(page, L.involved, w)).toBeChecked();
+    await expect(group(page, L.involved).getByRole('checkbox', { checked: true })).toHaveCount(2);
+  });
+
+  test('a description over 4000 characters is refused and kept', async ({ page }) => {
+    await answerStepsBefore(page, 3, marker());
+    await page.goto('/melden/zorgen');
+    const long = `${'Hij schreeuwt elke nacht '.repeat(160)}!`; // 4001 characters
+    expect(long.length).toBe(4001);
+    await fillConcerns(page, {
+      concerns: ['Overlast of agressie'],
+      description: long,
+      since: 'Een paar weken',
+      dangerToSelf: 'Nee',
+      dangerToOthers: 'Ja',
+      personAware: 'Weet ik niet',
+    });
+    const response = await submit(page);
+    await expectErrors(page, response, [
+      { label: L.description, kind: 'field', id: 'f-description', message: 'Gebruik maximaal 4000 tekens. Maak uw tekst korter.' },
+    ]);
+    await expect(page.getByLabel(L.description)).toHaveValue(long);
+  });
+});
+
+test.describe('validation, step 4', () => {
+  test('nothing chosen', async ({ page }) => {
+    await answerStepsBefore(page, 4, marker());
+    await page.goto('/melden/over-u');
+    const response = await submit(page);
+    await expectErrors(page, response, [
+      { label: L.relation, kind: 'group', id: 'f-reporterRelation-buren', message: 'Kies wat uw relatie tot de persoon is' },
+      { label: L.anonymous, kind: 'group', id: 'f-anonymous-nee', message: 'Kies of u anoniem wilt melden' },
+    ]);
+  });
+
+  test('not anonymous without name and contact details', async ({ page }) => {
+    await answerStepsBefore(page, 4, marker());
+    await page.goto('/melden/over-u');
+    await fillReporter(page, { relation: 'Familie', anonymous: false });
+    const response = await submit(page);
+    await expectErrors(page, response, [
+      { label: L.reporterName, kind: 'field', id: 'f-reporterName', message: 'Vul uw naam in' },
+      { label: L.phone, kind: 'field', id: 'f-reporterPhone', message: 'Vul een telefoonnummer of een e-mailadres in' },
+    ]);
+    await expect(option(page, L.relation, 'Familie')).toBeChecked();
+    await expect(option(page, L.anonymous, 'Nee, ik geef mijn gegevens')).toBeChecked();
+  });
+
+  test('an invalid phone number and e-mail address are refused and kept', async ({ page }) => {
+    await answerStepsBefore(page, 4, marker());
+    await page.goto('/melden/over-u');
+    await fillReporter(page, { relation: 'Vriend of kennis', anonymous: false, name: 'Anna de Vries', phone: 'bel me maar', email: 'anna@' });
+    const response = await submit(page);
+    await expectErrors(page, response, [
+      { label: L.phone, kind: 'field', id: 'f-reporterPhone', message: 'Vul een telefoonnummer in zoals 06 12345678 of +31 6 12345678' },
+      { label: L.email, kind: 'field', id: 'f-reporterEmail', message: 'Vul een e-mailadres in zoals naam@voorbeeld.nl' },
+    ]);
+    await expect(page.getByLabel(L.reporterName)).toHaveValue('Anna de Vries');
+    await expect(page.getByLabel(L.phone)).toHaveValue('bel me maar');
+    await expect(page.getByLabel(L.email)).toHaveValue('anna@');
+    await expect(option(page, L.relation, 'Vriend of kennis')).toBeChecked();
+
+    await page.getByLabel(L.phone).fill('+31 6 12345678');
+    await page.getByLabel(L.email).fill('anna@example.nl');
+    expect((await submit(page)).status()).toBe(303);
+    await expect(page).toHaveURL(/\/melden\/controleren$/);
+  });
+});
