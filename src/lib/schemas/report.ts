@@ -17,7 +17,7 @@ import {
 export interface FieldDef {
   name: string;
   label: string;
-  kind: 'text' | 'email' | 'tel' | 'textarea' | 'radio' | 'checkboxes' | 'datetime';
+  kind: 'text' | 'email' | 'tel' | 'password' | 'textarea' | 'radio' | 'checkboxes' | 'datetime' | 'checkbox';
   options?: OptionMap;
   hint?: string;
   maxLength?: number;
@@ -264,6 +264,10 @@ export function readFields(form: FormData, fields: readonly FieldDef[]): RawAnsw
   for (const field of fields) {
     if (field.kind === 'checkboxes') {
       answers[field.name] = form.getAll(field.name).filter((v): v is string => typeof v === 'string').map(cleanText);
+    } else if (field.kind === 'radio' && form.getAll(field.name).length > 1) {
+      // A browser sends one value per radio group. Two ("nee" and "ja" for acute danger) is no answer:
+      // joined, they match no option, so the step is refused with the field's own message.
+      answers[field.name] = form.getAll(field.name).map((v) => (typeof v === 'string' ? cleanText(v) : '')).join(',');
     } else {
       const value = form.get(field.name);
       answers[field.name] = typeof value === 'string' ? cleanText(value) : '';
