@@ -1,0 +1,234 @@
+// Hostile and malformed input sent without a browser: refused with a 4xx and a usable Dutch page,
+// stored literally when it is valid text, and never answered with a 5xx.
+import { expect, test, type APIRequestContext, type APIResponse } from '@playwright/test';
+import { marker, postForm, postSteps, rawSteps, reportByReference, reportsContaining, servers } from './support.ts';
+
+const origin = servers.main.origin;
+
+/** Sends the report from the check page and returns the reference on the confirmation page. */
+async function send(request: APIRequestContext): Promise<string> {
+  const response = await postForm(request, `${origin}/melden/controleren`, {}, { origin });
+  expect(response.status()).toBe(303);
+  expect(response.headers()['location']).toBe('/melden/bedankt');
+  const thanks = await request.get(`${origin}/melden/bedankt`);
+  const html = await thanks.text();
+  const reference = /id="referentienummer">([^<]+)</.exec(html)?.[1];
+  expect(reference).toMatch(/^MB-[A-HJKMNP-Z2-9]{8}$/);
+  return reference!;
+}
+
+/** A Dutch page with the form again: the resident can carry on. */
+async function expectUsableDutchPage(response: APIResponse, message: string | RegExp): Promise<string> {
+  expect(response.headers()['content-type']).toMatch(/^text\/html/);
+  const html = await response.text();
+  expect(html).toContain('<html lang="nl">');
+  expect(html).toMatch(/<title>Fout: /);
+  expect(html).toContain('Er is een probleem');
+  if (typeof message === 'string') expect(html).toContain(message);
+  else expect(html).toMatch(message);
+  expect(html).toContain('<form method="post"');
+  expect(html).not.toMatch(/at \S+\.(ts|js|mjs):\d+|SqliteError|node_modules|\/work\//);
+  return html;
+}
+
+test.describe('hostile input', () => {
+  test('a 10 MB description gets 413 and a Dutch page, and nothing is stored', async ({ request }) => {
+    const tag = marker('groot');
+    await postSteps(request, origin, tag);
+    const huge = `${tag} ${'x'.repeat(10 * 1024 * 1024)}`;
+    const response = await postForm(request, `${origin}/melden/zorgen`, { ...rawSteps(tag).zorgen, description: huge }, { origin });
+    expect(response.status()).toBe(413);
+    const html = await expectUsableDutchPage(response, 'U heeft te veel tekst ingevuld om te versturen.');
+    expect(html.length).toBeLessThan(100_000);
+    // The earlier answers are still there: the check page still works with the old description.
+    const check = await request.get(`${origin}/melden/controleren`, { maxRedirects: 0 });
+    expect(check.status()).toBe(200);
+    expect(await check.text()).not.toContain('xxxxxxxxxx');
+  });
+
+  test('HTML and script in text fields are shown as text on the check page and stored literally', async ({ request }) => {
+    const tag = marker('xss');
+    const script = `<script>alert("${tag}")</script>`;
+    const img = `<img src=x onerror="alert('${tag}')">`;
+    await postSteps(request, origin, tag, {
+      persoon: { ...rawSteps(tag).persoon, personName: `<b>${tag}</b>`, street: `"><svg onload=alert(1)>` },
+      zorgen: { ...rawSteps(tag).zorgen, description: `Hij schreef: ${script} ${img} & meer` },
+    });
+    const check = await request.get(`${origin}/melden/controleren`);
+    expect(check.status()).toBe(200);
+    const html = await check.text();
+    expect(html).not.toContain(script);
+    expect(html).not.toContain('<img src=x');
+    expect(html).not.toContain(`<b>${tag}`);
+    expect(html).not.toContain('<svg onload');
+    expect(html).toContain(`&lt;script&gt;alert(&quot;${tag}&quot;)&lt;/script&gt;`);
+    expect(html).toContain(`&lt;b&gt;${tag}&lt;/b&gt;`);
+    // The page's CSP would block an injected script anyway: no inline script allowed but by hash.
+    expect(check.headers()['content-security-policy']).not.toContain('unsafe-inline');
+
+    const reference = await send(request);
+    const row = reportByReference(servers.main, reference)!;
+    expect(row.person_name).toBe(`<b>${tag}</b>`);
+    expect(row.street).toBe(`"><svg onload=alert(1)>`);
+    expect(row.description).toBe(`Hij schreef: ${script} ${img} & meer`);
+  });
+
+  test('SQL injection strings are stored literally', async ({ request }) => {
+    const tag = marker('sql');
+    const name = `Robert'); DROP TABLE reports;-- ${tag}`;
+    const description = `' OR '1'='1'; DELETE FROM reports WHERE ''=' -- ${tag} "; SELECT * FROM drafts; --`;
+    await postSteps(request, origin, tag, {
+      persoon: { ...rawSteps(tag).persoon, personName: name, place: `x' UNION SELECT token_hash FROM drafts --` },
+      zorgen: { ...rawSteps(tag).zorgen, description },
+    });
+    const reference = await send(request);
+    const row = reportByReference(servers.main, reference)!;
+    expect(row.person_name).toBe(name);
+    expect(row.description).toBe(description);
+    expect(row.place).toBe(`x' UNION SELECT token_hash FROM drafts --`);
+    expect(reportsContaining(servers.main, tag)).toHaveLength(1);
+  });
+
+  test('NUL and other control characters are stripped; emoji and accents are kept', async ({ request }) => {
+    const tag = marker('tekens');
+    await postSteps(request, origin, tag, {
+      persoon: { ...rawSteps(tag).persoon, personName: `Jo\u0000sé\u0007 ${tag}` },
+      zorgen: { ...rawSteps(tag).zorgen, description: `Hij\u0000 huilt 😢 en zegt 🔥🏠. Één\tkeer\r\nper week. ${tag}\u0000` },
+    });
+    const reference = await send(request);
+    const row = reportByReference(servers.main, reference)!;
+    expect(row.person_name).toBe(`José ${tag}`);
+    expect(row.description).toBe(`Hij huilt 😢 en zegt 🔥🏠. Één\tkeer\nper week. ${tag}`);
+    expect(row.description).not.toContain('\u0000');
+  });
+
+  test('two values for one radio, and unknown option values, get 400', async ({ request }) => {
+    const tag = marker('keuze');
+    const cases: [string, Record<string, string | string[]>, string][] = [
+      ['/melden', { acuteDanger: ['nee', 'ja'] }, 'Kies of er nu direct gevaar is voor iemand'],
+      ['/melden', { acuteDanger: 'misschien' }, 'Kies of er nu direct gevaar is voor iemand'],
+    ];
+    for (const [path, fields, message] of cases) {
+      const response = await postForm(request, `${origin}${path}`, fields, { origin });
+      expect(response.status(), JSON.stringify(fields)).toBe(400);
+      await expectUsableDutchPage(response, message);
+    }
+    await postSteps(request, origin, tag);
+    const raw = rawSteps(tag);
+    const later: [string, Record<string, string | string[]>, string][] = [
+      ['/melden/persoon', { ...raw.persoon, personAge: ['18_plus', 'jonger_dan_16'] }, 'Kies de leeftijd van de persoon'],
+      ['/melden/persoon', { ...raw.persoon, personAge: '42' }, 'Kies de leeftijd van de persoon'],
+      ['/melden/persoon', { ...raw.persoon, childrenInHome: ['ja', 'nee'] }, 'Kies Ja, Nee of Weet ik niet'],
+      ['/melden/persoon', { ...raw.persoon, childrenInHome: 'soms' }, 'Kies Ja, Nee of Weet ik niet'],
+      ['/melden/zorgen', { ...raw.zorgen, concerns: ['overlast_agressie', 'bestaat_niet'] }, 'Kies waar u zich zorgen over maakt'],
+      ['/melden/zorgen', { ...raw.zorgen, involved: ['politie', "'; DROP TABLE reports;--"] }, 'Kies wie er al betrokken is'],
+      ['/melden/zorgen', { ...raw.zorgen, dangerToSelf: ['ja', 'nee'] }, 'Kies of de persoon een gevaar is voor zichzelf'],
+      ['/melden/zorgen', { ...raw.zorgen, dangerToOthers: 'JA' }, 'Kies of de persoon een gevaar is voor anderen'],
+      ['/melden/over-u', { ...raw.overU, anonymous: ['ja', 'nee'] }, 'Kies of u anoniem wilt melden'],
+      ['/melden/over-u', { ...raw.overU, reporterRelation: 'baas' }, 'Kies wat uw relatie tot de persoon is'],
+    ];
+    for (const [path, fields, message] of later) {
+      const response = await postForm(request, `${origin}${path}`, fields, { origin });
+      expect(response.status(), `${path} ${JSON.stringify(fields)}`).toBe(400);
+      await expectUsableDutchPage(response, message);
+    }
+    // The draft still holds the valid answers: the report can be sent, without the refused values.
+    const reference = await send(request);
+    const row = reportByReference(servers.main, reference)!;
+    expect(row).toMatchObject({ person_age: '18_plus', danger_to_self: 'ja', anonymous: 1, reporter_relation: 'buren' });
+    expect(row.concerns).toEqual(['dreigen_geweld', 'overlast_agressie']);
+  });
+
+  test('missing fields, an empty body and a body that is not a form get 400', async ({ request }) => {
+    const tag = marker('leeg');
+    await postSteps(request, origin, tag);
+    const forms: [string, Record<string, string> | string, string][] = [
+      ['/melden', {}, 'Kies of er nu direct gevaar is voor iemand'],
+      ['/melden/persoon', { personName: 'Alleen een naam' }, 'Kies de leeftijd van de persoon'],
+      ['/melden/zorgen', { concerns: 'eenzaamheid' }, 'Beschrijf wat u heeft gezien of gehoord'],
+      ['/melden/over-u', { anonymous: 'nee' }, 'Kies wat uw relatie tot de persoon is'],
+      ['/melden/over-u', '', 'Kies wat uw relatie tot de persoon is'],
+      ['/melden/zorgen', '%%%&&&==', 'Kies minstens één ding waar u zich zorgen over maakt'],
+    ];
+    for (const [path, fields, message] of forms) {
+      const response = await postForm(request, `${origin}${path}`, fields, { origin });
+      expect(response.status(), `${path} ${JSON.stringify(fields)}`).toBe(400);
+      await expectUsableDutchPage(response, message);
+    }
+    const json = await request.post(`${origin}/melden/zorgen`, {
+      data: { description: 'x'.repeat(20) },
+      headers: { Origin: origin },
+      maxRedirects: 0,
+    });
+    expect(json.status()).toBe(400);
+    await expectUsableDutchPage(json, 'Het formulier kwam niet goed aan.');
+  });
+
+  test('a form post from another origin, or with Origin null, gets 403 and stores nothing', async ({ request }) => {
+    const tag = marker('csrf');
+    for (const bad of ['http://evil.example', 'null', servers.captcha.origin, 'http://127.0.0.1:4391']) {
+      const response = await postForm(request, `${origin}/melden`, { acuteDanger: 'nee' }, { origin: bad });
+      expect(response.status(), bad).toBe(403);
+      expect(response.headers()['set-cookie']).toBeUndefined();
+    }
+    // With a draft in hand, a cross-site post cannot send the report either.
+    await postSteps(request, origin, tag);
+    const forged = await postForm(request, `${origin}/melden/controleren`, {}, { origin: 'http://evil.example' });
+    expect(forged.status()).toBe(403);
+    expect(reportsContaining(servers.main, tag)).toEqual([]);
+    // The same post from the portal's own origin goes through.
+    await send(request);
+    expect(reportsContaining(servers.main, tag)).toHaveLength(1);
+  });
+
+  test('the honeypot field refuses the post with a Dutch message', async ({ request }) => {
+    const tag = marker('honing');
+    const step = await postForm(request, `${origin}/melden`, { acuteDanger: 'nee', website: 'http://spam.example' }, { origin });
+    expect(step.status()).toBe(400);
+    await expectUsableDutchPage(step, 'Laat het veld');
+    await postSteps(request, origin, tag);
+    const sendWithHoney = await postForm(request, `${origin}/melden/controleren`, { website: 'spam' }, { origin });
+    expect(sendWithHoney.status()).toBe(400);
+    expect(await sendWithHoney.text()).toContain('Er is een probleem');
+    expect(reportsContaining(servers.main, tag)).toEqual([]);
+  });
+
+  test('odd requests never get a 5xx', async ({ request }) => {
+    const tag = marker('raar');
+    const responses: [string, APIResponse][] = [];
+    const get = async (path: string, headers: Record<string, string> = {}) =>
+      responses.push([`GET ${path}`, await request.get(`${origin}${path}`, { headers, maxRedirects: 0, failOnStatusCode: false })]);
+    const post = async (path: string, body: string, headers: Record<string, string> = {}) =>
+      responses.push([`POST ${path} ${body.slice(0, 40)}`, await postForm(request, `${origin}${path}`, body, { origin, headers })]);
+
+    await get('/melden/bestaat-niet');
+    await get('/melden/%00');
+    await get('/melden/..%2f..%2fetc%2fpasswd');
+    await get('/melden/persoon?postcode=9351AB');
+    await get('/melden', { Cookie: `mb_melding=${'A'.repeat(5000)}` });
+    await get('/melden/controleren', { Cookie: 'mb_melding="; DROP TABLE drafts;--' });
+    await get('/melden/bedankt', { Cookie: 'mb_melding=%00%ff%fe' });
+    await post('/melden/persoon', 'personAge=18_plus', { Cookie: 'mb_melding=onbekend' });
+    await post('/melden/controleren', '', { Cookie: 'mb_melding=onbekend' });
+    await post('/melden', `acuteDanger=nee&${'a'.repeat(300)}=${'b'.repeat(300)}`.repeat(50));
+    await post('/melden/zorgen', 'concerns[]=eenzaamheid&description[]=abc&concernSince[0]=x');
+    await post('/melden/zorgen', `description=%ED%A0%80%C0%AF%FF+ongeldige+UTF-8+${tag}`);
+    await post('/melden', 'acuteDanger=%E0%A4%A', { 'Content-Type': 'application/x-www-form-urlencoded; charset=utf-8' });
+    await post('/melden', '--x\r\nContent-Disposition: form-data; name="acuteDanger"\r\n\r\nnee', {
+      'Content-Type': 'multipart/form-data; boundary=x',
+    });
+    responses.push([
+      'POST multipart with a file',
+      await request.post(`${origin}/melden/zorgen`, {
+        multipart: { description: { name: 'a.txt', mimeType: 'text/plain', buffer: Buffer.from('bestand') }, concerns: 'eenzaamheid' },
+        headers: { Origin: origin },
+        maxRedirects: 0,
+      }),
+    ]);
+    for (const [what, response] of responses) {
+      expect(response.status(), what).toBeLessThan(500);
+      expect(response.status(), what).toBeGreaterThanOrEqual(200);
+    }
+    expect(responses.filter(([, r]) => r.status() >= 400 && r.status() !== 403).length).toBeGreaterThan(5);
+  });
+});

@@ -1,0 +1,133 @@
+// "Vorige stap" and "Wijzigen" keep every answer; a change made from the check page leads back to it.
+import { expect, test } from '@playwright/test';
+import {
+  L,
+  dhrP,
+  expectCheckPage,
+  expectStep,
+  group,
+  marker,
+  option,
+  reportByReference,
+  sendReport,
+  servers,
+  submit,
+  walkToCheck,
+} from './support.ts';
+
+test.describe('going back and changing answers', () => {
+  test('Vorige stap from the check page back to step 1 shows every answer', async ({ page }) => {
+    const tag = marker();
+    const a = dhrP(tag);
+    await walkToCheck(page, a);
+
+    await page.getByRole('link', { name: 'Vorige stap' }).click();
+    await expectStep(page, 4);
+    await expect(option(page, L.relation, a.reporter.relation)).toBeChecked();
+    await expect(option(page, L.anonymous, 'Nee, ik geef mijn gegevens')).toBeChecked();
+    await expect(page.getByLabel(L.reporterName)).toHaveValue(a.reporter.name!);
+    await expect(page.getByLabel(L.phone)).toHaveValue(a.reporter.phone!);
+    await expect(page.getByLabel(L.email)).toHaveValue(a.reporter.email!);
+
+    await page.getByRole('link', { name: 'Vorige stap' }).click();
+    await expectStep(page, 3);
+    for (const c of a.concerns.concerns) await expect(option(page, L.concerns, c)).toBeChecked();
+    await expect(group(page, L.concerns).getByRole('checkbox', { checked: true })).toHaveCount(a.concerns.concerns.length);
+    await expect(page.getByLabel(L.description)).toHaveValue(a.concerns.description);
+    await expect(option(page, L.since, a.concerns.since)).toBeChecked();
+    await expect(option(page, L.dangerToSelf, 'Ja')).toBeChecked();
+    await expect(option(page, L.dangerToOthers, 'Ja')).toBeChecked();
+    await expect(option(page, L.personAware, 'Nee')).toBeChecked();
+    for (const w of a.concerns.involved!) await expect(option(page, L.involved, w)).toBeChecked();
+
+    await page.getByRole('link', { name: 'Vorige stap' }).click();
+    await expectStep(page, 2);
+    await expect(page.getByLabel(L.personName)).toHaveValue(a.person.name!);
+    await expect(option(page, L.age, a.person.age)).toBeChecked();
+    await expect(option(page, L.location, a.person.location)).toBeChecked();
+    await expect(page.getByLabel(L.postcode)).toHaveValue(a.person.postcode!);
+    await expect(page.getByLabel(L.houseNumber)).toHaveValue(a.person.houseNumber!);
+    await expect(page.getByLabel(L.addition)).toHaveValue(a.person.addition!);
+    await expect(page.getByLabel(L.street)).toHaveValue(a.person.street!);
+    await expect(page.getByLabel(L.place)).toHaveValue(a.person.place!);
+    await expect(option(page, L.children, 'Nee')).toBeChecked();
+
+    await page.getByRole('link', { name: 'Vorige stap' }).click();
+    await expectStep(page, 1);
+    await expect(option(page, L.acute, 'Nee')).toBeChecked();
+    await expect(page.getByRole('link', { name: 'Terug naar de startpagina' })).toHaveAttribute('href', '/');
+
+    // Every step is still complete: going forward from step 1 lands on the check page.
+    expect((await submit(page)).status()).toBe(303);
+    await expectCheckPage(page);
+    await expect(page.getByText(a.concerns.description)).toBeVisible();
+  });
+
+  test('Wijzigen opens the step at the question; a change returns to the check page and is sent', async ({ page }) => {
+    const tag = marker();
+    const a = dhrP(tag);
+    await walkToCheck(page, a);
+
+    // The person's name.
+    await page.getByRole('link', { name: 'Wijzigen naam van de persoon' }).click();
+    await expectStep(page, 2);
+    await expect(page).toHaveURL(/\/melden\/persoon#f-personName$/);
+    await expect(page.getByLabel(L.personName)).toBeFocused();
+    await expect(page.getByLabel(L.postcode)).toHaveValue(a.person.postcode!);
+    await page.getByLabel(L.personName).fill(`Dhr. P. de Boer ${tag}`);
+    expect((await submit(page)).status()).toBe(303);
+    await expectCheckPage(page);
+    await expect(page.getByText(`Dhr. P. de Boer ${tag}`)).toBeVisible();
+
+    // The concerns: one off, one on.
+    await page.getByRole('link', { name: 'Wijzigen waar maakt u zich zorgen over' }).click();
+    await expectStep(page, 3);
+    await expect(option(page, L.concerns, 'Verward gedrag')).toBeFocused();
+    await option(page, L.concerns, 'Verslaving (alcohol of drugs)').uncheck();
+    await option(page, L.concerns, 'Verward gedrag').check();
+    expect((await submit(page)).status()).toBe(303);
+    await expectCheckPage(page);
+    await expect(page.locator('dd').filter({ hasText: 'Verward gedrag' })).toHaveCount(1);
+    await expect(page.getByText('Verslaving (alcohol of drugs)')).toHaveCount(0);
+
+    // A change that is refused first, then corrected, still returns to the check page.
+    await page.getByRole('link', { name: 'Wijzigen wat heeft u gezien of gehoord' }).click();
+    await page.getByLabel(L.description).fill('Te kort');
+    expect((await submit(page)).status()).toBe(400);
+    await expect(page.getByLabel(L.description)).toHaveValue('Te kort');
+    await page.getByLabel(L.description).fill(`${a.concerns.description} Gisteren weer.`);
+    expect((await submit(page)).status()).toBe(303);
+    await expectCheckPage(page);
+
+    // Anonymity: choosing it drops the contact details from the check page.
+    await page.getByRole('link', { name: 'Wijzigen wilt u anoniem melden' }).click();
+    await expectStep(page, 4);
+    await expect(page.getByLabel(L.reporterName)).toHaveValue(a.reporter.name!);
+    await option(page, L.anonymous, 'Ja, ik meld anoniem').check();
+    expect((await submit(page)).status()).toBe(303);
+    await expectCheckPage(page);
+    await expect(page.locator('dt', { hasText: L.reporterName })).toHaveCount(0);
+    await expect(page.getByText(a.reporter.email!)).toHaveCount(0);
+
+    const reference = await sendReport(page);
+    const row = reportByReference(servers.main, reference);
+    expect(row).toMatchObject({
+      person_name: `Dhr. P. de Boer ${tag}`,
+      description: `${a.concerns.description} Gisteren weer.`,
+      anonymous: 1,
+      reporter_name: null,
+      reporter_phone: null,
+      reporter_email: null,
+      postcode: '9351AB',
+    });
+    expect(row!.concerns).toEqual(['dreigen_geweld', 'overlast_agressie', 'verward_gedrag', 'zelfdoding']);
+  });
+
+  test('a later step cannot be opened before the earlier ones are answered', async ({ page }) => {
+    await page.goto('/melden/over-u');
+    await expectStep(page, 1);
+    await expect(page).toHaveURL(/\/melden$/);
+    await page.goto('/melden/controleren');
+    await expectStep(page, 1);
+  });
+});
