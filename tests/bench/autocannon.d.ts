@@ -21,6 +21,7 @@ declare module 'autocannon' {
     amount?: number;
     duration?: number;
     timeout?: number;
+    sampleInt?: number;
     requests?: RequestSpec[];
   }
 

@@ -78,12 +78,16 @@ export async function sendReports(origin: string, amount: number, connections: n
     origin,
     'content-type': 'application/x-www-form-urlencoded',
   };
+  const started = performance.now();
   const instance = autocannon({
     url: origin,
     connections: Math.min(connections, amount),
     pipelining: 1,
     amount,
     timeout: 20,
+    // autocannon ends a run at its next sample tick; short ticks waste less time at the end. The
+    // duration below is timed here, up to the last response, not taken from autocannon.
+    sampleInt: 50,
     requests: [
       {
         method: 'POST',
@@ -106,17 +110,18 @@ export async function sendReports(origin: string, amount: number, connections: n
       },
     ],
   });
+  let lastResponseAt = 0;
   instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => {
     latencies.push(responseTime);
+    lastResponseAt = performance.now();
   });
   let cutShort = false;
   const limit = setTimeout(() => {
     cutShort = true;
     instance.stop();
   }, maxSeconds * 1000);
-  const started = performance.now();
   const result = await instance;
-  const seconds = (performance.now() - started) / 1000;
+  const seconds = ((lastResponseAt || performance.now()) - started) / 1000;
   clearTimeout(limit);
   return { ok, socketErrors: result.errors, wrongAnswers, latencies, seconds, cutShort };
 }
