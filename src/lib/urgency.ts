@@ -4,6 +4,7 @@ export type Urgency = keyof typeof URGENCY;
 
 /** The answers that bear on urgency; every channel has them. */
 export interface UrgencySignals {
+  acuteDanger?: boolean | undefined;
   dangerToSelf?: string | undefined;
   dangerToOthers?: string | undefined;
   concerns?: readonly string[] | undefined;
@@ -14,9 +15,12 @@ export interface UrgencySignals {
 /**
  * The urgency suggested to the coordinator (spec §5): danger to self or others, threats of violence,
  * talk of suicide, or children involved make it `hoog`; anything else `normaal`. The coordinator
- * decides; acute danger never reaches this point (it goes to 112).
+ * decides. Acute danger on the public form never gets here (it goes to 112); a staff record of an
+ * acute call passed on to 112 is `direct`.
  */
 export function suggestUrgency(s: UrgencySignals): Urgency {
+  // A KCC or BOA record of acute danger (passed on to 112) is for the coordinator to see today.
+  if (s.acuteDanger) return 'direct';
   const concerns = s.concerns ?? [];
   const high =
     s.dangerToSelf === 'ja' ||

@@ -119,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (!config.publicUrl.startsWith('https://')) problems.push('PUBLIC_URL must be https');
     if (secret === HCAPTCHA_TEST_SECRET || siteKey === HCAPTCHA_TEST_SITEKEY) problems.push('hCaptcha test keys');
     if (!env['MUNICIPALITY_CONFIG']) problems.push('MUNICIPALITY_CONFIG is not set (demo municipality)');
+    if (env['TEST_CLOCK_FILE']) problems.push('TEST_CLOCK_FILE is for tests only');
     if (problems.length) throw new Error(`Refusing to start in production: ${problems.join('; ')}`);
   }
   return config;

@@ -1,4 +1,6 @@
 import { suggestUrgency } from '../urgency.ts';
+import { audit, type Actor } from './audit-repo.ts';
+import { now as clockNow } from './clock.ts';
 import { addWorkingDays } from '../working-days.ts';
 import { config } from './config.ts';
 import { db } from './db.ts';
@@ -17,7 +19,12 @@ export type IntakeReport = Omit<NewReport, 'suggestedUrgency' | 'dueOn'>;
  * (synchronous=FULL): only then may the user be told the report was received. Sending happens later,
  * in the mail worker; no request waits for a mail server.
  */
-export function recordReport(report: IntakeReport, now: Date = new Date()): { id: number; reference: string } {
+export function recordReport(
+  report: IntakeReport,
+  options: { actor?: Actor; onBehalfOf?: 'beller'; now?: Date } = {},
+): { id: number; reference: string } {
+  const now = options.now ?? clockNow();
+  const actor = options.actor ?? { role: 'inwoner' as const };
   const cfg = config();
   const m = cfg.municipality;
   const suggestedUrgency = suggestUrgency(report);
@@ -25,6 +32,20 @@ export function recordReport(report: IntakeReport, now: Date = new Date()): { id
   const stored = db()
     .transaction(() => {
       const row = insertReport({ ...report, suggestedUrgency, dueOn }, now);
+      audit(
+        {
+          actorId: actor.id,
+          actorRole: actor.role,
+          action: report.status === 'acuut_doorgezet' ? 'melding_acuut_vastgelegd' : 'melding_aangemaakt',
+          objectType: 'melding',
+          objectId: row.reference,
+          result: 'gelukt',
+          onBehalfOf: options.onBehalfOf,
+          clientIp: actor.ip,
+          detail: `kanaal ${report.channel}`,
+        },
+        now,
+      );
       enqueueMail(
         {
           kind: 'coordinator_notification',

@@ -25,6 +25,17 @@ export class RateLimiter {
     return entry.count <= this.limit();
   }
 
+  /** True when the key has used up its limit in the current window (counts nothing). */
+  exhausted(key: string, now: number = Date.now()): boolean {
+    const entry = this.hits.get(key);
+    return entry !== undefined && now - entry.windowStart < this.windowMs && entry.count >= this.limit();
+  }
+
+  /** Forgets a key (a successful login clears its failures). */
+  reset(key: string): void {
+    this.hits.delete(key);
+  }
+
   private sweep(now: number): void {
     for (const [key, entry] of this.hits) if (now - entry.windowStart >= this.windowMs) this.hits.delete(key);
   }

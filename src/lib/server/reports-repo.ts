@@ -83,6 +83,9 @@ const statements = lazy(() => {
     insertConcern: d.prepare('INSERT INTO report_concerns (report_id, concern) VALUES (?, ?)'),
     byReference: d.prepare('SELECT * FROM reports WHERE reference = ?'),
     concernsOf: d.prepare('SELECT concern FROM report_concerns WHERE report_id = ? ORDER BY concern'),
+    enteredBy: d.prepare(`
+      SELECT reference, created_at AS createdAt, status FROM reports
+      WHERE entered_by = ? AND created_at >= ? ORDER BY created_at DESC LIMIT ?`),
   };
 });
 
@@ -199,4 +202,15 @@ export function findReportByReference(reference: string): StoredReport | undefin
     dueOn: String(r['due_on']),
     avePhase: String(r['ave_phase']),
   };
+}
+
+/** What a KCC agent or BOA may see of their own reports: reference, time, status. No content. */
+export interface OwnReport {
+  reference: string;
+  createdAt: string;
+  status: string;
+}
+
+export function listReportsEnteredBy(userId: number, since: Date, limit: number): OwnReport[] {
+  return statements().enteredBy.all(userId, since.toISOString(), limit) as OwnReport[];
 }

@@ -1,0 +1,58 @@
+// Staff accounts without a browser:
+//   npm run user:add -- --email <e-mail> --name "<name>" --role <kcc|boa|coordinator|admin> [--service-number <nr>]
+//     reads the password from standard input; prints the TOTP secret once as an otpauth:// URI.
+//   npm run user:disable -- --email <e-mail>      (and user:enable)
+//   npm run user:reset-2fa -- --email <e-mail>    prints a new otpauth:// URI once
+import { parseArgs } from 'node:util';
+import { createInterface } from 'node:readline';
+import { createAccount, disableAccount, enableAccount, resetSecondFactor } from '../lib/server/auth/accounts.ts';
+import { findUserByEmail } from '../lib/server/auth/users-repo.ts';
+
+const [command, ...rest] = process.argv.slice(2);
+const { values } = parseArgs({
+  args: rest,
+  options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, 'service-number': { type: 'string' } },
+  strict: true,
+});
+const actor = { role: 'systeem' as const };
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+
+async function readPassword(): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write('Wachtwoord (minstens 12 tekens): ');
+  const lines = createInterface({ input: process.stdin });
+  for await (const line of lines) {
+    lines.close();
+    return line;
+  }
+  return '';
+}
+
+if (!values.email) fail('Geef --email <e-mailadres>.');
+if (command === 'add') {
+  const password = await readPassword();
+  const result = await createAccount(
+    { email: values.email, name: values.name ?? '', role: values.role ?? '', serviceNumber: values['service-number'] ?? '', password },
+    actor,
+  );
+  if (!result.ok) fail(Object.entries(result.errors).map(([f, m]) => `${f}: ${m}`).join('\n'));
+  console.log(`Account ${result.id} aangemaakt. Zet deze sleutel in de authenticator-app (wordt maar één keer getoond):`);
+  console.log(result.otpauthUri);
+} else {
+  const user = findUserByEmail(values.email) ?? fail(`Geen account met e-mailadres ${values.email}.`);
+  if (command === 'disable') {
+    disableAccount(user.id, actor);
+    console.log(`Account ${user.email} is geblokkeerd; de sessies zijn beëindigd.`);
+  } else if (command === 'enable') {
+    enableAccount(user.id, actor);
+    console.log(`Account ${user.email} is weer actief.`);
+  } else if (command === 'reset-2fa') {
+    console.log('Nieuwe sleutel voor de authenticator-app (wordt maar één keer getoond):');
+    console.log(resetSecondFactor(user.id, actor));
+  } else {
+    fail('Gebruik: user.ts add|disable|enable|reset-2fa --email <e-mailadres> …');
+  }
+}
