@@ -46,9 +46,13 @@ describe('working days', () => {
     assert.equal(addWorkingDays(at('2027-04-26'), 2, ['2027-04-27']), '2027-04-29');
   });
 
-  test('the time of day does not matter, only the (UTC) date', () => {
+  test('counts from the Amsterdam date, whatever the UTC time', () => {
+    // 23:30 UTC on Wednesday 4 March is 00:30 on Thursday in Amsterdam (UTC+1).
     assert.equal(addWorkingDays(new Date('2026-03-04T00:00:00Z'), 1, []), '2026-03-05');
-    assert.equal(addWorkingDays(new Date('2026-03-04T23:59:59Z'), 1, []), '2026-03-05');
+    assert.equal(addWorkingDays(new Date('2026-03-04T22:59:59Z'), 1, []), '2026-03-05');
+    assert.equal(addWorkingDays(new Date('2026-03-04T23:30:00Z'), 1, []), '2026-03-06');
+    // Saturday 00:30 in Amsterdam (summer time, UTC+2) is due on Monday, not the Friday before.
+    assert.equal(addWorkingDays(new Date('2026-06-05T22:30:00Z'), 0, []), '2026-06-08');
   });
 
   test('does not modify the date it was given', () => {

@@ -59,6 +59,12 @@ const EMAIL_PATTERN = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\
 
 const tooLong = (n: number) => `Gebruik maximaal ${n} tekens`;
 
+/**
+ * Zod 4 skips a refinement when any field failed; these rules must run anyway, so that a resident
+ * hears about every problem on the page at once. (The fields they read are strings whatever happens.)
+ */
+export const ALWAYS = { when: (payload: { value: unknown }) => typeof payload.value === 'object' && payload.value !== null } as const;
+
 // ---------------------------------------------------------------------------------------------
 // Step 1 — Direct gevaar
 
@@ -123,7 +129,7 @@ export const personSchema = z
     if (v.locationKind === 'geen_vast_adres' && v.locationDescription === '') {
       ctx.addIssue({ code: 'custom', path: ['locationDescription'], message: 'Beschrijf de plek waar u de persoon ziet' });
     }
-  })
+  }, ALWAYS)
   // Keep only what belongs to the answer given: least data.
   .transform((v) => {
     const atAddress = v.locationKind === 'adres';
@@ -224,6 +230,7 @@ export const reporterSchema = z
       { name: 'reporterName', phone: 'reporterPhone', email: 'reporterEmail' },
       true,
     ),
+    ALWAYS,
   )
   // An anonymous reporter's details are dropped, even if they were typed before choosing anonymity.
   .transform((v) => {
@@ -252,7 +259,7 @@ export type ResidentReport = AcuteAnswers & PersonAnswers & ConcernAnswers & Rep
 /** Strips control characters (NUL and friends) but keeps tabs and line breaks. */
 export function cleanText(value: string): string {
   // eslint-disable-next-line no-control-regex
-  return value.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '').replace(/\r\n?/g, '\n');
+  return value.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g, '').replace(/\r\n?/g, '\n');
 }
 
 /**

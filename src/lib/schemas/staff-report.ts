@@ -4,6 +4,7 @@ import {
   acuteFields,
   concernFields,
   concernSchema,
+  ALWAYS,
   contactRules,
   fieldErrors,
   personFields,
@@ -58,7 +59,7 @@ export const callerSchema = z
       { name: 'callerName', phone: 'callerPhone', email: 'callerEmail' },
       false,
     );
-  })
+  }, ALWAYS)
   .transform((v) => {
     const anonymous = v.callerAnonymous === 'ja';
     const keep = (s: string) => (anonymous || s === '' ? undefined : s);
@@ -115,7 +116,7 @@ export function observationSchema(now: Date) {
       const at = amsterdamToUtc(v.observedAt.replace(' ', 'T'));
       if (!at) ctx.addIssue({ code: 'custom', path: ['observedAt'], message: 'Vul een datum en tijd in zoals 2026-11-22 14:30' });
       else if (at.getTime() > now.getTime() + 60_000) ctx.addIssue({ code: 'custom', path: ['observedAt'], message: 'De datum en tijd mogen niet in de toekomst liggen' });
-    })
+    }, ALWAYS)
     .transform((v) => ({
       observedAt: amsterdamToUtc(v.observedAt.replace(' ', 'T'))!.toISOString(),
       policePresent: v.policePresent === 'ja',

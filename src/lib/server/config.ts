@@ -70,13 +70,29 @@ export interface AppConfig {
   municipality: Municipality;
 }
 
+/** A positive number from the environment, or the default; a wrong value stops the start. */
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, not "${raw}"`);
+  return value;
+}
+
 /** Keys hCaptcha publishes for testing; production must not run with them. */
 const HCAPTCHA_TEST_SECRET = '0x0000000000000000000000000000000000000000';
 const HCAPTCHA_TEST_SITEKEY = '10000000-ffff-ffff-ffff-000000000001';
 
 function loadMunicipality(env: NodeJS.ProcessEnv): Municipality {
   const file = env['MUNICIPALITY_CONFIG'];
-  const raw: unknown = file ? JSON.parse(readFileSync(path.resolve(file), 'utf8')) : demoMunicipality;
+  let raw: unknown = demoMunicipality;
+  if (file) {
+    try {
+      raw = JSON.parse(readFileSync(path.resolve(file), 'utf8'));
+    } catch (error) {
+      throw new Error(`Invalid municipality configuration in ${file}: cannot read it as JSON (${(error as Error).message})`);
+    }
+  }
   const parsed = municipalitySchema.safeParse(raw);
   if (!parsed.success) {
     throw new Error(`Invalid municipality configuration${file ? ` in ${file}` : ''}: ${parsed.error.message}`);
@@ -95,8 +111,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     publicUrl: (env['PUBLIC_URL'] || 'http://localhost:4321').replace(/\/+$/, ''),
     smtpUrl: env['SMTP_URL'] || undefined,
     smtpRequireTls: env['SMTP_REQUIRE_TLS'] === '1' || env['SMTP_REQUIRE_TLS'] === 'true',
-    mailRetryBaseMs: Number(env['MAIL_RETRY_BASE_MS'] || 30_000),
-    mailPollMs: Number(env['MAIL_POLL_MS'] || 15_000),
+    mailRetryBaseMs: positive(env, 'MAIL_RETRY_BASE_MS', 30_000),
+    mailPollMs: positive(env, 'MAIL_POLL_MS', 15_000),
     mailDir: env['MAIL_DIR'] || 'data/mail',
     mailFrom: env['MAIL_FROM'] || municipality.mailFrom,
     coordinatorEmail: env['COORDINATOR_EMAIL'] || municipality.coordinatorEmail,
@@ -106,11 +122,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
             siteKey,
             secret,
             verifyUrl: env['HCAPTCHA_VERIFY_URL'] || 'https://api.hcaptcha.com/siteverify',
-            timeoutMs: Number(env['HCAPTCHA_TIMEOUT_MS'] || 3000),
+            timeoutMs: positive(env, 'HCAPTCHA_TIMEOUT_MS', 3000),
           }
         : undefined,
     production,
-    reportsPerHourPerIp: Number(env['REPORTS_PER_HOUR_PER_IP'] || 30),
+    reportsPerHourPerIp: positive(env, 'REPORTS_PER_HOUR_PER_IP', 30),
     trustProxy: env['TRUST_PROXY'] === '1' || env['TRUST_PROXY'] === 'true',
     municipality,
   };
@@ -119,6 +135,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (!config.publicUrl.startsWith('https://')) problems.push('PUBLIC_URL must be https');
     if (secret === HCAPTCHA_TEST_SECRET || siteKey === HCAPTCHA_TEST_SITEKEY) problems.push('hCaptcha test keys');
     if (!env['MUNICIPALITY_CONFIG']) problems.push('MUNICIPALITY_CONFIG is not set (demo municipality)');
+    else if ([municipality.coordinatorEmail, municipality.privacyEmail, config.mailFrom, config.coordinatorEmail].some((a) => /\.example>?$/i.test(a))) {
+      problems.push('the municipality configuration still has the demo (.example) addresses');
+    }
     if (env['TEST_CLOCK_FILE']) problems.push('TEST_CLOCK_FILE is for tests only');
     if (problems.length) throw new Error(`Refusing to start in production: ${problems.join('; ')}`);
   }

@@ -21,7 +21,13 @@ export type IntakeReport = Omit<NewReport, 'suggestedUrgency' | 'dueOn'>;
  */
 export function recordReport(
   report: IntakeReport,
-  options: { actor?: Actor; onBehalfOf?: 'beller'; now?: Date } = {},
+  options: {
+    actor?: Actor;
+    onBehalfOf?: 'beller';
+    now?: Date;
+    /** More writes that must commit with the report (the resident's draft marked as sent). */
+    alsoInTransaction?: (stored: { id: number; reference: string }) => void;
+  } = {},
 ): { id: number; reference: string } {
   const now = options.now ?? clockNow();
   const actor = options.actor ?? { role: 'inwoner' as const };
@@ -68,6 +74,7 @@ export function recordReport(
           now,
         );
       }
+      options.alsoInTransaction?.(row);
       return row;
     })
     .immediate();

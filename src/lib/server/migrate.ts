@@ -13,8 +13,10 @@ export interface Migration {
 
 /** Reads `NNNN-name.sql` files in order; the number is the schema version they bring the database to. */
 export function readMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
-  const migrations = readdirSync(dir)
-    .filter((file) => /^\d{4}-[a-z0-9-]+\.sql$/.test(file))
+  const files = readdirSync(dir).filter((file) => file.endsWith('.sql'));
+  const misnamed = files.find((file) => !/^\d{4}-[a-z0-9-]+\.sql$/.test(file));
+  if (misnamed) throw new Error(`Migration ${misnamed} is misnamed: use NNNN-lowercase-words.sql`);
+  const migrations = files
     .sort()
     .map((file) => ({
       version: Number(file.slice(0, 4)),

@@ -19,7 +19,7 @@ export class RateLimiter {
     if (!entry || now - entry.windowStart >= this.windowMs) {
       if (this.hits.size > 50_000) this.sweep(now);
       this.hits.set(key, { windowStart: now, count: 1 });
-      return true;
+      return this.limit() >= 1;
     }
     entry.count++;
     return entry.count <= this.limit();

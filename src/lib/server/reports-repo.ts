@@ -1,5 +1,6 @@
 import { SqliteError } from 'better-sqlite3';
 import { newReference } from '../reference.ts';
+import { addressKey, personKey } from '../repeat-keys.ts';
 import type { Urgency } from '../urgency.ts';
 import { db } from './db.ts';
 import { lazy } from './lazy.ts';
@@ -72,14 +73,14 @@ const statements = lazy(() => {
         location_description, children_in_home, description, concern_since, danger_to_self, danger_to_others,
         person_aware, involved, reporter_relation, anonymous, reporter_name, reporter_phone, reporter_email,
         intake_method, observed_at, police_present, police_reference, captcha_status,
-        suggested_urgency, urgency, due_on)
+        suggested_urgency, urgency, due_on, address_key, person_key)
       VALUES (
         @reference, @channel, @status, @createdAt, @createdAt, @enteredBy, @acuteDanger,
         @personName, @personAge, @locationKind, @postcode, @houseNumber, @houseAddition, @street, @place,
         @locationDescription, @childrenInHome, @description, @concernSince, @dangerToSelf, @dangerToOthers,
         @personAware, @involved, @reporterRelation, @anonymous, @reporterName, @reporterPhone, @reporterEmail,
         @intakeMethod, @observedAt, @policePresent, @policeReference, @captchaStatus,
-        @suggestedUrgency, @suggestedUrgency, @dueOn)`),
+        @suggestedUrgency, @suggestedUrgency, @dueOn, @addressKey, @personKey)`),
     insertConcern: d.prepare('INSERT INTO report_concerns (report_id, concern) VALUES (?, ?)'),
     byReference: d.prepare('SELECT * FROM reports WHERE reference = ?'),
     concernsOf: d.prepare('SELECT concern FROM report_concerns WHERE report_id = ? ORDER BY concern'),
@@ -136,6 +137,8 @@ export function insertReport(report: NewReport, now: Date = new Date()): { id: n
     captchaStatus: report.captchaStatus,
     suggestedUrgency: report.suggestedUrgency,
     dueOn: report.dueOn,
+    addressKey: orNull(addressKey(report.postcode, report.houseNumber, report.houseAddition)),
+    personKey: orNull(personKey(report.personName, report.place, report.postcode)),
   };
   for (let attempt = 0; ; attempt++) {
     const reference = newReference();

@@ -200,14 +200,12 @@ export async function handleCheck(ctx: FlowContext): Promise<CheckView | Respons
   }
 
   const { acuteDanger: _noAcuteDanger, anonymous, ...answers } = report;
-  const { reference } = recordReport({
-    ...answers,
-    channel: 'inwoner',
-    acuteDanger: false,
-    anonymous: anonymous === 'ja',
-    captchaStatus: captcha,
-  });
-  markDraftSubmitted(draft, reference);
+  // The report and the draft's "sent" mark commit together: a crash can never leave a stored report
+  // whose draft could be sent a second time.
+  recordReport(
+    { ...answers, channel: 'inwoner', acuteDanger: false, anonymous: anonymous === 'ja', captchaStatus: captcha },
+    { alsoInTransaction: (stored) => markDraftSubmitted(draft, stored.reference) },
+  );
   return redirect(THANKS_PATH);
 }
 

@@ -1,0 +1,42 @@
+/**
+ * Keys that find repeat reports about the same address or the same person, whatever the spelling.
+ * (When names and addresses are encrypted at rest, these become keyed hashes of the same strings.)
+ */
+
+function fold(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
+}
+
+/** Postcode + house number + addition: "9351 ab", "12", "A" → "9351AB|12|a". */
+export function addressKey(postcode: string | undefined, houseNumber: string | undefined, addition: string | undefined): string | undefined {
+  if (!postcode || !houseNumber) return undefined;
+  const pc = postcode.replace(/\s+/g, '').toUpperCase();
+  const number = houseNumber.replace(/^0+/, '');
+  return `${pc}|${number}|${fold(addition ?? '').replace(/ /g, '')}`;
+}
+
+const TITLES = /^(dhr|de heer|heer|meneer|mr|mevr|mevrouw|mw|mej|juffrouw)\b\s*/;
+
+/** A name without titles, accents, punctuation or case: "Dhr. P. de Vries" → "p de vries". */
+export function normaliseName(name: string | undefined): string | undefined {
+  if (!name) return undefined;
+  let folded = fold(name);
+  while (TITLES.test(folded)) folded = folded.replace(TITLES, '');
+  return folded || undefined;
+}
+
+/** Name + place (or the postcode area when no place was given). */
+export function personKey(
+  name: string | undefined,
+  place: string | undefined,
+  postcode: string | undefined,
+): string | undefined {
+  const n = normaliseName(name);
+  const where = place ? fold(place) : postcode ? postcode.replace(/\s+/g, '').slice(0, 4) : '';
+  return n && where ? `${n}|${where}` : undefined;
+}
