@@ -1,0 +1,112 @@
+// Security headers on the pages, and no cookie for a resident who only reads.
+import { expect, test, type APIResponse } from '@playwright/test';
+import { answerStepsBefore, marker, postSteps, postForm, servers } from './support.ts';
+
+const PUBLIC_PAGES = ['/', '/privacy', '/toegankelijkheid', '/melden', '/melden/bel-112'];
+
+function directives(csp: string): Map<string, string[]> {
+  return new Map(
+    csp
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .filter((parts) => parts[0])
+      .map(([name, ...values]) => [name!.toLowerCase(), values]),
+  );
+}
+
+function expectSecurityHeaders(response: APIResponse, what: string, { hcaptcha = false } = {}): void {
+  const h = response.headers();
+  const csp = h['content-security-policy'];
+  expect(csp, `${what}: CSP`).toBeTruthy();
+  expect(csp, what).not.toContain('unsafe-inline');
+  expect(csp, what).not.toContain('unsafe-eval');
+  const d = directives(csp!);
+  expect(d.get('script-src'), what).toContain("'self'");
+  expect(d.get('object-src'), what).toEqual(["'none'"]);
+  expect(d.get('base-uri'), what).toEqual(["'none'"]);
+  expect(d.get('frame-ancestors'), what).toEqual(["'none'"]);
+  expect(d.get('form-action'), what).toEqual(["'self'"]);
+  if (hcaptcha) expect(d.get('script-src'), what).toContain('https://hcaptcha.com');
+  else expect(csp, what).not.toContain('hcaptcha');
+  expect(h['x-content-type-options'], what).toBe('nosniff');
+  expect(h['referrer-policy'], what).toBe('same-origin');
+}
+
+function setCookies(response: APIResponse): string[] {
+  return response.headersArray().filter((h) => h.name.toLowerCase() === 'set-cookie').map((h) => h.value);
+}
+
+test.describe('security headers', () => {
+  test('every public page: CSP without unsafe-inline, nosniff, Referrer-Policy same-origin', async ({ request }) => {
+    for (const path of [...PUBLIC_PAGES, '/bestaat-niet']) {
+      const response = await request.get(path, { failOnStatusCode: false });
+      expect(response.status(), path).toBe(path === '/bestaat-niet' ? 404 : 200);
+      expectSecurityHeaders(response, path);
+    }
+    // The form and 112 pages are never cached.
+    for (const path of ['/melden', '/melden/bel-112']) {
+      expect((await request.get(path)).headers()['cache-control'], path).toBe('no-store');
+    }
+  });
+
+  test('pages with answers: no-store on every step, the check page, the confirmation and error pages', async ({ request }) => {
+    const origin = servers.main.origin;
+    const tag = marker();
+    await postSteps(request, origin, tag);
+    for (const path of ['/melden', '/melden/persoon', '/melden/zorgen', '/melden/over-u', '/melden/controleren']) {
+      const response = await request.get(path, { maxRedirects: 0 });
+      expect(response.status(), path).toBe(200);
+      expect(await response.text(), path).toContain('Meldpunt Bezorgd');
+      expectSecurityHeaders(response, path);
+      expect(response.headers()['cache-control'], path).toBe('no-store');
+    }
+    const refused = await postForm(request, `${origin}/melden/zorgen`, { description: tag }, { origin });
+    expect(refused.status()).toBe(400);
+    expect(refused.headers()['cache-control']).toBe('no-store');
+    expectSecurityHeaders(refused, 'refused step');
+    const sent = await postForm(request, `${origin}/melden/controleren`, {}, { origin });
+    expect(sent.status()).toBe(303);
+    const thanks = await request.get('/melden/bedankt');
+    expect(await thanks.text()).toContain('Bedankt voor uw melding');
+    expectSecurityHeaders(thanks, '/melden/bedankt');
+    expect(thanks.headers()['cache-control']).toBe('no-store');
+  });
+
+  test('hCaptcha sources are allowed on the check page only', async ({ request }) => {
+    const origin = servers.captcha.origin;
+    await postSteps(request, origin, marker());
+    expectSecurityHeaders(await request.get(`${origin}/melden`), 'captcha /melden');
+    const check = await request.get(`${origin}/melden/controleren`, { maxRedirects: 0 });
+    expect(check.status()).toBe(200);
+    expectSecurityHeaders(check, 'captcha check page', { hcaptcha: true });
+    expect(check.headers()['cache-control']).toBe('no-store');
+  });
+});
+
+test.describe('no cookie for reading', () => {
+  test('public pages send no Set-Cookie', async ({ request }) => {
+    for (const path of [...PUBLIC_PAGES, '/melden/persoon', '/melden/controleren', '/melden/bedankt', '/bestaat-niet']) {
+      const response = await request.get(path, { maxRedirects: 0, failOnStatusCode: false });
+      expect(response.status(), path).toBeLessThan(500);
+      expect(setCookies(response), path).toEqual([]);
+    }
+  });
+
+  test('a resident who reads and clicks around has no cookie in the browser', async ({ page }) => {
+    await page.goto('/');
+    await page.getByRole('link', { name: 'Privacy', exact: true }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toContainText('Privacyverklaring');
+    await page.getByRole('link', { name: 'Toegankelijkheid', exact: true }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Toegankelijkheid');
+    await page.getByRole('link', { name: 'Zorgen melden' }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Direct gevaar');
+    await page.goto('/');
+    await page.getByRole('link', { name: 'Start melding' }).click();
+    await expect(page).toHaveURL(/\/melden$/);
+    expect(await page.context().cookies()).toEqual([]);
+    // The first answer is what starts the (only) cookie.
+    await answerStepsBefore(page, 2, marker());
+    const cookies = await page.context().cookies();
+    expect(cookies.map((c) => [c.name, c.path, c.httpOnly, c.sameSite])).toEqual([['mb_melding', '/melden', true, 'Strict']]);
+  });
+});
