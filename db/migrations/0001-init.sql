@@ -76,8 +76,9 @@ CREATE TABLE reports (
 ) STRICT;
 
 CREATE UNIQUE INDEX reports_by_reference ON reports (reference);
-CREATE INDEX reports_queue_by_urgency_and_age ON reports (urgency_rank, created_at);
-CREATE INDEX reports_by_status ON reports (status, urgency_rank, created_at);
+-- The queue: most urgent first, newest first within an urgency (the index runs in that order).
+CREATE INDEX reports_queue_by_urgency_and_age ON reports (urgency_rank, created_at DESC);
+CREATE INDEX reports_by_status ON reports (status, urgency_rank, created_at DESC);
 CREATE INDEX reports_by_created_at ON reports (created_at);
 CREATE INDEX reports_by_address ON reports (postcode, house_number) WHERE postcode IS NOT NULL;
 

@@ -19,6 +19,8 @@ export function openDatabase(file: string): DB {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
+  // Keeps the query planner's statistics fresh for a long-lived connection (cheap; SQLite's advice).
+  db.pragma('optimize=0x10002');
   return db;
 }
 

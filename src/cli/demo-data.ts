@@ -1,0 +1,115 @@
+// `npm run demo:data -- --count 1000`: fills the database (DATABASE_PATH) with realistic generated
+// reports for demos and benchmarks, spread over channels, statuses, AVE phases, places and months.
+// It starts with the four cases of the Westerkwartier document (Bijlage 1). Never run it on a
+// production database: it refuses when NODE_ENV=production.
+import { parseArgs } from 'node:util';
+import { randomInt } from 'node:crypto';
+import { db } from '../lib/server/db.ts';
+import { insertReport, type NewReport } from '../lib/server/reports-repo.ts';
+import { CONCERNS } from '../lib/schemas/options.ts';
+import { suggestUrgency, type Urgency } from '../lib/urgency.ts';
+import { addWorkingDays } from '../lib/working-days.ts';
+import { config } from '../lib/server/config.ts';
+
+const { values } = parseArgs({ options: { count: { type: 'string', default: '200' }, months: { type: 'string', default: '12' } } });
+const count = Number(values.count);
+const months = Number(values.months);
+if (!Number.isInteger(count) || count < 0 || count > 1_000_000) throw new Error('--count must be a whole number up to 1,000,000');
+if (config().production) throw new Error('demo data is not for production');
+
+const PLACES: [string, string][] = [
+  ['Leek', '9351'], ['Zuidhorn', '9801'], ['Grootegast', '9861'], ['Marum', '9363'], ['Aduard', '9831'], ['Tolbert', '9356'],
+  ['Oldehove', '9881'], ['Niekerk', '9822'], ['Zevenhuizen', '9354'], ['Nuis', '9364'], ['Opende', '9865'], ['Doezum', '9863'],
+];
+const STREETS = ['Hoofdstraat', 'Kerkstraat', 'Schoolstraat', 'Molenweg', 'Stationsweg', 'Dorpsstraat', 'Julianalaan', 'Wilhelminastraat', 'Tolberterstraat', 'Raadhuisstraat'];
+const NAMES = ['Dhr. de Vries', 'Mevr. Bakker', 'Dhr. Smit', 'Mevr. Mulder', 'Dhr. Bos', 'Mevr. Visser', 'Dhr. Hoekstra', 'Mevr. Dijkstra', 'Dhr. Jansen', undefined, undefined];
+const STORIES = [
+  'De buurman komt al weken niet meer buiten en de gordijnen blijven dicht. Er staat veel afval in de tuin.',
+  'Mijn tante vergeet steeds meer. Ze liep gisteren in haar nachtjapon over straat en wist niet waar ze woonde.',
+  'Hij schreeuwt vaak tegen voorbijgangers en lijkt dronken. Buren durven niet meer langs zijn huis te lopen.',
+  'Een man slaapt al een paar nachten in het bushokje bij de supermarkt. Hij praat in zichzelf en heeft geen jas.',
+  'De woning ruikt sterk en er lopen ratten. De bewoonster laat niemand binnen.',
+  'Mijn broer zegt dat het leven geen zin meer heeft. Hij heeft zijn baan verloren en schulden.',
+];
+const pickOne = <T>(list: readonly T[]): T => list[randomInt(list.length)]!;
+const weighted = <T>(entries: [T, number][]): T => {
+  let r = Math.random() * entries.reduce((s, [, w]) => s + w, 0);
+  for (const [v, w] of entries) if ((r -= w) < 0) return v;
+  return entries[0]![0];
+};
+
+const m = config().municipality;
+const update = db().prepare(`UPDATE reports SET status = ?, ave_phase = ?, urgency = ?, outcome = ?, case_director = ?, process_director = ?,
+  triaged_at = ?, closed_at = ?, due_on = ? WHERE id = ?`);
+
+function seedCases(): NewReport[] {
+  const common = { captchaStatus: 'niet_van_toepassing' as const, dueOn: '', suggestedUrgency: 'hoog' as Urgency, involved: [] as string[], acuteDanger: false };
+  return [
+    { ...common, channel: 'inwoner', captchaStatus: 'niet_gecontroleerd', personName: 'Dhr. P.', personAge: '18_plus', locationKind: 'adres', postcode: '9351AB', houseNumber: '12', street: 'Kerkstraat', place: 'Leek',
+      concerns: ['overlast_agressie', 'dreigen_geweld', 'zelfdoding'], description: 'Hij staat vaak dronken op zijn balkon te schreeuwen, bedreigt buren en vernielt spullen. Hij zegt dat hij de gasleidingen wil doorzagen.',
+      concernSince: 'paar_maanden', dangerToSelf: 'ja', dangerToOthers: 'ja', personAware: 'nee', reporterRelation: 'buren', anonymous: true },
+    { ...common, channel: 'kcc', intakeMethod: 'telefoon', personName: 'Dhr. K.', personAge: '18_plus', locationKind: 'adres', postcode: '9801CD', houseNumber: '7', place: 'Zuidhorn', childrenInHome: 'weet_niet',
+      concerns: ['dreigen_geweld', 'overlast_agressie'], description: 'Dochter belt: haar vader bedreigt zijn vrouw, kinderen en kleinkinderen en dreigt het huis en het bedrijf in brand te steken.',
+      concernSince: 'langer_dan_jaar', dangerToSelf: 'nee', dangerToOthers: 'ja', personAware: 'nee', reporterRelation: 'familie', anonymous: false, reporterName: 'Dochter van dhr. K.', reporterPhone: '06 12345678' },
+    { ...common, channel: 'boa', personName: 'Mevr. B.', personAge: '18_plus', locationKind: 'adres', postcode: '9861EF', houseNumber: '3', place: 'Grootegast',
+      concerns: ['vervuiling', 'verwaarlozing', 'eenzaamheid'], description: 'Bouwvallige woning, door de ramen is vervuiling te zien, het dak heeft gaten. Bewoonster laat niemand binnen. Vermoedelijk asbest en knaagdieren.',
+      concernSince: 'langer_dan_jaar', dangerToSelf: 'ja', dangerToOthers: 'weet_niet', personAware: 'nee', reporterRelation: 'professional', anonymous: false, observedAt: new Date().toISOString(), policePresent: false },
+    { ...common, channel: 'inwoner', personName: 'Dhr. E.', personAge: '18_plus', locationKind: 'adres', postcode: '9363GH', houseNumber: '21', place: 'Marum',
+      concerns: ['anders'], description: 'Een man maakt stiekem via zijn brievenbus foto\u0027s van spelende kinderen op het schoolplein tegenover zijn huis.',
+      concernSince: 'paar_weken', dangerToSelf: 'nee', dangerToOthers: 'weet_niet', personAware: 'nee', reporterRelation: 'buren', anonymous: false, reporterName: 'Ouder van de school', reporterEmail: 'ouder@voorbeeld.nl' },
+  ];
+}
+
+const started = Date.now();
+const insertAll = db().transaction(() => {
+  for (const c of seedCases()) {
+    const suggested = suggestUrgency(c);
+    insertReport({ ...c, suggestedUrgency: suggested, dueOn: addWorkingDays(new Date(), m.urgencyNormDays[suggested], m.holidays) });
+  }
+  for (let i = 0; i < count; i++) {
+    const created = new Date(Date.now() - randomInt(Math.max(1, months * 30 * 24 * 60)) * 60_000);
+    const [place, pc4] = pickOne(PLACES);
+    const channel = weighted<'inwoner' | 'kcc' | 'boa'>([['inwoner', 6], ['kcc', 3], ['boa', 1]]);
+    const concerns = [...new Set([pickOne(Object.keys(CONCERNS)), ...(Math.random() < 0.4 ? [pickOne(Object.keys(CONCERNS))] : [])])];
+    const atAddress = Math.random() < 0.9;
+    const report: Omit<NewReport, 'suggestedUrgency' | 'dueOn'> = {
+      channel,
+      acuteDanger: false,
+      personName: pickOne(NAMES),
+      personAge: weighted([['18_plus', 8], ['onbekend', 2], ['16_17', 0.5], ['jonger_dan_16', 0.3]]),
+      locationKind: atAddress ? 'adres' : 'geen_vast_adres',
+      postcode: atAddress ? `${pc4}${pickOne(['AA', 'AB', 'BC', 'CD', 'KL', 'XZ'])}` : undefined,
+      houseNumber: atAddress ? String(1 + randomInt(150)) : undefined,
+      street: atAddress ? pickOne(STREETS) : undefined,
+      place,
+      locationDescription: atAddress ? undefined : 'Bij het bushokje aan de Hoofdstraat.',
+      childrenInHome: pickOne(['ja', 'nee', 'weet_niet', undefined]),
+      concerns,
+      description: pickOne(STORIES),
+      concernSince: pickOne(['minder_dan_week', 'paar_weken', 'paar_maanden', 'langer_dan_jaar']),
+      dangerToSelf: weighted([['nee', 5], ['weet_niet', 3], ['ja', 1]]),
+      dangerToOthers: weighted([['nee', 6], ['weet_niet', 2], ['ja', 1]]),
+      personAware: pickOne(['ja', 'nee', 'weet_niet']),
+      involved: [],
+      reporterRelation: pickOne(['buren', 'familie', 'vriend', 'professional', 'anders']),
+      anonymous: Math.random() < 0.3,
+      intakeMethod: channel === 'kcc' ? pickOne(['telefoon', 'telefoon_0800', 'balie', 'email_brief']) : undefined,
+      observedAt: channel === 'boa' ? created.toISOString() : undefined,
+      policePresent: channel === 'boa' ? Math.random() < 0.3 : undefined,
+      captchaStatus: channel === 'inwoner' ? pickOne(['geslaagd', 'niet_gecontroleerd'] as const) : 'niet_van_toepassing',
+    };
+    const suggested = suggestUrgency(report);
+    const dueOn = addWorkingDays(created, m.urgencyNormDays[suggested], m.holidays);
+    const { id } = insertReport({ ...report, suggestedUrgency: suggested, dueOn }, created);
+    const ageDays = (Date.now() - created.getTime()) / 86_400_000;
+    const status = ageDays < 2 ? weighted([['nieuw', 6], ['in_behandeling', 3]]) : weighted([['afgesloten', 5], ['uitgezet', 2], ['in_behandeling', 2], ['wacht_op_info', 1], ['doorgestuurd', 0.5], ['geannuleerd', 0.3], ['nieuw', 0.3]]);
+    const ave = status === 'nieuw' ? 'onbekend' : weighted([['ave1', 3], ['ave2', 4], ['ave3', 2], ['ave4', 0.4]]);
+    const urgency: Urgency = Math.random() < 0.1 ? pickOne(['direct', 'hoog', 'normaal', 'laag']) : suggested;
+    const triaged = status === 'nieuw' ? null : new Date(created.getTime() + randomInt(1, 72 * 60) * 60_000).toISOString();
+    const closed = ['afgesloten', 'doorgestuurd', 'geannuleerd'].includes(status) ? new Date(created.getTime() + randomInt(2, 60) * 86_400_000).toISOString() : null;
+    const outcome = ['afgesloten', 'uitgezet'].includes(status) ? pickOne(['geen_actie', 'buurtbemiddeling', 'sociaal_team', 'ggd_in_de_buurt', 'bemoeizorg', 'veilig_thuis', 'zorg_en_veiligheidshuis', 'politie_oov', 'woningcorporatie', 'wvggz_verkennend_onderzoek', 'bespreken_in_mdo']) : null;
+    update.run(status, ave, urgency, outcome, ave === 'ave2' || ave === 'ave3' ? 'Sociaal team' : null, ave === 'ave3' || ave === 'ave4' ? 'Zorg- en Veiligheidshuis' : null, triaged, closed, addWorkingDays(created, m.urgencyNormDays[urgency], m.holidays), id);
+  }
+});
+insertAll.immediate();
+console.log(`demo: ${count + 4} reports written to ${config().databasePath} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
