@@ -12,11 +12,17 @@ const root = fileURLToPath(new URL('..', import.meta.url));
  */
 const executablePath = process.env['CHROMIUM_PATH'] || (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
 
-/** Ports of the servers the tests use; see `servers` in tests/e2e/support.ts. */
-export const PORTS = { main: 4391, captcha: 4392, captchaDown: 4393, limits: 4394, stub: 4399 } as const;
+/**
+ * Ports of the servers the tests use; see `servers` in tests/e2e/support.ts. E2E_PORT_BASE moves
+ * them all (and their data folders), so that two runs on one machine do not collide.
+ */
+const BASE = Number(process.env['E2E_PORT_BASE'] || 4391);
+export const PORTS = { main: BASE, captcha: BASE + 1, captchaDown: BASE + 2, limits: BASE + 3, staff: BASE + 4, stub: BASE + 8 } as const;
+/** The data folder of a test server under data/test/. */
+export const dataName = (name: string): string => (process.env['E2E_PORT_BASE'] ? `${name}-${BASE}` : name);
 
 const serve = (name: string, port: number, ...settings: string[]) => ({
-  command: `node tests/support/serve.ts ${name} ${port} ${settings.join(' ')}`,
+  command: `node tests/support/serve.ts ${dataName(name)} ${port} ${settings.join(' ')}`,
   cwd: root,
   url: `http://localhost:${port}/health`,
   reuseExistingServer: false,
@@ -61,5 +67,7 @@ export default defineConfig({
       'HCAPTCHA_VERIFY_URL=http://127.0.0.1:9/siteverify', 'REPORTS_PER_HOUR_PER_IP=100000'),
     // Low limits, with the client address taken from X-Forwarded-For so each test can be its own "computer".
     serve('limits', PORTS.limits, 'REPORTS_PER_HOUR_PER_IP=2', 'TRUST_PROXY=1'),
+    // Staff: a clock the tests can move forward (idle and absolute session time-outs).
+    serve('staff', PORTS.staff, `TEST_CLOCK_FILE=data/test/${dataName('staff')}-clock.txt`, 'REPORTS_PER_HOUR_PER_IP=100000'),
   ],
 });

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type APIRequestContext, type APIResponse, type Locator, type Page, type Response } from '@playwright/test';
 import Database from 'better-sqlite3';
-import { PORTS } from '../playwright.config.ts';
+import { PORTS, dataName } from '../playwright.config.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Servers (started by tests/playwright.config.ts, each on its own fresh SQLite file).
@@ -19,7 +19,7 @@ export interface Server {
 const server = (name: string, port: number): Server => ({
   name,
   origin: `http://localhost:${port}`,
-  dbPath: fileURLToPath(new URL(`../../data/test/${name}/meldpunt.db`, import.meta.url)),
+  dbPath: fileURLToPath(new URL(`../../data/test/${dataName(name)}/meldpunt.db`, import.meta.url)),
 });
 
 export const servers = {
@@ -31,6 +31,8 @@ export const servers = {
   captchaDown: server('captcha-down', PORTS.captchaDown),
   /** Two reports per hour per address; the address comes from X-Forwarded-For. */
   limits: server('limits', PORTS.limits),
+  /** Staff tests: a test clock (TEST_CLOCK_FILE) that tests/e2e/staff-support.ts can move. */
+  staff: server('staff', PORTS.staff),
 } as const;
 
 export const REFERENCE = /^MB-[A-HJKMNP-Z2-9]{8}$/;
