@@ -223,9 +223,11 @@ export const reporterSchema = z
     reporterPhone: text(40, 'Vul een telefoonnummer in zoals 06 12345678 of +31 6 12345678'),
     reporterEmail: text(254, 'Vul een e-mailadres in zoals naam@voorbeeld.nl'),
   })
+  // Contact details are asked for once the resident said they are not anonymous; with anonymity not
+  // yet chosen, "Vul uw naam in" would contradict "Kies of u anoniem wilt melden".
   .superRefine((v, ctx) =>
     contactRules(
-      { anonymous: v.anonymous === 'ja', name: v.reporterName, phone: v.reporterPhone, email: v.reporterEmail },
+      { anonymous: v.anonymous !== 'nee', name: v.reporterName, phone: v.reporterPhone, email: v.reporterEmail },
       ctx,
       { name: 'reporterName', phone: 'reporterPhone', email: 'reporterEmail' },
       true,
