@@ -4,15 +4,16 @@ import { accessFor } from './lib/server/auth/access.ts';
 import { sessionToken } from './lib/server/auth/cookies.ts';
 import { currentStaff, safeReturnTo } from './lib/server/auth/login.ts';
 import { config } from './lib/server/config.ts';
-import { startMailWorker } from './lib/server/mail/worker.ts';
+import { startBackgroundJobs } from './lib/server/jobs.ts';
 import { clientIp } from './lib/server/request.ts';
 import { applySecurityHeaders, contentSecurityPolicy } from './lib/server/security-headers.ts';
 
 export const FORBIDDEN_PATH = '/geen-toegang';
 
 export const onRequest = defineMiddleware(async (context, next) => {
-  // The outbox worker lives in the server process; the first request starts it (idempotent).
-  startMailWorker();
+  // The mail worker and the clean-up live in the server process; the first request (the launcher's
+  // warm-up) starts them. Idempotent.
+  startBackgroundJobs();
   context.locals.clientIp = clientIp(context.request, context.clientAddress);
 
   const access = accessFor(context.routePattern);

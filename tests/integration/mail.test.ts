@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { DHR_P, ReportClient, type ReportAnswers } from '../support/report-client.ts';
 import { eventually, freePort, startPortal, type Portal } from '../support/processes.ts';
 import { TestSmtp } from '../support/smtp.ts';
+import { StaffClient } from '../support/staff-client.ts';
 
 const MARKER_DESCRIPTION = 'MARKERBESCHRIJVING-7Q';
 const MARKER_NAME = 'MARKERNAAM-8R';
@@ -163,6 +164,23 @@ describe('mail through the outbox', () => {
       assert.ok(!(rows[0]!.last_error ?? '').includes(dead), 'the dead letter error holds the address');
       assert.ok(rows[1]!.attempts >= 3, `451 should have been retried, attempts=${rows[1]!.attempts}`);
       assert.equal(smtp.to(dead).length, 0);
+
+      // The admin sees the dead letter with its error (no address, no content) and can retry it.
+      const admin = await StaffClient.create(p.base, path.resolve('data/test/mail-refused/meldpunt.db'), 'admin');
+      const page = await (await admin.get('/intern/beheer/mail')).text();
+      assert.match(page, /id="mail-dead">1</);
+      assert.match(page, /550/);
+      assert.ok(!page.includes(dead) && !page.includes(MARKER_DESCRIPTION), 'the admin view shows an address or content');
+      const deadId = /name="id" value="(\d+)"/.exec(page)?.[1];
+      assert.ok(deadId, 'no retry button');
+      smtp.refuse = () => undefined;
+      const retry = await admin.post('/intern/beheer/mail', { id: deadId });
+      assert.equal(retry.status, 303);
+      await eventually(() => smtp.to(dead)[0], 20_000, 'the retried dead letter');
+      const db = dbOf('mail-refused');
+      const audited = db.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'mail_opnieuw' AND result = 'gelukt'").get() as { n: number };
+      db.close();
+      assert.equal(audited.n, 1);
     } finally {
       smtp.refuse = () => undefined;
     }
