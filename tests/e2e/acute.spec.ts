@@ -8,6 +8,7 @@ import {
   fillAcute,
   fillPerson,
   marker,
+  option,
   reportsContaining,
   servers,
   submit,
@@ -49,7 +50,7 @@ test.describe('step 1: acute danger', () => {
 
     // The situation escalates: back to step 1, and now there is direct danger.
     await page.goto('/melden');
-    await expect(page.getByRole('group', { name: L.acute }).getByLabel('Nee', { exact: true })).toBeChecked();
+    await expect(option(page, L.acute, 'Nee')).toBeChecked();
     await fillAcute(page, 'Ja');
     await submit(page);
     await expect112Page(page);

@@ -3,6 +3,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import {
   L,
+  field,
   REFERENCE,
   dhrP,
   draftCookie,
@@ -157,8 +158,8 @@ test.describe('privacy: no answer in a URL', () => {
     await expect(page).toHaveTitle(/^Fout:/);
     await walkToCheck(page, answers);
     await page.getByRole('link', { name: 'Wijzigen wat heeft u gezien of gehoord' }).click();
-    await expect(page.getByLabel(L.description)).toHaveValue(answers.concerns.description);
-    await page.getByLabel(L.description).fill(`${answers.concerns.description} Nog iets: ${tag}-2`);
+    await expect(field(page, L.description)).toHaveValue(answers.concerns.description);
+    await field(page, L.description).fill(`${answers.concerns.description} Nog iets: ${tag}-2`);
     await page.getByRole('button', { name: 'Volgende stap' }).click();
     await expect(page).toHaveURL(/\/melden\/controleren$/);
     await sendReport(page);

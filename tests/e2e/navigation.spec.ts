@@ -2,6 +2,7 @@
 import { expect, test } from '@playwright/test';
 import {
   L,
+  field,
   dhrP,
   expectCheckPage,
   expectStep,
@@ -25,15 +26,15 @@ test.describe('going back and changing answers', () => {
     await expectStep(page, 4);
     await expect(option(page, L.relation, a.reporter.relation)).toBeChecked();
     await expect(option(page, L.anonymous, 'Nee, ik geef mijn gegevens')).toBeChecked();
-    await expect(page.getByLabel(L.reporterName)).toHaveValue(a.reporter.name!);
-    await expect(page.getByLabel(L.phone)).toHaveValue(a.reporter.phone!);
-    await expect(page.getByLabel(L.email)).toHaveValue(a.reporter.email!);
+    await expect(field(page, L.reporterName)).toHaveValue(a.reporter.name!);
+    await expect(field(page, L.phone)).toHaveValue(a.reporter.phone!);
+    await expect(field(page, L.email)).toHaveValue(a.reporter.email!);
 
     await page.getByRole('link', { name: 'Vorige stap' }).click();
     await expectStep(page, 3);
     for (const c of a.concerns.concerns) await expect(option(page, L.concerns, c)).toBeChecked();
     await expect(group(page, L.concerns).getByRole('checkbox', { checked: true })).toHaveCount(a.concerns.concerns.length);
-    await expect(page.getByLabel(L.description)).toHaveValue(a.concerns.description);
+    await expect(field(page, L.description)).toHaveValue(a.concerns.description);
     await expect(option(page, L.since, a.concerns.since)).toBeChecked();
     await expect(option(page, L.dangerToSelf, 'Ja')).toBeChecked();
     await expect(option(page, L.dangerToOthers, 'Ja')).toBeChecked();
@@ -42,14 +43,14 @@ test.describe('going back and changing answers', () => {
 
     await page.getByRole('link', { name: 'Vorige stap' }).click();
     await expectStep(page, 2);
-    await expect(page.getByLabel(L.personName)).toHaveValue(a.person.name!);
+    await expect(field(page, L.personName)).toHaveValue(a.person.name!);
     await expect(option(page, L.age, a.person.age)).toBeChecked();
     await expect(option(page, L.location, a.person.location)).toBeChecked();
-    await expect(page.getByLabel(L.postcode)).toHaveValue(a.person.postcode!);
-    await expect(page.getByLabel(L.houseNumber)).toHaveValue(a.person.houseNumber!);
-    await expect(page.getByLabel(L.addition)).toHaveValue(a.person.addition!);
-    await expect(page.getByLabel(L.street)).toHaveValue(a.person.street!);
-    await expect(page.getByLabel(L.place)).toHaveValue(a.person.place!);
+    await expect(field(page, L.postcode)).toHaveValue(a.person.postcode!);
+    await expect(field(page, L.houseNumber)).toHaveValue(a.person.houseNumber!);
+    await expect(field(page, L.addition)).toHaveValue(a.person.addition!);
+    await expect(field(page, L.street)).toHaveValue(a.person.street!);
+    await expect(field(page, L.place)).toHaveValue(a.person.place!);
     await expect(option(page, L.children, 'Nee')).toBeChecked();
 
     await page.getByRole('link', { name: 'Vorige stap' }).click();
@@ -72,9 +73,9 @@ test.describe('going back and changing answers', () => {
     await page.getByRole('link', { name: 'Wijzigen naam van de persoon' }).click();
     await expectStep(page, 2);
     await expect(page).toHaveURL(/\/melden\/persoon#f-personName$/);
-    await expect(page.getByLabel(L.personName)).toBeFocused();
-    await expect(page.getByLabel(L.postcode)).toHaveValue(a.person.postcode!);
-    await page.getByLabel(L.personName).fill(`Dhr. P. de Boer ${tag}`);
+    await expect(field(page, L.personName)).toBeFocused();
+    await expect(field(page, L.postcode)).toHaveValue(a.person.postcode!);
+    await field(page, L.personName).fill(`Dhr. P. de Boer ${tag}`);
     expect((await submit(page)).status()).toBe(303);
     await expectCheckPage(page);
     await expect(page.getByText(`Dhr. P. de Boer ${tag}`)).toBeVisible();
@@ -92,17 +93,17 @@ test.describe('going back and changing answers', () => {
 
     // A change that is refused first, then corrected, still returns to the check page.
     await page.getByRole('link', { name: 'Wijzigen wat heeft u gezien of gehoord' }).click();
-    await page.getByLabel(L.description).fill('Te kort');
+    await field(page, L.description).fill('Te kort');
     expect((await submit(page)).status()).toBe(400);
-    await expect(page.getByLabel(L.description)).toHaveValue('Te kort');
-    await page.getByLabel(L.description).fill(`${a.concerns.description} Gisteren weer.`);
+    await expect(field(page, L.description)).toHaveValue('Te kort');
+    await field(page, L.description).fill(`${a.concerns.description} Gisteren weer.`);
     expect((await submit(page)).status()).toBe(303);
     await expectCheckPage(page);
 
     // Anonymity: choosing it drops the contact details from the check page.
     await page.getByRole('link', { name: 'Wijzigen wilt u anoniem melden' }).click();
     await expectStep(page, 4);
-    await expect(page.getByLabel(L.reporterName)).toHaveValue(a.reporter.name!);
+    await expect(field(page, L.reporterName)).toHaveValue(a.reporter.name!);
     await option(page, L.anonymous, 'Ja, ik meld anoniem').check();
     expect((await submit(page)).status()).toBe(303);
     await expectCheckPage(page);

@@ -131,9 +131,23 @@ export function dhrP(tag: string, reporter: Partial<ReporterStep> = {}): ReportA
   };
 }
 
-/** The radio or checkbox group whose legend is `legend`. */
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Exactly this label or legend, optionally followed by the marker " (niet verplicht)". */
+export function exactLabel(label: string): RegExp {
+  return new RegExp(`^${escapeRegExp(label)}( \\(niet verplicht\\))?$`);
+}
+
+/** The text field or textarea labelled exactly `label`. */
+export function field(page: Page, label: string): Locator {
+  return page.getByLabel(exactLabel(label));
+}
+
+/** The radio or checkbox group whose legend is exactly `legend`. */
 export function group(page: Page, legend: string): Locator {
-  return page.getByRole('group', { name: legend });
+  return page.getByRole('group', { name: exactLabel(legend) });
 }
 
 /** The option `option` in the group `legend`. */
@@ -171,7 +185,7 @@ export const NEXT = 'Volgende stap';
 export const SEND = 'Melding versturen';
 
 async function fillIf(page: Page, label: string, value: string | undefined): Promise<void> {
-  if (value !== undefined) await page.getByLabel(label, { exact: false }).fill(value);
+  if (value !== undefined) await field(page, label).fill(value);
 }
 
 export async function fillAcute(page: Page, answer: 'Ja' | 'Nee'): Promise<void> {
@@ -193,7 +207,7 @@ export async function fillPerson(page: Page, p: PersonStep): Promise<void> {
 
 export async function fillConcerns(page: Page, c: ConcernStep): Promise<void> {
   for (const concern of c.concerns) await option(page, L.concerns, concern).check();
-  await page.getByLabel(L.description).fill(c.description);
+  await field(page, L.description).fill(c.description);
   await option(page, L.since, c.since).check();
   await option(page, L.dangerToSelf, c.dangerToSelf).check();
   await option(page, L.dangerToOthers, c.dangerToOthers).check();

@@ -5,10 +5,12 @@ import { expect, test, type Page, type Response } from '@playwright/test';
 import {
   L,
   answerStepsBefore,
+  expectNoAxeViolations,
   expectStep,
   fillConcerns,
   fillPerson,
   fillReporter,
+  field,
   group,
   marker,
   option,
@@ -29,12 +31,14 @@ async function expectErrors(page: Page, response: Response, errors: ExpectedErro
   await expect(page).toHaveTitle(/^Fout: /);
   const summary = page.getByRole('alert').filter({ has: page.getByRole('heading', { name: 'Er is een probleem' }) });
   await expect(summary).toBeVisible();
+  // The summary takes the focus when the page opens (autofocus: no JavaScript needed).
+  await expect(summary).toBeFocused();
   const links = summary.getByRole('link');
   await expect(links).toHaveText(errors.map((e) => e.message));
   for (const [i, e] of errors.entries()) {
     await expect(links.nth(i)).toHaveAttribute('href', `#${e.id}`);
     // The message is shown at its field and read out with it.
-    const target = e.kind === 'field' ? page.getByLabel(e.label) : group(page, e.label);
+    const target = e.kind === 'field' ? field(page, e.label) : group(page, e.label);
     await expect(target).toHaveAccessibleDescription(new RegExp(`Fout: ${escape(e.message)}`));
     if (e.kind === 'field') await expect(target).toHaveAttribute('aria-invalid', 'true');
     const container = e.kind === 'field' ? target.locator(`xpath=ancestor::div[contains(concat(' ', @class, ' '), ' utrecht-form-field ')][1]`) : target;
@@ -102,21 +106,21 @@ test.describe('validation, step 2', () => {
       { label: L.houseNumber, kind: 'field', id: 'f-houseNumber', message: 'Vul een huisnummer in met alleen cijfers, zoals 12' },
       { label: L.addition, kind: 'field', id: 'f-houseAddition', message: 'Gebruik maximaal 6 tekens' },
     ]);
-    await expect(page.getByLabel(L.personName)).toHaveValue(longName);
+    await expect(field(page, L.personName)).toHaveValue(longName);
     await expect(option(page, L.age, '16 of 17 jaar')).toBeChecked();
     await expect(option(page, L.location, 'Op een adres')).toBeChecked();
-    await expect(page.getByLabel(L.postcode)).toHaveValue('12345');
-    await expect(page.getByLabel(L.houseNumber)).toHaveValue('12a');
-    await expect(page.getByLabel(L.addition)).toHaveValue('ABCDEFG');
-    await expect(page.getByLabel(L.street)).toHaveValue('Kerkstraat');
-    await expect(page.getByLabel(L.place)).toHaveValue('Zuidhorn');
+    await expect(field(page, L.postcode)).toHaveValue('12345');
+    await expect(field(page, L.houseNumber)).toHaveValue('12a');
+    await expect(field(page, L.addition)).toHaveValue('ABCDEFG');
+    await expect(field(page, L.street)).toHaveValue('Kerkstraat');
+    await expect(field(page, L.place)).toHaveValue('Zuidhorn');
     await expect(option(page, L.children, 'Weet ik niet')).toBeChecked();
 
     // Corrected, the step is accepted.
-    await page.getByLabel(L.personName).fill('Dhr. P.');
-    await page.getByLabel(L.postcode).fill('9351 ab');
-    await page.getByLabel(L.houseNumber).fill('12');
-    await page.getByLabel(L.addition).fill('a');
+    await field(page, L.personName).fill('Dhr. P.');
+    await field(page, L.postcode).fill('9351 ab');
+    await field(page, L.houseNumber).fill('12');
+    await field(page, L.addition).fill('a');
     expect((await submit(page)).status()).toBe(303);
     await expectStep(page, 3);
   });
@@ -130,7 +134,7 @@ test.describe('validation, step 2', () => {
       { label: L.postcode, kind: 'field', id: 'f-postcode', message: 'Vul de postcode in' },
       { label: L.houseNumber, kind: 'field', id: 'f-houseNumber', message: 'Vul het huisnummer in' },
     ]);
-    await expect(page.getByLabel(L.place)).toHaveValue('Leek');
+    await expect(field(page, L.place)).toHaveValue('Leek');
 
     await option(page, L.location, 'Geen vast adres of adres onbekend').check();
     response = await submit(page);
@@ -162,7 +166,7 @@ test.describe('validation, step 3', () => {
     await page.goto('/melden/zorgen');
     await option(page, L.concerns, 'Eenzaamheid').check();
     await option(page, L.concerns, 'Iets anders').check();
-    await page.getByLabel(L.description).fill('Kort');
+    await field(page, L.description).fill('Kort');
     await option(page, L.since, 'Langer dan een jaar').check();
     await option(page, L.dangerToSelf, 'Weet ik niet').check();
     await option(page, L.personAware, 'Ja').check();
@@ -173,7 +177,7 @@ test.describe('validation, step 3', () => {
       { label: L.description, kind: 'field', id: 'f-description', message: 'Schrijf minstens 10 tekens over wat u heeft gezien of gehoord' },
       { label: L.dangerToOthers, kind: 'group', id: 'f-dangerToOthers-ja', message: 'Kies of de persoon een gevaar is voor anderen' },
     ]);
-    await expect(page.getByLabel(L.description)).toHaveValue('Kort');
+    await expect(field(page, L.description)).toHaveValue('Kort');
     for (const c of ['Eenzaamheid', 'Iets anders']) await expect(option(page, L.concerns, c)).toBeChecked();
     await expect(group(page, L.concerns).getByRole('checkbox', { checked: true })).toHaveCount(2);
     await expect(option(page, L.since, 'Langer dan een jaar')).toBeChecked();
@@ -201,7 +205,7 @@ test.describe('validation, step 3', () => {
     await expectErrors(page, response, [
       { label: L.description, kind: 'field', id: 'f-description', message: 'Gebruik maximaal 4000 tekens. Maak uw tekst korter.' },
     ]);
-    await expect(page.getByLabel(L.description)).toHaveValue(long);
+    await expect(field(page, L.description)).toHaveValue(long);
   });
 });
 
@@ -238,14 +242,54 @@ test.describe('validation, step 4', () => {
       { label: L.phone, kind: 'field', id: 'f-reporterPhone', message: 'Vul een telefoonnummer in zoals 06 12345678 of +31 6 12345678' },
       { label: L.email, kind: 'field', id: 'f-reporterEmail', message: 'Vul een e-mailadres in zoals naam@voorbeeld.nl' },
     ]);
-    await expect(page.getByLabel(L.reporterName)).toHaveValue('Anna de Vries');
-    await expect(page.getByLabel(L.phone)).toHaveValue('bel me maar');
-    await expect(page.getByLabel(L.email)).toHaveValue('anna@');
+    await expect(field(page, L.reporterName)).toHaveValue('Anna de Vries');
+    await expect(field(page, L.phone)).toHaveValue('bel me maar');
+    await expect(field(page, L.email)).toHaveValue('anna@');
     await expect(option(page, L.relation, 'Vriend of kennis')).toBeChecked();
 
-    await page.getByLabel(L.phone).fill('+31 6 12345678');
-    await page.getByLabel(L.email).fill('anna@example.nl');
+    await field(page, L.phone).fill('+31 6 12345678');
+    await field(page, L.email).fill('anna@example.nl');
     expect((await submit(page)).status()).toBe(303);
     await expect(page).toHaveURL(/\/melden\/controleren$/);
+  });
+});
+
+test.describe('too much text', () => {
+  test('a post over the size limit gets 413 and a Dutch page with the form, which then works', async ({ page }) => {
+    await answerStepsBefore(page, 3, marker());
+    await page.goto('/melden/zorgen');
+    await fillConcerns(page, {
+      concerns: ['Eenzaamheid'],
+      description: 'Tijdelijk',
+      since: 'Een paar weken',
+      dangerToSelf: 'Nee',
+      dangerToOthers: 'Nee',
+      personAware: 'Nee',
+    });
+    // 2 MB pasted into the description (set directly: typing it would take minutes).
+    await page.evaluate(() => {
+      (document.getElementById('f-description') as HTMLTextAreaElement).value = 'tekst '.repeat(350_000);
+    });
+    const response = await submit(page);
+    expect(response.status()).toBe(413);
+    await expect(page).toHaveTitle(/^Fout: Uw zorgen/);
+    const summary = page.getByRole('alert').filter({ has: page.getByRole('heading', { name: 'Er is een probleem' }) });
+    await expect(summary.getByRole('link')).toHaveText([
+      'U heeft te veel tekst ingevuld om te versturen. Maak uw tekst korter en probeer het opnieuw.',
+    ]);
+    await expectNoAxeViolations(page, 'step 3 after a post that was too large');
+    await summary.getByRole('link').click();
+    await expect(page.locator('#f-concerns-verward_gedrag')).toBeFocused();
+
+    await fillConcerns(page, {
+      concerns: ['Eenzaamheid'],
+      description: 'Hij komt al weken de deur niet meer uit.',
+      since: 'Een paar weken',
+      dangerToSelf: 'Nee',
+      dangerToOthers: 'Nee',
+      personAware: 'Nee',
+    });
+    expect((await submit(page)).status()).toBe(303);
+    await expectStep(page, 4);
   });
 });
