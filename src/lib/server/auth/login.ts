@@ -37,13 +37,16 @@ export type LoginResult =
   | { ok: true; token: string; returnTo: string | undefined }
   | { ok: false; reason: 'failed' | 'throttled' };
 
+// The windows follow the server's clock (clock.ts), like the session time-outs.
 function throttled(email: string, ip: string): boolean {
-  return accountFailures.exhausted(`a:${email}`) || addressFailures.exhausted(`i:${ip}`);
+  const at = now().getTime();
+  return accountFailures.exhausted(`a:${email}`, at) || addressFailures.exhausted(`i:${ip}`, at);
 }
 
 function fail(email: string, ip: string, userId: number | undefined, role: Role | undefined, step: string): LoginResult {
-  accountFailures.allow(`a:${email}`);
-  addressFailures.allow(`i:${ip}`);
+  const at = now().getTime();
+  accountFailures.allow(`a:${email}`, at);
+  addressFailures.allow(`i:${ip}`, at);
   audit({ actorId: userId, actorRole: role ?? 'onbekend', action: `inloggen_${step}`, objectType: 'sessie', result: 'mislukt', clientIp: ip });
   return { ok: false, reason: 'failed' };
 }
