@@ -1,0 +1,225 @@
+// Staff login (spec §6, security guide "Sessions and login"): password, then a TOTP code computed
+// here; one message for every wrong answer; a code works once; logout and disabling end the session
+// on the server; the page asked for comes back after login; cookie attributes; no cookie for readers.
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { expect, request, test, type Page } from '@playwright/test';
+import { marker, postForm, servers } from './support.ts';
+import {
+  codeFor,
+  createStaff,
+  locationPath,
+  login,
+  press,
+  rawKcc,
+  sessionCookie,
+  sessionsOf,
+  staffRequest,
+  userByEmail,
+  wrongCode,
+} from './staff-support.ts';
+
+const staff = servers.staff;
+const FAILED = 'Inloggen is niet gelukt. Controleer uw e-mailadres, wachtwoord en code, en probeer het opnieuw.';
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+async function passwordStep(page: Page, email: string, password: string) {
+  await page.goto(`${staff.origin}/intern/inloggen`);
+  await page.getByLabel('E-mailadres').fill(email);
+  await page.getByLabel('Wachtwoord').fill(password);
+  return press(page, 'Inloggen');
+}
+
+/** The one message the login pages give, with status 400, a "Fout:" title and the summary. */
+async function expectLoginFailed(page: Page, status: number): Promise<string> {
+  expect(status).toBe(400);
+  await expect(page).toHaveTitle(/^Fout: /);
+  const summary = page.getByRole('alert');
+  await expect(summary.getByRole('heading', { name: 'Er is een probleem' })).toBeVisible();
+  await expect(summary.getByRole('link')).toHaveText([FAILED]);
+  return (await summary.innerText()).trim();
+}
+
+/** A page under /intern, opened with only this session token: 200, or 303 to the login page. */
+async function openWithToken(token: string, path: string): Promise<{ status: number; location: string }> {
+  const req = await request.newContext({ baseURL: staff.origin, extraHTTPHeaders: { Cookie: `mb_sessie=${token}` } });
+  try {
+    const response = await req.get(path, { maxRedirects: 0 });
+    return { status: response.status(), location: locationPath(response) };
+  } finally {
+    await req.dispose();
+  }
+}
+
+test.describe('staff login', () => {
+  test('password and TOTP code: lands on the start page; HttpOnly, SameSite=Strict cookie, a new token after the code', async ({ page }) => {
+    const kcc = createStaff(staff, 'kcc');
+    await page.goto(`${staff.origin}/intern/inloggen`);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Inloggen voor medewerkers');
+    // Reading the login page gives no cookie.
+    expect(await page.context().cookies()).toEqual([]);
+
+    await page.getByLabel('E-mailadres').fill(kcc.email);
+    await page.getByLabel('Wachtwoord').fill(kcc.password);
+    const first = await press(page, 'Inloggen');
+    expect(first.status()).toBe(303);
+    await expect(page).toHaveURL(`${staff.origin}/intern/inloggen/code`);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Vul de code in');
+    const pending = await sessionCookie(page);
+    expect(pending).toBeDefined();
+    expect(pending).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' });
+    // The pending login opens no staff page.
+    expect(await openWithToken(pending!.value, '/intern/kcc/melding')).toEqual({ status: 303, location: '/intern/inloggen?terug=%2Fintern%2Fkcc%2Fmelding' });
+
+    const code = codeFor(kcc);
+    await page.getByLabel('Code').fill(code);
+    const second = await press(page, 'Inloggen');
+    expect(second.status()).toBe(303);
+    await expect(page).toHaveURL(`${staff.origin}/intern/kcc/melding`);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Melding namens beller');
+    await expect(page.getByRole('navigation', { name: 'Menu medewerkers' })).toContainText(`${kcc.name} (KCC-medewerker)`);
+
+    const session = await sessionCookie(page);
+    expect(session).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' });
+    expect(session!.value).not.toBe(pending!.value);
+    // 256 bits, base64url.
+    expect(session!.value).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(await openWithToken(session!.value, '/intern/kcc/melding')).toEqual({ status: 200, location: '' });
+    // The token from before the code is gone on the server.
+    expect(await openWithToken(pending!.value, '/intern/kcc/melding')).toMatchObject({ status: 303 });
+    const user = userByEmail(staff, kcc.email)!;
+    expect(sessionsOf(staff, user.id)).toBe(1);
+    expect(user.totp_last_step).toBeGreaterThan(0);
+  });
+
+  test('a wrong e-mail, a wrong password and a wrong code all get the same Dutch message', async ({ page }) => {
+    const kcc = createStaff(staff, 'kcc');
+    const messages: string[] = [];
+
+    const unknown = await passwordStep(page, `niemand-${marker()}@test.example`, kcc.password);
+    messages.push(await expectLoginFailed(page, unknown.status()));
+    await expect(page).toHaveURL(`${staff.origin}/intern/inloggen`);
+    // The e-mail address stays, the password never comes back.
+    await expect(page.getByLabel('Wachtwoord')).toHaveValue('');
+
+    const wrongPassword = await passwordStep(page, kcc.email, `${kcc.password}x`);
+    messages.push(await expectLoginFailed(page, wrongPassword.status()));
+    await expect(page.getByLabel('E-mailadres')).toHaveValue(kcc.email);
+
+    await passwordStep(page, kcc.email, kcc.password);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Vul de code in');
+    await page.getByLabel('Code').fill(wrongCode(kcc));
+    const badCode = await press(page, 'Inloggen');
+    messages.push(await expectLoginFailed(page, badCode.status()));
+    await expect(page).toHaveURL(`${staff.origin}/intern/inloggen/code`);
+
+    expect(new Set(messages).size).toBe(1);
+    expect(messages[0]).toContain(FAILED);
+    // Nothing let the user in.
+    expect(sessionsOf(staff, userByEmail(staff, kcc.email)!.id)).toBe(1); // the pending login only
+    expect(await openWithToken((await sessionCookie(page))!.value, '/intern/kcc/melding')).toMatchObject({ status: 303 });
+
+    // The pending login survives a wrong code: the right one still works.
+    await page.getByLabel('Code').fill(codeFor(kcc));
+    await press(page, 'Inloggen');
+    await expect(page).toHaveURL(`${staff.origin}/intern/kcc/melding`);
+  });
+
+  test('logout ends the session on the server; the code used cannot log in again', async ({ page }) => {
+    const boa = createStaff(staff, 'boa');
+    const code = codeFor(boa);
+    await login(page, staff, boa, { code });
+    await expect(page).toHaveURL(`${staff.origin}/intern/boa/melding`);
+    const token = (await sessionCookie(page))!.value;
+    const userId = userByEmail(staff, boa.email)!.id;
+    expect(sessionsOf(staff, userId)).toBe(1);
+
+    const out = await press(page, 'Uitloggen');
+    expect(out.status()).toBe(303);
+    await expect(page).toHaveURL(`${staff.origin}/intern/inloggen?uitgelogd=1`);
+    await expect(page.getByRole('status')).toHaveText('U bent uitgelogd.');
+    expect(await sessionCookie(page)).toBeUndefined();
+    expect(sessionsOf(staff, userId)).toBe(0);
+    // The old cookie, sent again, opens nothing.
+    expect(await openWithToken(token, '/intern/boa/melding')).toEqual({ status: 303, location: '/intern/inloggen?terug=%2Fintern%2Fboa%2Fmelding' });
+    await page.goto(`${staff.origin}/intern/boa/melding`);
+    await expect(page).toHaveURL(/\/intern\/inloggen\?terug=/);
+
+    // The same code again: refused with the one message.
+    await passwordStep(page, boa.email, boa.password);
+    await page.getByLabel('Code').fill(code);
+    const reused = await press(page, 'Inloggen');
+    await expectLoginFailed(page, reused.status());
+    // The next step's code is new, and works.
+    await page.getByLabel('Code').fill(codeFor(boa, 1));
+    await press(page, 'Inloggen');
+    await expect(page).toHaveURL(`${staff.origin}/intern/boa/melding`);
+  });
+
+  test('a disabled account (npm run user:disable) loses its session and cannot log in', async ({ page }) => {
+    const coordinator = createStaff(staff, 'coordinator');
+    await login(page, staff, coordinator);
+    await expect(page).toHaveURL(`${staff.origin}/intern/triage`);
+    const token = (await sessionCookie(page))!.value;
+
+    const out = execFileSync('npm', ['run', '--silent', 'user:disable', '--', '--email', coordinator.email], {
+      cwd: root,
+      env: { ...process.env, DATABASE_PATH: staff.dbPath },
+      encoding: 'utf8',
+    });
+    expect(out).toContain('is geblokkeerd');
+    const user = userByEmail(staff, coordinator.email)!;
+    expect(user.disabled_at).not.toBeNull();
+    expect(sessionsOf(staff, user.id)).toBe(0);
+
+    await page.reload();
+    await expect(page).toHaveURL(`${staff.origin}/intern/inloggen?terug=%2Fintern%2Ftriage`);
+    expect(await openWithToken(token, '/intern/triage')).toMatchObject({ status: 303 });
+
+    // The right password gets the same message as a wrong one.
+    const again = await passwordStep(page, coordinator.email, coordinator.password);
+    await expectLoginFailed(page, again.status());
+    expect(sessionsOf(staff, user.id)).toBe(0);
+  });
+
+  test('after login the user lands on the page they asked for', async ({ page }) => {
+    // A report entered through the KCC form by an agent.
+    const kcc = createStaff(staff, 'kcc');
+    const agent = await staffRequest(staff, kcc);
+    const saved = await postForm(agent, `${staff.origin}/intern/kcc/melding`, rawKcc(marker()), { origin: staff.origin });
+    await agent.dispose();
+    expect(saved.status()).toBe(303);
+    const reference = /MB-[A-Z2-9]{8}$/.exec(locationPath(saved))![0];
+
+    const coordinator = createStaff(staff, 'coordinator');
+    await page.goto(`${staff.origin}/intern/triage/${reference}`);
+    await expect(page).toHaveURL(`${staff.origin}/intern/inloggen?terug=%2Fintern%2Ftriage%2F${reference}`);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Inloggen voor medewerkers');
+    await page.getByLabel('E-mailadres').fill(coordinator.email);
+    await page.getByLabel('Wachtwoord').fill(coordinator.password);
+    await press(page, 'Inloggen');
+    await page.getByLabel('Code').fill(codeFor(coordinator));
+    await press(page, 'Inloggen');
+    await expect(page).toHaveURL(`${staff.origin}/intern/triage/${reference}`);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Melding ${reference}`);
+  });
+
+  test('a place to return to outside /intern is ignored: the start page instead', async ({ page }) => {
+    const admin = createStaff(staff, 'admin');
+    for (const [terug, code] of [['https://evil.example/intern', codeFor(admin)], ['//evil.example/intern/beheer', codeFor(admin, 1)]] as const) {
+      await login(page, staff, admin, { path: `/intern/inloggen?terug=${encodeURIComponent(terug)}`, code });
+      await expect(page).toHaveURL(`${staff.origin}/intern/beheer`);
+      await page.context().clearCookies();
+    }
+  });
+
+  test('a resident reading the public pages gets no cookie', async ({ page, request }) => {
+    for (const path of ['/', '/privacy', '/toegankelijkheid', '/melden', '/melden/bel-112', '/intern/inloggen']) {
+      const response = await request.get(`${staff.origin}${path}`, { maxRedirects: 0 });
+      expect(response.status(), path).toBe(200);
+      expect(response.headersArray().filter((h) => h.name.toLowerCase() === 'set-cookie'), path).toEqual([]);
+      await page.goto(`${staff.origin}${path}`);
+    }
+    expect(await page.context().cookies()).toEqual([]);
+  });
+});
