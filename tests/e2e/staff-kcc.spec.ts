@@ -1,0 +1,214 @@
+// The KCC form /intern/kcc/melding (spec §3): a call-centre agent types a report on a caller's
+// behalf, reads the reference out, and sees today's reports without their content. Runs with
+// JavaScript on and off.
+import { expect, test, type Page } from '@playwright/test';
+import { marker, reportsContaining, servers } from './support.ts';
+import {
+  S,
+  auditRows,
+  createStaff,
+  dhrK,
+  expectFormErrors,
+  expectStaffForm,
+  fillStaffForm,
+  input,
+  loginWithRequest,
+  press,
+  savedReference,
+  staffReport,
+  userByEmail,
+  type StaffAccount,
+} from './staff-support.ts';
+
+const staff = servers.staff;
+
+async function openForm(page: Page): Promise<StaffAccount & { id: number }> {
+  const kcc = createStaff(staff, 'kcc');
+  await loginWithRequest(page.request, staff, kcc);
+  await page.goto(`${staff.origin}/intern/kcc/melding`);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Melding namens beller');
+  return { ...kcc, id: userByEmail(staff, kcc.email)!.id };
+}
+
+const time = new Intl.DateTimeFormat('nl-NL', { timeZone: 'Europe/Amsterdam', hour: '2-digit', minute: '2-digit' });
+
+test.describe('KCC form', () => {
+  test('Dhr. K., on behalf of his daughter: reference to read out, then in today\'s list with time and status only', async ({ page }) => {
+    const kcc = await openForm(page);
+    const tag = marker('kcc');
+    await expect(page.getByRole('heading', { name: 'Mijn meldingen van vandaag' })).toBeVisible();
+    await expect(page.getByText('Nog geen meldingen.')).toBeVisible();
+
+    const answers = dhrK(tag);
+    await fillStaffForm(page, answers);
+    const response = await press(page, S.save);
+    expect(response.status()).toBe(303);
+    const reference = await savedReference(page, 'kcc');
+    await expect(page.getByText(`Lees het nummer voor aan de beller: ${reference.slice(0, 7)} ${reference.slice(7)}.`)).toBeVisible();
+    await expect(page.getByText(/Status: Nieuw\./)).toBeVisible();
+    // After saving the agent sees no content.
+    expect(await page.content()).not.toContain(tag);
+
+    const row = staffReport(staff, reference)!;
+    expect(row).toMatchObject({
+      channel: 'kcc',
+      status: 'nieuw',
+      entered_by: kcc.id,
+      acute_danger: 0,
+      intake_method: 'telefoon',
+      person_name: `Dhr. K. ${tag}`,
+      person_age: '18_plus',
+      location_kind: 'adres',
+      postcode: '9801AB',
+      house_number: '7',
+      street: 'Dorpsstraat',
+      place: 'Zuidhorn',
+      children_in_home: 'nee',
+      description: answers.concerns.description,
+      concern_since: 'paar_maanden',
+      danger_to_self: 'weet_niet',
+      danger_to_others: 'ja',
+      person_aware: 'nee',
+      reporter_relation: 'familie',
+      anonymous: 0,
+      reporter_name: `Ineke K. ${tag}`,
+      reporter_phone: '06 23456789',
+      reporter_email: `ineke.${tag}@example.nl`,
+      captcha_status: 'niet_van_toepassing',
+      suggested_urgency: 'hoog',
+      urgency: 'hoog',
+    });
+    expect(row.concerns).toEqual(['dreigen_geweld', 'overlast_agressie']);
+    expect(JSON.parse(row.involved)).toEqual(['wijkteam', 'veilig_thuis']);
+    // Created on the caller's behalf.
+    expect(auditRows(staff, { action: 'melding_aangemaakt', object_id: reference })).toMatchObject([
+      { actor_id: kcc.id, actor_role: 'kcc', object_type: 'melding', result: 'gelukt', on_behalf_of: 'beller' },
+    ]);
+
+    await page.getByRole('link', { name: 'Nieuwe melding invullen' }).click();
+    await expect(page).toHaveURL(`${staff.origin}/intern/kcc/melding`);
+    // A fresh form.
+    await expect(input(page, 'Wat heeft u gezien of gehoord?')).toHaveValue('');
+    const today = page.getByRole('region', { name: 'Mijn meldingen van vandaag' });
+    await expect(today.getByRole('columnheader')).toHaveText(['Referentienummer', 'Tijd', 'Status']);
+    await expect(today.getByRole('row')).toHaveCount(2);
+    await expect(today.getByRole('row').nth(1).getByRole('cell')).toHaveText([reference, time.format(new Date(row.created_at)), 'Nieuw']);
+    expect(await page.content()).not.toContain(tag);
+    expect(await today.innerText()).not.toMatch(/Dhr\. K\.|Ineke|brand/);
+  });
+
+  test('a caller who stays anonymous: the name, phone and e-mail typed are dropped', async ({ page }) => {
+    const kcc = await openForm(page);
+    const tag = marker('anon');
+    const answers = dhrK(tag, { anonymous: true });
+    // First without saying how the report came in: the error keeps everything, the checkbox too.
+    await fillStaffForm(page, { ...answers, intakeMethod: undefined });
+    const refused = await press(page, S.save);
+    await expectFormErrors(page, refused, ['Kies hoe de melding binnenkwam']);
+    await expectStaffForm(page, { ...answers, intakeMethod: undefined });
+    await expect(input(page, S.callerAnonymous)).toBeChecked();
+
+    await page.getByRole('group', { name: S.intakeMethod }).getByLabel('Balie', { exact: true }).check();
+    expect((await press(page, S.save)).status()).toBe(303);
+    const reference = await savedReference(page, 'kcc');
+    expect(staffReport(staff, reference)).toMatchObject({
+      channel: 'kcc',
+      entered_by: kcc.id,
+      intake_method: 'balie',
+      anonymous: 1,
+      reporter_relation: 'familie',
+      reporter_name: null,
+      reporter_phone: null,
+      reporter_email: null,
+      suggested_urgency: 'hoog',
+    });
+    // The caller's name was typed, but is nowhere in the report.
+    expect(reportsContaining(staff, `Ineke K. ${tag}`)).toEqual([]);
+  });
+
+  test('errors: status 400, "Fout:" title, the summary, and every answer kept; then saved', async ({ page }) => {
+    await openForm(page);
+    const tag = marker('fout');
+    const good = dhrK(tag);
+    const bad = {
+      ...good,
+      concerns: { ...good.concerns, description: 'Te kort' },
+      caller: { ...good.caller, relation: undefined, phone: 'geen nummer' },
+    };
+    await fillStaffForm(page, bad);
+    const refused = await press(page, S.save);
+    await expectFormErrors(page, refused, [
+      'Schrijf minstens 10 tekens over wat u heeft gezien of gehoord',
+      'Kies de relatie van de beller tot de persoon',
+      'Vul een telefoonnummer in zoals 06 12345678 of +31 6 12345678',
+    ]);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Melding namens beller');
+    // The message next to its field, and the summary link leads there.
+    await expect(page.getByText('Fout: Kies de relatie van de beller tot de persoon', { exact: true })).toBeVisible();
+    await expect(page.getByRole('link', { name: 'Kies de relatie van de beller tot de persoon' })).toHaveAttribute('href', /^#f-callerRelation/);
+    await expectStaffForm(page, bad);
+    expect(reportsContaining(staff, tag)).toEqual([]);
+
+    // Put right what was wrong; everything else is still there.
+    await input(page, 'Wat heeft u gezien of gehoord?').fill(good.concerns.description);
+    await page.getByRole('group', { name: S.callerRelation }).getByLabel('Familie', { exact: true }).check();
+    await input(page, S.callerPhone).fill(good.caller!.phone!);
+    expect((await press(page, S.save)).status()).toBe(303);
+    const reference = await savedReference(page, 'kcc');
+    expect(staffReport(staff, reference)).toMatchObject({ person_name: `Dhr. K. ${tag}`, reporter_phone: '06 23456789', reporter_relation: 'familie' });
+  });
+
+  test('acute danger: the 112 instruction, then a minimal record with a reference and no content', async ({ page }) => {
+    const kcc = await openForm(page);
+    const tag = marker('acuut');
+    const answers = { ...dhrK(tag), acute: 'Ja' as const, intakeMethod: undefined };
+    await fillStaffForm(page, answers);
+    const warned = await press(page, S.save);
+    expect(warned.status()).toBe(200);
+    const alert = page.getByRole('alert');
+    await expect(alert.getByRole('heading', { name: 'Verbind de beller nu door met 112.' })).toBeVisible();
+    await expect(alert.getByRole('button', { name: S.acuteSave })).toBeVisible();
+    await expectStaffForm(page, answers);
+    expect(reportsContaining(staff, tag)).toEqual([]);
+
+    // The channel must be known before the record is kept.
+    const noChannel = await press(page, S.acuteSave);
+    expect(noChannel.status()).toBe(400);
+    await expect(page).toHaveTitle(/^Fout: /);
+    await expect(page.getByRole('alert').filter({ hasText: 'Er is een probleem' })).toContainText('Kies hoe de melding binnenkwam');
+    await expect(page.getByRole('button', { name: S.acuteSave })).toBeVisible();
+    await page.getByRole('group', { name: S.intakeMethod }).getByLabel('Telefoon via 0800-1205', { exact: true }).check();
+
+    const saved = await press(page, S.acuteSave);
+    expect(saved.status()).toBe(303);
+    const reference = await savedReference(page, 'kcc');
+    await expect(page.getByText(/Status: Acuut doorgezet\./)).toBeVisible();
+    const row = staffReport(staff, reference)!;
+    expect(row).toMatchObject({
+      channel: 'kcc',
+      status: 'acuut_doorgezet',
+      acute_danger: 1,
+      entered_by: kcc.id,
+      intake_method: 'telefoon_0800',
+      suggested_urgency: 'direct',
+      anonymous: 0,
+    });
+    // Time, agent and channel only: none of what was typed.
+    for (const column of [
+      'person_name', 'person_age', 'location_kind', 'postcode', 'house_number', 'street', 'place', 'location_description',
+      'children_in_home', 'description', 'concern_since', 'danger_to_self', 'danger_to_others', 'person_aware',
+      'reporter_relation', 'reporter_name', 'reporter_phone', 'reporter_email', 'observed_at', 'police_present',
+    ] as const) {
+      expect(row[column], column).toBeNull();
+    }
+    expect(row.concerns).toEqual([]);
+    expect(row.involved).toBe('[]');
+    expect(reportsContaining(staff, tag)).toEqual([]);
+    expect(auditRows(staff, { object_id: reference })).toMatchObject([
+      { action: 'melding_acuut_vastgelegd', actor_id: kcc.id, actor_role: 'kcc', result: 'gelukt', on_behalf_of: 'beller' },
+    ]);
+
+    await page.goto(`${staff.origin}/intern/kcc/melding`);
+    await expect(page.getByRole('region', { name: 'Mijn meldingen van vandaag' }).getByRole('row').nth(1).getByRole('cell').nth(2)).toHaveText('Acuut doorgezet');
+  });
+});
