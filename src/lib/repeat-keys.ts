@@ -3,10 +3,15 @@
  * (When names and addresses are encrypted at rest, these become keyed hashes of the same strings.)
  */
 
+/** Letters Unicode does not decompose into a plain letter and a mark, common in names here. */
+const SPECIAL: Record<string, string> = { ı: 'i', ł: 'l', Ł: 'l', ø: 'o', Ø: 'o', ß: 'ss', æ: 'ae', Æ: 'ae', œ: 'oe', Œ: 'oe', đ: 'd', Đ: 'd', þ: 'th', Þ: 'th' };
+
 function fold(text: string): string {
   return text
-    .normalize('NFD')
+    // NFKD also splits ligatures such as the Dutch ĳ into their letters.
+    .normalize('NFKD')
     .replace(/\p{M}/gu, '')
+    .replace(/[ıłŁøØßæÆœŒđĐþÞ]/g, (c) => SPECIAL[c] ?? c)
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, ' ')
     .trim();
