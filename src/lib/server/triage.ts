@@ -52,6 +52,8 @@ export function wvggzDeadline(startedOn: string): string {
   return d.toISOString().slice(0, 10);
 }
 
+const INTENTS: ReadonlySet<string> = new Set(['reveal', 'urgency_ave', 'regie', 'assign', 'wvggz', 'note', 'link', 'status']);
+
 export async function handleTriagePost(request: Request, reference: string, staff: StaffSession, ip: string | undefined): Promise<TriageOutcome> {
   const t = triageFields(reference);
   if (!t) return { kind: 'error', status: 404, errors: {}, formError: 'Deze melding bestaat niet.', values: {} };
@@ -63,13 +65,15 @@ export async function handleTriagePost(request: Request, reference: string, staf
   const base: Omit<AuditEntry, 'action'> = { actorId: actor.id, actorRole: actor.role, objectType: 'melding', objectId: reference, result: 'gelukt', clientIp: ip };
   const values: Record<string, string> = {};
   for (const [k, v] of form) if (typeof v === 'string') values[k] = cleanText(v).slice(0, 4000);
+  // Only known intents name the audit action: the posted value is never written as given.
+  const intent = String(form.get('intent') ?? '');
   const error = (errors: FieldErrors, status: 400 | 409 = 400): TriageOutcome => {
-    audit({ ...base, action: `wijziging_${String(form.get('intent') ?? 'onbekend').slice(0, 20)}`, result: 'geweigerd', detail: Object.keys(errors).join(',') });
+    audit({ ...base, action: `wijziging_${INTENTS.has(intent) ? intent : 'onbekend'}`, result: 'geweigerd', detail: Object.keys(errors).join(',') });
     return { kind: 'error', status, errors, values };
   };
   const tx = <T>(fn: () => T): T => db().transaction(fn).immediate();
 
-  switch (form.get('intent')) {
+  switch (intent) {
     case 'reveal':
       audit({ ...base, action: 'melder_getoond' });
       return { kind: 'reveal' };
@@ -208,6 +212,8 @@ function changeStatus(
   }
   tx(() => {
     const closing = CLOSED.has(to);
+    // Reopened: no longer forwarded or merged (the history keeps that it was).
+    const reopening = to === 'in_behandeling' && CLOSED.has(t.status);
     updateReport(
       t.id,
       {
@@ -215,6 +221,7 @@ function changeStatus(
         ...(input.outcome ? { outcome: input.outcome } : {}),
         ...(to === 'doorgestuurd' ? { forwarded_to: input.forwardedTo ?? null } : {}),
         ...(to === 'samengevoegd' && target ? { merged_into: target.id } : {}),
+        ...(reopening ? { forwarded_to: null, merged_into: null } : {}),
         ...(t.triagedAt === null && t.status === 'nieuw' ? { triaged_at: at.toISOString() } : {}),
         closed_at: closing ? at.toISOString() : null,
       },
