@@ -3,10 +3,12 @@ import { IDLE_MS } from './auth/login.ts';
 import { now } from './clock.ts';
 import { purgeExpiredDrafts } from './drafts-repo.ts';
 import { startMailWorker } from './mail/worker.ts';
+import { applyRetention } from './retention.ts';
 
 /**
- * Work the server does in the background: the mail worker, and every quarter of an hour deleting
- * expired drafts (unfinished reports older than 24 hours) and expired staff sessions.
+ * Work the server does in the background: the mail worker; every quarter of an hour deleting expired
+ * drafts (unfinished reports older than 24 hours) and expired staff sessions; and the retention
+ * periods (retention.ts) at start and every six hours.
  */
 let started = false;
 
@@ -23,6 +25,15 @@ export function startBackgroundJobs(): void {
       console.error('jobs: purge failed:', (error as Error).message);
     }
   };
+  const retain = () => {
+    try {
+      applyRetention();
+    } catch (error) {
+      console.error('jobs: retention failed:', (error as Error).message);
+    }
+  };
   purge();
+  retain();
   setInterval(purge, 15 * 60_000).unref();
+  setInterval(retain, 6 * 3_600_000).unref();
 }
