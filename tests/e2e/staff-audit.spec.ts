@@ -9,7 +9,6 @@ import {
   codeFor,
   createStaff,
   locationPath,
-  loginWithRequest,
   rawKcc,
   staffRequest,
   userByEmail,

@@ -146,11 +146,11 @@ export const S = {
 } as const;
 
 export interface CallerAnswers {
-  relation?: string;
-  anonymous?: boolean;
-  name?: string;
-  phone?: string;
-  email?: string;
+  relation?: string | undefined;
+  anonymous?: boolean | undefined;
+  name?: string | undefined;
+  phone?: string | undefined;
+  email?: string | undefined;
 }
 
 export interface ObservationAnswers {
@@ -161,7 +161,7 @@ export interface ObservationAnswers {
 
 export interface StaffReportAnswers {
   acute: 'Ja' | 'Nee';
-  intakeMethod?: string;
+  intakeMethod?: string | undefined;
   person: PersonStep;
   concerns: ConcernStep;
   caller?: CallerAnswers;
