@@ -75,6 +75,8 @@ async function expectAnswer(response: APIResponse, expected: Expected, what: str
     if (typeof expected.to === 'string') expect(locationPath(response), what).toBe(expected.to);
     else expect(locationPath(response), what).toMatch(expected.to);
   }
+  // Staff pages hold report data or secrets: never cached.
+  expect(response.headers()['cache-control'], what).toBe('no-store');
   if (expected.status === 403) {
     expect(body, what).toContain(FORBIDDEN_TEXT);
     expect(body, what).toContain('<title>Geen toegang');

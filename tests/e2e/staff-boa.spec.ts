@@ -96,8 +96,8 @@ test.describe('BOA form on a phone', () => {
     // The officer's own list: reference, date and time, status; no content.
     await page.getByRole('link', { name: 'Nieuwe melding invullen' }).click();
     const mine = page.getByRole('region', { name: 'Mijn laatste meldingen' });
-    await expect(mine.getByRole('row').nth(1).getByRole('cell').first()).toHaveText(reference);
-    await expect(mine.getByRole('row').nth(1).getByRole('cell').last()).toHaveText('Nieuw');
+    const when = new Intl.DateTimeFormat('nl-NL', { timeZone: 'Europe/Amsterdam', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+    await expect(mine.getByRole('row').nth(1).getByRole('cell')).toHaveText([reference, when.format(new Date(row.created_at)), 'Nieuw']);
     expect(await page.content()).not.toContain(tag);
   });
 

@@ -13,6 +13,7 @@ import {
   fillStaffForm,
   input,
   loginWithRequest,
+  outboxOf,
   press,
   savedReference,
   staffReport,
@@ -80,6 +81,12 @@ test.describe('KCC form', () => {
     });
     expect(row.concerns).toEqual(['dreigen_geweld', 'overlast_agressie']);
     expect(JSON.parse(row.involved)).toEqual(['wijkteam', 'veilig_thuis']);
+    // The caller gets a confirmation, the coordinators a notification; neither holds the report.
+    expect(outboxOf(staff, row.id, tag)).toEqual([
+      { kind: 'coordinator_notification', recipient: expect.any(String), containsText: false },
+      // The address is erased once the mail is sent.
+      { kind: 'reporter_confirmation', recipient: expect.stringMatching(new RegExp(`^(ineke\\.${tag}@example\\.nl)?$`)), containsText: false },
+    ]);
     // Created on the caller's behalf.
     expect(auditRows(staff, { action: 'melding_aangemaakt', object_id: reference })).toMatchObject([
       { actor_id: kcc.id, actor_role: 'kcc', object_type: 'melding', result: 'gelukt', on_behalf_of: 'beller' },
@@ -122,8 +129,9 @@ test.describe('KCC form', () => {
       reporter_email: null,
       suggested_urgency: 'hoog',
     });
-    // The caller's name was typed, but is nowhere in the report.
+    // The caller's name was typed, but is nowhere in the report, and no confirmation goes out.
     expect(reportsContaining(staff, `Ineke K. ${tag}`)).toEqual([]);
+    expect(outboxOf(staff, staffReport(staff, reference)!.id, tag).map((m) => m.kind)).toEqual(['coordinator_notification']);
   });
 
   test('errors: status 400, "Fout:" title, the summary, and every answer kept; then saved', async ({ page }) => {

@@ -195,7 +195,10 @@ test.describe('staff login', () => {
     await page.goto(`${staff.origin}/intern/triage/${reference}`);
     await expect(page).toHaveURL(`${staff.origin}/intern/inloggen?terug=%2Fintern%2Ftriage%2F${reference}`);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Inloggen voor medewerkers');
+    // A typing error first: the page asked for is not forgotten.
     await page.getByLabel('E-mailadres').fill(coordinator.email);
+    await page.getByLabel('Wachtwoord').fill(`${coordinator.password}!`);
+    expect((await press(page, 'Inloggen')).status()).toBe(400);
     await page.getByLabel('Wachtwoord').fill(coordinator.password);
     await press(page, 'Inloggen');
     await page.getByLabel('Code').fill(codeFor(coordinator));

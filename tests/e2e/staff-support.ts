@@ -460,3 +460,12 @@ export function staffReport(server: Server, reference: string): (StaffReportRow 
 export function sessionsOf(server: Server, userId: number): number {
   return withDb(server, (db) => (db.prepare('SELECT count(*) AS n FROM sessions WHERE user_id = ?').get(userId) as { n: number }).n);
 }
+
+/** The e-mails a report put in the outbox: kind and recipient, and whether `text` is in them. */
+export function outboxOf(server: Server, reportId: number, text: string): { kind: string; recipient: string; containsText: boolean }[] {
+  return withDb(server, (db) =>
+    (db.prepare('SELECT kind, recipient, subject, text_body, html_body FROM outbox WHERE report_id = ? ORDER BY kind').all(reportId) as {
+      kind: string; recipient: string; subject: string; text_body: string; html_body: string;
+    }[]).map((m) => ({ kind: m.kind, recipient: m.recipient, containsText: `${m.subject}${m.text_body}${m.html_body}`.includes(text) })),
+  );
+}
