@@ -145,8 +145,9 @@ test.describe('staff login', () => {
     await page.goto(`${staff.origin}/intern/boa/melding`);
     await expect(page).toHaveURL(/\/intern\/inloggen\?terug=/);
 
-    // The same code again: refused with the one message.
-    await passwordStep(page, boa.email, boa.password);
+    // The same code again (the e-mail address typed in capitals this time): refused with the one message.
+    await passwordStep(page, boa.email.toUpperCase(), boa.password);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Vul de code in');
     await page.getByLabel('Code').fill(code);
     const reused = await press(page, 'Inloggen');
     await expectLoginFailed(page, reused.status());
@@ -201,7 +202,9 @@ test.describe('staff login', () => {
     expect((await press(page, 'Inloggen')).status()).toBe(400);
     await page.getByLabel('Wachtwoord').fill(coordinator.password);
     await press(page, 'Inloggen');
-    await page.getByLabel('Code').fill(codeFor(coordinator));
+    // Typed as an authenticator app shows it, with a space in the middle.
+    const code = codeFor(coordinator);
+    await page.getByLabel('Code').fill(`${code.slice(0, 3)} ${code.slice(3)}`);
     await press(page, 'Inloggen');
     await expect(page).toHaveURL(`${staff.origin}/intern/triage/${reference}`);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Melding ${reference}`);

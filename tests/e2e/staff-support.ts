@@ -2,7 +2,7 @@
 // server's database, logged in through the real login pages with TOTP codes computed here.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, request, type APIRequestContext, type APIResponse, type Cookie, type Locator, type Page, type Response } from '@playwright/test';
 import { timeStep, totpCode } from '../../src/lib/server/auth/totp.ts';
@@ -47,6 +47,11 @@ export function createStaff(server: Server, role: StaffRole, options: { name?: s
 export function setClockOffset(ms: number): void {
   writeFileSync(fileURLToPath(new URL(`../../data/test/${dataName('staff')}-clock.txt`, import.meta.url)), String(ms));
 }
+
+// An offset left behind by an interrupted run would end every staff session and break every code:
+// start at the real time. (Tests that move the clock hold the `-exclusive-` lock, so no test file is
+// loaded while one of them runs.)
+if (existsSync(fileURLToPath(new URL('../../data/test/', import.meta.url)))) setClockOffset(0);
 
 /** The current TOTP code, `stepOffset` steps (30 s) from now, for the server clock offset given. */
 export function codeFor(account: StaffAccount, stepOffset = 0, clockOffsetMs = 0): string {
