@@ -104,6 +104,27 @@ describe('queue SQL: EXPLAIN QUERY PLAN on a few thousand reports', () => {
     }
   });
 
+  test('the count of each filter (and of concern with others) is the number of matching reports', () => {
+    const exact = (sql: string, ...params: (string | number)[]) => (db().prepare(sql).get(...params) as { n: number }).n;
+    const cases: [QueueFilter, number][] = [
+      [{}, exact('SELECT count(*) AS n FROM reports')],
+      [{ concern: 'zelfdoding' }, exact("SELECT count(*) AS n FROM report_concerns WHERE concern = 'zelfdoding'")],
+      [{ concern: 'zelfdoding', status: 'nieuw' }, exact("SELECT count(*) AS n FROM reports r JOIN report_concerns c ON c.report_id = r.id AND c.concern = 'zelfdoding' WHERE r.status = 'nieuw'")],
+      [{ concern: 'dementie', channel: 'boa', avePhase: 'ave2' }, exact("SELECT count(*) AS n FROM reports r JOIN report_concerns c ON c.report_id = r.id AND c.concern = 'dementie' WHERE r.channel = 'boa' AND r.ave_phase = 'ave2'")],
+      [{ concern: 'eenzaamheid', assignedTo: 1 }, exact("SELECT count(*) AS n FROM reports r JOIN report_concerns c ON c.report_id = r.id AND c.concern = 'eenzaamheid' WHERE r.assigned_to = 1")],
+      [{ status: 'nieuw', channel: 'kcc' }, exact("SELECT count(*) AS n FROM reports WHERE status = 'nieuw' AND channel = 'kcc'")],
+      [{ overdue: true }, exact("SELECT count(*) AS n FROM reports WHERE status = 'nieuw' AND due_on < ?", TODAY)],
+    ];
+    for (const [filter, expected] of cases) {
+      assert.ok(expected > 0 || Object.keys(filter).length > 1, JSON.stringify(filter));
+      const sql = queueSql(filter, TODAY);
+      const n = (db().prepare(sql.count).get(sql.params) as { n: number }).n;
+      assert.equal(n, Math.min(expected, 5001), JSON.stringify(filter));
+      const rows = db().prepare(sql.list).all([...sql.params, 10_000, 0]);
+      assert.equal(rows.length, expected, `list ${JSON.stringify(filter)}`);
+    }
+  });
+
   test('search: by reference, postcode and street, none reads the whole table', () => {
     const reference = (db().prepare('SELECT reference FROM reports LIMIT 1').get() as { reference: string }).reference;
     for (const search of [reference, reference.toLowerCase(), `MB${reference.slice(3)}`, `${reference.slice(0, 7)} ${reference.slice(7)}`, '9351 ab', '9351', 'Kerk', 'kerkstr']) {

@@ -34,7 +34,7 @@ export interface QueueRow {
   assignedTo: number | null;
 }
 
-function where(filter: QueueFilter, today: string, forCount = false): { sql: string; params: (string | number)[] } {
+function where(filter: QueueFilter, today: string): { sql: string; params: (string | number)[] } {
   const clauses: string[] = [];
   const params: (string | number)[] = [];
   if (filter.status) {
@@ -54,13 +54,10 @@ function where(filter: QueueFilter, today: string, forCount = false): { sql: str
     params.push(filter.avePhase);
   }
   if (filter.concern) {
-    // For a page, EXISTS keeps the queue order of the index (it stops after 50 matches instead of
-    // sorting them all); for the count, the concern index lists the matches directly.
-    clauses.push(
-      forCount
-        ? 'id IN (SELECT report_id FROM report_concerns WHERE concern = ?)'
-        : 'EXISTS (SELECT 1 FROM report_concerns c WHERE c.report_id = reports.id AND c.concern = ?)',
-    );
+    // EXISTS keeps the queue order of the index for a page (it stops after 50 matches instead of
+    // sorting them all), and lets a count start from the index of the other filters. (An
+    // `id IN (…)` list is built whole first: 25 ms for a common concern in 100,000 reports.)
+    clauses.push('EXISTS (SELECT 1 FROM report_concerns c WHERE c.report_id = reports.id AND c.concern = ?)');
     params.push(filter.concern);
   }
   if (filter.overdue) {
@@ -99,12 +96,16 @@ const COLUMNS = `reference, created_at AS createdAt, channel, urgency, status, a
 /** The queue's SQL, exposed for the test that checks every variant uses an index. */
 export function queueSql(filter: QueueFilter, today: string): { list: string; count: string; params: (string | number)[] } {
   const w = where(filter, today);
-  const c = where(filter, today, true);
   const order = filter.oldestFirst ? 'urgency_rank, created_at' : 'urgency_rank, created_at DESC';
+  // A concern alone is counted in its own index, without visiting a report.
+  const { concern, oldestFirst: _order, ...others } = filter;
+  const concernOnly = concern !== undefined && Object.values(others).every((v) => v === undefined || v === false);
   return {
     list: `SELECT ${COLUMNS} FROM reports ${w.sql} ORDER BY ${order} LIMIT ? OFFSET ?`,
     // Counting stops at COUNT_CAP: beyond that the exact number helps no one and costs a scan.
-    count: `SELECT count(*) AS n FROM (SELECT 1 FROM reports ${c.sql} LIMIT ${COUNT_CAP + 1})`,
+    count: concernOnly
+      ? `SELECT count(*) AS n FROM (SELECT 1 FROM report_concerns WHERE concern = ? LIMIT ${COUNT_CAP + 1})`
+      : `SELECT count(*) AS n FROM (SELECT 1 FROM reports ${w.sql} LIMIT ${COUNT_CAP + 1})`,
     params: w.params,
   };
 }
