@@ -220,3 +220,32 @@ test.describe('KCC form', () => {
     await expect(page.getByRole('region', { name: 'Mijn meldingen van vandaag' }).getByRole('row').nth(1).getByRole('cell').nth(2)).toHaveText('Acuut doorgezet');
   });
 });
+
+test.describe('KCC form after the 112 warning', () => {
+  test('no danger after all: "Nee" and Enter in a field save the full report, not an acute record', async ({ page }) => {
+    const kcc = await openForm(page);
+    const tag = marker('toch-niet');
+    const answers = dhrK(tag);
+    await fillStaffForm(page, { ...answers, acute: 'Ja' });
+    expect((await press(page, S.save)).status()).toBe(200);
+    await expect(page.getByRole('button', { name: S.acuteSave })).toBeVisible();
+
+    // The caller calms down: no direct danger. The agent changes the answer and presses Enter.
+    await page.getByRole('group', { name: 'Is er nu direct gevaar voor iemand?' }).getByLabel('Nee', { exact: true }).check();
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && r.request().resourceType() === 'document'),
+      input(page, S.callerName).press('Enter'),
+    ]);
+    expect(response.status()).toBe(303);
+    const reference = await savedReference(page, 'kcc');
+    await expect(page.getByText(/Status: Nieuw\./)).toBeVisible();
+    expect(staffReport(staff, reference)).toMatchObject({
+      status: 'nieuw',
+      acute_danger: 0,
+      entered_by: kcc.id,
+      description: answers.concerns.description,
+      reporter_name: `Ineke K. ${tag}`,
+      suggested_urgency: 'hoog',
+    });
+  });
+});

@@ -63,7 +63,9 @@ export async function handleStaffReport(ctx: StaffContext, channel: StaffChannel
   const onBehalfOf = channel === 'kcc' ? ('beller' as const) : undefined;
   const base = { channel, enteredBy: staff.user.id, captchaStatus: 'niet_van_toepassing' as const, concerns: [], involved: [] };
 
-  if (posted.form.get('intent') === 'acuut') {
+  // Only while the answer is still "Ja": an agent who changed it to "Nee" and pressed Enter (the
+  // 112 button comes first in the form, so it is the form's default button) saves the full report.
+  if (posted.form.get('intent') === 'acuut' && raw['acuteDanger'] === 'ja') {
     // Passed on to 112: only the time, the staff member and the channel are kept.
     const intake = channel === 'kcc' ? intakeSchema.safeParse(raw) : undefined;
     if (intake && !intake.success) {
