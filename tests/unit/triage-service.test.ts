@@ -370,6 +370,43 @@ describe('accepted changes: the change, its history and one audit row, together'
   });
 });
 
+describe('repeat reports (Eerdere meldingen)', () => {
+  test('same address in any spelling, same person, and linked reports; newest first; never itself', async () => {
+    const at = (minutes: number) => new Date(Date.UTC(2026, 10, 2, 9, minutes));
+    const make = (minutes: number, extra: Partial<IntakeReport>) => recordReport({ ...base, ...extra }, { now: at(minutes) }).reference;
+    const address = { postcode: '9351XZ', houseNumber: '77', houseAddition: 'B', personName: 'Iemand' };
+    const first = make(1, address);
+    const sameAddress = make(2, { ...address, houseNumber: '077', houseAddition: '-b', personName: 'Een ander' });
+    const otherAddition = make(3, { ...address, houseAddition: 'C', personName: 'Weer een ander' });
+    const samePerson = make(4, { personName: 'Mevr. Çelik', place: 'Marum', postcode: '9363AA', houseNumber: '1' });
+    const samePerson2 = make(5, { personName: 'mevrouw celik', place: 'MARUM', postcode: '9363AB', houseNumber: '2' });
+    const unrelated = make(6, { personName: 'Niemand', postcode: '9801AA', houseNumber: '3' });
+    const { relatedReports, triageFields } = await import('../../src/lib/server/triage-repo.ts');
+    const related = (ref: string) => relatedReports(triageFields(ref)!).map((r) => [r.reference, r.sameAddress, r.samePerson, r.linked]);
+    assert.deepEqual(related(first), [[sameAddress, true, false, false]]);
+    assert.deepEqual(related(samePerson), [[samePerson2, false, true, false]]);
+    assert.deepEqual(related(unrelated), []);
+    // Linked by hand: listed both ways, newest first, with what matches.
+    await expectDone(first, { intent: 'link', other: unrelated });
+    await expectDone(first, { intent: 'link', other: sameAddress });
+    assert.deepEqual(related(first), [
+      [unrelated, false, false, true],
+      [sameAddress, true, false, true],
+    ]);
+    assert.deepEqual(related(unrelated), [[first, false, false, true]]);
+    assert.deepEqual(related(otherAddition), []);
+  });
+
+  test('at most 50, the newest', () => {
+    const refs: string[] = [];
+    for (let i = 0; i < 60; i++) refs.push(recordReport({ ...base, postcode: '9354QQ', houseNumber: '5', personName: `P ${i}` }, { now: new Date(Date.UTC(2026, 0, 1, 0, i)) }).reference);
+    return import('../../src/lib/server/triage-repo.ts').then(({ relatedReports, triageFields }) => {
+      const listed = relatedReports(triageFields(refs[0]!)!).map((r) => r.reference);
+      assert.deepEqual(listed, refs.slice(10).reverse());
+    });
+  });
+});
+
 describe('due dates', () => {
   test('counted in working days from the urgency norm', () => {
     // Monday 2 March 2026: direct the same day, hoog 1, normaal 3, laag 5 working days.

@@ -213,17 +213,20 @@ const s = lazy(() => {
       FROM report_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.report_id = ? ORDER BY e.id DESC LIMIT 200`),
     addEvent: d.prepare(`
       INSERT INTO report_events (report_id, actor_id, at, kind, from_value, to_value, reason) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+    // The newest 50 by address and by person come from their indexes (ids follow time), plus every
+    // linked report; only those are sorted. (Matching on everything first meant sorting hundreds of
+    // rows for a common name: 4 ms of each report page on 100,000 reports.)
     related: d.prepare(`
+      WITH candidates(id) AS (
+        SELECT id FROM (SELECT id FROM reports WHERE address_key = @addressKey AND id <> @id ORDER BY id DESC LIMIT 50)
+        UNION SELECT id FROM (SELECT id FROM reports WHERE person_key = @personKey AND id <> @id ORDER BY id DESC LIMIT 50)
+        UNION SELECT linked_id FROM report_links WHERE report_id = @id
+        UNION SELECT report_id FROM report_links WHERE linked_id = @id)
       SELECT r.id, r.reference, r.created_at AS createdAt, r.status, r.channel,
         (r.address_key IS NOT NULL AND r.address_key = @addressKey) AS sameAddress,
         (r.person_key IS NOT NULL AND r.person_key = @personKey) AS samePerson,
         EXISTS (SELECT 1 FROM report_links l WHERE (l.report_id = @id AND l.linked_id = r.id) OR (l.report_id = r.id AND l.linked_id = @id)) AS linked
-      FROM reports r
-      WHERE r.id <> @id AND (
-        (@addressKey IS NOT NULL AND r.address_key = @addressKey)
-        OR (@personKey IS NOT NULL AND r.person_key = @personKey)
-        OR r.id IN (SELECT linked_id FROM report_links WHERE report_id = @id)
-        OR r.id IN (SELECT report_id FROM report_links WHERE linked_id = @id))
+      FROM candidates c JOIN reports r ON r.id = c.id
       ORDER BY r.created_at DESC LIMIT 50`),
     link: d.prepare('INSERT OR IGNORE INTO report_links (report_id, linked_id, created_at, created_by) VALUES (?, ?, ?, ?)'),
     access: d.prepare(`
