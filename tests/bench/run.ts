@@ -1,5 +1,5 @@
-// `npm run bench`: page weight of the public pages and throughput of "Melding versturen", against
-// budgets and a bare baseline measured in the same run. Prints figures and writes them to
+// `npm run bench`: page weight of the public pages, throughput of "Melding versturen" against a bare
+// baseline measured in the same run, and the coordinator's triage on 100,000 generated reports. Prints figures and writes them to
 // data/bench/latest.json. Missing a budget prints "OVER BUDGET" and still exits 0; it exits non-zero
 // only when the benchmark could not run (no build, a server that does not start, a form that cannot
 // be filled in).
@@ -12,6 +12,9 @@
 //   BENCH_PREP_SECONDS  at most this long preparing drafts; fewer sends when the machine is slow (40)
 //   BENCH_RUN_SECONDS   time limit of all measured load per server (30)
 //   BENCH_DB_DIR        where the SQLite files go (the system temp directory)
+//   BENCH_SECTIONS      which parts to run, comma-separated: pages, throughput, triage (all three)
+//   BENCH_TRIAGE_REPORTS    generated reports for the triage section (100000)
+//   BENCH_TRIAGE_REQUESTS   measured requests per triage page (200), after BENCH_TRIAGE_WARMUP (20)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -22,6 +25,7 @@ import { prepareDrafts } from './form-flow.ts';
 import { sendReports, summarize, type LoadResult, type RawRun } from './load.ts';
 import { measurePages, type PageWeight } from './page-weight.ts';
 import { killAllStarted, startBaseline, startPortal, type RunningServer } from './servers.ts';
+import { benchTriage, TRIAGE_BUDGET_P95_MS, type TriageResult } from './triage.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 process.chdir(ROOT);
@@ -45,6 +49,11 @@ const PREP_SECONDS = intSetting('BENCH_PREP_SECONDS', 40);
 const RUN_SECONDS = intSetting('BENCH_RUN_SECONDS', 30);
 const ROUNDS = intSetting('BENCH_ROUNDS', 3);
 const DB_DIR = path.resolve(process.env['BENCH_DB_DIR'] || os.tmpdir());
+const SECTIONS = new Set((process.env['BENCH_SECTIONS'] || 'pages,throughput,triage').split(',').map((s) => s.trim()));
+for (const section of SECTIONS) if (!['pages', 'throughput', 'triage'].includes(section)) throw new Error(`BENCH_SECTIONS: unknown section ${section}`);
+const TRIAGE_REPORTS = intSetting('BENCH_TRIAGE_REPORTS', 100_000);
+const TRIAGE_REQUESTS = intSetting('BENCH_TRIAGE_REQUESTS', 200);
+const TRIAGE_WARMUP = intSetting('BENCH_TRIAGE_WARMUP', 20);
 /** The whole run must end well within this, or it is stopped. */
 const WATCHDOG_MS = 5 * 60_000;
 // tests/support/serve.ts loads PORTAL_DIST (default dist) when set.
@@ -231,6 +240,36 @@ function printThroughput(t: Throughput): void {
   if (t.portal.reportsStored !== t.portal.ok) over(`portal: ${t.portal.ok} sends acknowledged but ${t.portal.reportsStored} reports stored`);
 }
 
+function printTriage(t: TriageResult): void {
+  console.log('');
+  console.log(`Triage: ${t.reports.toLocaleString('en')} generated reports (${t.databaseMegabytes} MB), one coordinator logged in over HTTP with a TOTP code (login ${t.loginMs.toFixed(0)} ms).`);
+  console.log(`Each page ${t.requestsPerTarget} times (after ${TRIAGE_WARMUP} unmeasured), in rounds of one request per page, one request at a time on a kept-alive connection;`);
+  console.log('the time runs to the last byte: server time plus a loopback hop.');
+  console.log(`Target: p95 < ${TRIAGE_BUDGET_P95_MS} ms for the first four. A report page view writes its audit row (a commit) each time.`);
+  console.log('');
+  const head = `${pad('Page', 40)}${lpad('p50 ms', 9)}${lpad('p95 ms', 9)}${lpad('max ms', 9)}${lpad('errors', 8)}${lpad('Budget', 9)}  Result`;
+  console.log(head);
+  console.log('-'.repeat(head.length));
+  for (const f of t.figures) {
+    const over = f.judged && !(f.latencyMs.p95 < TRIAGE_BUDGET_P95_MS);
+    console.log(
+      `${pad(f.label, 40)}${lpad(ms(f.latencyMs.p50), 9)}${lpad(ms(f.latencyMs.p95), 9)}${lpad(ms(f.latencyMs.max), 9)}${lpad(String(f.errors), 8)}` +
+        `${lpad(f.judged ? `< ${TRIAGE_BUDGET_P95_MS}` : '-', 9)}  ${f.errors ? 'errors' : over ? 'OVER BUDGET' : f.judged ? 'ok' : '(information)'}`,
+    );
+  }
+  console.log('');
+  console.log(`Machine load (1-minute average) ${t.load.before.toFixed(1)} when measuring began, ${t.load.after.toFixed(1)} at the end, on ${t.load.cpus} CPUs.`);
+  if (Math.max(t.load.before, t.load.after) > t.load.cpus) {
+    const note = `Triage: other work kept more than ${t.load.cpus} CPUs busy during the measurement; its p95 figures include waiting for a CPU (compare the p50s).`;
+    notes.push(note);
+    console.log(`Note: ${note}`);
+  }
+  for (const f of t.figures) {
+    if (f.judged && !(f.latencyMs.p95 < TRIAGE_BUDGET_P95_MS)) over(`triage ${f.label}: p95 ${ms(f.latencyMs.p95)} ms, target < ${TRIAGE_BUDGET_P95_MS} ms`);
+    if (f.errors) over(`triage ${f.label}: ${f.errors} of ${f.requests} requests failed (${Object.entries(f.wrongAnswers).map(([k, n]) => `${k} ×${n}`).join(', ') || 'no answer'})`);
+  }
+}
+
 // ------------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
@@ -245,89 +284,109 @@ async function main(): Promise<void> {
   const servers: RunningServer[] = [];
   const limits = 'REPORTS_PER_HOUR_PER_IP=1000000000';
   try {
-    const starting = await Promise.allSettled([
-      startPortal('bench-portal', tmp, [limits]),
-      // hCaptcha configured, so the check page carries the widget's island. Its check is never called here.
-      startPortal('bench-captcha', tmp, [limits, 'HCAPTCHA_SITEKEY=bench-sitekey', 'HCAPTCHA_SECRET=bench-secret',
-        'HCAPTCHA_VERIFY_URL=http://127.0.0.1:9/siteverify', 'HCAPTCHA_TIMEOUT_MS=500']),
-      startBaseline(tmp),
-    ]);
-    for (const s of starting) if (s.status === 'fulfilled') servers.push(s.value);
-    const failed = starting.find((s) => s.status === 'rejected');
-    if (failed) throw failed.reason;
-    const [portal, captcha, baseline] = servers as [RunningServer, RunningServer, RunningServer];
+    let pages: PageWeight[] | undefined;
+    let throughput: Throughput | undefined;
+    let draftPreparation: { drafts: number; seconds: number } | undefined;
+    let triage: TriageResult | undefined;
+    if (SECTIONS.has('pages') || SECTIONS.has('throughput')) {
+      const starting = await Promise.allSettled([
+        startPortal('bench-portal', tmp, [limits]),
+        // hCaptcha configured, so the check page carries the widget's island. Its check is never called here.
+        ...(SECTIONS.has('pages') ? [startPortal('bench-captcha', tmp, [limits, 'HCAPTCHA_SITEKEY=bench-sitekey', 'HCAPTCHA_SECRET=bench-secret',
+          'HCAPTCHA_VERIFY_URL=http://127.0.0.1:9/siteverify', 'HCAPTCHA_TIMEOUT_MS=500'])] : []),
+        ...(SECTIONS.has('throughput') ? [startBaseline(tmp)] : []),
+      ]);
+      for (const s of starting) if (s.status === 'fulfilled') servers.push(s.value);
+      const failed = starting.find((s) => s.status === 'rejected');
+      if (failed) throw failed.reason;
+      const portal = servers.find((s) => s.name === 'bench-portal')!;
+      const captcha = servers.find((s) => s.name === 'bench-captcha');
+      const baseline = servers.find((s) => s.name === 'baseline');
 
-    // (a) Page weight.
-    const pages = await measurePages(portal.origin, captcha.origin);
-    await captcha.stop();
-    printPages(pages);
-
-    // (b) Throughput. Drafts first: each is consumed by its send.
-    const diskRate = diskCommitsPerSecond(tmp);
-    console.log(`Disk (${DB_DIR}): ${diskRate.toFixed(0)} single-row commits/s at WAL, synchronous=FULL (1 s probe).`);
-    const prepStarted = performance.now();
-    const warmTokens = await prepareDrafts(portal.origin, WARMUP + CONNECTIONS, CONNECTIONS);
-    // Each round gets its own slice with a connection's worth to spare.
-    const measuredTokens = await prepareDrafts(portal.origin, REQUESTS + ROUNDS * CONNECTIONS, CONNECTIONS, Date.now() + PREP_SECONDS * 1000);
-    const prepSeconds = (performance.now() - prepStarted) / 1000;
-    const drafts = warmTokens.length + measuredTokens.length;
-    console.log(`Prepared ${drafts} drafts through the step posts in ${prepSeconds.toFixed(1)} s (${((4 * drafts) / prepSeconds).toFixed(0)} step posts/s).`);
-    const amount = Math.min(REQUESTS, measuredTokens.length - ROUNDS * CONNECTIONS);
-    if (amount < 1) throw new Error('no drafts could be prepared in time');
-    if (amount < REQUESTS) {
-      const note = `Only ${amount} of ${REQUESTS} requests per server: drafts for no more could be prepared within ${PREP_SECONDS} s (slow disk?). Figures are rougher.`;
-      notes.push(note);
-      console.log(`Note: ${note}`);
-    }
-
-    await sendReports(portal.origin, WARMUP, CONNECTIONS, warmTokens, RUN_SECONDS);
-    await sendReports(baseline.origin, WARMUP, CONNECTIONS, [], RUN_SECONDS);
-
-    // Rounds that alternate which server goes first (baseline, portal | portal, baseline | …), so that
-    // load from elsewhere on a shared machine falls on both; the judged ratio is the median round's.
-    const rounds = Math.max(1, Math.min(ROUNDS, Math.floor(amount / CONNECTIONS)));
-    const portalRuns: RawRun[] = [];
-    const baselineRuns: RawRun[] = [];
-    const roundRatios: number[] = [];
-    const portalBefore = countReports(portal.databasePath);
-    const baselineBefore = countReports(baseline.databasePath);
-    let tokenAt = 0;
-    for (let round = 0; round < rounds; round++) {
-      const n = Math.floor(amount / rounds) + (round < amount % rounds ? 1 : 0);
-      const roundTokens = measuredTokens.slice(tokenAt, tokenAt + n + CONNECTIONS);
-      tokenAt += n + CONNECTIONS;
-      const runPortal = () => sendReports(portal.origin, n, CONNECTIONS, roundTokens, RUN_SECONDS / rounds);
-      const runBaseline = () => sendReports(baseline.origin, n, CONNECTIONS, [], RUN_SECONDS / rounds);
-      let p: RawRun;
-      let b: RawRun;
-      if (round % 2 === 0) {
-        b = await runBaseline();
-        p = await runPortal();
-      } else {
-        p = await runPortal();
-        b = await runBaseline();
+      // (a) Page weight.
+      if (captcha) {
+        pages = await measurePages(portal.origin, captcha.origin);
+        await captcha.stop();
+        printPages(pages);
       }
-      portalRuns.push(p);
-      baselineRuns.push(b);
-      const bRate = b.ok / b.seconds;
-      roundRatios.push(bRate > 0 ? p.ok / p.seconds / bRate : 0);
+      if (baseline) {
+        // (b) Throughput. Drafts first: each is consumed by its send.
+        const diskRate = diskCommitsPerSecond(tmp);
+        console.log(`Disk (${DB_DIR}): ${diskRate.toFixed(0)} single-row commits/s at WAL, synchronous=FULL (1 s probe).`);
+        const prepStarted = performance.now();
+        const warmTokens = await prepareDrafts(portal.origin, WARMUP + CONNECTIONS, CONNECTIONS);
+        // Each round gets its own slice with a connection's worth to spare.
+        const measuredTokens = await prepareDrafts(portal.origin, REQUESTS + ROUNDS * CONNECTIONS, CONNECTIONS, Date.now() + PREP_SECONDS * 1000);
+        const prepSeconds = (performance.now() - prepStarted) / 1000;
+        const drafts = warmTokens.length + measuredTokens.length;
+        console.log(`Prepared ${drafts} drafts through the step posts in ${prepSeconds.toFixed(1)} s (${((4 * drafts) / prepSeconds).toFixed(0)} step posts/s).`);
+        const amount = Math.min(REQUESTS, measuredTokens.length - ROUNDS * CONNECTIONS);
+        if (amount < 1) throw new Error('no drafts could be prepared in time');
+        if (amount < REQUESTS) {
+          const note = `Only ${amount} of ${REQUESTS} requests per server: drafts for no more could be prepared within ${PREP_SECONDS} s (slow disk?). Figures are rougher.`;
+          notes.push(note);
+          console.log(`Note: ${note}`);
+        }
+
+        await sendReports(portal.origin, WARMUP, CONNECTIONS, warmTokens, RUN_SECONDS);
+        await sendReports(baseline.origin, WARMUP, CONNECTIONS, [], RUN_SECONDS);
+
+        // Rounds that alternate which server goes first (baseline, portal | portal, baseline | …), so that
+        // load from elsewhere on a shared machine falls on both; the judged ratio is the median round's.
+        const rounds = Math.max(1, Math.min(ROUNDS, Math.floor(amount / CONNECTIONS)));
+        const portalRuns: RawRun[] = [];
+        const baselineRuns: RawRun[] = [];
+        const roundRatios: number[] = [];
+        const portalBefore = countReports(portal.databasePath);
+        const baselineBefore = countReports(baseline.databasePath);
+        let tokenAt = 0;
+        for (let round = 0; round < rounds; round++) {
+          const n = Math.floor(amount / rounds) + (round < amount % rounds ? 1 : 0);
+          const roundTokens = measuredTokens.slice(tokenAt, tokenAt + n + CONNECTIONS);
+          tokenAt += n + CONNECTIONS;
+          const runPortal = () => sendReports(portal.origin, n, CONNECTIONS, roundTokens, RUN_SECONDS / rounds);
+          const runBaseline = () => sendReports(baseline.origin, n, CONNECTIONS, [], RUN_SECONDS / rounds);
+          let p: RawRun;
+          let b: RawRun;
+          if (round % 2 === 0) {
+            b = await runBaseline();
+            p = await runPortal();
+          } else {
+            p = await runPortal();
+            b = await runBaseline();
+          }
+          portalRuns.push(p);
+          baselineRuns.push(b);
+          const bRate = b.ok / b.seconds;
+          roundRatios.push(bRate > 0 ? p.ok / p.seconds / bRate : 0);
+        }
+        const portalStored = countReports(portal.databasePath) - portalBefore;
+        const baselineStored = countReports(baseline.databasePath) - baselineBefore;
+        const portalResult = summarize(portalRuns);
+        const baselineResult = summarize(baselineRuns);
+        const sortedRatios = [...roundRatios].sort((a, b) => a - b);
+        throughput = {
+          requestsPerServer: amount,
+          rounds,
+          diskCommitsPerSecond: Math.round(diskRate),
+          portal: { ...portalResult, reportsStored: portalStored },
+          baseline: { ...baselineResult, reportsStored: baselineStored },
+          overallRatio: baselineResult.okPerSecond > 0 ? portalResult.okPerSecond / baselineResult.okPerSecond : 0,
+          roundRatios,
+          ratio: sortedRatios[Math.floor((sortedRatios.length - 1) / 2)] ?? 0,
+        };
+        printThroughput(throughput);
+        draftPreparation = { drafts, seconds: Number(prepSeconds.toFixed(2)) };
+      }
+      // The servers of (a) and (b) stop before (c), which wants the machine to itself.
+      for (const server of servers.splice(0)) await server.stop();
     }
-    const portalStored = countReports(portal.databasePath) - portalBefore;
-    const baselineStored = countReports(baseline.databasePath) - baselineBefore;
-    const portalResult = summarize(portalRuns);
-    const baselineResult = summarize(baselineRuns);
-    const sortedRatios = [...roundRatios].sort((a, b) => a - b);
-    const throughput: Throughput = {
-      requestsPerServer: amount,
-      rounds,
-      diskCommitsPerSecond: Math.round(diskRate),
-      portal: { ...portalResult, reportsStored: portalStored },
-      baseline: { ...baselineResult, reportsStored: baselineStored },
-      overallRatio: baselineResult.okPerSecond > 0 ? portalResult.okPerSecond / baselineResult.okPerSecond : 0,
-      roundRatios,
-      ratio: sortedRatios[Math.floor((sortedRatios.length - 1) / 2)] ?? 0,
-    };
-    printThroughput(throughput);
+
+    // (c) Triage on a big database.
+    if (SECTIONS.has('triage')) {
+      triage = await benchTriage(tmp, TRIAGE_REPORTS, TRIAGE_REQUESTS, TRIAGE_WARMUP, (line) => console.log(line));
+      printTriage(triage);
+    }
 
     const out = path.join('data', 'bench', 'latest.json');
     mkdirSync(path.dirname(out), { recursive: true });
@@ -342,10 +401,12 @@ async function main(): Promise<void> {
           commit,
           notes,
           budgets: BUDGET,
-          settings: { requests: REQUESTS, connections: CONNECTIONS, warmup: WARMUP, rounds: ROUNDS, prepSeconds: PREP_SECONDS, runSeconds: RUN_SECONDS, dbDir: DB_DIR },
+          settings: { requests: REQUESTS, connections: CONNECTIONS, warmup: WARMUP, rounds: ROUNDS, prepSeconds: PREP_SECONDS, runSeconds: RUN_SECONDS, dbDir: DB_DIR, triageReports: TRIAGE_REPORTS, triageRequests: TRIAGE_REQUESTS, triageWarmup: TRIAGE_WARMUP },
+          sections: [...SECTIONS],
           pages,
-          draftPreparation: { drafts, seconds: Number(prepSeconds.toFixed(2)) },
+          draftPreparation,
           throughput,
+          triage,
           overBudget,
         },
         null,
@@ -358,7 +419,7 @@ async function main(): Promise<void> {
     for (const server of servers) await server.stop();
     rmSync(tmp, { recursive: true, force: true });
     // tests/support/serve.ts makes data/test/<name>; the bench keeps its files in `tmp` instead.
-    for (const name of ['bench-portal', 'bench-captcha']) rmSync(path.join('data', 'test', name), { recursive: true, force: true });
+    for (const name of ['bench-portal', 'bench-captcha', 'bench-triage']) rmSync(path.join('data', 'test', name), { recursive: true, force: true });
   }
 }
 

@@ -23,6 +23,9 @@ import {
   userId,
 } from './triage-support.ts';
 
+// Each test logs in fresh accounts (the user command hashes a password with argon2id): slow on a busy machine.
+test.describe.configure({ timeout: 90_000 });
+
 /** Fills the KCC or BOA form in the browser by its labels and saves it; returns the reference shown. */
 async function fillStaffForm(page: Page, channel: 'kcc' | 'boa', tag: string): Promise<string> {
   await page.goto(`/intern/${channel}/melding`);
@@ -180,7 +183,7 @@ test.describe('triage queue', () => {
   });
 
   test('paging through a filtered queue, by links in the URL', async ({ page }, testInfo) => {
-    test.setTimeout(90_000);
+    test.setTimeout(150_000);
     await loginAs(page, 'coordinator');
     const req = page.request;
     // Reports only this test makes: waiting for information, AVE 4, Laag; one channel per project so
