@@ -158,7 +158,7 @@ async function measureAll(origin: string, cookie: string, targets: TriageTarget[
 export async function benchTriage(dir: string, reports: number, amount: number, warmup: number, log: (line: string) => void): Promise<TriageResult> {
   const name = 'bench-triage';
   const databasePath = path.join(dir, `${name}.db`);
-  const env = { ...process.env, DATABASE_PATH: databasePath, MAIL_DIR: path.join(dir, `${name}-mail`) };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_PATH: databasePath, MAIL_DIR: path.join(dir, `${name}-mail`) };
   delete env['NODE_ENV'];
   delete env['TEST_CLOCK_FILE'];
 
