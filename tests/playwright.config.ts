@@ -33,7 +33,7 @@ const serve = (name: string, port: number, ...settings: string[]) => ({
 
 export default defineConfig({
   testDir: './e2e',
-  outputDir: '../test-results',
+  outputDir: process.env['E2E_PORT_BASE'] ? `../test-results/${BASE}` : '../test-results',
   fullyParallel: false,
   workers: 2,
   retries: 0,

@@ -31,7 +31,8 @@ export const LOGIN_THROTTLED = 'Er is te vaak geprobeerd in te loggen. Wacht 15 
 
 const WINDOW = 15 * 60_000;
 const accountFailures = new RateLimiter(() => 5, WINDOW);
-const addressFailures = new RateLimiter(() => 30, WINDOW);
+// Per address generous: a whole town hall may sit behind one address.
+const addressFailures = new RateLimiter(() => 100, WINDOW);
 
 export type LoginResult =
   | { ok: true; token: string; returnTo: string | undefined }
