@@ -1,4 +1,5 @@
 import { config } from '../config.ts';
+import { db } from '../db.ts';
 import { claimDueMail, markDead, markSent, nextDueAt, releaseLeases, scheduleRetry } from './outbox-repo.ts';
 import { createSender, type SendMail } from './transport.ts';
 
@@ -66,29 +67,44 @@ async function sendDue(send: SendMail): Promise<number> {
     const now = new Date();
     const batch = claimDueMail(now, new Date(now.getTime() + LEASE_MS), BATCH);
     if (batch.length === 0) return sent;
+    // Send the whole batch, then record every outcome in one transaction: one disk sync per batch
+    // instead of one per mail, which the portal's requests would otherwise wait behind. A crash in
+    // between means the batch is sent again when its lease runs out (same Message-IDs).
+    const outcomes: (() => void)[] = [];
     for (const mail of batch) {
       try {
         await send({ from: cfg.mailFrom, to: mail.recipient, subject: mail.subject, text: mail.text, html: mail.html, messageId: mail.messageId });
-        markSent(mail.id);
+        outcomes.push(() => markSent(mail.id));
         sent++;
       } catch (error) {
         const why = describeError(error);
         if (isPermanent(error) || mail.attempts >= MAX_ATTEMPTS) {
-          markDead(mail.id, why);
+          outcomes.push(() => markDead(mail.id, why));
           console.warn(`mail: outbox ${mail.id} is a dead letter after ${mail.attempts} attempt(s): ${why}`);
         } else {
-          scheduleRetry(mail.id, new Date(Date.now() + backoffMs(mail.attempts, cfg.mailRetryBaseMs)), why);
+          const at = new Date(Date.now() + backoffMs(mail.attempts, cfg.mailRetryBaseMs));
+          outcomes.push(() => scheduleRetry(mail.id, at, why));
         }
       }
     }
+    db().transaction(() => outcomes.forEach((record) => record()))();
   }
 }
 
 let timer: NodeJS.Timeout | undefined;
 
 /** Wakes the worker soon (after a report was stored), without making the caller wait. */
+let nudged: NodeJS.Timeout | undefined;
+
+/**
+ * Wakes the worker soon (after a report was stored), without making the caller wait. Nudges within
+ * 200 ms are gathered into one run, so a busy moment sends its mail in batches.
+ */
 export function nudgeMailWorker(): void {
-  setImmediate(() => void flushOutbox().catch((e: unknown) => console.error('mail: flush failed:', describeError(e))));
+  nudged ??= setTimeout(() => {
+    nudged = undefined;
+    void flushOutbox().catch((e: unknown) => console.error('mail: flush failed:', describeError(e)));
+  }, 200);
 }
 
 /** Starts the in-process worker: sends what is pending now (also after a restart), then polls. */
