@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { expect, request, type APIRequestContext, type APIResponse, type Cookie, type Locator, type Page, type Response } from '@playwright/test';
 import { timeStep, totpCode } from '../../src/lib/server/auth/totp.ts';
 import { dataName } from '../playwright.config.ts';
-import { L, REFERENCE, postForm, reportByReference, withDb, type ConcernStep, type PersonStep, type ReportRow, type Server } from './support.ts';
+import { L, REFERENCE, exactLabel, field, postForm, reportByReference, withDb, type ConcernStep, type PersonStep, type ReportRow, type Server } from './support.ts';
 
 export type StaffRole = 'kcc' | 'boa' | 'coordinator' | 'admin';
 
@@ -117,19 +117,11 @@ export function wrongCode(account: StaffAccount, clockOffsetMs = 0): string {
 // ---------------------------------------------------------------------------------------------
 // The staff forms (spec §3 and §4), by their exact Dutch labels.
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** Exactly this label or legend, optionally followed by " (niet verplicht)". */
-export function exact(label: string): RegExp {
-  return new RegExp(`^${escapeRegExp(label)}( \\(niet verplicht\\))?$`);
-}
+/** Exactly this label or legend, optionally followed by " (niet verplicht)" (shared with the resident tests). */
+export const exact = exactLabel;
 
 /** The text field, textarea or single checkbox labelled exactly `label`. */
-export function input(page: Page, label: string): Locator {
-  return page.getByLabel(exact(label));
-}
+export const input = field;
 
 /** The option `label` in the radio or checkbox group whose legend is exactly `legend`. */
 export function choice(page: Page, legend: string, label: string): Locator {

@@ -1,6 +1,6 @@
-import { AVE_PHASE, URGENCY, STATUS } from '../schemas/options.ts';
+import { AVE_PHASE, URGENCY } from '../schemas/options.ts';
 import { cleanText, type FieldErrors } from '../schemas/report.ts';
-import { CLOSED, OUTCOMES, isOutcome, isStatus, transitionProblem } from '../triage-rules.ts';
+import { CLOSED, isOutcome, isStatus, transitionProblem } from '../triage-rules.ts';
 import type { Urgency } from '../urgency.ts';
 import { addWorkingDays, amsterdamDate } from '../working-days.ts';
 import { audit, type AuditEntry } from './audit-repo.ts';
@@ -238,6 +238,3 @@ function changeStatus(
   });
   return { kind: 'done', anchor: 'status' };
 }
-
-export const STATUS_LABELS = STATUS;
-export const OUTCOME_LABELS = OUTCOMES;

@@ -46,7 +46,6 @@ const statements = lazy(() => {
     setDisabled: d.prepare('UPDATE users SET disabled_at = ?, updated_at = ? WHERE id = ?'),
     setRole: d.prepare('UPDATE users SET role = ?, updated_at = ? WHERE id = ?'),
     setSecret: d.prepare('UPDATE users SET totp_secret = ?, totp_last_step = 0, updated_at = ? WHERE id = ?'),
-    setPassword: d.prepare('UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?'),
   };
 });
 
@@ -123,8 +122,4 @@ export function setRole(userId: number, role: Role): void {
 
 export function setTotpSecret(userId: number, secret: string): void {
   statements().setSecret.run(secret, now().toISOString(), userId);
-}
-
-export function setPasswordHash(userId: number, hash: string): void {
-  statements().setPassword.run(hash, now().toISOString(), userId);
 }
