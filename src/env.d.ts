@@ -3,7 +3,7 @@ declare namespace App {
     /** Set by a page that embeds the hCaptcha widget: the CSP then allows hCaptcha's hosts. */
     allowHcaptcha?: boolean;
     /** The logged-in staff member on /intern pages (set by the middleware). */
-    staff?: import('./lib/server/auth/login.ts').StaffSession;
+    staff?: import('#features/auth/login.server.ts').StaffSession;
     /** The client's address as the portal sees it (after TRUST_PROXY). */
     clientIp?: string;
   }

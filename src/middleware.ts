@@ -1,12 +1,12 @@
 import { defineMiddleware } from 'astro:middleware';
-import { audit } from './lib/server/audit-repo.ts';
-import { accessFor } from './lib/server/auth/access.ts';
-import { sessionToken } from './lib/server/auth/cookies.ts';
-import { currentStaff, safeReturnTo } from './lib/server/auth/login.ts';
-import { config } from './lib/server/config.ts';
-import { startBackgroundJobs } from './lib/server/jobs.ts';
-import { clientIp } from './lib/server/request.ts';
-import { applySecurityHeaders, contentSecurityPolicy } from './lib/server/security-headers.ts';
+import { audit } from '#features/audit/audit.repo.server.ts';
+import { accessFor } from '#features/auth/access.rules.ts';
+import { sessionToken } from '#features/auth/cookies.server.ts';
+import { currentStaff, safeReturnTo } from '#features/auth/login.server.ts';
+import { config } from '#platform/config.ts';
+import { startBackgroundJobs } from '#platform/jobs.ts';
+import { clientIp } from '#platform/http.ts';
+import { applySecurityHeaders, contentSecurityPolicy } from '#platform/security-headers.ts';
 
 export const FORBIDDEN_PATH = '/geen-toegang';
 

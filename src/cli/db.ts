@@ -4,9 +4,9 @@
 import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { config } from '../lib/server/config.ts';
-import { db } from '../lib/server/db.ts';
-import { readMigrations } from '../lib/server/migrate.ts';
+import { config } from '#platform/config.ts';
+import { db } from '#platform/db.ts';
+import { readMigrations } from '#platform/migrate.ts';
 
 const [command, file] = process.argv.slice(2);
 if (!file || !['backup', 'restore'].includes(command ?? '')) {

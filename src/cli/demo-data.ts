@@ -4,12 +4,12 @@
 // production database: it refuses when NODE_ENV=production.
 import { parseArgs } from 'node:util';
 import { randomInt } from 'node:crypto';
-import { db } from '../lib/server/db.ts';
-import { insertReport, type NewReport } from '../lib/server/reports-repo.ts';
-import { CONCERNS } from '../lib/schemas/options.ts';
-import { suggestUrgency, type Urgency } from '../lib/urgency.ts';
-import { addWorkingDays } from '../lib/working-days.ts';
-import { config } from '../lib/server/config.ts';
+import { db } from '#platform/db.ts';
+import { insertReport, type NewReport } from '#features/reports/reports.repo.server.ts';
+import { CONCERNS } from '#features/reports/options.schema.ts';
+import { suggestUrgency, type Urgency } from '#features/reports/urgency.rules.ts';
+import { addWorkingDays } from '#lib/working-days.ts';
+import { config } from '#platform/config.ts';
 
 const { values } = parseArgs({ options: { count: { type: 'string', default: '200' }, months: { type: 'string', default: '12' } } });
 const count = Number(values.count);

@@ -1,7 +1,7 @@
 // `npm run mail:flush`: send every due mail in the outbox now, from the command line (same code as
 // the server's worker), and print the outbox counts. Safe while the server runs.
-import { flushOutbox } from '../lib/server/mail/worker.ts';
-import { outboxCounts } from '../lib/server/mail/outbox-repo.ts';
+import { flushOutbox } from '#features/mail/worker.server.ts';
+import { outboxCounts } from '#features/mail/outbox.repo.server.ts';
 
 const sent = await flushOutbox();
 const counts = outboxCounts();

@@ -1,5 +1,5 @@
 // `npm run retention`: apply the retention periods now (the server also does this daily).
-import { applyRetention } from '../lib/server/retention.ts';
+import { applyRetention } from '#features/retention/retention.server.ts';
 
 const r = applyRetention();
 console.log(`bewaartermijnen: contactgegevens gewist bij ${r.contactsErased} meldingen; ${r.cancelledDeleted} geannuleerde en ${r.reportsDeleted} oude meldingen verwijderd`);

@@ -5,8 +5,8 @@
 //   npm run user:reset-2fa -- --email <e-mail>    prints a new otpauth:// URI once
 import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
-import { createAccount, disableAccount, enableAccount, resetSecondFactor } from '../lib/server/auth/accounts.ts';
-import { findUserByEmail } from '../lib/server/auth/users-repo.ts';
+import { createAccount, disableAccount, enableAccount, resetSecondFactor } from '#features/auth/accounts.server.ts';
+import { findUserByEmail } from '#features/auth/users.repo.server.ts';
 
 const [command, ...rest] = process.argv.slice(2);
 const { values } = parseArgs({

@@ -1,5 +1,5 @@
 import type { APIRoute } from 'astro';
-import { databaseIsReachable } from '../lib/server/db.ts';
+import { databaseIsReachable } from '#platform/db.ts';
 
 /** 200 with {"status":"ok"} when the database answers; 503 otherwise. */
 export const GET: APIRoute = () => {

@@ -1,5 +1,5 @@
 import type { APIRoute } from 'astro';
-import { config } from '../lib/server/config.ts';
+import { config } from '#platform/config.ts';
 
 /** The municipality's colours as design tokens, from its configuration (never from code). */
 export const GET: APIRoute = () => {

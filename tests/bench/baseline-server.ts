@@ -18,7 +18,7 @@ db.pragma('foreign_keys = ON');
 db.pragma('busy_timeout = 5000');
 db.exec(readFileSync('db/migrations/0001-init.sql', 'utf8'));
 
-// The same statement as src/lib/server/reports-repo.ts.
+// The same statement as src/features/reports/reports.repo.server.ts.
 const insert = db.prepare(`
   INSERT INTO reports (
     reference, channel, status, created_at, updated_at, entered_by, acute_danger,

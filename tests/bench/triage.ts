@@ -8,7 +8,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { timeStep, totpCode } from '../../src/lib/server/auth/totp.ts';
+import { timeStep, totpCode } from '#features/auth/totp.server.ts';
 import { startPortal, type RunningServer } from './servers.ts';
 
 export const TRIAGE_BUDGET_P95_MS = 50;

@@ -1,9 +1,9 @@
-// Role × route matrix (spec §6, src/lib/server/auth/access.ts): every /intern page and every POST
+// Role × route matrix (spec §6, src/features/auth/access.rules.ts): every /intern page and every POST
 // handler, for anonymous and each role, with encoded path variants. Each answer is the redirect to
 // the login page (303), the Dutch "geen toegang" page (403), the page (200) or 404 — never a 200
 // for a role that may not.
 import { expect, request, test, type APIRequestContext, type APIResponse } from '@playwright/test';
-import type { Role } from '../../src/lib/roles.ts';
+import type { Role } from '#features/auth/roles.schema.ts';
 import { marker, postForm, reportsContaining, servers, type ReportRow } from './support.ts';
 import {
   auditRows,

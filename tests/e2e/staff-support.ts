@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, request, type APIRequestContext, type APIResponse, type Cookie, type Locator, type Page, type Response } from '@playwright/test';
-import { timeStep, totpCode } from '../../src/lib/server/auth/totp.ts';
+import { timeStep, totpCode } from '#features/auth/totp.server.ts';
 import { dataName } from '../playwright.config.ts';
 import { L, REFERENCE, exactLabel, field, postForm, reportByReference, withDb, type ConcernStep, type PersonStep, type ReportRow, type Server } from './support.ts';
 

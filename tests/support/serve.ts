@@ -2,7 +2,7 @@
 // Usage: node tests/support/serve.ts <name> <port> [KEY=VALUE ...]
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { warmUp } from '../../src/cli/warm-up.ts';
+import { warmUp } from '#cli/warm-up.ts';
 
 const [name, port, ...settings] = process.argv.slice(2);
 if (!name || !port) throw new Error('usage: serve.ts <name> <port> [KEY=VALUE ...]');

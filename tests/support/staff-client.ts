@@ -2,7 +2,7 @@
 // the two login steps with a TOTP code computed here.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { timeStep, totpCode } from '../../src/lib/server/auth/totp.ts';
+import { timeStep, totpCode } from '#features/auth/totp.server.ts';
 
 export class StaffClient {
   readonly base: string;

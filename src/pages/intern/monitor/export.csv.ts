@@ -1,9 +1,9 @@
 import type { APIRoute } from 'astro';
-import { audit } from '../../../lib/server/audit-repo.ts';
-import { now } from '../../../lib/server/clock.ts';
-import { db } from '../../../lib/server/db.ts';
-import { monitor, monitorCsv, periodFrom } from '../../../lib/server/monitor.ts';
-import { amsterdamDate } from '../../../lib/working-days.ts';
+import { audit } from '#features/audit/audit.repo.server.ts';
+import { now } from '#platform/clock.ts';
+import { db } from '#platform/db.ts';
+import { monitor, monitorCsv, periodFrom } from '#features/monitor/monitor.queries.server.ts';
+import { amsterdamDate } from '#lib/working-days.ts';
 
 /** The monitor's aggregates as CSV; role checked by the middleware (coordinator), audited as an export. */
 export const GET: APIRoute = ({ url, locals }) => {

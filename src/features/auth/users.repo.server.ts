@@ -1,0 +1,125 @@
+import { isRole, type Role } from './roles.schema.ts';
+import { db } from '#platform/db.ts';
+import { lazy } from '#lib/lazy.ts';
+import { now } from '#platform/clock.ts';
+
+export interface User {
+  id: number;
+  email: string;
+  name: string;
+  role: Role;
+  serviceNumber: string | undefined;
+  disabled: boolean;
+  createdAt: string;
+}
+
+export interface UserWithSecrets extends User {
+  passwordHash: string;
+  totpSecret: string;
+  totpLastStep: number;
+}
+
+interface Row {
+  id: number;
+  email: string;
+  name: string;
+  role: string;
+  service_number: string | null;
+  password_hash: string;
+  totp_secret: string;
+  totp_last_step: number;
+  disabled_at: string | null;
+  created_at: string;
+}
+
+const statements = lazy(() => {
+  const d = db();
+  return {
+    insert: d.prepare(`
+      INSERT INTO users (email, name, role, service_number, password_hash, totp_secret, created_at, updated_at)
+      VALUES (@email, @name, @role, @serviceNumber, @passwordHash, @totpSecret, @now, @now)`),
+    byEmail: d.prepare('SELECT * FROM users WHERE email = ?'),
+    byId: d.prepare('SELECT * FROM users WHERE id = ?'),
+    list: d.prepare('SELECT * FROM users ORDER BY disabled_at IS NOT NULL, name COLLATE NOCASE, id LIMIT ? OFFSET ?'),
+    count: d.prepare('SELECT count(*) AS n FROM users'),
+    useStep: d.prepare('UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?'),
+    setDisabled: d.prepare('UPDATE users SET disabled_at = ?, updated_at = ? WHERE id = ?'),
+    setRole: d.prepare('UPDATE users SET role = ?, updated_at = ? WHERE id = ?'),
+    setSecret: d.prepare('UPDATE users SET totp_secret = ?, totp_last_step = 0, updated_at = ? WHERE id = ?'),
+  };
+});
+
+function toUser(r: Row): UserWithSecrets {
+  if (!isRole(r.role)) throw new Error(`unknown role in users table: ${r.role}`);
+  return {
+    id: r.id,
+    email: r.email,
+    name: r.name,
+    role: r.role,
+    serviceNumber: r.service_number ?? undefined,
+    disabled: r.disabled_at !== null,
+    createdAt: r.created_at,
+    passwordHash: r.password_hash,
+    totpSecret: r.totp_secret,
+    totpLastStep: r.totp_last_step,
+  };
+}
+
+/** Strips the secrets before a user leaves the auth code. */
+export function publicUser(u: UserWithSecrets): User {
+  const { passwordHash: _p, totpSecret: _t, totpLastStep: _s, ...user } = u;
+  return user;
+}
+
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export function insertUser(u: { email: string; name: string; role: Role; serviceNumber?: string | undefined; passwordHash: string; totpSecret: string }): number {
+  const result = statements().insert.run({
+    email: normaliseEmail(u.email),
+    name: u.name.trim(),
+    role: u.role,
+    serviceNumber: u.serviceNumber?.trim() || null,
+    passwordHash: u.passwordHash,
+    totpSecret: u.totpSecret,
+    now: now().toISOString(),
+  });
+  return Number(result.lastInsertRowid);
+}
+
+export function findUserByEmail(email: string): UserWithSecrets | undefined {
+  const row = statements().byEmail.get(normaliseEmail(email)) as Row | undefined;
+  return row ? toUser(row) : undefined;
+}
+
+export function findUserById(id: number): UserWithSecrets | undefined {
+  const row = statements().byId.get(id) as Row | undefined;
+  return row ? toUser(row) : undefined;
+}
+
+export function listUsers(limit: number, offset: number): User[] {
+  return (statements().list.all(limit, offset) as Row[]).map((r) => publicUser(toUser(r)));
+}
+
+export function countUsers(): number {
+  return (statements().count.get() as { n: number }).n;
+}
+
+/** Records a TOTP step as used; false when it (or a later one) was used already. */
+export function useTotpStep(userId: number, step: number): boolean {
+  return statements().useStep.run(step, userId, step).changes === 1;
+}
+
+export function setDisabled(userId: number, disabled: boolean): void {
+  const at = now().toISOString();
+  statements().setDisabled.run(disabled ? at : null, at, userId);
+}
+
+export function setRole(userId: number, role: Role): void {
+  statements().setRole.run(role, now().toISOString(), userId);
+}
+
+export function setTotpSecret(userId: number, secret: string): void {
+  statements().setSecret.run(secret, now().toISOString(), userId);
+}

@@ -1,0 +1,36 @@
+import { config } from '#platform/config.ts';
+
+/**
+ * hCaptcha's server check (one POST to siteverify), with a timeout and a configurable URL so that
+ * tests can point it at a local stub. A report is never lost to a captcha: when the check cannot be
+ * made, the report goes through marked `niet_gecontroleerd`.
+ */
+export type CaptchaOutcome = 'geslaagd' | 'mislukt' | 'niet_gecontroleerd' | 'niet_van_toepassing';
+
+export async function verifyCaptcha(token: string | undefined, remoteIp: string | undefined): Promise<CaptchaOutcome> {
+  const settings = config().hcaptcha;
+  if (!settings) return 'niet_van_toepassing';
+  // No token: the browser ran no JavaScript (or blocked hCaptcha). Accept, and say so.
+  if (!token) return 'niet_gecontroleerd';
+  const body = new URLSearchParams({ secret: settings.secret, response: token, sitekey: settings.siteKey });
+  if (remoteIp) body.set('remoteip', remoteIp);
+  try {
+    const response = await fetch(settings.verifyUrl, {
+      method: 'POST',
+      body,
+      signal: AbortSignal.timeout(settings.timeoutMs),
+    });
+    if (!response.ok) return 'niet_gecontroleerd';
+    const result = (await response.json()) as { success?: unknown; hostname?: unknown };
+    if (result.success !== true) return 'mislukt';
+    return result.hostname === expectedHostname() ? 'geslaagd' : 'mislukt';
+  } catch {
+    // Timeout, refused connection, bad JSON: hCaptcha could not be asked.
+    return 'niet_gecontroleerd';
+  }
+}
+
+/** The host the widget ran on, as hCaptcha reports it: the portal's public host. */
+export function expectedHostname(): string {
+  return new URL(config().publicUrl).hostname;
+}

@@ -1,0 +1,78 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { RawAnswers } from './report.schema.ts';
+import { config } from '#platform/config.ts';
+import { db } from '#platform/db.ts';
+import { lazy } from '#lib/lazy.ts';
+
+/**
+ * Unfinished resident reports. The browser keeps a random 256-bit token in a cookie; the database
+ * keeps only its hash, so a copy of the database cannot be used to take over someone's draft.
+ */
+
+export interface Draft {
+  tokenHash: string;
+  /** Answers per step id, as typed (after validation). */
+  answers: Record<string, RawAnswers>;
+  submittedReference: string | undefined;
+}
+
+const statements = lazy(() => {
+  const d = db();
+  return {
+    get: d.prepare('SELECT answers, submitted_reference FROM drafts WHERE token_hash = ? AND expires_at > ?'),
+    insert: d.prepare(
+      'INSERT INTO drafts (token_hash, answers, created_at, updated_at, expires_at) VALUES (?, ?, ?, ?, ?)',
+    ),
+    update: d.prepare('UPDATE drafts SET answers = ?, updated_at = ? WHERE token_hash = ?'),
+    submit: d.prepare("UPDATE drafts SET answers = '{}', submitted_reference = ?, updated_at = ? WHERE token_hash = ?"),
+    remove: d.prepare('DELETE FROM drafts WHERE token_hash = ?'),
+    purge: d.prepare('DELETE FROM drafts WHERE expires_at <= ?'),
+  };
+});
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** A new draft; returns the token for the cookie. Expired drafts are purged on the way. */
+export function createDraft(answers: Record<string, RawAnswers>, now: Date = new Date()): string {
+  const s = statements();
+  const token = randomBytes(32).toString('base64url');
+  const hours = config().municipality.retention.draftHours;
+  const at = now.toISOString();
+  s.purge.run(at);
+  s.insert.run(hashToken(token), JSON.stringify(answers), at, at, new Date(now.getTime() + hours * 3_600_000).toISOString());
+  return token;
+}
+
+export function findDraft(token: string | undefined, now: Date = new Date()): Draft | undefined {
+  if (!token || token.length > 100) return undefined;
+  const tokenHash = hashToken(token);
+  const row = statements().get.get(tokenHash, now.toISOString()) as
+    | { answers: string; submitted_reference: string | null }
+    | undefined;
+  if (!row) return undefined;
+  return {
+    tokenHash,
+    answers: JSON.parse(row.answers) as Record<string, RawAnswers>,
+    submittedReference: row.submitted_reference ?? undefined,
+  };
+}
+
+export function saveDraftAnswers(draft: Draft, now: Date = new Date()): void {
+  statements().update.run(JSON.stringify(draft.answers), now.toISOString(), draft.tokenHash);
+}
+
+/** After sending: the answers are wiped; only the reference stays, for the confirmation page. */
+export function markDraftSubmitted(draft: Draft, reference: string, now: Date = new Date()): void {
+  statements().submit.run(reference, now.toISOString(), draft.tokenHash);
+}
+
+export function deleteDraft(draft: Draft): void {
+  statements().remove.run(draft.tokenHash);
+}
+
+/** Deletes every draft past its expiry; returns how many. */
+export function purgeExpiredDrafts(now: Date = new Date()): number {
+  return statements().purge.run(now.toISOString()).changes;
+}

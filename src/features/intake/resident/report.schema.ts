@@ -1,0 +1,307 @@
+import { z } from 'astro/zod';
+import {
+  ANONYMITY,
+  CONCERN_SINCE,
+  CONCERNS,
+  INVOLVED,
+  LOCATION_KIND,
+  PERSON_AGE,
+  RELATION,
+  YES_NO,
+  YES_NO_UNKNOWN,
+  codes,
+  type OptionMap,
+} from '#features/reports/options.schema.ts';
+
+/** How a field is drawn. Labels are exact (spec §2); tests find fields by them. */
+export interface FieldDef {
+  name: string;
+  label: string;
+  kind: 'text' | 'email' | 'tel' | 'password' | 'textarea' | 'radio' | 'checkboxes' | 'datetime' | 'checkbox';
+  options?: OptionMap;
+  hint?: string;
+  maxLength?: number;
+  autocomplete?: string;
+  inputMode?: 'numeric' | 'text' | 'tel' | 'email';
+  /** A width class from the Utrecht textbox (postal code, house number…). */
+  size?: 'postcode' | 'house-number' | 'house-addition';
+  /** Shown as optional ("(niet verplicht)") after the label. */
+  optional?: boolean;
+}
+
+/** Raw form answers as they arrive: a string per field, a list for checkboxes. */
+export type RawAnswers = Record<string, string | string[]>;
+
+// ---------------------------------------------------------------------------------------------
+// Building blocks. Every value arrives as a (possibly empty) string; the schemas trim, normalise
+// and turn empty optional answers into `undefined`.
+
+const text = (max: number, tooLong: string) => z.string().trim().max(max, { error: tooLong });
+
+const optionalText = (max: number, tooLong: string) =>
+  text(max, tooLong).transform((v) => (v === '' ? undefined : v));
+
+const choice = <T extends OptionMap>(options: T, missing: string) => z.enum(codes(options), { error: missing });
+
+const optionalChoice = <T extends OptionMap>(options: T, invalid: string) =>
+  z.union([z.literal('').transform(() => undefined), z.enum(codes(options), { error: invalid })], { error: invalid });
+
+const choices = <T extends OptionMap>(options: T, invalid: string) =>
+  z.array(z.enum(codes(options), { error: invalid }), { error: invalid }).transform((list) => [...new Set(list)]);
+
+/** Dutch postcode "1234 AB", any spacing or case; normalised to "1234AB". */
+export function normalisePostcode(value: string): string {
+  return value.replace(/\s+/g, '').toUpperCase();
+}
+export const POSTCODE_PATTERN = /^[1-9][0-9]{3}[A-Z]{2}$/;
+const PHONE_PATTERN = /^\+?[0-9][0-9 ()-]{7,19}$/;
+const EMAIL_PATTERN = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]{2,}$/;
+
+const tooLong = (n: number) => `Gebruik maximaal ${n} tekens`;
+
+/**
+ * Zod 4 skips a refinement when any field failed; these rules must run anyway, so that a resident
+ * hears about every problem on the page at once. (The fields they read are strings whatever happens.)
+ */
+export const ALWAYS = { when: (payload: { value: unknown }) => typeof payload.value === 'object' && payload.value !== null } as const;
+
+// ---------------------------------------------------------------------------------------------
+// Step 1 — Direct gevaar
+
+export const acuteFields: FieldDef[] = [
+  {
+    name: 'acuteDanger',
+    label: 'Is er nu direct gevaar voor iemand?',
+    kind: 'radio',
+    options: YES_NO,
+    hint: 'Bijvoorbeeld: iemand is gewond, wil zichzelf iets aandoen, of bedreigt iemand op dit moment.',
+  },
+];
+
+/** Step 1: is anyone in danger right now? */
+export const acuteSchema = z.object({
+  acuteDanger: choice(YES_NO, 'Kies of er nu direct gevaar is voor iemand'),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Step 2 — Over de persoon
+
+export const personFields: FieldDef[] = [
+  { name: 'personName', label: 'Naam van de persoon', kind: 'text', maxLength: 200, optional: true, autocomplete: 'off',
+    hint: 'Weet u de naam niet? Dan kunt u dit leeg laten.' },
+  { name: 'personAge', label: 'Leeftijd van de persoon', kind: 'radio', options: PERSON_AGE },
+  { name: 'locationKind', label: 'Waar woont of verblijft de persoon?', kind: 'radio', options: LOCATION_KIND },
+  { name: 'postcode', label: 'Postcode', kind: 'text', size: 'postcode', maxLength: 7, autocomplete: 'off',
+    hint: 'Vul dit in als de persoon op een adres woont. Bijvoorbeeld: 9351 AB' },
+  { name: 'houseNumber', label: 'Huisnummer', kind: 'text', size: 'house-number', maxLength: 5, inputMode: 'numeric', autocomplete: 'off' },
+  { name: 'houseAddition', label: 'Toevoeging', kind: 'text', size: 'house-addition', maxLength: 6, optional: true, autocomplete: 'off',
+    hint: 'Bijvoorbeeld: A of 2 hoog' },
+  { name: 'street', label: 'Straat', kind: 'text', maxLength: 200, optional: true, autocomplete: 'off' },
+  { name: 'place', label: 'Plaats', kind: 'text', maxLength: 200, optional: true, autocomplete: 'off' },
+  { name: 'locationDescription', label: 'Beschrijf de plek waar u de persoon ziet', kind: 'textarea', maxLength: 1000,
+    hint: 'Vul dit in als de persoon geen vast adres heeft of als u het adres niet weet. Bijvoorbeeld: bij het bushokje aan de Hoofdstraat, meestal in de ochtend.' },
+  { name: 'childrenInHome', label: 'Wonen er kinderen in het huis?', kind: 'radio', options: YES_NO_UNKNOWN, optional: true },
+];
+
+/** Step 2: who the worry is about and where they are. */
+export const personSchema = z
+  .object({
+    personName: optionalText(200, tooLong(200)),
+    personAge: choice(PERSON_AGE, 'Kies de leeftijd van de persoon'),
+    locationKind: choice(LOCATION_KIND, 'Kies waar de persoon woont of verblijft'),
+    postcode: text(20, 'Vul een postcode in zoals 1234 AB').transform(normalisePostcode),
+    houseNumber: text(20, 'Vul een huisnummer in met alleen cijfers, zoals 12'),
+    houseAddition: optionalText(6, tooLong(6)),
+    street: optionalText(200, tooLong(200)),
+    place: optionalText(200, tooLong(200)),
+    locationDescription: text(1000, tooLong(1000)),
+    childrenInHome: optionalChoice(YES_NO_UNKNOWN, 'Kies Ja, Nee of Weet ik niet'),
+  })
+  .superRefine((v, ctx) => {
+    if (v.locationKind === 'adres') {
+      if (v.postcode === '') ctx.addIssue({ code: 'custom', path: ['postcode'], message: 'Vul de postcode in' });
+      else if (!POSTCODE_PATTERN.test(v.postcode))
+        ctx.addIssue({ code: 'custom', path: ['postcode'], message: 'Vul een postcode in zoals 1234 AB' });
+      if (v.houseNumber === '') ctx.addIssue({ code: 'custom', path: ['houseNumber'], message: 'Vul het huisnummer in' });
+      else if (!/^[0-9]{1,5}$/.test(v.houseNumber))
+        ctx.addIssue({ code: 'custom', path: ['houseNumber'], message: 'Vul een huisnummer in met alleen cijfers, zoals 12' });
+    }
+    if (v.locationKind === 'geen_vast_adres' && v.locationDescription === '') {
+      ctx.addIssue({ code: 'custom', path: ['locationDescription'], message: 'Beschrijf de plek waar u de persoon ziet' });
+    }
+  }, ALWAYS)
+  // Keep only what belongs to the answer given: least data.
+  .transform((v) => {
+    const atAddress = v.locationKind === 'adres';
+    return {
+      personName: v.personName,
+      personAge: v.personAge,
+      locationKind: v.locationKind,
+      postcode: atAddress ? v.postcode : undefined,
+      houseNumber: atAddress ? v.houseNumber : undefined,
+      houseAddition: atAddress ? v.houseAddition : undefined,
+      street: atAddress ? v.street : undefined,
+      place: v.place,
+      locationDescription: atAddress || v.locationDescription === '' ? undefined : v.locationDescription,
+      childrenInHome: v.childrenInHome,
+    };
+  });
+
+// ---------------------------------------------------------------------------------------------
+// Step 3 — Uw zorgen
+
+export const concernFields: FieldDef[] = [
+  { name: 'concerns', label: 'Waar maakt u zich zorgen over?', kind: 'checkboxes', options: CONCERNS, hint: 'Kies alles wat past.' },
+  { name: 'description', label: 'Wat heeft u gezien of gehoord?', kind: 'textarea', maxLength: 4000,
+    hint: 'Schrijf op wat er gebeurt, wanneer en hoe vaak. U hoeft geen medische woorden te gebruiken.' },
+  { name: 'concernSince', label: 'Sinds wanneer maakt u zich zorgen?', kind: 'radio', options: CONCERN_SINCE },
+  { name: 'dangerToSelf', label: 'Is de persoon een gevaar voor zichzelf?', kind: 'radio', options: YES_NO_UNKNOWN },
+  { name: 'dangerToOthers', label: 'Is de persoon een gevaar voor anderen?', kind: 'radio', options: YES_NO_UNKNOWN },
+  { name: 'personAware', label: 'Weet de persoon dat u deze melding doet?', kind: 'radio', options: YES_NO_UNKNOWN },
+  { name: 'involved', label: 'Wie is er al betrokken?', kind: 'checkboxes', options: INVOLVED, optional: true, hint: 'Kies alles wat u weet.' },
+];
+
+/** Step 3: what worries the reporter. */
+export const concernSchema = z.object({
+  concerns: choices(CONCERNS, 'Kies waar u zich zorgen over maakt').refine((l) => l.length > 0, {
+    error: 'Kies minstens één ding waar u zich zorgen over maakt',
+  }),
+  description: z
+    .string()
+    .trim()
+    .min(1, { error: 'Beschrijf wat u heeft gezien of gehoord' })
+    .min(10, { error: 'Schrijf minstens 10 tekens over wat u heeft gezien of gehoord' })
+    .max(4000, { error: 'Gebruik maximaal 4000 tekens. Maak uw tekst korter.' }),
+  concernSince: choice(CONCERN_SINCE, 'Kies sinds wanneer u zich zorgen maakt'),
+  dangerToSelf: choice(YES_NO_UNKNOWN, 'Kies of de persoon een gevaar is voor zichzelf'),
+  dangerToOthers: choice(YES_NO_UNKNOWN, 'Kies of de persoon een gevaar is voor anderen'),
+  personAware: choice(YES_NO_UNKNOWN, 'Kies of de persoon weet dat u deze melding doet'),
+  involved: choices(INVOLVED, 'Kies wie er al betrokken is'),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Step 4 — Over u
+
+export const reporterFields: FieldDef[] = [
+  { name: 'reporterRelation', label: 'Wat is uw relatie tot de persoon?', kind: 'radio', options: RELATION },
+  { name: 'anonymous', label: 'Wilt u anoniem melden?', kind: 'radio', options: ANONYMITY,
+    hint: 'Anoniem betekent: wij kunnen u geen vragen stellen en u hoort niet wat er met uw melding gebeurt. Geeft u wel uw gegevens? Dan vertellen wij nooit aan de persoon dat u de melding heeft gedaan.' },
+  { name: 'reporterName', label: 'Uw naam', kind: 'text', maxLength: 200, autocomplete: 'name',
+    hint: 'Alleen invullen als u niet anoniem meldt.' },
+  { name: 'reporterPhone', label: 'Telefoonnummer', kind: 'tel', maxLength: 20, autocomplete: 'tel', inputMode: 'tel',
+    hint: 'Vul een telefoonnummer of een e-mailadres in, of allebei.' },
+  { name: 'reporterEmail', label: 'E-mailadres', kind: 'email', maxLength: 254, autocomplete: 'email', inputMode: 'email',
+    hint: 'U krijgt dan een bevestiging per e-mail.' },
+];
+
+/** The reporter's contact details, shared by the resident form and (renamed) the KCC form. */
+export function contactRules(
+  v: { anonymous: boolean; name: string; phone: string; email: string },
+  ctx: z.RefinementCtx,
+  paths: { name: string; phone: string; email: string },
+  nameRequired: boolean,
+): void {
+  if (v.anonymous) return;
+  if (nameRequired && v.name === '') ctx.addIssue({ code: 'custom', path: [paths.name], message: 'Vul uw naam in' });
+  if (v.phone === '' && v.email === '') {
+    ctx.addIssue({ code: 'custom', path: [paths.phone], message: 'Vul een telefoonnummer of een e-mailadres in' });
+  }
+  if (v.phone !== '' && !PHONE_PATTERN.test(v.phone)) {
+    ctx.addIssue({ code: 'custom', path: [paths.phone], message: 'Vul een telefoonnummer in zoals 06 12345678 of +31 6 12345678' });
+  }
+  if (v.email !== '' && !EMAIL_PATTERN.test(v.email)) {
+    ctx.addIssue({ code: 'custom', path: [paths.email], message: 'Vul een e-mailadres in zoals naam@voorbeeld.nl' });
+  }
+}
+
+/** Step 4: the reporter, who may stay anonymous. */
+export const reporterSchema = z
+  .object({
+    reporterRelation: choice(RELATION, 'Kies wat uw relatie tot de persoon is'),
+    anonymous: choice(ANONYMITY, 'Kies of u anoniem wilt melden'),
+    reporterName: text(200, tooLong(200)),
+    reporterPhone: text(40, 'Vul een telefoonnummer in zoals 06 12345678 of +31 6 12345678'),
+    reporterEmail: text(254, 'Vul een e-mailadres in zoals naam@voorbeeld.nl'),
+  })
+  // Contact details are asked for once the resident said they are not anonymous; with anonymity not
+  // yet chosen, "Vul uw naam in" would contradict "Kies of u anoniem wilt melden".
+  .superRefine((v, ctx) =>
+    contactRules(
+      { anonymous: v.anonymous !== 'nee', name: v.reporterName, phone: v.reporterPhone, email: v.reporterEmail },
+      ctx,
+      { name: 'reporterName', phone: 'reporterPhone', email: 'reporterEmail' },
+      true,
+    ),
+    ALWAYS,
+  )
+  // An anonymous reporter's details are dropped, even if they were typed before choosing anonymity.
+  .transform((v) => {
+    const anonymous = v.anonymous === 'ja';
+    const keep = (s: string) => (anonymous || s === '' ? undefined : s);
+    return {
+      reporterRelation: v.reporterRelation,
+      anonymous: v.anonymous,
+      reporterName: keep(v.reporterName),
+      reporterPhone: keep(v.reporterPhone),
+      reporterEmail: keep(v.reporterEmail),
+    };
+  });
+
+export type AcuteAnswers = z.output<typeof acuteSchema>;
+export type PersonAnswers = z.output<typeof personSchema>;
+export type ConcernAnswers = z.output<typeof concernSchema>;
+export type ReporterAnswers = z.output<typeof reporterSchema>;
+
+/** A complete resident report, as the check page shows it and the repository stores it. */
+export type ResidentReport = AcuteAnswers & PersonAnswers & ConcernAnswers & ReporterAnswers;
+
+// ---------------------------------------------------------------------------------------------
+// Reading answers from a form and errors from a schema.
+
+/** Strips control characters (NUL and friends) but keeps tabs and line breaks. */
+export function cleanText(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  return value.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g, '').replace(/\r\n?/g, '\n');
+}
+
+/**
+ * Reads the named fields from a posted form: checkbox groups as a list, the rest as one string.
+ * Anything that is not text (a file upload) counts as empty. Unknown fields are ignored.
+ */
+export function readFields(form: FormData, fields: readonly FieldDef[]): RawAnswers {
+  const answers: RawAnswers = {};
+  for (const field of fields) {
+    if (field.kind === 'checkboxes') {
+      answers[field.name] = form.getAll(field.name).filter((v): v is string => typeof v === 'string').map(cleanText);
+    } else if (field.kind === 'radio' && form.getAll(field.name).length > 1) {
+      // A browser sends one value per radio group. Two ("nee" and "ja" for acute danger) is no answer:
+      // joined, they match no option, so the step is refused with the field's own message.
+      answers[field.name] = form.getAll(field.name).map((v) => (typeof v === 'string' ? cleanText(v) : '')).join(',');
+    } else {
+      const value = form.get(field.name);
+      answers[field.name] = typeof value === 'string' ? cleanText(value) : '';
+    }
+  }
+  return answers;
+}
+
+/** The first message per field, keyed by field name. */
+export type FieldErrors = Record<string, string>;
+
+export function fieldErrors(error: z.ZodError): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const issue of error.issues) {
+    const key = String(issue.path[0] ?? '');
+    if (key && !(key in errors)) errors[key] = issue.message;
+  }
+  return errors;
+}
+
+/** Parses raw answers with a step schema: the clean values, or the Dutch messages per field. */
+export function parseStep<S extends z.ZodType>(
+  schema: S,
+  raw: RawAnswers,
+): { ok: true; data: z.output<S> } | { ok: false; errors: FieldErrors } {
+  const result = schema.safeParse(raw);
+  return result.success ? { ok: true, data: result.data } : { ok: false, errors: fieldErrors(result.error) };
+}

@@ -1,0 +1,215 @@
+import type { AstroCookies } from 'astro';
+import { CALL_112_PATH, CHECK_PATH, STEPS, THANKS_PATH, type StepDef } from './resident-steps.schema.ts';
+import {
+  parseStep,
+  readFields,
+  type FieldErrors,
+  type RawAnswers,
+  type ResidentReport,
+} from './report.schema.ts';
+import { verifyCaptcha } from './captcha.server.ts';
+import { config } from '#platform/config.ts';
+import {
+  createDraft,
+  deleteDraft,
+  findDraft,
+  markDraftSubmitted,
+  saveDraftAnswers,
+  type Draft,
+} from './drafts.repo.server.ts';
+import { recordReport } from '#features/intake/intake.server.ts';
+import { RateLimiter } from '#platform/rate-limit.ts';
+import { clientIp, FORM_LIMIT_BYTES, readForm } from '#platform/http.ts';
+
+/**
+ * The resident's multi-step form, server side: every step posts to its own page, is validated by its
+ * schema, kept in a server-side draft and answered with a 303 to the next page (Post/Redirect/Get).
+ * Nothing the resident types ever appears in a URL.
+ */
+
+export const DRAFT_COOKIE = 'mb_melding';
+const HONEYPOT = 'website';
+const HOUR = 3_600_000;
+
+const stepPosts = new RateLimiter(() => config().reportsPerHourPerIp * 20, HOUR);
+const reportPosts = new RateLimiter(() => config().reportsPerHourPerIp, HOUR);
+
+/** What the pages need from Astro. */
+export interface FlowContext {
+  request: Request;
+  cookies: AstroCookies;
+  clientAddress: string;
+}
+
+/** A page to show: the answers to fill in, and the messages when the post was refused. */
+export interface StepView {
+  kind: 'view';
+  status: 200 | 400 | 413;
+  values: RawAnswers;
+  errors: FieldErrors;
+  /** A problem that belongs to no one field (too much text, the honeypot). */
+  formError: string | undefined;
+}
+
+/** Another route renders the answer, such as the rate-limit page (with status 429). */
+export interface Rewrite {
+  kind: 'rewrite';
+  path: string;
+}
+
+export const RATE_LIMIT_PATH = '/melden/te-veel';
+
+function redirect(location: string): Response {
+  return new Response(null, { status: 303, headers: { Location: location } });
+}
+
+function draftOf(ctx: FlowContext): Draft | undefined {
+  return findDraft(ctx.cookies.get(DRAFT_COOKIE)?.value);
+}
+
+function setDraftCookie(ctx: FlowContext, token: string): void {
+  const production = config().production;
+  // A session cookie for the form pages only; the row it points to expires within 24 hours.
+  ctx.cookies.set(DRAFT_COOKIE, token, {
+    path: '/melden',
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: production,
+  });
+}
+
+/** Answers of a step are complete when its schema accepts them. */
+function stepComplete(draft: Draft, step: StepDef): boolean {
+  const answers = draft.answers[step.id];
+  return answers !== undefined && parseStep(step.schema, answers).ok;
+}
+
+/** The first step still to answer, or `undefined` when all are done. */
+function firstIncomplete(draft: Draft | undefined): StepDef | undefined {
+  if (!draft) return STEPS[0];
+  return STEPS.find((s) => !stepComplete(draft, s));
+}
+
+function view(values: RawAnswers, status: StepView['status'] = 200, errors: FieldErrors = {}, formError?: string): StepView {
+  return { kind: 'view', status, values, errors, formError };
+}
+
+const TOO_LARGE = 'U heeft te veel tekst ingevuld om te versturen. Maak uw tekst korter en probeer het opnieuw.';
+const HONEYPOT_MESSAGE = 'Laat het veld "Niet invullen" leeg en probeer het opnieuw.';
+const NOT_A_FORM = 'Het formulier kwam niet goed aan. Probeer het opnieuw.';
+
+/** Handles GET and POST of one question step. */
+export async function handleStep(ctx: FlowContext, step: StepDef): Promise<StepView | Response | Rewrite> {
+  const draft = draftOf(ctx);
+  const stored = draft?.answers[step.id] ?? {};
+
+  if (ctx.request.method !== 'POST') {
+    // A later step needs the earlier ones; a finished report starts over.
+    const missing = firstIncomplete(draft);
+    if (step.number > 1 && (!draft || draft.submittedReference || (missing && missing.number < step.number))) {
+      return redirect(draft?.submittedReference ? STEPS[0]!.path : (missing ?? STEPS[0]!).path);
+    }
+    return view(stored);
+  }
+
+  if (!stepPosts.allow(clientIp(ctx.request, ctx.clientAddress))) return { kind: 'rewrite', path: RATE_LIMIT_PATH };
+
+  const posted = await readForm(ctx.request, FORM_LIMIT_BYTES);
+  if (!posted.ok) return view(stored, posted.status === 413 ? 413 : 400, {}, posted.status === 413 ? TOO_LARGE : NOT_A_FORM);
+
+  const raw = readFields(posted.form, step.fields);
+  if (posted.form.get(HONEYPOT)) return view(raw, 400, {}, HONEYPOT_MESSAGE);
+
+  const parsed = parseStep(step.schema, raw);
+  if (!parsed.ok) return view(raw, 400, parsed.errors);
+
+  if (step.id === 'gevaar' && raw['acuteDanger'] === 'ja') {
+    // Acute danger: nothing is kept. Send them to 112.
+    if (draft) deleteDraft(draft);
+    ctx.cookies.delete(DRAFT_COOKIE, { path: '/melden' });
+    return redirect(CALL_112_PATH);
+  }
+
+  // Keep the answers as typed, minus those the schema dropped (an anonymous reporter's details,
+  // the address of someone without one).
+  const data = parsed.data as Record<string, unknown>;
+  const kept: RawAnswers = {};
+  for (const [name, value] of Object.entries(raw)) kept[name] = data[name] === undefined ? '' : value;
+
+  if (!draft || draft.submittedReference) {
+    // A new report (or the old draft expired): start a draft with these answers; nothing is lost.
+    if (draft) deleteDraft(draft);
+    const answers = { [step.id]: kept };
+    setDraftCookie(ctx, createDraft(answers));
+    const fresh: Draft = { tokenHash: '', answers, submittedReference: undefined };
+    return redirect((firstIncomplete(fresh) ?? STEPS[0]!).path);
+  }
+  draft.answers[step.id] = kept;
+  saveDraftAnswers(draft);
+  const next = firstIncomplete(draft);
+  // After the last question, or after a change from the check page: on to the check page.
+  return redirect(next ? next.path : CHECK_PATH);
+}
+
+/** The whole report from a complete draft. */
+export function draftReport(draft: Draft): ResidentReport | undefined {
+  let report = {};
+  for (const step of STEPS) {
+    const answers = draft.answers[step.id];
+    if (!answers) return undefined;
+    const parsed = parseStep(step.schema, answers);
+    if (!parsed.ok) return undefined;
+    report = { ...report, ...(parsed.data as object) };
+  }
+  return report as ResidentReport;
+}
+
+export interface CheckView {
+  kind: 'view';
+  status: 200 | 400;
+  report: ResidentReport;
+  captchaError: string | undefined;
+}
+
+/** The check page: shows every answer (GET) and sends the report (POST). */
+export async function handleCheck(ctx: FlowContext): Promise<CheckView | Response | Rewrite> {
+  const draft = draftOf(ctx);
+  if (!draft || draft.submittedReference) return redirect(draft?.submittedReference ? THANKS_PATH : STEPS[0]!.path);
+  const missing = firstIncomplete(draft);
+  const report = draftReport(draft);
+  if (missing || !report) return redirect((missing ?? STEPS[0]!).path);
+
+  if (ctx.request.method !== 'POST') return { kind: 'view', status: 200, report, captchaError: undefined };
+
+  const ip = clientIp(ctx.request, ctx.clientAddress);
+  if (!reportPosts.allow(ip)) return { kind: 'rewrite', path: RATE_LIMIT_PATH };
+
+  const posted = await readForm(ctx.request, FORM_LIMIT_BYTES);
+  const form = posted.ok ? posted.form : new FormData();
+  if (form.get(HONEYPOT)) return { kind: 'view', status: 400, report, captchaError: HONEYPOT_MESSAGE };
+
+  const token = form.get('h-captcha-response');
+  const captcha = await verifyCaptcha(typeof token === 'string' && token ? token : undefined, ip);
+  if (captcha === 'mislukt') {
+    return {
+      kind: 'view',
+      status: 400,
+      report,
+      captchaError: 'De controle of u een mens bent is niet gelukt. Doe de controle opnieuw en verstuur uw melding nog een keer.',
+    };
+  }
+
+  const { acuteDanger: _noAcuteDanger, anonymous, ...answers } = report;
+  // The report and the draft's "sent" mark commit together: a crash can never leave a stored report
+  // whose draft could be sent a second time.
+  recordReport(
+    { ...answers, channel: 'inwoner', acuteDanger: false, anonymous: anonymous === 'ja', captchaStatus: captcha },
+    { alsoInTransaction: (stored) => markDraftSubmitted(draft, stored.reference) },
+  );
+  return redirect(THANKS_PATH);
+}
+
+/** The confirmation page: the reference of the report this browser just sent. */
+export function submittedReference(ctx: FlowContext): string | undefined {
+  return draftOf(ctx)?.submittedReference;
+}

@@ -1,0 +1,142 @@
+import { z } from 'astro/zod';
+import { RELATION, YES_NO, codes } from '#features/reports/options.schema.ts';
+import {
+  acuteFields,
+  concernFields,
+  concernSchema,
+  ALWAYS,
+  contactRules,
+  fieldErrors,
+  personFields,
+  personSchema,
+  type FieldDef,
+  type FieldErrors,
+  type RawAnswers,
+} from '#features/intake/resident/report.schema.ts';
+
+/** How a report reached the KCC (spec §3). */
+export const INTAKE_METHOD = {
+  telefoon: 'Telefoon',
+  telefoon_0800: 'Telefoon via 0800-1205',
+  balie: 'Balie',
+  email_brief: 'E-mail of brief',
+} as const;
+
+export const intakeFields: FieldDef[] = [
+  { name: 'intakeMethod', label: 'Hoe kwam de melding binnen?', kind: 'radio', options: INTAKE_METHOD },
+];
+
+export const intakeSchema = z.object({
+  intakeMethod: z.enum(codes(INTAKE_METHOD), { error: 'Kies hoe de melding binnenkwam' }),
+});
+
+export const callerFields: FieldDef[] = [
+  { name: 'callerRelation', label: 'Relatie tot de persoon', kind: 'radio', options: RELATION },
+  { name: 'callerAnonymous', label: 'Beller wil anoniem blijven', kind: 'checkbox',
+    hint: 'Dan vult u geen naam, telefoonnummer of e-mailadres in.' },
+  { name: 'callerName', label: 'Naam beller', kind: 'text', maxLength: 200, autocomplete: 'off' },
+  { name: 'callerPhone', label: 'Telefoonnummer beller', kind: 'tel', maxLength: 20, inputMode: 'tel', autocomplete: 'off',
+    hint: 'Of een e-mailadres. Nodig als de beller niet anoniem is.' },
+  { name: 'callerEmail', label: 'E-mailadres beller', kind: 'email', maxLength: 254, inputMode: 'email', autocomplete: 'off',
+    optional: true, hint: 'De beller krijgt dan een bevestiging met het referentienummer.' },
+];
+
+/** The caller on whose behalf a KCC agent reports. */
+export const callerSchema = z
+  .object({
+    callerRelation: z.enum(codes(RELATION), { error: 'Kies de relatie van de beller tot de persoon' }),
+    callerAnonymous: z.union([z.literal('ja'), z.literal('')], { error: 'Vink aan of laat leeg' }),
+    callerName: z.string().trim().max(200, { error: 'Gebruik maximaal 200 tekens' }),
+    callerPhone: z.string().trim().max(40, { error: 'Vul een telefoonnummer in zoals 06 12345678 of +31 6 12345678' }),
+    callerEmail: z.string().trim().max(254, { error: 'Vul een e-mailadres in zoals naam@voorbeeld.nl' }),
+  })
+  .superRefine((v, ctx) => {
+    const anonymous = v.callerAnonymous === 'ja';
+    if (!anonymous && v.callerName === '') ctx.addIssue({ code: 'custom', path: ['callerName'], message: 'Vul de naam van de beller in' });
+    contactRules(
+      { anonymous, name: v.callerName, phone: v.callerPhone, email: v.callerEmail },
+      ctx,
+      { name: 'callerName', phone: 'callerPhone', email: 'callerEmail' },
+      false,
+    );
+  }, ALWAYS)
+  .transform((v) => {
+    const anonymous = v.callerAnonymous === 'ja';
+    const keep = (s: string) => (anonymous || s === '' ? undefined : s);
+    return {
+      reporterRelation: v.callerRelation,
+      anonymous,
+      reporterName: keep(v.callerName),
+      reporterPhone: keep(v.callerPhone),
+      reporterEmail: keep(v.callerEmail),
+    };
+  });
+
+/** Amsterdam wall-clock "YYYY-MM-DDTHH:mm" → UTC instant. */
+export function amsterdamToUtc(local: string): Date | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(local);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi] = m.map(Number) as [number, number, number, number, number, number];
+  const guess = Date.UTC(y, mo - 1, d, h, mi);
+  if (new Date(guess).getUTCDate() !== d || h > 23 || mi > 59) return undefined;
+  // Amsterdam is UTC+1 or UTC+2: take the offset the city has at that moment.
+  for (const offset of [1, 2]) {
+    const candidate = new Date(guess - offset * 3_600_000);
+    if (utcToAmsterdam(candidate) === local) return candidate;
+  }
+  return new Date(guess - 3_600_000);
+}
+
+/** UTC instant → Amsterdam wall-clock "YYYY-MM-DDTHH:mm". */
+export function utcToAmsterdam(at: Date): string {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Europe/Amsterdam', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+  }).formatToParts(at);
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '00';
+  return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}`;
+}
+
+export const observationFields: FieldDef[] = [
+  { name: 'observedAt', label: 'Datum en tijd van de waarneming', kind: 'datetime', hint: 'Bijvoorbeeld: 2026-11-22 14:30' },
+  { name: 'policePresent', label: 'Was de politie ter plaatse?', kind: 'radio', options: YES_NO },
+  { name: 'policeReference', label: 'Registratienummer', kind: 'text', maxLength: 50, optional: true, autocomplete: 'off',
+    hint: 'Bijvoorbeeld het registratienummer van de politie.' },
+];
+
+/** A BOA's observation: when (not in the future), police present, their registration number. */
+export function observationSchema(now: Date) {
+  return z
+    .object({
+      observedAt: z.string().trim(),
+      policePresent: z.enum(codes(YES_NO), { error: 'Kies of de politie ter plaatse was' }),
+      policeReference: z.string().trim().max(50, { error: 'Gebruik maximaal 50 tekens' }),
+    })
+    .superRefine((v, ctx) => {
+      if (v.observedAt === '') return void ctx.addIssue({ code: 'custom', path: ['observedAt'], message: 'Vul de datum en tijd van de waarneming in' });
+      const at = amsterdamToUtc(v.observedAt.replace(' ', 'T'));
+      if (!at) ctx.addIssue({ code: 'custom', path: ['observedAt'], message: 'Vul een datum en tijd in zoals 2026-11-22 14:30' });
+      else if (at.getTime() > now.getTime() + 60_000) ctx.addIssue({ code: 'custom', path: ['observedAt'], message: 'De datum en tijd mogen niet in de toekomst liggen' });
+    }, ALWAYS)
+    .transform((v) => ({
+      observedAt: amsterdamToUtc(v.observedAt.replace(' ', 'T'))!.toISOString(),
+      policePresent: v.policePresent === 'ja',
+      policeReference: v.policeReference || undefined,
+    }));
+}
+
+/** Parses one raw form with several schemas: the merged values, or every message per field. */
+export function parseParts(raw: RawAnswers, schemas: readonly z.ZodType[]): { ok: true; data: Record<string, unknown> } | { ok: false; errors: FieldErrors } {
+  let data: Record<string, unknown> = {};
+  let errors: FieldErrors = {};
+  for (const schema of schemas) {
+    const result = schema.safeParse(raw);
+    if (result.success) data = { ...data, ...(result.data as Record<string, unknown>) };
+    else errors = { ...errors, ...fieldErrors(result.error) };
+  }
+  return Object.keys(errors).length ? { ok: false, errors } : { ok: true, data };
+}
+
+export const kccFields: readonly FieldDef[] = [...acuteFields, ...intakeFields, ...personFields, ...concernFields, ...callerFields];
+export const boaFields: readonly FieldDef[] = [...acuteFields, ...personFields, ...concernFields, ...observationFields];
+export const kccSchemas = [intakeSchema, personSchema, concernSchema, callerSchema] as const;
+export const boaSchemas = (now: Date) => [personSchema, concernSchema, observationSchema(now)] as const;

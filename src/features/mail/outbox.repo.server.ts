@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { db } from '#platform/db.ts';
+import { lazy } from '#lib/lazy.ts';
+import type { MailContent } from './templates.rules.ts';
+
+export type OutboxKind = 'reporter_confirmation' | 'coordinator_notification';
+export type OutboxState = 'pending' | 'sent' | 'dead';
+
+export interface OutboxMail {
+  id: number;
+  kind: OutboxKind;
+  recipient: string;
+  subject: string;
+  text: string;
+  html: string;
+  messageId: string;
+  attempts: number;
+}
+
+const statements = lazy(() => {
+  const d = db();
+  return {
+    insert: d.prepare(`
+      INSERT INTO outbox (kind, report_id, recipient, subject, text_body, html_body, message_id, next_attempt_at, created_at)
+      VALUES (@kind, @reportId, @recipient, @subject, @text, @html, @messageId, @now, @now)`),
+    due: d.prepare(`
+      SELECT id, kind, recipient, subject, text_body AS text, html_body AS html, message_id AS messageId, attempts
+      FROM outbox WHERE state = 'pending' AND next_attempt_at <= @now AND (leased_until IS NULL OR leased_until <= @now)
+      ORDER BY next_attempt_at, id LIMIT @limit`),
+    lease: d.prepare(`
+      UPDATE outbox SET attempts = attempts + 1, leased_until = @until
+      WHERE id = @id AND state = 'pending' AND (leased_until IS NULL OR leased_until <= @now)`),
+    releaseAll: d.prepare(`UPDATE outbox SET leased_until = NULL WHERE state = 'pending' AND leased_until IS NOT NULL`),
+    sent: d.prepare(`
+      UPDATE outbox SET state = 'sent', sent_at = ?, last_error = NULL, leased_until = NULL,
+        recipient = CASE kind WHEN 'reporter_confirmation' THEN '' ELSE recipient END
+      WHERE id = ?`),
+    retry: d.prepare(`UPDATE outbox SET next_attempt_at = ?, last_error = ?, leased_until = NULL WHERE id = ?`),
+    dead: d.prepare(`UPDATE outbox SET state = 'dead', last_error = ?, leased_until = NULL WHERE id = ?`),
+    revive: d.prepare(`UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ? WHERE id = ? AND state = 'dead'`),
+    counts: d.prepare(`SELECT state, count(*) AS n FROM outbox GROUP BY state`),
+    deadLetters: d.prepare(`
+      SELECT o.id, o.kind, r.reference, o.attempts, o.last_error AS lastError, o.created_at AS createdAt
+      FROM outbox o LEFT JOIN reports r ON r.id = o.report_id
+      WHERE o.state = 'dead' ORDER BY o.id DESC LIMIT ? OFFSET ?`),
+    nextDue: d.prepare(`SELECT min(max(next_attempt_at, coalesce(leased_until, ''))) AS at FROM outbox WHERE state = 'pending'`),
+  };
+});
+
+/** The domain part of Message-IDs; stable per mail, so a retried mail is recognisably the same. */
+function messageIdFor(publicUrl: string): string {
+  return `<${randomUUID()}@${new URL(publicUrl).hostname}>`;
+}
+
+/** Queues a mail. Call inside the transaction that writes the report, so both commit or neither. */
+export function enqueueMail(
+  mail: { kind: OutboxKind; reportId: number; recipient: string; content: MailContent },
+  publicUrl: string,
+  now: Date = new Date(),
+): void {
+  statements().insert.run({
+    kind: mail.kind,
+    reportId: mail.reportId,
+    recipient: mail.recipient,
+    subject: mail.content.subject,
+    text: mail.content.text,
+    html: mail.content.html,
+    messageId: messageIdFor(publicUrl),
+    now: now.toISOString(),
+  });
+}
+
+/**
+ * Takes up to `limit` due mails for sending. Each is leased until `leaseUntil`: if this process dies
+ * while sending, the mail becomes due again then. Another process (mail:flush) skips leased rows.
+ */
+export function claimDueMail(now: Date, leaseUntil: Date, limit: number): OutboxMail[] {
+  const s = statements();
+  return db().transaction(() => {
+    const at = now.toISOString();
+    const rows = s.due.all({ now: at, limit }) as OutboxMail[];
+    return rows.filter((row) => s.lease.run({ until: leaseUntil.toISOString(), id: row.id, now: at }).changes === 1)
+      .map((row) => ({ ...row, attempts: row.attempts + 1 }));
+  }).immediate();
+}
+
+/**
+ * At server start: leases left by a process that died mid-send are released, so that pending mail
+ * goes out now instead of when the lease would have run out.
+ */
+export function releaseLeases(): number {
+  return statements().releaseAll.run().changes;
+}
+
+export function markSent(id: number, now: Date = new Date()): void {
+  statements().sent.run(now.toISOString(), id);
+}
+
+export function scheduleRetry(id: number, at: Date, error: string): void {
+  statements().retry.run(at.toISOString(), error.slice(0, 500), id);
+}
+
+export function markDead(id: number, error: string): void {
+  statements().dead.run(error.slice(0, 500), id);
+}
+
+/** Puts a dead letter back in the queue (admin's retry button). True when there was one to revive. */
+export function reviveDeadLetter(id: number, now: Date = new Date()): boolean {
+  return statements().revive.run(now.toISOString(), id).changes === 1;
+}
+
+export function outboxCounts(): Record<OutboxState, number> {
+  const counts: Record<OutboxState, number> = { pending: 0, sent: 0, dead: 0 };
+  for (const row of statements().counts.all() as { state: OutboxState; n: number }[]) counts[row.state] = row.n;
+  return counts;
+}
+
+export interface DeadLetter {
+  id: number;
+  kind: OutboxKind;
+  reference: string | null;
+  attempts: number;
+  lastError: string | null;
+  createdAt: string;
+}
+
+export function deadLetters(limit = 50, offset = 0): DeadLetter[] {
+  return statements().deadLetters.all(limit, offset) as DeadLetter[];
+}
+
+/** When the next pending mail is due, if any. */
+export function nextDueAt(): Date | undefined {
+  const row = statements().nextDue.get() as { at: string | null };
+  return row.at ? new Date(row.at) : undefined;
+}

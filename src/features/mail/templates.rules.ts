@@ -1,0 +1,69 @@
+import { CHANNELS, URGENCY } from '#features/reports/options.schema.ts';
+import type { Urgency } from '#features/reports/urgency.rules.ts';
+import type { AppConfig } from '#platform/config.ts';
+
+/**
+ * The e-mails the portal sends. None carries what was reported, nor a name or an address:
+ * only the reference, the channel, the suggested urgency and what happens next (spec §7).
+ */
+export interface MailContent {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+
+function html(title: string, paragraphs: string[]): string {
+  return `<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>` +
+    `<body style="font-family:Arial,sans-serif;font-size:16px;line-height:1.5;color:#1a1a1a">` +
+    paragraphs.map((p) => `<p>${p}</p>`).join('') +
+    `</body></html>`;
+}
+
+/** To the reporter who gave an e-mail address and did not report anonymously. */
+export function reporterConfirmation(reference: string, cfg: AppConfig): MailContent {
+  const m = cfg.municipality;
+  const phones = `${m.nationalPhone} (gratis)${m.municipalityPhone ? ` of ${m.municipalityPhone}` : ''}`;
+  const lines = [
+    'Beste melder,',
+    `Bedankt voor uw melding bij het ${m.meldpuntName} van de gemeente ${m.municipalityName}. Wij hebben uw melding goed ontvangen.`,
+    `Uw referentienummer is ${reference}. Noem dit nummer als u contact met ons opneemt.`,
+    `Wat gebeurt er nu? Een medewerker leest uw melding ${m.screeningNorm}. Wij kijken wat de persoon nodig heeft en wie kan helpen. Misschien nemen wij contact met u op. Wij vertellen nooit aan de persoon dat de melding van u komt.`,
+    `Is er direct gevaar? Bel dan 112. Heeft u een vraag of wilt u iets aanvullen? Bel ${phones}, ${m.openingHours}.`,
+    `Met vriendelijke groet,\n${m.meldpuntName}, gemeente ${m.municipalityName}`,
+    'Dit is een automatisch bericht. U kunt niet op deze e-mail antwoorden.',
+  ];
+  return {
+    subject: `Bevestiging van uw melding ${reference}`,
+    text: lines.join('\n\n') + '\n',
+    html: html(`Bevestiging van uw melding ${reference}`, lines.map((l) => escapeHtml(l).replace(/\n/g, '<br>'))),
+  };
+}
+
+/** To the coordinators' mailbox, for every new report from every channel. */
+export function coordinatorNotification(
+  report: { reference: string; channel: keyof typeof CHANNELS; suggestedUrgency: Urgency },
+  cfg: AppConfig,
+): MailContent {
+  const link = `${cfg.publicUrl}/intern/triage/${report.reference}`;
+  const channel = CHANNELS[report.channel];
+  const urgency = URGENCY[report.suggestedUrgency];
+  const lines = [
+    `Er is een nieuwe melding binnengekomen bij het ${cfg.municipality.meldpuntName}.`,
+    `Referentienummer: ${report.reference}\nKanaal: ${channel}\nVoorgestelde urgentie: ${urgency}`,
+    `Bekijk de melding (inloggen nodig): ${link}`,
+    'De inhoud van de melding staat bewust niet in deze e-mail.',
+  ];
+  return {
+    subject: `Nieuwe melding ${report.reference} (${channel}, urgentie ${urgency})`,
+    text: lines.join('\n\n') + '\n',
+    html: html(`Nieuwe melding ${report.reference}`, [
+      escapeHtml(lines[0]!),
+      escapeHtml(lines[1]!).replace(/\n/g, '<br>'),
+      `<a href="${escapeHtml(link)}">Bekijk melding ${escapeHtml(report.reference)}</a> (inloggen nodig)`,
+      escapeHtml(lines[3]!),
+    ]),
+  };
+}

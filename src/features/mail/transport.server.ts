@@ -1,0 +1,54 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+import type { AppConfig } from '#platform/config.ts';
+
+export interface OutgoingMail {
+  from: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  messageId: string;
+}
+
+/** Sends one mail or throws (nodemailer's errors carry `code` and, from the server, `responseCode`). */
+export type SendMail = (mail: OutgoingMail) => Promise<void>;
+
+/** SMTP options from `SMTP_URL`: smtp:// (STARTTLS when offered) or smtps://, optional user:pass. */
+export function smtpOptions(smtpUrl: string, requireTLS: boolean) {
+  const url = new URL(smtpUrl);
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new Error('SMTP_URL must start with smtp:// or smtps://');
+  const secure = url.protocol === 'smtps:';
+  return {
+    host: url.hostname,
+    port: url.port ? Number(url.port) : secure ? 465 : 587,
+    secure,
+    requireTLS: requireTLS || url.searchParams.get('requireTLS') === 'true',
+    ...(url.username ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } } : {}),
+    // Certificates are always checked; a worker must not hang for nodemailer's default two minutes.
+    tls: { rejectUnauthorized: true },
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 30_000,
+  };
+}
+
+/** Without an SMTP server, every mail becomes an .eml file in MAIL_DIR (the embedded default). */
+function fileTransport(dir: string): SendMail {
+  const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  return async (mail) => {
+    const info = (await composer.sendMail(mail)) as { message: Buffer };
+    mkdirSync(dir, { recursive: true });
+    const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${mail.messageId.replace(/[^a-zA-Z0-9-]/g, '').slice(0, 40)}.eml`;
+    writeFileSync(path.join(dir, name), info.message);
+  };
+}
+
+export function createSender(cfg: AppConfig): SendMail {
+  if (!cfg.smtpUrl) return fileTransport(cfg.mailDir);
+  const transport = nodemailer.createTransport(smtpOptions(cfg.smtpUrl, cfg.smtpRequireTls));
+  return async (mail) => {
+    await transport.sendMail(mail);
+  };
+}

@@ -1,0 +1,126 @@
+import { config } from '#platform/config.ts';
+import { db } from '#platform/db.ts';
+import { claimDueMail, markDead, markSent, nextDueAt, releaseLeases, scheduleRetry } from './outbox.repo.server.ts';
+import { createSender, type SendMail } from './transport.server.ts';
+
+/**
+ * Sends due outbox mail. Temporary failures (no connection, time-out, 4xx) are retried with
+ * exponential backoff and jitter; permanent ones (5xx) and mails that failed too often become dead
+ * letters for the admin. Nothing here runs inside a request.
+ */
+
+export const MAX_ATTEMPTS = 10;
+// Longer than the SMTP time-outs together (10 s connect, 10 s greeting, 30 s socket).
+const LEASE_MS = 2 * 60_000;
+const BATCH = 20;
+
+/** Whether an SMTP error means "never going to work" (5xx from the server). */
+export function isPermanent(error: unknown): boolean {
+  const code = (error as { responseCode?: unknown }).responseCode;
+  return typeof code === 'number' && code >= 500 && code < 600;
+}
+
+/** A short description of a failure, without addresses (SMTP servers like to echo the recipient). */
+export function describeError(error: unknown): string {
+  const e = error as { code?: unknown; responseCode?: unknown; message?: unknown };
+  const parts = [e.code, e.responseCode, typeof e.message === 'string' ? e.message : String(error)]
+    .filter((p) => p !== undefined && p !== null && p !== '')
+    .map(String);
+  return parts.join(' ').replace(/[^\s<>"'@]+@[^\s<>"']+/g, '[adres]').replace(/\s+/g, ' ').slice(0, 500);
+}
+
+/** Delay before attempt `attempts + 1`: base·2^(attempts−1), capped at an hour, ±20 % jitter. */
+export function backoffMs(attempts: number, baseMs: number, random: () => number = Math.random): number {
+  const raw = Math.min(baseMs * 2 ** Math.max(0, attempts - 1), 3_600_000);
+  return Math.round(raw * (0.8 + 0.4 * random()));
+}
+
+let sender: SendMail | undefined;
+let running: Promise<number> | undefined;
+let again = false;
+
+/** Sends everything that is due now; returns how many mails were sent. One run at a time per process. */
+export function flushOutbox(send?: SendMail): Promise<number> {
+  if (running) {
+    again = true;
+    return running;
+  }
+  running = (async () => {
+    let sent = 0;
+    try {
+      do {
+        again = false;
+        sent += await sendDue(send ?? (sender ??= createSender(config())));
+      } while (again);
+    } finally {
+      running = undefined;
+    }
+    return sent;
+  })();
+  return running;
+}
+
+async function sendDue(send: SendMail): Promise<number> {
+  const cfg = config();
+  let sent = 0;
+  for (;;) {
+    const now = new Date();
+    const batch = claimDueMail(now, new Date(now.getTime() + LEASE_MS), BATCH);
+    if (batch.length === 0) return sent;
+    // Send the whole batch, then record every outcome in one transaction: one disk sync per batch
+    // instead of one per mail, which the portal's requests would otherwise wait behind. A crash in
+    // between means the batch is sent again when its lease runs out (same Message-IDs).
+    const outcomes: (() => void)[] = [];
+    for (const mail of batch) {
+      try {
+        await send({ from: cfg.mailFrom, to: mail.recipient, subject: mail.subject, text: mail.text, html: mail.html, messageId: mail.messageId });
+        outcomes.push(() => markSent(mail.id));
+        sent++;
+      } catch (error) {
+        const why = describeError(error);
+        if (isPermanent(error) || mail.attempts >= MAX_ATTEMPTS) {
+          outcomes.push(() => markDead(mail.id, why));
+          console.warn(`mail: outbox ${mail.id} is a dead letter after ${mail.attempts} attempt(s): ${why}`);
+        } else {
+          const at = new Date(Date.now() + backoffMs(mail.attempts, cfg.mailRetryBaseMs));
+          outcomes.push(() => scheduleRetry(mail.id, at, why));
+        }
+      }
+    }
+    db().transaction(() => outcomes.forEach((record) => record()))();
+  }
+}
+
+let timer: NodeJS.Timeout | undefined;
+
+/** Wakes the worker soon (after a report was stored), without making the caller wait. */
+let nudged: NodeJS.Timeout | undefined;
+
+/**
+ * Wakes the worker soon (after a report was stored), without making the caller wait. Nudges within
+ * 200 ms are gathered into one run, so a busy moment sends its mail in batches.
+ */
+export function nudgeMailWorker(): void {
+  nudged ??= setTimeout(() => {
+    nudged = undefined;
+    void flushOutbox().catch((e: unknown) => console.error('mail: flush failed:', describeError(e)));
+  }, 200);
+}
+
+/** Starts the in-process worker: sends what is pending now (also after a restart), then polls. */
+export function startMailWorker(): void {
+  if (timer) return;
+  releaseLeases();
+  const poll = () => {
+    void flushOutbox()
+      .catch((e: unknown) => console.error('mail: flush failed:', describeError(e)))
+      .finally(() => {
+        const due = nextDueAt();
+        const wait = due ? Math.max(50, Math.min(due.getTime() - Date.now(), config().mailPollMs)) : config().mailPollMs;
+        timer = setTimeout(poll, wait);
+        timer.unref();
+      });
+  };
+  timer = setTimeout(poll, 0);
+  timer.unref();
+}

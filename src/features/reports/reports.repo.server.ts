@@ -1,0 +1,219 @@
+import { SqliteError } from 'better-sqlite3';
+import { newReference } from './reference.rules.ts';
+import { addressKey, personKey } from './repeat-keys.rules.ts';
+import type { Urgency } from './urgency.rules.ts';
+import { db } from '#platform/db.ts';
+import { lazy } from '#lib/lazy.ts';
+
+/**
+ * The one module that reads and writes report rows. Sensitive columns (names, contact details,
+ * address, free text) pass only through here, so encrypting them at rest changes this file alone.
+ */
+
+export type Channel = 'inwoner' | 'kcc' | 'boa';
+export type CaptchaStatus = 'geslaagd' | 'niet_gecontroleerd' | 'niet_van_toepassing';
+
+/** Everything any channel can record about a new report. Absent answers are `undefined`. */
+export interface NewReport {
+  channel: Channel;
+  status?: 'nieuw' | 'acuut_doorgezet';
+  enteredBy?: number | undefined;
+  acuteDanger: boolean;
+  personName?: string | undefined;
+  personAge?: string | undefined;
+  locationKind?: string | undefined;
+  postcode?: string | undefined;
+  houseNumber?: string | undefined;
+  houseAddition?: string | undefined;
+  street?: string | undefined;
+  place?: string | undefined;
+  locationDescription?: string | undefined;
+  childrenInHome?: string | undefined;
+  concerns: readonly string[];
+  description?: string | undefined;
+  concernSince?: string | undefined;
+  dangerToSelf?: string | undefined;
+  dangerToOthers?: string | undefined;
+  personAware?: string | undefined;
+  involved: readonly string[];
+  reporterRelation?: string | undefined;
+  anonymous: boolean;
+  reporterName?: string | undefined;
+  reporterPhone?: string | undefined;
+  reporterEmail?: string | undefined;
+  intakeMethod?: string | undefined;
+  observedAt?: string | undefined;
+  policePresent?: boolean | undefined;
+  policeReference?: string | undefined;
+  captchaStatus: CaptchaStatus;
+  suggestedUrgency: Urgency;
+  dueOn: string;
+}
+
+/** A stored report as the portal reads it back. */
+export interface StoredReport extends Omit<NewReport, 'status' | 'acuteDanger' | 'anonymous' | 'policePresent'> {
+  id: number;
+  reference: string;
+  status: string;
+  createdAt: string;
+  acuteDanger: boolean;
+  anonymous: boolean;
+  policePresent: boolean | undefined;
+  urgency: Urgency;
+  avePhase: string;
+}
+
+const statements = lazy(() => {
+  const d = db();
+  return {
+    insert: d.prepare(`
+      INSERT INTO reports (
+        reference, channel, status, created_at, updated_at, entered_by, acute_danger,
+        person_name, person_age, location_kind, postcode, house_number, house_addition, street, place,
+        location_description, children_in_home, description, concern_since, danger_to_self, danger_to_others,
+        person_aware, involved, reporter_relation, anonymous, reporter_name, reporter_phone, reporter_email,
+        intake_method, observed_at, police_present, police_reference, captcha_status,
+        suggested_urgency, urgency, due_on, address_key, person_key)
+      VALUES (
+        @reference, @channel, @status, @createdAt, @createdAt, @enteredBy, @acuteDanger,
+        @personName, @personAge, @locationKind, @postcode, @houseNumber, @houseAddition, @street, @place,
+        @locationDescription, @childrenInHome, @description, @concernSince, @dangerToSelf, @dangerToOthers,
+        @personAware, @involved, @reporterRelation, @anonymous, @reporterName, @reporterPhone, @reporterEmail,
+        @intakeMethod, @observedAt, @policePresent, @policeReference, @captchaStatus,
+        @suggestedUrgency, @suggestedUrgency, @dueOn, @addressKey, @personKey)`),
+    insertConcern: d.prepare('INSERT INTO report_concerns (report_id, concern) VALUES (?, ?)'),
+    byReference: d.prepare('SELECT * FROM reports WHERE reference = ?'),
+    concernsOf: d.prepare('SELECT concern FROM report_concerns WHERE report_id = ? ORDER BY concern'),
+    enteredBy: d.prepare(`
+      SELECT reference, created_at AS createdAt, status FROM reports
+      WHERE entered_by = ? AND created_at >= ? ORDER BY created_at DESC LIMIT ?`),
+  };
+});
+
+const orNull = <T>(v: T | undefined): T | null => (v === undefined ? null : v);
+const bit = (v: boolean | undefined): number | null => (v === undefined ? null : v ? 1 : 0);
+
+function isReferenceClash(error: unknown): boolean {
+  return error instanceof SqliteError && error.code === 'SQLITE_CONSTRAINT_UNIQUE' && /reference/.test(error.message);
+}
+
+/**
+ * Inserts a report with a fresh unique reference. Call inside the caller's transaction so the
+ * report, its audit row and its outbox rows commit together.
+ */
+export function insertReport(report: NewReport, now: Date = new Date()): { id: number; reference: string } {
+  const s = statements();
+  const row = {
+    channel: report.channel,
+    status: report.status ?? 'nieuw',
+    createdAt: now.toISOString(),
+    enteredBy: orNull(report.enteredBy),
+    acuteDanger: report.acuteDanger ? 1 : 0,
+    personName: orNull(report.personName),
+    personAge: orNull(report.personAge),
+    locationKind: orNull(report.locationKind),
+    postcode: orNull(report.postcode),
+    houseNumber: orNull(report.houseNumber),
+    houseAddition: orNull(report.houseAddition),
+    street: orNull(report.street),
+    place: orNull(report.place),
+    locationDescription: orNull(report.locationDescription),
+    childrenInHome: orNull(report.childrenInHome),
+    description: orNull(report.description),
+    concernSince: orNull(report.concernSince),
+    dangerToSelf: orNull(report.dangerToSelf),
+    dangerToOthers: orNull(report.dangerToOthers),
+    personAware: orNull(report.personAware),
+    involved: JSON.stringify(report.involved),
+    reporterRelation: orNull(report.reporterRelation),
+    anonymous: report.anonymous ? 1 : 0,
+    reporterName: orNull(report.reporterName),
+    reporterPhone: orNull(report.reporterPhone),
+    reporterEmail: orNull(report.reporterEmail),
+    intakeMethod: orNull(report.intakeMethod),
+    observedAt: orNull(report.observedAt),
+    policePresent: bit(report.policePresent),
+    policeReference: orNull(report.policeReference),
+    captchaStatus: report.captchaStatus,
+    suggestedUrgency: report.suggestedUrgency,
+    dueOn: report.dueOn,
+    addressKey: orNull(addressKey(report.postcode, report.houseNumber, report.houseAddition)),
+    personKey: orNull(personKey(report.personName, report.place, report.postcode)),
+  };
+  for (let attempt = 0; ; attempt++) {
+    const reference = newReference();
+    try {
+      const { lastInsertRowid } = s.insert.run({ ...row, reference });
+      const id = Number(lastInsertRowid);
+      for (const concern of report.concerns) s.insertConcern.run(id, concern);
+      return { id, reference };
+    } catch (error) {
+      if (!isReferenceClash(error) || attempt >= 5) throw error;
+    }
+  }
+}
+
+interface ReportRow {
+  [column: string]: string | number | null;
+}
+
+const str = (v: string | number | null | undefined): string | undefined => (v === null || v === undefined ? undefined : String(v));
+
+/** Reads one report back by its reference, or `undefined`. */
+export function findReportByReference(reference: string): StoredReport | undefined {
+  const s = statements();
+  const r = s.byReference.get(reference) as ReportRow | undefined;
+  if (!r) return undefined;
+  const id = Number(r['id']);
+  return {
+    id,
+    reference: String(r['reference']),
+    channel: String(r['channel']) as Channel,
+    status: String(r['status']),
+    createdAt: String(r['created_at']),
+    enteredBy: r['entered_by'] === null ? undefined : Number(r['entered_by']),
+    acuteDanger: r['acute_danger'] === 1,
+    personName: str(r['person_name']),
+    personAge: str(r['person_age']),
+    locationKind: str(r['location_kind']),
+    postcode: str(r['postcode']),
+    houseNumber: str(r['house_number']),
+    houseAddition: str(r['house_addition']),
+    street: str(r['street']),
+    place: str(r['place']),
+    locationDescription: str(r['location_description']),
+    childrenInHome: str(r['children_in_home']),
+    concerns: (s.concernsOf.all(id) as { concern: string }[]).map((c) => c.concern),
+    description: str(r['description']),
+    concernSince: str(r['concern_since']),
+    dangerToSelf: str(r['danger_to_self']),
+    dangerToOthers: str(r['danger_to_others']),
+    personAware: str(r['person_aware']),
+    involved: JSON.parse(String(r['involved'])) as string[],
+    reporterRelation: str(r['reporter_relation']),
+    anonymous: r['anonymous'] === 1,
+    reporterName: str(r['reporter_name']),
+    reporterPhone: str(r['reporter_phone']),
+    reporterEmail: str(r['reporter_email']),
+    intakeMethod: str(r['intake_method']),
+    observedAt: str(r['observed_at']),
+    policePresent: r['police_present'] === null ? undefined : r['police_present'] === 1,
+    policeReference: str(r['police_reference']),
+    captchaStatus: String(r['captcha_status']) as CaptchaStatus,
+    suggestedUrgency: String(r['suggested_urgency']) as Urgency,
+    urgency: String(r['urgency']) as Urgency,
+    dueOn: String(r['due_on']),
+    avePhase: String(r['ave_phase']),
+  };
+}
+
+/** What a KCC agent or BOA may see of their own reports: reference, time, status. No content. */
+export interface OwnReport {
+  reference: string;
+  createdAt: string;
+  status: string;
+}
+
+export function listReportsEnteredBy(userId: number, since: Date, limit: number): OwnReport[] {
+  return statements().enteredBy.all(userId, since.toISOString(), limit) as OwnReport[];
+}

@@ -1,0 +1,83 @@
+import type { STATUS } from '#features/reports/options.schema.ts';
+
+/** Report statuses and the transitions the coordinator may make (spec §5). Pure: no I/O. */
+export type Status = keyof typeof STATUS;
+
+/** Allowed transitions: from → the statuses it may go to. Anything else is refused. */
+export const TRANSITIONS: Readonly<Record<Status, readonly Status[]>> = {
+  nieuw: ['in_behandeling', 'samengevoegd', 'doorgestuurd', 'geannuleerd'],
+  in_behandeling: ['wacht_op_info', 'uitgezet', 'afgesloten', 'samengevoegd', 'doorgestuurd', 'geannuleerd'],
+  wacht_op_info: ['in_behandeling'],
+  uitgezet: ['afgesloten'],
+  afgesloten: ['in_behandeling'],
+  samengevoegd: ['in_behandeling'],
+  doorgestuurd: ['in_behandeling'],
+  geannuleerd: ['in_behandeling'],
+  acuut_doorgezet: [],
+};
+
+/** Statuses a report leaves the active queue with. */
+export const CLOSED: ReadonlySet<Status> = new Set(['afgesloten', 'samengevoegd', 'doorgestuurd', 'geannuleerd']);
+
+export const OUTCOMES = {
+  geen_actie: 'Geen actie / advies gegeven',
+  buurtbemiddeling: 'Buurtbemiddeling',
+  sociaal_team: 'Sociaal team (casusregie)',
+  ggd_in_de_buurt: "GGD'er in de buurt",
+  bemoeizorg: 'Bemoeizorg',
+  veilig_thuis: 'Veilig Thuis',
+  zorg_en_veiligheidshuis: 'Zorg- en Veiligheidshuis',
+  politie_oov: 'Politie / OOV',
+  woningcorporatie: 'Woningcorporatie',
+  wvggz_verkennend_onderzoek: 'Wvggz verkennend onderzoek',
+  bespreken_in_mdo: 'Bespreken in MDO',
+} as const;
+export type Outcome = keyof typeof OUTCOMES;
+
+export interface TransitionInput {
+  outcome?: string | undefined;
+  /** The report this one is merged into (its reference), for `samengevoegd`. */
+  mergeInto?: string | undefined;
+  /** To whom, for `doorgestuurd`. */
+  forwardedTo?: string | undefined;
+  /** Why, for `geannuleerd` and for reopening. */
+  reason?: string | undefined;
+}
+
+export function isStatus(value: unknown): value is Status {
+  return typeof value === 'string' && Object.hasOwn(TRANSITIONS, value);
+}
+
+export function isOutcome(value: unknown): value is Outcome {
+  return typeof value === 'string' && Object.hasOwn(OUTCOMES, value);
+}
+
+/**
+ * Whether `from → to` is allowed with this input: `undefined` when it is, else a Dutch message
+ * (with the field it belongs to). The server calls this for every change, whatever the browser sent.
+ */
+export function transitionProblem(
+  from: Status,
+  to: string,
+  input: TransitionInput,
+  current: { outcome?: string | undefined } = {},
+): { field: string; message: string } | undefined {
+  if (!isStatus(to)) return { field: 'status', message: 'Kies een bestaande status' };
+  if (!TRANSITIONS[from].includes(to)) return { field: 'status', message: 'Deze statuswijziging is niet toegestaan' };
+  const filled = (v: string | undefined) => v !== undefined && v.trim() !== '';
+  if (to === 'uitgezet' || to === 'afgesloten') {
+    const outcome = input.outcome || current.outcome;
+    if (!filled(outcome)) return { field: 'outcome', message: 'Kies de uitkomst' };
+    if (!isOutcome(outcome)) return { field: 'outcome', message: 'Kies een bestaande uitkomst' };
+  }
+  if (to === 'samengevoegd' && !filled(input.mergeInto)) {
+    return { field: 'mergeInto', message: 'Vul het referentienummer in van de melding waarmee u samenvoegt' };
+  }
+  if (to === 'doorgestuurd' && !filled(input.forwardedTo)) {
+    return { field: 'forwardedTo', message: 'Vul in naar wie de melding is doorgestuurd' };
+  }
+  if ((to === 'geannuleerd' || (to === 'in_behandeling' && CLOSED.has(from))) && !filled(input.reason)) {
+    return { field: 'reason', message: to === 'geannuleerd' ? 'Vul de reden in, bijvoorbeeld spam, test of dubbel' : 'Vul in waarom u de melding weer opent' };
+  }
+  return undefined;
+}

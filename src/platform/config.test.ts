@@ -1,0 +1,207 @@
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { loadConfig, municipalitySchema } from './config.ts';
+import { tempDir } from '#tests/support/unit-db.ts';
+
+const DEMO_FILE = path.resolve('src/platform/westerkwartier.json');
+const demo = JSON.parse(readFileSync(DEMO_FILE, 'utf8')) as Record<string, unknown>;
+const dir = tempDir('config');
+
+function writeJson(name: string, content: unknown): string {
+  const file = path.join(dir, name);
+  writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
+  return file;
+}
+
+/** A real municipality's configuration (not the demo): a copy with its own name and addresses. */
+const ownMunicipality = writeJson('gemeente.json', {
+  ...demo,
+  municipalityName: 'Voorbeeldstad',
+  municipalityPhone: '14 0123',
+  privacyEmail: 'privacy@voorbeeldstad.nl',
+  coordinatorEmail: 'meldpunt@voorbeeldstad.nl',
+  mailFrom: 'Meldpunt Bezorgd Voorbeeldstad <noreply@voorbeeldstad.nl>',
+  postcodePrefixes: ['1234'],
+});
+
+const production = {
+  NODE_ENV: 'production',
+  PUBLIC_URL: 'https://meldpunt.voorbeeldstad.nl',
+  MUNICIPALITY_CONFIG: ownMunicipality,
+  HCAPTCHA_SITEKEY: '4a8b2c1d-0000-4000-8000-123456789abc',
+  HCAPTCHA_SECRET: 'ES_0123456789abcdef0123456789abcdef',
+};
+
+describe('loadConfig: defaults', () => {
+  test('without any variable: development defaults and the demo municipality', () => {
+    const c = loadConfig({});
+    assert.equal(c.databasePath, 'data/meldpunt.db');
+    assert.equal(c.publicUrl, 'http://localhost:4321');
+    assert.equal(c.smtpUrl, undefined);
+    assert.equal(c.mailDir, 'data/mail');
+    assert.equal(c.mailFrom, demo['mailFrom']);
+    assert.equal(c.coordinatorEmail, demo['coordinatorEmail']);
+    assert.equal(c.hcaptcha, undefined);
+    assert.equal(c.production, false);
+    assert.equal(c.trustProxy, false);
+    assert.ok(c.reportsPerHourPerIp > 0);
+    assert.equal(c.municipality.municipalityName, 'Westerkwartier');
+    assert.equal(c.municipality.meldpuntName, 'Meldpunt Bezorgd');
+    assert.equal(c.municipality.retention.draftHours, 24);
+  });
+
+  test('the demo municipality file is valid', () => {
+    assert.ok(municipalitySchema.safeParse(demo).success);
+  });
+
+  test('variables override the defaults', () => {
+    const c = loadConfig({
+      DATABASE_PATH: '/var/lib/meldpunt/db.sqlite',
+      PUBLIC_URL: 'https://meldpunt.example.nl/',
+      SMTP_URL: 'smtp://mail.example.nl:587',
+      MAIL_DIR: '/tmp/mail',
+      MAIL_FROM: 'noreply@example.nl',
+      COORDINATOR_EMAIL: 'oggz@example.nl',
+      REPORTS_PER_HOUR_PER_IP: '5',
+      TRUST_PROXY: '1',
+    });
+    assert.equal(c.databasePath, '/var/lib/meldpunt/db.sqlite');
+    assert.equal(c.publicUrl, 'https://meldpunt.example.nl'); // trailing slash dropped
+    assert.equal(c.smtpUrl, 'smtp://mail.example.nl:587');
+    assert.equal(c.mailDir, '/tmp/mail');
+    assert.equal(c.mailFrom, 'noreply@example.nl');
+    assert.equal(c.coordinatorEmail, 'oggz@example.nl');
+    assert.equal(c.reportsPerHourPerIp, 5);
+    assert.equal(c.trustProxy, true);
+  });
+
+  test('hCaptcha is on only with both a site key and a secret', () => {
+    assert.equal(loadConfig({ HCAPTCHA_SITEKEY: 'key' }).hcaptcha, undefined);
+    assert.equal(loadConfig({ HCAPTCHA_SECRET: 'secret' }).hcaptcha, undefined);
+    const on = loadConfig({ HCAPTCHA_SITEKEY: 'key', HCAPTCHA_SECRET: 'secret' }).hcaptcha;
+    assert.ok(on);
+    assert.equal(on.siteKey, 'key');
+    assert.equal(on.secret, 'secret');
+    assert.equal(on.verifyUrl, 'https://api.hcaptcha.com/siteverify');
+    assert.ok(on.timeoutMs > 0 && on.timeoutMs <= 10_000);
+  });
+
+  test('outside production the test keys and plain http are fine', () => {
+    const c = loadConfig({
+      PUBLIC_URL: 'http://localhost:4321',
+      HCAPTCHA_SITEKEY: '10000000-ffff-ffff-ffff-000000000001',
+      HCAPTCHA_SECRET: '0x0000000000000000000000000000000000000000',
+    });
+    assert.equal(c.production, false);
+    assert.ok(c.hcaptcha);
+  });
+});
+
+describe('loadConfig: production start-up checks', () => {
+  test('a safe production configuration starts', () => {
+    const c = loadConfig(production);
+    assert.equal(c.production, true);
+    assert.equal(c.municipality.municipalityName, 'Voorbeeldstad');
+    assert.equal(c.publicUrl, 'https://meldpunt.voorbeeldstad.nl');
+  });
+
+  test('production without hCaptcha also starts', () => {
+    const { HCAPTCHA_SITEKEY: _k, HCAPTCHA_SECRET: _s, ...withoutCaptcha } = production;
+    assert.equal(loadConfig(withoutCaptcha).hcaptcha, undefined);
+  });
+
+  test("refuses hCaptcha's test secret", () => {
+    assert.throws(() => loadConfig({ ...production, HCAPTCHA_SECRET: '0x0000000000000000000000000000000000000000' }), /hCaptcha test keys/);
+  });
+
+  test("refuses hCaptcha's test site key", () => {
+    assert.throws(() => loadConfig({ ...production, HCAPTCHA_SITEKEY: '10000000-ffff-ffff-ffff-000000000001' }), /hCaptcha test keys/);
+  });
+
+  test('refuses a PUBLIC_URL that is not https', () => {
+    assert.throws(() => loadConfig({ ...production, PUBLIC_URL: 'http://meldpunt.voorbeeldstad.nl' }), /PUBLIC_URL must be https/);
+    assert.throws(() => loadConfig({ NODE_ENV: 'production', MUNICIPALITY_CONFIG: ownMunicipality }), /PUBLIC_URL must be https/);
+  });
+
+  test('refuses the demo municipality when no configuration file is given', () => {
+    const { MUNICIPALITY_CONFIG: _m, ...withoutFile } = production;
+    assert.throws(() => loadConfig(withoutFile), /MUNICIPALITY_CONFIG/);
+  });
+
+  test('refuses the demo municipality when it is given as the configuration file', () => {
+    assert.throws(() => loadConfig({ ...production, MUNICIPALITY_CONFIG: DEMO_FILE }), /Refusing to start in production: .*demo/i);
+    const copy = writeJson('copy-of-demo.json', demo);
+    assert.throws(() => loadConfig({ ...production, MUNICIPALITY_CONFIG: copy }), /Refusing to start in production: .*demo/i);
+  });
+
+  test('refuses a test clock', () => {
+    assert.throws(() => loadConfig({ ...production, TEST_CLOCK_FILE: '/tmp/clock' }), /TEST_CLOCK_FILE/);
+  });
+
+  test('names every problem at once', () => {
+    const { MUNICIPALITY_CONFIG: _m, ...withoutFile } = production;
+    assert.throws(
+      () => loadConfig({ ...withoutFile, PUBLIC_URL: 'http://x', HCAPTCHA_SECRET: '0x0000000000000000000000000000000000000000' }),
+      (e: unknown) =>
+        e instanceof Error && /PUBLIC_URL/.test(e.message) && /hCaptcha test keys/.test(e.message) && /MUNICIPALITY_CONFIG/.test(e.message),
+    );
+  });
+});
+
+describe('loadConfig: MUNICIPALITY_CONFIG', () => {
+  test('a valid file is used', () => {
+    assert.equal(loadConfig({ MUNICIPALITY_CONFIG: ownMunicipality }).municipality.municipalityName, 'Voorbeeldstad');
+  });
+
+  test('a file that breaks the schema is refused, naming the file and the field', () => {
+    const file = writeJson('bad-email.json', { ...demo, coordinatorEmail: 'geen-e-mail' });
+    assert.throws(
+      () => loadConfig({ MUNICIPALITY_CONFIG: file }),
+      (e: unknown) =>
+        e instanceof Error &&
+        e.message.startsWith('Invalid municipality configuration') &&
+        e.message.includes(file) &&
+        e.message.includes('coordinatorEmail'),
+    );
+  });
+
+  test('missing fields, wrong types and bad values are refused', () => {
+    const { municipalityName: _n, ...withoutName } = demo;
+    const cases: [string, unknown, string][] = [
+      ['no-name.json', withoutName, 'municipalityName'],
+      ['bad-prefix.json', { ...demo, postcodePrefixes: ['0123'] }, 'postcodePrefixes'],
+      ['no-prefix.json', { ...demo, postcodePrefixes: [] }, 'postcodePrefixes'],
+      ['bad-norm.json', { ...demo, urgencyNormDays: { direct: 0, hoog: '1', normaal: 3, laag: 5 } }, 'hoog'],
+      ['bad-holiday.json', { ...demo, holidays: ['25-12-2026'] }, 'holidays'],
+      ['long-drafts.json', { ...demo, retention: { ...(demo['retention'] as object), draftHours: 48 } }, 'draftHours'],
+      ['bad-colour.json', { ...demo, theme: { ...(demo['theme'] as object), primary: 'red' } }, 'primary'],
+      ['array.json', [], 'object'],
+    ];
+    for (const [name, content, needle] of cases) {
+      const file = writeJson(name, content);
+      assert.throws(
+        () => loadConfig({ MUNICIPALITY_CONFIG: file }),
+        (e: unknown) => e instanceof Error && e.message.includes(file) && e.message.includes(needle),
+        name,
+      );
+    }
+  });
+
+  test('a file that is not JSON is refused with an error naming the file', () => {
+    const file = writeJson('broken.json', '{ "meldpuntName": "Meldpunt Bezorgd", ');
+    assert.throws(
+      () => loadConfig({ MUNICIPALITY_CONFIG: file }),
+      (e: unknown) => e instanceof Error && e.message.includes(file),
+    );
+  });
+
+  test('a file that does not exist is refused with an error naming the file', () => {
+    const file = path.join(dir, 'does-not-exist.json');
+    assert.throws(
+      () => loadConfig({ MUNICIPALITY_CONFIG: file }),
+      (e: unknown) => e instanceof Error && e.message.includes(file),
+    );
+  });
+});

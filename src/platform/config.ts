@@ -1,0 +1,153 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'astro/zod';
+import demoMunicipality from './westerkwartier.json' with { type: 'json' };
+
+const hexColour = z.string().regex(/^#[0-9a-fA-F]{6}$/);
+
+/** The municipality's own settings: texts, numbers, norms and look. Never code. */
+export const municipalitySchema = z.object({
+  meldpuntName: z.string().min(1),
+  municipalityName: z.string().min(1),
+  /** The municipality's own number, shown next to 0800-1205 when set. */
+  municipalityPhone: z.string().optional(),
+  openingHours: z.string().min(1),
+  /** The national non-urgent number for worries about someone (Meldpunt Zorg en Overlast). */
+  nationalPhone: z.string().min(1),
+  privacyEmail: z.email(),
+  coordinatorEmail: z.email(),
+  mailFrom: z.string().min(3),
+  /** How soon a new report is screened, in words shown to residents ("binnen 1 werkdag"). */
+  screeningNorm: z.string().min(1),
+  /** Four-digit postcode areas that belong to the municipality. */
+  postcodePrefixes: z.array(z.string().regex(/^[1-9][0-9]{3}$/)).min(1),
+  /** Working days to triage per urgency. */
+  urgencyNormDays: z.object({
+    direct: z.number().int().min(0),
+    hoog: z.number().int().min(0),
+    normaal: z.number().int().min(0),
+    laag: z.number().int().min(0),
+  }),
+  holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)),
+  retention: z.object({
+    draftHours: z.number().positive().max(24),
+    cancelledDays: z.number().int().positive(),
+    contactErasureDays: z.number().int().positive(),
+    reportDeletionDays: z.number().int().positive(),
+  }),
+  theme: z.object({
+    primary: hexColour,
+    primaryHover: hexColour,
+    text: hexColour,
+    link: hexColour,
+    focus: hexColour,
+    error: hexColour,
+    background: hexColour,
+    muted: hexColour,
+  }),
+});
+export type Municipality = z.infer<typeof municipalitySchema>;
+
+export interface AppConfig {
+  databasePath: string;
+  publicUrl: string;
+  smtpUrl: string | undefined;
+  /** Refuse to send without STARTTLS (`SMTP_REQUIRE_TLS=1`). */
+  smtpRequireTls: boolean;
+  /** First retry delay of a failed mail; doubles per attempt (capped at an hour). */
+  mailRetryBaseMs: number;
+  /** How often the worker looks for due mail when nothing is scheduled sooner. */
+  mailPollMs: number;
+  mailDir: string;
+  mailFrom: string;
+  coordinatorEmail: string;
+  hcaptcha: { siteKey: string; secret: string; verifyUrl: string; timeoutMs: number } | undefined;
+  production: boolean;
+  /** Reports one address may send per hour; step posts are allowed twenty times as many. */
+  reportsPerHourPerIp: number;
+  /** Behind a reverse proxy: take the client's address from the last X-Forwarded-For hop. */
+  trustProxy: boolean;
+  municipality: Municipality;
+}
+
+/** A positive number from the environment, or the default; a wrong value stops the start. */
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, not "${raw}"`);
+  return value;
+}
+
+/** Keys hCaptcha publishes for testing; production must not run with them. */
+const HCAPTCHA_TEST_SECRET = '0x0000000000000000000000000000000000000000';
+const HCAPTCHA_TEST_SITEKEY = '10000000-ffff-ffff-ffff-000000000001';
+
+function loadMunicipality(env: NodeJS.ProcessEnv): Municipality {
+  const file = env['MUNICIPALITY_CONFIG'];
+  let raw: unknown = demoMunicipality;
+  if (file) {
+    try {
+      raw = JSON.parse(readFileSync(path.resolve(file), 'utf8'));
+    } catch (error) {
+      throw new Error(`Invalid municipality configuration in ${file}: cannot read it as JSON (${(error as Error).message})`);
+    }
+  }
+  const parsed = municipalitySchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new Error(`Invalid municipality configuration${file ? ` in ${file}` : ''}: ${parsed.error.message}`);
+  }
+  return parsed.data;
+}
+
+/** Reads the configuration from the environment; throws when production would run unsafely. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const municipality = loadMunicipality(env);
+  const siteKey = env['HCAPTCHA_SITEKEY'];
+  const secret = env['HCAPTCHA_SECRET'];
+  const production = env['NODE_ENV'] === 'production';
+  const config: AppConfig = {
+    databasePath: env['DATABASE_PATH'] || 'data/meldpunt.db',
+    publicUrl: (env['PUBLIC_URL'] || 'http://localhost:4321').replace(/\/+$/, ''),
+    smtpUrl: env['SMTP_URL'] || undefined,
+    smtpRequireTls: env['SMTP_REQUIRE_TLS'] === '1' || env['SMTP_REQUIRE_TLS'] === 'true',
+    mailRetryBaseMs: positive(env, 'MAIL_RETRY_BASE_MS', 30_000),
+    mailPollMs: positive(env, 'MAIL_POLL_MS', 15_000),
+    mailDir: env['MAIL_DIR'] || 'data/mail',
+    mailFrom: env['MAIL_FROM'] || municipality.mailFrom,
+    coordinatorEmail: env['COORDINATOR_EMAIL'] || municipality.coordinatorEmail,
+    hcaptcha:
+      siteKey && secret
+        ? {
+            siteKey,
+            secret,
+            verifyUrl: env['HCAPTCHA_VERIFY_URL'] || 'https://api.hcaptcha.com/siteverify',
+            timeoutMs: positive(env, 'HCAPTCHA_TIMEOUT_MS', 3000),
+          }
+        : undefined,
+    production,
+    reportsPerHourPerIp: positive(env, 'REPORTS_PER_HOUR_PER_IP', 30),
+    trustProxy: env['TRUST_PROXY'] === '1' || env['TRUST_PROXY'] === 'true',
+    municipality,
+  };
+  if (production) {
+    const problems: string[] = [];
+    if (!config.publicUrl.startsWith('https://')) problems.push('PUBLIC_URL must be https');
+    if (secret === HCAPTCHA_TEST_SECRET || siteKey === HCAPTCHA_TEST_SITEKEY) problems.push('hCaptcha test keys');
+    if (!env['MUNICIPALITY_CONFIG']) problems.push('MUNICIPALITY_CONFIG is not set (demo municipality)');
+    else if ([municipality.coordinatorEmail, municipality.privacyEmail, config.mailFrom, config.coordinatorEmail].some((a) => /\.example>?$/i.test(a))) {
+      problems.push('the municipality configuration still has the demo (.example) addresses');
+    }
+    if (env['TEST_CLOCK_FILE']) problems.push('TEST_CLOCK_FILE is for tests only');
+    if (problems.length) throw new Error(`Refusing to start in production: ${problems.join('; ')}`);
+  }
+  return config;
+}
+
+let current: AppConfig | undefined;
+
+/** The configuration of this process, read once. */
+export function config(): AppConfig {
+  current ??= loadConfig();
+  return current;
+}

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { sqliteCode, tempDir, useTempDatabase } from '#tests/support/unit-db.ts';
+
+// db() reads DATABASE_PATH once: point it at a directory that does not exist yet.
+const sharedFile = path.join(path.dirname(useTempDatabase('db')), 'nested', 'dir', 'meldpunt.db');
+process.env['DATABASE_PATH'] = sharedFile;
+const { databaseIsReachable, db, openDatabase } = await import('./db.ts');
+const { readMigrations } = await import('./migrate.ts');
+
+describe('openDatabase', () => {
+  const d = openDatabase(path.join(tempDir('db-open'), 'meldpunt.db'));
+
+  test('WAL journal, synchronous FULL, foreign keys on, a busy timeout', () => {
+    assert.equal(d.pragma('journal_mode', { simple: true }), 'wal');
+    assert.equal(d.pragma('synchronous', { simple: true }), 2);
+    assert.equal(d.pragma('foreign_keys', { simple: true }), 1);
+    assert.ok((d.pragma('busy_timeout', { simple: true }) as number) >= 1000);
+  });
+
+  test('migrates to the latest schema', () => {
+    assert.equal(d.pragma('user_version', { simple: true }), readMigrations().length);
+  });
+
+  test('foreign keys are enforced', () => {
+    assert.throws(
+      () => d.prepare("INSERT INTO report_concerns (report_id, concern) VALUES (424242, 'eenzaamheid')").run(),
+      sqliteCode('SQLITE_CONSTRAINT_FOREIGNKEY'),
+    );
+  });
+});
+
+describe('db()', () => {
+  test('opens DATABASE_PATH once, creating its directory', () => {
+    const first = db();
+    assert.equal(first, db());
+    assert.ok(existsSync(sharedFile));
+    assert.equal(path.resolve(first.name), path.resolve(sharedFile));
+    assert.equal(first.pragma('journal_mode', { simple: true }), 'wal');
+    assert.equal(first.pragma('synchronous', { simple: true }), 2);
+  });
+
+  test('databaseIsReachable is true for an open database', () => {
+    assert.equal(databaseIsReachable(), true);
+  });
+
+  test('databaseIsReachable is false once the database is closed', () => {
+    db().close();
+    assert.equal(databaseIsReachable(), false);
+  });
+});

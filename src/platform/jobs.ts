@@ -1,0 +1,39 @@
+import { purgeSessions } from '#features/auth/sessions.repo.server.ts';
+import { IDLE_MS } from '#features/auth/login.server.ts';
+import { now } from './clock.ts';
+import { purgeExpiredDrafts } from '#features/intake/resident/drafts.repo.server.ts';
+import { startMailWorker } from '#features/mail/worker.server.ts';
+import { applyRetention } from '#features/retention/retention.server.ts';
+
+/**
+ * Work the server does in the background: the mail worker; every quarter of an hour deleting expired
+ * drafts (unfinished reports older than 24 hours) and expired staff sessions; and the retention
+ * periods (retention.ts) at start and every six hours.
+ */
+let started = false;
+
+export function startBackgroundJobs(): void {
+  if (started) return;
+  started = true;
+  startMailWorker();
+  const purge = () => {
+    try {
+      const at = now();
+      purgeExpiredDrafts(at);
+      purgeSessions(at, new Date(at.getTime() - IDLE_MS));
+    } catch (error) {
+      console.error('jobs: purge failed:', (error as Error).message);
+    }
+  };
+  const retain = () => {
+    try {
+      applyRetention();
+    } catch (error) {
+      console.error('jobs: retention failed:', (error as Error).message);
+    }
+  };
+  purge();
+  retain();
+  setInterval(purge, 15 * 60_000).unref();
+  setInterval(retain, 6 * 3_600_000).unref();
+}
