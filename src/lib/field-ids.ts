@@ -1,4 +1,4 @@
-import type { FieldDef } from '#features/intake/resident/report.schema.ts';
+import type { FieldDef } from './forms.ts';
 
 /** The id an error summary link points at: the input itself, or a group's first option. */
 export function fieldId(field: FieldDef): string {

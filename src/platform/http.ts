@@ -27,3 +27,40 @@ export async function readForm(request: Request, limitBytes: number): Promise<Fo
 
 /** The same limit as the server's body limit (astro.config.mjs). */
 export const FORM_LIMIT_BYTES = 1024 * 1024;
+
+/**
+ * What a handler decides for a request, in one shape for every page (Post/Redirect/Get in one place):
+ * - `redirect`: answer 303 See Other (after a successful POST, or to send the user elsewhere);
+ * - `rewrite`: another route renders the answer (404, the rate-limit page with its own status);
+ * - `render`: this page renders `view` with `status` (200, or 4xx with the messages in the view).
+ */
+export type FormOutcome<V> =
+  | { kind: 'redirect'; location: string }
+  | { kind: 'rewrite'; path: string }
+  | { kind: 'render'; status: number; view: V };
+
+export const redirectTo = (location: string): FormOutcome<never> => ({ kind: 'redirect', location });
+export const rewriteTo = (path: string): FormOutcome<never> => ({ kind: 'rewrite', path });
+export const render = <V>(view: V, status = 200): FormOutcome<V> => ({ kind: 'render', status, view });
+
+/** The part of Astro's page context that `respond` needs. */
+export interface Responder {
+  rewrite(path: string): Promise<Response>;
+  response: { status?: number };
+}
+
+/**
+ * Turns a handler's outcome into what the page returns: a Response to return as it is, or the view to
+ * render (with the status set on the page's response).
+ */
+export async function respond<V>(astro: Responder, outcome: FormOutcome<V>): Promise<Response | { view: V }> {
+  switch (outcome.kind) {
+    case 'redirect':
+      return new Response(null, { status: 303, headers: { Location: outcome.location } });
+    case 'rewrite':
+      return astro.rewrite(outcome.path);
+    case 'render':
+      astro.response.status = outcome.status;
+      return { view: outcome.view };
+  }
+}

@@ -1,5 +1,5 @@
 import { isRole } from '#features/auth/roles.schema.ts';
-import { readFields, type FieldErrors, type RawAnswers } from '#features/intake/resident/report.schema.ts';
+import { readFields, type FieldErrors, type RawAnswers } from '#lib/forms.ts';
 import { accountFields, changeRole, createAccount, disableAccount, enableAccount, resetSecondFactor } from '#features/auth/accounts.server.ts';
 import type { StaffSession } from '#features/auth/login.server.ts';
 import { FORM_LIMIT_BYTES, readForm } from '#platform/http.ts';

@@ -1,7 +1,7 @@
 import { z } from 'astro/zod';
 import { ROLES, type Role } from './roles.schema.ts';
-import { codes } from '#features/reports/options.schema.ts';
-import { fieldErrors, type FieldDef, type FieldErrors, type RawAnswers } from '#features/intake/resident/report.schema.ts';
+import { codes } from '#lib/forms.ts';
+import { fieldErrors, type FieldDef, type FieldErrors, type RawAnswers } from '#lib/forms.ts';
 import { audit, type Actor } from '#features/audit/audit.repo.server.ts';
 import { config } from '#platform/config.ts';
 import { db } from '#platform/db.ts';

@@ -1,4 +1,4 @@
-import type { FieldDef } from '#features/intake/resident/report.schema.ts';
+import type { FieldDef } from '#lib/forms.ts';
 
 /** Login fields (exact labels). */
 export const loginFields: FieldDef[] = [

@@ -1,22 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { z } from 'astro/zod';
-import {
-  acuteFields,
-  acuteSchema,
-  cleanText,
-  concernFields,
-  concernSchema,
-  fieldErrors,
-  normalisePostcode,
-  parseStep,
-  personFields,
-  personSchema,
-  readFields,
-  reporterSchema,
-  type FieldErrors,
-  type RawAnswers,
-} from '#features/intake/resident/report.schema.ts';
+import { cleanText, fieldErrors, parseStep, readFields, type FieldErrors, type RawAnswers } from '#lib/forms.ts';
+import { acuteFields, acuteSchema, concernFields, concernSchema, normalisePostcode, personFields, personSchema, reporterSchema } from '#features/intake/resident/report.schema.ts';
 import { CONCERNS, INVOLVED } from '#features/reports/options.schema.ts';
 
 /** Parses and insists on success; returns the clean values. */

@@ -80,10 +80,3 @@ export const STATUS = {
   geannuleerd: 'Geannuleerd',
   acuut_doorgezet: 'Acuut doorgezet',
 } as const;
-
-export type OptionMap = Readonly<Record<string, string>>;
-
-/** The codes of an option map, typed for `z.enum`. */
-export function codes<T extends OptionMap>(options: T): [keyof T & string, ...(keyof T & string)[]] {
-  return Object.keys(options) as [keyof T & string, ...(keyof T & string)[]];
-}

@@ -1,5 +1,5 @@
 import { AVE_PHASE, URGENCY } from '#features/reports/options.schema.ts';
-import { cleanText, type FieldErrors } from '#features/intake/resident/report.schema.ts';
+import { cleanText, type FieldErrors } from '#lib/forms.ts';
 import { CLOSED, isOutcome, isStatus, transitionProblem } from './triage.rules.ts';
 import type { Urgency } from '#features/reports/urgency.rules.ts';
 import { addWorkingDays, amsterdamDate } from '#lib/working-days.ts';

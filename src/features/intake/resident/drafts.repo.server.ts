@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { RawAnswers } from './report.schema.ts';
+import type { RawAnswers } from '#lib/forms.ts';
 import { config } from '#platform/config.ts';
 import { db } from '#platform/db.ts';
 import { lazy } from '#lib/lazy.ts';

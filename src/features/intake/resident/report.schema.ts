@@ -1,53 +1,6 @@
 import { z } from 'astro/zod';
-import {
-  ANONYMITY,
-  CONCERN_SINCE,
-  CONCERNS,
-  INVOLVED,
-  LOCATION_KIND,
-  PERSON_AGE,
-  RELATION,
-  YES_NO,
-  YES_NO_UNKNOWN,
-  codes,
-  type OptionMap,
-} from '#features/reports/options.schema.ts';
-
-/** How a field is drawn. Labels are exact (spec §2); tests find fields by them. */
-export interface FieldDef {
-  name: string;
-  label: string;
-  kind: 'text' | 'email' | 'tel' | 'password' | 'textarea' | 'radio' | 'checkboxes' | 'datetime' | 'checkbox';
-  options?: OptionMap;
-  hint?: string;
-  maxLength?: number;
-  autocomplete?: string;
-  inputMode?: 'numeric' | 'text' | 'tel' | 'email';
-  /** A width class from the Utrecht textbox (postal code, house number…). */
-  size?: 'postcode' | 'house-number' | 'house-addition';
-  /** Shown as optional ("(niet verplicht)") after the label. */
-  optional?: boolean;
-}
-
-/** Raw form answers as they arrive: a string per field, a list for checkboxes. */
-export type RawAnswers = Record<string, string | string[]>;
-
-// ---------------------------------------------------------------------------------------------
-// Building blocks. Every value arrives as a (possibly empty) string; the schemas trim, normalise
-// and turn empty optional answers into `undefined`.
-
-const text = (max: number, tooLong: string) => z.string().trim().max(max, { error: tooLong });
-
-const optionalText = (max: number, tooLong: string) =>
-  text(max, tooLong).transform((v) => (v === '' ? undefined : v));
-
-const choice = <T extends OptionMap>(options: T, missing: string) => z.enum(codes(options), { error: missing });
-
-const optionalChoice = <T extends OptionMap>(options: T, invalid: string) =>
-  z.union([z.literal('').transform(() => undefined), z.enum(codes(options), { error: invalid })], { error: invalid });
-
-const choices = <T extends OptionMap>(options: T, invalid: string) =>
-  z.array(z.enum(codes(options), { error: invalid }), { error: invalid }).transform((list) => [...new Set(list)]);
+import { ALWAYS, choice, choices, optionalChoice, optionalText, text, tooLong, type FieldDef } from '#lib/forms.ts';
+import { ANONYMITY, CONCERN_SINCE, CONCERNS, INVOLVED, LOCATION_KIND, PERSON_AGE, RELATION, YES_NO, YES_NO_UNKNOWN } from '#features/reports/options.schema.ts';
 
 /** Dutch postcode "1234 AB", any spacing or case; normalised to "1234AB". */
 export function normalisePostcode(value: string): string {
@@ -57,13 +10,6 @@ export const POSTCODE_PATTERN = /^[1-9][0-9]{3}[A-Z]{2}$/;
 const PHONE_PATTERN = /^\+?[0-9][0-9 ()-]{7,19}$/;
 const EMAIL_PATTERN = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]{2,}$/;
 
-const tooLong = (n: number) => `Gebruik maximaal ${n} tekens`;
-
-/**
- * Zod 4 skips a refinement when any field failed; these rules must run anyway, so that a resident
- * hears about every problem on the page at once. (The fields they read are strings whatever happens.)
- */
-export const ALWAYS = { when: (payload: { value: unknown }) => typeof payload.value === 'object' && payload.value !== null } as const;
 
 // ---------------------------------------------------------------------------------------------
 // Step 1 — Direct gevaar
@@ -255,53 +201,3 @@ export type ReporterAnswers = z.output<typeof reporterSchema>;
 /** A complete resident report, as the check page shows it and the repository stores it. */
 export type ResidentReport = AcuteAnswers & PersonAnswers & ConcernAnswers & ReporterAnswers;
 
-// ---------------------------------------------------------------------------------------------
-// Reading answers from a form and errors from a schema.
-
-/** Strips control characters (NUL and friends) but keeps tabs and line breaks. */
-export function cleanText(value: string): string {
-  // eslint-disable-next-line no-control-regex
-  return value.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g, '').replace(/\r\n?/g, '\n');
-}
-
-/**
- * Reads the named fields from a posted form: checkbox groups as a list, the rest as one string.
- * Anything that is not text (a file upload) counts as empty. Unknown fields are ignored.
- */
-export function readFields(form: FormData, fields: readonly FieldDef[]): RawAnswers {
-  const answers: RawAnswers = {};
-  for (const field of fields) {
-    if (field.kind === 'checkboxes') {
-      answers[field.name] = form.getAll(field.name).filter((v): v is string => typeof v === 'string').map(cleanText);
-    } else if (field.kind === 'radio' && form.getAll(field.name).length > 1) {
-      // A browser sends one value per radio group. Two ("nee" and "ja" for acute danger) is no answer:
-      // joined, they match no option, so the step is refused with the field's own message.
-      answers[field.name] = form.getAll(field.name).map((v) => (typeof v === 'string' ? cleanText(v) : '')).join(',');
-    } else {
-      const value = form.get(field.name);
-      answers[field.name] = typeof value === 'string' ? cleanText(value) : '';
-    }
-  }
-  return answers;
-}
-
-/** The first message per field, keyed by field name. */
-export type FieldErrors = Record<string, string>;
-
-export function fieldErrors(error: z.ZodError): FieldErrors {
-  const errors: FieldErrors = {};
-  for (const issue of error.issues) {
-    const key = String(issue.path[0] ?? '');
-    if (key && !(key in errors)) errors[key] = issue.message;
-  }
-  return errors;
-}
-
-/** Parses raw answers with a step schema: the clean values, or the Dutch messages per field. */
-export function parseStep<S extends z.ZodType>(
-  schema: S,
-  raw: RawAnswers,
-): { ok: true; data: z.output<S> } | { ok: false; errors: FieldErrors } {
-  const result = schema.safeParse(raw);
-  return result.success ? { ok: true, data: result.data } : { ok: false, errors: fieldErrors(result.error) };
-}

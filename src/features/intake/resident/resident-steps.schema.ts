@@ -1,15 +1,6 @@
 import type { z } from 'astro/zod';
-import {
-  acuteFields,
-  acuteSchema,
-  concernFields,
-  concernSchema,
-  personFields,
-  personSchema,
-  reporterFields,
-  reporterSchema,
-  type FieldDef,
-} from './report.schema.ts';
+import { type FieldDef } from '#lib/forms.ts';
+import { acuteFields, acuteSchema, concernFields, concernSchema, personFields, personSchema, reporterFields, reporterSchema } from './report.schema.ts';
 
 /** The question steps of the resident form `/melden`, in order. Step 5 is the check page. */
 export interface StepDef {

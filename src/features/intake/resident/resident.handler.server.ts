@@ -1,12 +1,7 @@
 import type { AstroCookies } from 'astro';
 import { CALL_112_PATH, CHECK_PATH, STEPS, THANKS_PATH, type StepDef } from './resident-steps.schema.ts';
-import {
-  parseStep,
-  readFields,
-  type FieldErrors,
-  type RawAnswers,
-  type ResidentReport,
-} from './report.schema.ts';
+import { parseStep, readFields, type FieldErrors, type RawAnswers } from '#lib/forms.ts';
+import { type ResidentReport } from './report.schema.ts';
 import { verifyCaptcha } from './captcha.server.ts';
 import { config } from '#platform/config.ts';
 import {
@@ -19,7 +14,7 @@ import {
 } from './drafts.repo.server.ts';
 import { recordReport } from '#features/intake/intake.server.ts';
 import { RateLimiter } from '#platform/rate-limit.ts';
-import { clientIp, FORM_LIMIT_BYTES, readForm } from '#platform/http.ts';
+import { clientIp, FORM_LIMIT_BYTES, readForm, redirectTo, render, rewriteTo, type FormOutcome } from '#platform/http.ts';
 
 /**
  * The resident's multi-step form, server side: every step posts to its own page, is validated by its
@@ -43,25 +38,13 @@ export interface FlowContext {
 
 /** A page to show: the answers to fill in, and the messages when the post was refused. */
 export interface StepView {
-  kind: 'view';
-  status: 200 | 400 | 413;
   values: RawAnswers;
   errors: FieldErrors;
   /** A problem that belongs to no one field (too much text, the honeypot). */
   formError: string | undefined;
 }
 
-/** Another route renders the answer, such as the rate-limit page (with status 429). */
-export interface Rewrite {
-  kind: 'rewrite';
-  path: string;
-}
-
 export const RATE_LIMIT_PATH = '/melden/te-veel';
-
-function redirect(location: string): Response {
-  return new Response(null, { status: 303, headers: { Location: location } });
-}
 
 function draftOf(ctx: FlowContext): Draft | undefined {
   return findDraft(ctx.cookies.get(DRAFT_COOKIE)?.value);
@@ -90,8 +73,8 @@ function firstIncomplete(draft: Draft | undefined): StepDef | undefined {
   return STEPS.find((s) => !stepComplete(draft, s));
 }
 
-function view(values: RawAnswers, status: StepView['status'] = 200, errors: FieldErrors = {}, formError?: string): StepView {
-  return { kind: 'view', status, values, errors, formError };
+function view(values: RawAnswers, status: 200 | 400 | 413 = 200, errors: FieldErrors = {}, formError?: string): FormOutcome<StepView> {
+  return render({ values, errors, formError }, status);
 }
 
 const TOO_LARGE = 'U heeft te veel tekst ingevuld om te versturen. Maak uw tekst korter en probeer het opnieuw.';
@@ -99,7 +82,7 @@ const HONEYPOT_MESSAGE = 'Laat het veld "Niet invullen" leeg en probeer het opni
 const NOT_A_FORM = 'Het formulier kwam niet goed aan. Probeer het opnieuw.';
 
 /** Handles GET and POST of one question step. */
-export async function handleStep(ctx: FlowContext, step: StepDef): Promise<StepView | Response | Rewrite> {
+export async function handleStep(ctx: FlowContext, step: StepDef): Promise<FormOutcome<StepView>> {
   const draft = draftOf(ctx);
   const stored = draft?.answers[step.id] ?? {};
 
@@ -107,12 +90,12 @@ export async function handleStep(ctx: FlowContext, step: StepDef): Promise<StepV
     // A later step needs the earlier ones; a finished report starts over.
     const missing = firstIncomplete(draft);
     if (step.number > 1 && (!draft || draft.submittedReference || (missing && missing.number < step.number))) {
-      return redirect(draft?.submittedReference ? STEPS[0]!.path : (missing ?? STEPS[0]!).path);
+      return redirectTo(draft?.submittedReference ? STEPS[0]!.path : (missing ?? STEPS[0]!).path);
     }
     return view(stored);
   }
 
-  if (!stepPosts.allow(clientIp(ctx.request, ctx.clientAddress))) return { kind: 'rewrite', path: RATE_LIMIT_PATH };
+  if (!stepPosts.allow(clientIp(ctx.request, ctx.clientAddress))) return rewriteTo(RATE_LIMIT_PATH);
 
   const posted = await readForm(ctx.request, FORM_LIMIT_BYTES);
   if (!posted.ok) return view(stored, posted.status === 413 ? 413 : 400, {}, posted.status === 413 ? TOO_LARGE : NOT_A_FORM);
@@ -127,7 +110,7 @@ export async function handleStep(ctx: FlowContext, step: StepDef): Promise<StepV
     // Acute danger: nothing is kept. Send them to 112.
     if (draft) deleteDraft(draft);
     ctx.cookies.delete(DRAFT_COOKIE, { path: '/melden' });
-    return redirect(CALL_112_PATH);
+    return redirectTo(CALL_112_PATH);
   }
 
   // Keep the answers as typed, minus those the schema dropped (an anonymous reporter's details,
@@ -142,13 +125,13 @@ export async function handleStep(ctx: FlowContext, step: StepDef): Promise<StepV
     const answers = { [step.id]: kept };
     setDraftCookie(ctx, createDraft(answers));
     const fresh: Draft = { tokenHash: '', answers, submittedReference: undefined };
-    return redirect((firstIncomplete(fresh) ?? STEPS[0]!).path);
+    return redirectTo((firstIncomplete(fresh) ?? STEPS[0]!).path);
   }
   draft.answers[step.id] = kept;
   saveDraftAnswers(draft);
   const next = firstIncomplete(draft);
   // After the last question, or after a change from the check page: on to the check page.
-  return redirect(next ? next.path : CHECK_PATH);
+  return redirectTo(next ? next.path : CHECK_PATH);
 }
 
 /** The whole report from a complete draft. */
@@ -165,38 +148,34 @@ export function draftReport(draft: Draft): ResidentReport | undefined {
 }
 
 export interface CheckView {
-  kind: 'view';
-  status: 200 | 400;
   report: ResidentReport;
   captchaError: string | undefined;
 }
 
 /** The check page: shows every answer (GET) and sends the report (POST). */
-export async function handleCheck(ctx: FlowContext): Promise<CheckView | Response | Rewrite> {
+export async function handleCheck(ctx: FlowContext): Promise<FormOutcome<CheckView>> {
   const draft = draftOf(ctx);
-  if (!draft || draft.submittedReference) return redirect(draft?.submittedReference ? THANKS_PATH : STEPS[0]!.path);
+  if (!draft || draft.submittedReference) return redirectTo(draft?.submittedReference ? THANKS_PATH : STEPS[0]!.path);
   const missing = firstIncomplete(draft);
   const report = draftReport(draft);
-  if (missing || !report) return redirect((missing ?? STEPS[0]!).path);
+  if (missing || !report) return redirectTo((missing ?? STEPS[0]!).path);
 
-  if (ctx.request.method !== 'POST') return { kind: 'view', status: 200, report, captchaError: undefined };
+  if (ctx.request.method !== 'POST') return render({ report, captchaError: undefined });
 
   const ip = clientIp(ctx.request, ctx.clientAddress);
-  if (!reportPosts.allow(ip)) return { kind: 'rewrite', path: RATE_LIMIT_PATH };
+  if (!reportPosts.allow(ip)) return rewriteTo(RATE_LIMIT_PATH);
 
   const posted = await readForm(ctx.request, FORM_LIMIT_BYTES);
   const form = posted.ok ? posted.form : new FormData();
-  if (form.get(HONEYPOT)) return { kind: 'view', status: 400, report, captchaError: HONEYPOT_MESSAGE };
+  if (form.get(HONEYPOT)) return render({ report, captchaError: HONEYPOT_MESSAGE }, 400);
 
   const token = form.get('h-captcha-response');
   const captcha = await verifyCaptcha(typeof token === 'string' && token ? token : undefined, ip);
   if (captcha === 'mislukt') {
-    return {
-      kind: 'view',
-      status: 400,
-      report,
-      captchaError: 'De controle of u een mens bent is niet gelukt. Doe de controle opnieuw en verstuur uw melding nog een keer.',
-    };
+    return render(
+      { report, captchaError: 'De controle of u een mens bent is niet gelukt. Doe de controle opnieuw en verstuur uw melding nog een keer.' },
+      400,
+    );
   }
 
   const { acuteDanger: _noAcuteDanger, anonymous, ...answers } = report;
@@ -206,7 +185,7 @@ export async function handleCheck(ctx: FlowContext): Promise<CheckView | Respons
     { ...answers, channel: 'inwoner', acuteDanger: false, anonymous: anonymous === 'ja', captchaStatus: captcha },
     { alsoInTransaction: (stored) => markDraftSubmitted(draft, stored.reference) },
   );
-  return redirect(THANKS_PATH);
+  return redirectTo(THANKS_PATH);
 }
 
 /** The confirmation page: the reference of the report this browser just sent. */

@@ -1,18 +1,8 @@
 import { z } from 'astro/zod';
-import { RELATION, YES_NO, codes } from '#features/reports/options.schema.ts';
-import {
-  acuteFields,
-  concernFields,
-  concernSchema,
-  ALWAYS,
-  contactRules,
-  fieldErrors,
-  personFields,
-  personSchema,
-  type FieldDef,
-  type FieldErrors,
-  type RawAnswers,
-} from '#features/intake/resident/report.schema.ts';
+import { codes } from '#lib/forms.ts';
+import { RELATION, YES_NO } from '#features/reports/options.schema.ts';
+import { ALWAYS, fieldErrors, type FieldDef, type FieldErrors, type RawAnswers } from '#lib/forms.ts';
+import { acuteFields, concernFields, concernSchema, contactRules, personFields, personSchema } from '#features/intake/resident/report.schema.ts';
 
 /** How a report reached the KCC (spec §3). */
 export const INTAKE_METHOD = {

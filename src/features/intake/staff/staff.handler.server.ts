@@ -1,14 +1,6 @@
 import type { AstroCookies } from 'astro';
-import { readFields, type FieldErrors, type RawAnswers } from '#features/intake/resident/report.schema.ts';
-import {
-  boaFields,
-  boaSchemas,
-  intakeSchema,
-  kccFields,
-  kccSchemas,
-  parseParts,
-  utcToAmsterdam,
-} from './staff-report.schema.ts';
+import { readFields, type FieldErrors, type RawAnswers } from '#lib/forms.ts';
+import { boaFields, boaSchemas, intakeSchema, kccFields, kccSchemas, parseParts, utcToAmsterdam } from './staff-report.schema.ts';
 import type { StaffSession } from '#features/auth/login.server.ts';
 import { now } from '#platform/clock.ts';
 import { recordReport, type IntakeReport } from '#features/intake/intake.server.ts';
