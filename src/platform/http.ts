@@ -1,8 +1,11 @@
 import { config } from './config.ts';
 
-/** The client's address: the socket's, or behind a trusted proxy the last X-Forwarded-For hop. */
-export function clientIp(request: Request, socketAddress: string | undefined): string {
-  if (config().trustProxy) {
+/**
+ * The client's address: the socket's, or behind a trusted proxy (`TRUST_PROXY`) the last
+ * X-Forwarded-For hop. Callers pass `config().trustProxy`; the default is for callers not yet doing so.
+ */
+export function clientIp(request: Request, socketAddress: string | undefined, trustProxy: boolean = config().trustProxy): string {
+  if (trustProxy) {
     const hops = request.headers.get('x-forwarded-for')?.split(',').map((h) => h.trim()).filter(Boolean);
     const last = hops?.at(-1);
     if (last) return last;

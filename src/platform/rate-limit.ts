@@ -1,6 +1,7 @@
 /**
  * A fixed-window counter per client address, in memory. Generous: a library computer shared by many
- * residents must still work; a script posting hundreds of reports must not.
+ * residents must still work; a script posting hundreds of reports must not. The caller passes the
+ * time (`now().getTime()` from #platform/clock.ts), so the windows follow the one clock.
  */
 export class RateLimiter {
   private readonly hits = new Map<string, { windowStart: number; count: number }>();
@@ -14,7 +15,7 @@ export class RateLimiter {
   }
 
   /** Counts one hit; false when the address is over its limit for the current window. */
-  allow(key: string, now: number = Date.now()): boolean {
+  allow(key: string, now: number): boolean {
     const entry = this.hits.get(key);
     if (!entry || now - entry.windowStart >= this.windowMs) {
       if (this.hits.size > 50_000) this.sweep(now);
@@ -26,7 +27,7 @@ export class RateLimiter {
   }
 
   /** True when the key has used up its limit in the current window (counts nothing). */
-  exhausted(key: string, now: number = Date.now()): boolean {
+  exhausted(key: string, now: number): boolean {
     const entry = this.hits.get(key);
     return entry !== undefined && now - entry.windowStart < this.windowMs && entry.count >= this.limit();
   }

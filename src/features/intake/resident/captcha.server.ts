@@ -1,4 +1,4 @@
-import { config } from '#platform/config.ts';
+import type { AppConfig } from '#platform/config.ts';
 
 /**
  * hCaptcha's server check (one POST to siteverify), with a timeout and a configurable URL so that
@@ -7,8 +7,33 @@ import { config } from '#platform/config.ts';
  */
 export type CaptchaOutcome = 'geslaagd' | 'mislukt' | 'niet_gecontroleerd' | 'niet_van_toepassing';
 
-export async function verifyCaptcha(token: string | undefined, remoteIp: string | undefined): Promise<CaptchaOutcome> {
-  const settings = config().hcaptcha;
+/** Everything the check needs; the handler builds it from `config()` with `captchaSettings`. */
+export interface CaptchaSettings {
+  siteKey: string;
+  secret: string;
+  verifyUrl: string;
+  timeoutMs: number;
+  /** The host the widget ran on, as hCaptcha reports it: the portal's public host. */
+  expectedHostname: string;
+}
+
+/** The host hCaptcha must report: the portal's public host. */
+export function expectedHostname(publicUrl: string): string {
+  return new URL(publicUrl).hostname;
+}
+
+/** The captcha settings of a configuration; `undefined` when hCaptcha is off. */
+export function captchaSettings(cfg: Pick<AppConfig, 'hcaptcha' | 'publicUrl'>): CaptchaSettings | undefined {
+  if (!cfg.hcaptcha) return undefined;
+  return { ...cfg.hcaptcha, expectedHostname: expectedHostname(cfg.publicUrl) };
+}
+
+/** Asks hCaptcha about `token`; `settings` undefined means hCaptcha is off. */
+export async function verifyCaptcha(
+  settings: CaptchaSettings | undefined,
+  token: string | undefined,
+  remoteIp: string | undefined,
+): Promise<CaptchaOutcome> {
   if (!settings) return 'niet_van_toepassing';
   // No token: the browser ran no JavaScript (or blocked hCaptcha). Accept, and say so.
   if (!token) return 'niet_gecontroleerd';
@@ -23,14 +48,9 @@ export async function verifyCaptcha(token: string | undefined, remoteIp: string 
     if (!response.ok) return 'niet_gecontroleerd';
     const result = (await response.json()) as { success?: unknown; hostname?: unknown };
     if (result.success !== true) return 'mislukt';
-    return result.hostname === expectedHostname() ? 'geslaagd' : 'mislukt';
+    return result.hostname === settings.expectedHostname ? 'geslaagd' : 'mislukt';
   } catch {
     // Timeout, refused connection, bad JSON: hCaptcha could not be asked.
     return 'niet_gecontroleerd';
   }
-}
-
-/** The host the widget ran on, as hCaptcha reports it: the portal's public host. */
-export function expectedHostname(): string {
-  return new URL(config().publicUrl).hostname;
 }

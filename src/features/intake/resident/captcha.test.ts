@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { after, describe, test } from 'node:test';
-import { useTempDatabase } from '#tests/support/unit-db.ts';
+import { loadConfig } from '#platform/config.ts';
+import { captchaSettings, expectedHostname, verifyCaptcha, type CaptchaSettings } from './captcha.server.ts';
 
 // A local stand-in for hCaptcha's siteverify. The answer depends on the token.
 const requests: { method: string | undefined; url: string | undefined; form: URLSearchParams }[] = [];
@@ -46,24 +47,46 @@ after(() => {
   server.close();
 });
 
-// config() is read once per process: set everything before the first import.
-useTempDatabase('captcha');
-process.env['PUBLIC_URL'] = 'https://meldpunt.voorbeeldstad.nl';
-process.env['HCAPTCHA_SITEKEY'] = 'site-key-for-tests';
-process.env['HCAPTCHA_SECRET'] = 'secret-for-tests';
-process.env['HCAPTCHA_VERIFY_URL'] = `http://127.0.0.1:${port}/siteverify`;
-// Generous enough for a loaded CI machine running the test files in parallel.
-process.env['HCAPTCHA_TIMEOUT_MS'] = '1500';
-const { expectedHostname, verifyCaptcha } = await import('./captcha.server.ts');
+// A port that was free a moment ago and has nobody listening: the connection is refused.
+const probe = createTcpServer();
+await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+const { port: closedPort } = probe.address() as AddressInfo;
+await new Promise<void>((resolve) => probe.close(() => resolve()));
 
-describe('verifyCaptcha against a local siteverify', () => {
-  test('the expected hostname is the public URL host', () => {
-    assert.equal(expectedHostname(), 'meldpunt.voorbeeldstad.nl');
+/** The environment of a portal with hCaptcha on, asking the local stub. */
+const captchaEnv = {
+  PUBLIC_URL: 'https://meldpunt.voorbeeldstad.nl',
+  HCAPTCHA_SITEKEY: 'site-key-for-tests',
+  HCAPTCHA_SECRET: 'secret-for-tests',
+  HCAPTCHA_VERIFY_URL: `http://127.0.0.1:${port}/siteverify`,
+  // Generous enough for a loaded CI machine running the test files in parallel.
+  HCAPTCHA_TIMEOUT_MS: '1500',
+};
+const configured = captchaSettings(loadConfig(captchaEnv));
+assert.ok(configured, 'hCaptcha is on with a site key and a secret');
+const settings: CaptchaSettings = configured;
+
+describe('captchaSettings from the configuration', () => {
+  test('site key, secret, verify URL and timeout come from the environment', () => {
+    assert.deepEqual(settings, {
+      siteKey: 'site-key-for-tests',
+      secret: 'secret-for-tests',
+      verifyUrl: `http://127.0.0.1:${port}/siteverify`,
+      timeoutMs: 1500,
+      expectedHostname: 'meldpunt.voorbeeldstad.nl',
+    });
   });
 
+  test('the expected hostname is the public URL host', () => {
+    assert.equal(settings.expectedHostname, 'meldpunt.voorbeeldstad.nl');
+    assert.equal(expectedHostname('https://meldpunt.voorbeeldstad.nl'), 'meldpunt.voorbeeldstad.nl');
+  });
+});
+
+describe('verifyCaptcha against a local siteverify', () => {
   test('success for the right hostname → geslaagd, posting secret, token, site key and address', async () => {
     requests.length = 0;
-    assert.equal(await verifyCaptcha('pass', '203.0.113.7'), 'geslaagd');
+    assert.equal(await verifyCaptcha(settings, 'pass', '203.0.113.7'), 'geslaagd');
     assert.equal(requests.length, 1);
     const [request] = requests;
     assert.equal(request?.method, 'POST');
@@ -76,40 +99,81 @@ describe('verifyCaptcha against a local siteverify', () => {
 
   test('without a client address no remoteip is sent', async () => {
     requests.length = 0;
-    assert.equal(await verifyCaptcha('pass', undefined), 'geslaagd');
+    assert.equal(await verifyCaptcha(settings, 'pass', undefined), 'geslaagd');
     assert.equal(requests[0]?.form.has('remoteip'), false);
   });
 
   test('success: false → mislukt', async () => {
-    assert.equal(await verifyCaptcha('fail', '203.0.113.7'), 'mislukt');
-    assert.equal(await verifyCaptcha('anything-else', '203.0.113.7'), 'mislukt');
+    assert.equal(await verifyCaptcha(settings, 'fail', '203.0.113.7'), 'mislukt');
+    assert.equal(await verifyCaptcha(settings, 'anything-else', '203.0.113.7'), 'mislukt');
   });
 
   test('success for another hostname → mislukt', async () => {
-    assert.equal(await verifyCaptcha('other-host', '203.0.113.7'), 'mislukt');
-    assert.equal(await verifyCaptcha('no-host', '203.0.113.7'), 'mislukt');
+    assert.equal(await verifyCaptcha(settings, 'other-host', '203.0.113.7'), 'mislukt');
+    assert.equal(await verifyCaptcha(settings, 'no-host', '203.0.113.7'), 'mislukt');
+  });
+
+  test('the hostname checked is the one in the settings', async () => {
+    assert.equal(await verifyCaptcha({ ...settings, expectedHostname: 'evil.example' }, 'other-host', '203.0.113.7'), 'geslaagd');
+    assert.equal(await verifyCaptcha({ ...settings, expectedHostname: 'evil.example' }, 'pass', '203.0.113.7'), 'mislukt');
   });
 
   test('only a real true counts as success', async () => {
-    assert.equal(await verifyCaptcha('truthy', '203.0.113.7'), 'mislukt');
+    assert.equal(await verifyCaptcha(settings, 'truthy', '203.0.113.7'), 'mislukt');
   });
 
   test('no answer within the timeout → niet_gecontroleerd, promptly', async () => {
     const started = Date.now();
-    assert.equal(await verifyCaptcha('slow', '203.0.113.7'), 'niet_gecontroleerd');
+    assert.equal(await verifyCaptcha(settings, 'slow', '203.0.113.7'), 'niet_gecontroleerd');
     const took = Date.now() - started;
     assert.ok(took >= 1_400 && took < 4_500, `took ${took} ms`);
   });
 
   test('a server error or an answer that is not JSON → niet_gecontroleerd', async () => {
-    assert.equal(await verifyCaptcha('server-error', '203.0.113.7'), 'niet_gecontroleerd');
-    assert.equal(await verifyCaptcha('not-json', '203.0.113.7'), 'niet_gecontroleerd');
+    assert.equal(await verifyCaptcha(settings, 'server-error', '203.0.113.7'), 'niet_gecontroleerd');
+    assert.equal(await verifyCaptcha(settings, 'not-json', '203.0.113.7'), 'niet_gecontroleerd');
   });
 
   test('no token (no JavaScript) → niet_gecontroleerd, without asking hCaptcha', async () => {
     requests.length = 0;
-    assert.equal(await verifyCaptcha(undefined, '203.0.113.7'), 'niet_gecontroleerd');
-    assert.equal(await verifyCaptcha('', '203.0.113.7'), 'niet_gecontroleerd');
+    assert.equal(await verifyCaptcha(settings, undefined, '203.0.113.7'), 'niet_gecontroleerd');
+    assert.equal(await verifyCaptcha(settings, '', '203.0.113.7'), 'niet_gecontroleerd');
     assert.equal(requests.length, 0);
+  });
+});
+
+describe('verifyCaptcha when hCaptcha cannot be reached', () => {
+  const unreachable = captchaSettings(
+    loadConfig({ ...captchaEnv, HCAPTCHA_VERIFY_URL: `http://127.0.0.1:${closedPort}/siteverify`, HCAPTCHA_TIMEOUT_MS: '2000' }),
+  );
+
+  test('a refused connection → niet_gecontroleerd (the report is still accepted)', async () => {
+    assert.equal(await verifyCaptcha(unreachable, 'pass', '203.0.113.7'), 'niet_gecontroleerd');
+  });
+
+  test('no token → niet_gecontroleerd', async () => {
+    assert.equal(await verifyCaptcha(unreachable, undefined, undefined), 'niet_gecontroleerd');
+  });
+});
+
+describe('verifyCaptcha when hCaptcha is not configured', () => {
+  // No site key and secret: hCaptcha is off. A verify URL that would fail proves nothing is asked.
+  const off = loadConfig({ HCAPTCHA_VERIFY_URL: 'http://127.0.0.1:9/never' });
+
+  test('config has no hCaptcha', () => {
+    assert.equal(off.hcaptcha, undefined);
+    assert.equal(captchaSettings(off), undefined);
+  });
+
+  test('any token, or none → niet_van_toepassing', async () => {
+    requests.length = 0;
+    assert.equal(await verifyCaptcha(captchaSettings(off), 'pass', '203.0.113.7'), 'niet_van_toepassing');
+    assert.equal(await verifyCaptcha(captchaSettings(off), undefined, undefined), 'niet_van_toepassing');
+    assert.equal(await verifyCaptcha(captchaSettings(off), '', '203.0.113.7'), 'niet_van_toepassing');
+    assert.equal(requests.length, 0);
+  });
+
+  test('the expected hostname defaults to localhost', () => {
+    assert.equal(expectedHostname(off.publicUrl), 'localhost');
   });
 });

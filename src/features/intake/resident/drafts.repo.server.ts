@@ -1,12 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { RawAnswers } from '#lib/forms.ts';
-import { config } from '#platform/config.ts';
 import { db } from '#platform/db.ts';
 import { lazy } from '#lib/lazy.ts';
 
 /**
  * Unfinished resident reports. The browser keeps a random 256-bit token in a cookie; the database
  * keeps only its hash, so a copy of the database cannot be used to take over someone's draft.
+ * Every function takes `now` (the handler's `now()` from #platform/clock.ts, so the test clock moves
+ * drafts too) and the lifetime comes from the caller (the municipality's `retention.draftHours`).
  */
 
 export interface Draft {
@@ -34,18 +35,20 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-/** A new draft; returns the token for the cookie. Expired drafts are purged on the way. */
-export function createDraft(answers: Record<string, RawAnswers>, now: Date = new Date()): string {
+/**
+ * A new draft that expires `lifetimeHours` after `now`; returns the token for the cookie. Expired
+ * drafts are purged on the way.
+ */
+export function createDraft(answers: Record<string, RawAnswers>, now: Date, lifetimeHours: number): string {
   const s = statements();
   const token = randomBytes(32).toString('base64url');
-  const hours = config().municipality.retention.draftHours;
   const at = now.toISOString();
   s.purge.run(at);
-  s.insert.run(hashToken(token), JSON.stringify(answers), at, at, new Date(now.getTime() + hours * 3_600_000).toISOString());
+  s.insert.run(hashToken(token), JSON.stringify(answers), at, at, new Date(now.getTime() + lifetimeHours * 3_600_000).toISOString());
   return token;
 }
 
-export function findDraft(token: string | undefined, now: Date = new Date()): Draft | undefined {
+export function findDraft(token: string | undefined, now: Date): Draft | undefined {
   if (!token || token.length > 100) return undefined;
   const tokenHash = hashToken(token);
   const row = statements().get.get(tokenHash, now.toISOString()) as
@@ -59,12 +62,12 @@ export function findDraft(token: string | undefined, now: Date = new Date()): Dr
   };
 }
 
-export function saveDraftAnswers(draft: Draft, now: Date = new Date()): void {
+export function saveDraftAnswers(draft: Draft, now: Date): void {
   statements().update.run(JSON.stringify(draft.answers), now.toISOString(), draft.tokenHash);
 }
 
 /** After sending: the answers are wiped; only the reference stays, for the confirmation page. */
-export function markDraftSubmitted(draft: Draft, reference: string, now: Date = new Date()): void {
+export function markDraftSubmitted(draft: Draft, reference: string, now: Date): void {
   statements().submit.run(reference, now.toISOString(), draft.tokenHash);
 }
 
@@ -73,6 +76,6 @@ export function deleteDraft(draft: Draft): void {
 }
 
 /** Deletes every draft past its expiry; returns how many. */
-export function purgeExpiredDrafts(now: Date = new Date()): number {
+export function purgeExpiredDrafts(now: Date): number {
   return statements().purge.run(now.toISOString()).changes;
 }

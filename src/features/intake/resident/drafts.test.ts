@@ -6,10 +6,13 @@ import { useTempDatabase } from '#tests/support/unit-db.ts';
 useTempDatabase('drafts');
 const drafts = await import('./drafts.repo.server.ts');
 const { db } = await import('#platform/db.ts');
+const { loadConfig } = await import('#platform/config.ts');
 
 const HOUR = 3_600_000;
 const now = new Date('2026-03-02T10:00:00.000Z');
 const later = (ms: number): Date => new Date(now.getTime() + ms);
+/** The demo municipality's draft lifetime, as the handler passes it. */
+const lifetime = loadConfig({}).municipality.retention.draftHours;
 
 const answers = {
   gevaar: { acuteDanger: 'nee' },
@@ -24,7 +27,7 @@ const rowOf = (tokenHash: string): DraftRow | undefined =>
 
 describe('drafts repository', () => {
   test('create, then find with the token', () => {
-    const token = drafts.createDraft(answers, now);
+    const token = drafts.createDraft(answers, now, lifetime);
     const draft = drafts.findDraft(token, now);
     assert.ok(draft);
     assert.deepEqual(draft.answers, answers);
@@ -34,16 +37,25 @@ describe('drafts repository', () => {
     assert.equal(row?.expires_at, later(24 * HOUR).toISOString()); // demo retention: 24 hours
   });
 
+  test('the lifetime is a parameter', () => {
+    const token = drafts.createDraft(answers, now, 2);
+    const draft = drafts.findDraft(token, now);
+    assert.ok(draft);
+    assert.equal(rowOf(draft.tokenHash)?.expires_at, later(2 * HOUR).toISOString());
+    assert.ok(drafts.findDraft(token, later(2 * HOUR - 1)));
+    assert.equal(drafts.findDraft(token, later(2 * HOUR)), undefined);
+  });
+
   test('tokens are long, random and different every time', () => {
-    const a = drafts.createDraft({}, now);
-    const b = drafts.createDraft({}, now);
+    const a = drafts.createDraft({}, now, lifetime);
+    const b = drafts.createDraft({}, now, lifetime);
     assert.notEqual(a, b);
     assert.ok(a.length >= 43, 'at least 256 bits in base64url');
     assert.match(a, /^[A-Za-z0-9_-]+$/);
   });
 
   test('the token is stored only as its SHA-256 hash', () => {
-    const token = drafts.createDraft(answers, now);
+    const token = drafts.createDraft(answers, now, lifetime);
     const hash = createHash('sha256').update(token).digest('hex');
     assert.equal(drafts.hashToken(token), hash);
     assert.ok(rowOf(hash));
@@ -54,7 +66,7 @@ describe('drafts repository', () => {
   });
 
   test('unknown, missing and oversized tokens find nothing', () => {
-    drafts.createDraft(answers, now);
+    drafts.createDraft(answers, now, lifetime);
     assert.equal(drafts.findDraft(undefined, now), undefined);
     assert.equal(drafts.findDraft('', now), undefined);
     assert.equal(drafts.findDraft('not-a-token', now), undefined);
@@ -62,12 +74,12 @@ describe('drafts repository', () => {
   });
 
   test('a hash found in a copy of the database cannot be used as a token', () => {
-    const token = drafts.createDraft(answers, now);
+    const token = drafts.createDraft(answers, now, lifetime);
     assert.equal(drafts.findDraft(drafts.hashToken(token), now), undefined);
   });
 
   test('save replaces the answers and updates the time', () => {
-    const token = drafts.createDraft(answers, now);
+    const token = drafts.createDraft(answers, now, lifetime);
     const draft = drafts.findDraft(token, now);
     assert.ok(draft);
     draft.answers = { ...draft.answers, 'over-u': { reporterRelation: 'buren', anonymous: 'ja' } };
@@ -79,7 +91,7 @@ describe('drafts repository', () => {
   });
 
   test('markSubmitted wipes the answers and keeps only the reference', () => {
-    const token = drafts.createDraft(answers, now);
+    const token = drafts.createDraft(answers, now, lifetime);
     const draft = drafts.findDraft(token, now);
     assert.ok(draft);
     drafts.markDraftSubmitted(draft, 'MB-ABCD2345', later(HOUR));
@@ -92,7 +104,7 @@ describe('drafts repository', () => {
   });
 
   test('delete removes the row', () => {
-    const token = drafts.createDraft(answers, now);
+    const token = drafts.createDraft(answers, now, lifetime);
     const draft = drafts.findDraft(token, now);
     assert.ok(draft);
     drafts.deleteDraft(draft);
@@ -101,7 +113,7 @@ describe('drafts repository', () => {
   });
 
   test('a draft expires after the retention period', () => {
-    const token = drafts.createDraft(answers, now);
+    const token = drafts.createDraft(answers, now, lifetime);
     assert.ok(drafts.findDraft(token, later(23 * HOUR)));
     assert.ok(drafts.findDraft(token, later(24 * HOUR - 1)));
     assert.equal(drafts.findDraft(token, later(24 * HOUR)), undefined);
@@ -110,8 +122,8 @@ describe('drafts repository', () => {
 
   test('purge deletes expired drafts and keeps the others', () => {
     db().prepare('DELETE FROM drafts').run();
-    const old = drafts.createDraft(answers, now);
-    const recent = drafts.createDraft(answers, later(12 * HOUR));
+    const old = drafts.createDraft(answers, now, lifetime);
+    const recent = drafts.createDraft(answers, later(12 * HOUR), lifetime);
     assert.equal(drafts.purgeExpiredDrafts(later(24 * HOUR)), 1);
     assert.equal(rowOf(drafts.hashToken(old)), undefined);
     assert.ok(rowOf(drafts.hashToken(recent)));
@@ -122,8 +134,8 @@ describe('drafts repository', () => {
 
   test('creating a draft purges expired ones on the way', () => {
     db().prepare('DELETE FROM drafts').run();
-    const old = drafts.createDraft(answers, now);
-    drafts.createDraft(answers, later(25 * HOUR));
+    const old = drafts.createDraft(answers, now, lifetime);
+    drafts.createDraft(answers, later(25 * HOUR), lifetime);
     assert.equal(rowOf(drafts.hashToken(old)), undefined);
     assert.equal(allRows().length, 1);
   });

@@ -2,8 +2,9 @@ import type { AstroCookies } from 'astro';
 import { CALL_112_PATH, CHECK_PATH, STEPS, THANKS_PATH, type StepDef } from './resident-steps.schema.ts';
 import { parseStep, readFields, type FieldErrors, type RawAnswers } from '#lib/forms.ts';
 import { type ResidentReport } from './report.schema.ts';
-import { verifyCaptcha } from './captcha.server.ts';
-import { config } from '#platform/config.ts';
+import { captchaSettings, verifyCaptcha } from './captcha.server.ts';
+import { config, type AppConfig } from '#platform/config.ts';
+import { now } from '#platform/clock.ts';
 import {
   createDraft,
   deleteDraft,
@@ -13,13 +14,15 @@ import {
   type Draft,
 } from './drafts.repo.server.ts';
 import { recordReport } from '#features/intake/intake.server.ts';
+import { spokenReference } from '#features/reports/reference.rules.ts';
 import { RateLimiter } from '#platform/rate-limit.ts';
 import { clientIp, FORM_LIMIT_BYTES, readForm, redirectTo, render, rewriteTo, type FormOutcome } from '#platform/http.ts';
 
 /**
  * The resident's multi-step form, server side: every step posts to its own page, is validated by its
  * schema, kept in a server-side draft and answered with a 303 to the next page (Post/Redirect/Get).
- * Nothing the resident types ever appears in a URL.
+ * Nothing the resident types ever appears in a URL. Each request reads `config()` and the one clock
+ * (`now()`) once and passes them on: drafts, rate limits and the report share that instant.
  */
 
 export const DRAFT_COOKIE = 'mb_melding';
@@ -46,18 +49,17 @@ export interface StepView {
 
 export const RATE_LIMIT_PATH = '/melden/te-veel';
 
-function draftOf(ctx: FlowContext): Draft | undefined {
-  return findDraft(ctx.cookies.get(DRAFT_COOKIE)?.value);
+function draftOf(ctx: FlowContext, at: Date): Draft | undefined {
+  return findDraft(ctx.cookies.get(DRAFT_COOKIE)?.value, at);
 }
 
-function setDraftCookie(ctx: FlowContext, token: string): void {
-  const production = config().production;
+function setDraftCookie(ctx: FlowContext, token: string, cfg: AppConfig): void {
   // A session cookie for the form pages only; the row it points to expires within 24 hours.
   ctx.cookies.set(DRAFT_COOKIE, token, {
     path: '/melden',
     httpOnly: true,
     sameSite: 'strict',
-    secure: production,
+    secure: cfg.production,
   });
 }
 
@@ -83,7 +85,9 @@ const NOT_A_FORM = 'Het formulier kwam niet goed aan. Probeer het opnieuw.';
 
 /** Handles GET and POST of one question step. */
 export async function handleStep(ctx: FlowContext, step: StepDef): Promise<FormOutcome<StepView>> {
-  const draft = draftOf(ctx);
+  const cfg = config();
+  const at = now();
+  const draft = draftOf(ctx, at);
   const stored = draft?.answers[step.id] ?? {};
 
   if (ctx.request.method !== 'POST') {
@@ -95,7 +99,7 @@ export async function handleStep(ctx: FlowContext, step: StepDef): Promise<FormO
     return view(stored);
   }
 
-  if (!stepPosts.allow(clientIp(ctx.request, ctx.clientAddress))) return rewriteTo(RATE_LIMIT_PATH);
+  if (!stepPosts.allow(clientIp(ctx.request, ctx.clientAddress, cfg.trustProxy), at.getTime())) return rewriteTo(RATE_LIMIT_PATH);
 
   const posted = await readForm(ctx.request, FORM_LIMIT_BYTES);
   if (!posted.ok) return view(stored, posted.status === 413 ? 413 : 400, {}, posted.status === 413 ? TOO_LARGE : NOT_A_FORM);
@@ -123,12 +127,12 @@ export async function handleStep(ctx: FlowContext, step: StepDef): Promise<FormO
     // A new report (or the old draft expired): start a draft with these answers; nothing is lost.
     if (draft) deleteDraft(draft);
     const answers = { [step.id]: kept };
-    setDraftCookie(ctx, createDraft(answers));
+    setDraftCookie(ctx, createDraft(answers, at, cfg.municipality.retention.draftHours), cfg);
     const fresh: Draft = { tokenHash: '', answers, submittedReference: undefined };
     return redirectTo((firstIncomplete(fresh) ?? STEPS[0]!).path);
   }
   draft.answers[step.id] = kept;
-  saveDraftAnswers(draft);
+  saveDraftAnswers(draft, at);
   const next = firstIncomplete(draft);
   // After the last question, or after a change from the check page: on to the check page.
   return redirectTo(next ? next.path : CHECK_PATH);
@@ -150,30 +154,39 @@ export function draftReport(draft: Draft): ResidentReport | undefined {
 export interface CheckView {
   report: ResidentReport;
   captchaError: string | undefined;
+  /** hCaptcha's site key for the widget; `undefined` when hCaptcha is off. */
+  captchaSiteKey: string | undefined;
 }
 
 /** The check page: shows every answer (GET) and sends the report (POST). */
 export async function handleCheck(ctx: FlowContext): Promise<FormOutcome<CheckView>> {
-  const draft = draftOf(ctx);
+  const cfg = config();
+  const at = now();
+  const draft = draftOf(ctx, at);
   if (!draft || draft.submittedReference) return redirectTo(draft?.submittedReference ? THANKS_PATH : STEPS[0]!.path);
   const missing = firstIncomplete(draft);
   const report = draftReport(draft);
   if (missing || !report) return redirectTo((missing ?? STEPS[0]!).path);
 
-  if (ctx.request.method !== 'POST') return render({ report, captchaError: undefined });
+  const captchaSiteKey = cfg.hcaptcha?.siteKey;
+  if (ctx.request.method !== 'POST') return render({ report, captchaError: undefined, captchaSiteKey });
 
-  const ip = clientIp(ctx.request, ctx.clientAddress);
-  if (!reportPosts.allow(ip)) return rewriteTo(RATE_LIMIT_PATH);
+  const ip = clientIp(ctx.request, ctx.clientAddress, cfg.trustProxy);
+  if (!reportPosts.allow(ip, at.getTime())) return rewriteTo(RATE_LIMIT_PATH);
 
   const posted = await readForm(ctx.request, FORM_LIMIT_BYTES);
   const form = posted.ok ? posted.form : new FormData();
-  if (form.get(HONEYPOT)) return render({ report, captchaError: HONEYPOT_MESSAGE }, 400);
+  if (form.get(HONEYPOT)) return render({ report, captchaError: HONEYPOT_MESSAGE, captchaSiteKey }, 400);
 
   const token = form.get('h-captcha-response');
-  const captcha = await verifyCaptcha(typeof token === 'string' && token ? token : undefined, ip);
+  const captcha = await verifyCaptcha(captchaSettings(cfg), typeof token === 'string' && token ? token : undefined, ip);
   if (captcha === 'mislukt') {
     return render(
-      { report, captchaError: 'De controle of u een mens bent is niet gelukt. Doe de controle opnieuw en verstuur uw melding nog een keer.' },
+      {
+        report,
+        captchaError: 'De controle of u een mens bent is niet gelukt. Doe de controle opnieuw en verstuur uw melding nog een keer.',
+        captchaSiteKey,
+      },
       400,
     );
   }
@@ -183,12 +196,20 @@ export async function handleCheck(ctx: FlowContext): Promise<FormOutcome<CheckVi
   // whose draft could be sent a second time.
   recordReport(
     { ...answers, channel: 'inwoner', acuteDanger: false, anonymous: anonymous === 'ja', captchaStatus: captcha },
-    { alsoInTransaction: (stored) => markDraftSubmitted(draft, stored.reference) },
+    { now: at, alsoInTransaction: (stored) => markDraftSubmitted(draft, stored.reference, at) },
   );
   return redirectTo(THANKS_PATH);
 }
 
-/** The confirmation page: the reference of the report this browser just sent. */
-export function submittedReference(ctx: FlowContext): string | undefined {
-  return draftOf(ctx)?.submittedReference;
+export interface ThanksView {
+  reference: string;
+  /** The reference as it is read aloud on the phone. */
+  spoken: string;
+}
+
+/** The confirmation page: the reference of the report this browser just sent; else back to the start. */
+export function handleThanks(ctx: FlowContext): FormOutcome<ThanksView> {
+  const reference = draftOf(ctx, now())?.submittedReference;
+  if (!reference) return redirectTo(STEPS[0]!.path);
+  return render({ reference, spoken: spokenReference(reference) });
 }
