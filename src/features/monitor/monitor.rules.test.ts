@@ -63,6 +63,15 @@ describe('periodFrom: the period asked for', () => {
     }
     assert.deepEqual(periodFrom(query('van=garbage&tot=2026-03-31'), at), { from: '2025-04-01', to: '2026-03-31' });
   });
+
+  test('a day that is not in the calendar counts as absent (it used to answer 500)', () => {
+    for (const bad of ['2026-02-30', '2026-02-29', '2026-04-31', '2026-00-10', '2026-01-00', '2026-01-32']) {
+      assert.deepEqual(periodFrom(query(`van=${bad}&tot=2026-03-31`), at), { from: '2025-04-01', to: '2026-03-31' }, bad);
+      assert.deepEqual(periodFrom(query(`van=2026-01-01&tot=${bad}`), at), { from: '2026-01-01', to: '2026-11-29' }, bad);
+    }
+    assert.deepEqual(periodFrom(query('van=2028-02-29&tot=2028-03-01'), at), { from: '2028-02-29', to: '2028-03-01' });
+    assert.doesNotThrow(() => periodBounds(periodFrom(query('van=2026-02-30&tot=2026-02-31'), at)));
+  });
 });
 
 describe('periodBounds: a period as UTC instants, midnight to midnight in Amsterdam', () => {

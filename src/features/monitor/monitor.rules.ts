@@ -56,9 +56,14 @@ export interface MonitorCounts {
 
 const DAY_FORMAT = /^\d{4}-\d{2}-\d{2}$/;
 
-/** A `YYYY-MM-DD` query value, or `undefined` for anything else. */
+/**
+ * A `YYYY-MM-DD` query value that is a day of the calendar, or `undefined` for anything else. Checked by
+ * a round trip: `Date.parse('2026-02-30')` is a number (V8 rolls it over), and such a day has no midnight.
+ */
 function dateParam(value: string | null): string | undefined {
-  return value && DAY_FORMAT.test(value) && !Number.isNaN(Date.parse(value)) ? value : undefined;
+  if (!value || !DAY_FORMAT.test(value)) return undefined;
+  const day = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === value ? value : undefined;
 }
 
 /**
