@@ -32,6 +32,12 @@ export function readMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
 /**
  * Applies every migration newer than `PRAGMA user_version`, each in its own transaction together with
  * the version bump, so a crash leaves the database at a whole version. Forward only.
+ *
+ * Foreign keys are off while migrations run: SQLite adds constraints only by rebuilding a table
+ * (https://www.sqlite.org/lang_altertable.html#otheralter), and with them on, its DROP TABLE deletes
+ * the children by ON DELETE CASCADE (defer_foreign_keys does not stop that). The pragma cannot change
+ * inside a transaction, so it is switched around the loop; each migration must leave
+ * `PRAGMA foreign_key_check` empty or it is rolled back.
  */
 export function migrate(db: Database, migrations: Migration[] = readMigrations()): number {
   const current = db.pragma('user_version', { simple: true }) as number;
@@ -39,11 +45,24 @@ export function migrate(db: Database, migrations: Migration[] = readMigrations()
   if (current > latest) {
     throw new Error(`Database schema version ${current} is newer than this code (${latest}); refusing to start.`);
   }
-  for (const m of migrations.slice(current)) {
-    db.transaction(() => {
-      db.exec(m.sql);
-      db.pragma(`user_version = ${m.version}`);
-    }).immediate();
+  const pending = migrations.slice(current);
+  if (pending.length === 0) return latest;
+  const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
+  db.pragma('foreign_keys = OFF');
+  try {
+    for (const m of pending) {
+      db.transaction(() => {
+        db.exec(m.sql);
+        const broken = db.pragma('foreign_key_check') as { table: string; rowid: number; parent: string }[];
+        if (broken.length > 0) {
+          const first = broken[0]!;
+          throw new Error(`Migration ${m.name} leaves ${broken.length} broken foreign key(s), first ${first.table} row ${first.rowid} → ${first.parent}`);
+        }
+        db.pragma(`user_version = ${m.version}`);
+      }).immediate();
+    }
+  } finally {
+    db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
   }
   return latest;
 }

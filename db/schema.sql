@@ -1,0 +1,275 @@
+-- The current schema, generated from db/migrations by `npm run db:schema`. Do not edit: add a migration.
+-- PRAGMA user_version = 6
+
+CREATE TABLE audit_log (
+  id               INTEGER PRIMARY KEY,
+  at               TEXT    NOT NULL,                    -- UTC
+  actor_id         INTEGER,                             -- NULL: a resident, or an unknown login name
+  actor_role       TEXT    NOT NULL CHECK (actor_role IN ('inwoner', 'kcc', 'boa', 'coordinator', 'admin', 'systeem', 'onbekend')),
+  action           TEXT    NOT NULL CHECK (length(action) <= 60),
+  object_type      TEXT    CHECK (object_type IN ('melding', 'account', 'sessie', 'mail', 'export')),
+  object_id        TEXT    CHECK (length(object_id) <= 60),
+  result           TEXT    NOT NULL CHECK (result IN ('gelukt', 'mislukt', 'geweigerd')),
+  on_behalf_of     TEXT    CHECK (on_behalf_of IN ('beller')),
+  client_ip        TEXT    CHECK (length(client_ip) <= 64),
+  detail           TEXT    CHECK (length(detail) <= 300)
+) STRICT;
+
+CREATE INDEX audit_log_by_actor ON audit_log (actor_id, at);
+
+CREATE INDEX audit_log_by_object ON audit_log (object_type, object_id, at);
+
+CREATE INDEX audit_log_by_time ON audit_log (at);
+
+CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+
+CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+
+CREATE TABLE deletion_log (
+  id           INTEGER PRIMARY KEY,
+  reference    TEXT    NOT NULL,
+  channel      TEXT    NOT NULL,
+  created_at   TEXT    NOT NULL,
+  closed_at    TEXT,
+  status       TEXT    NOT NULL,
+  outcome      TEXT,
+  deleted_at   TEXT    NOT NULL,
+  rule         TEXT    NOT NULL CHECK (rule IN ('geannuleerd', 'bewaartermijn'))
+) STRICT;
+
+CREATE INDEX deletion_log_by_time ON deletion_log (deleted_at);
+
+CREATE TABLE drafts (
+  token_hash           TEXT    PRIMARY KEY,
+  answers              TEXT    NOT NULL DEFAULT '{}' CHECK (json_valid(answers)),
+  created_at           TEXT    NOT NULL,
+  updated_at           TEXT    NOT NULL,
+  expires_at           TEXT    NOT NULL,
+  submitted_reference  TEXT
+) STRICT, WITHOUT ROWID;
+
+CREATE INDEX drafts_by_expiry ON drafts (expires_at);
+
+CREATE TABLE outbox (
+  id               INTEGER PRIMARY KEY,
+  kind             TEXT    NOT NULL CHECK (kind IN ('reporter_confirmation', 'coordinator_notification')),
+  report_id        INTEGER REFERENCES reports (id) ON DELETE SET NULL,
+  recipient        TEXT    NOT NULL CHECK (length(recipient) <= 254),
+  subject          TEXT    NOT NULL,
+  text_body        TEXT    NOT NULL,
+  html_body        TEXT    NOT NULL,
+  message_id       TEXT    NOT NULL,
+  state            TEXT    NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'dead')),
+  attempts         INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+  -- When the worker may (re)try, after a temporary failure with backoff.
+  next_attempt_at  TEXT    NOT NULL,
+  -- A worker claims a row for sending by leasing it. A crash mid-send leaves the lease to run out (or
+  -- a restarted server releases it): a retry, never a lost mail. The stable Message-ID lets mail
+  -- servers recognise the rare double.
+  leased_until     TEXT,
+  last_error       TEXT    CHECK (length(last_error) <= 500),
+  created_at       TEXT    NOT NULL,
+  sent_at          TEXT
+) STRICT;
+
+CREATE UNIQUE INDEX outbox_by_message_id ON outbox (message_id);
+
+CREATE INDEX outbox_by_report ON outbox (report_id);
+
+CREATE INDEX outbox_due ON outbox (state, next_attempt_at) WHERE state = 'pending';
+
+CREATE TABLE report_concerns (
+  report_id INTEGER NOT NULL REFERENCES reports (id) ON DELETE CASCADE,
+  concern   TEXT    NOT NULL CHECK (concern IN (
+              'verward_gedrag', 'vervuiling', 'verwaarlozing', 'eenzaamheid', 'verslaving', 'overlast_agressie',
+              'dreigen_geweld', 'zelfdoding', 'geldproblemen', 'dementie', 'anders')),
+  PRIMARY KEY (report_id, concern)
+) STRICT, WITHOUT ROWID;
+
+CREATE INDEX report_concerns_by_concern ON report_concerns (concern, report_id);
+
+CREATE TABLE report_events (
+  id          INTEGER PRIMARY KEY,
+  report_id   INTEGER NOT NULL REFERENCES reports (id) ON DELETE CASCADE,
+  actor_id    INTEGER REFERENCES users (id),
+  at          TEXT    NOT NULL,
+  kind        TEXT    NOT NULL CHECK (kind IN ('status', 'urgentie', 'ave_fase', 'regie', 'uitkomst', 'toewijzing', 'wvggz', 'koppeling', 'samengevoegd')),
+  from_value  TEXT    CHECK (length(from_value) <= 200),
+  to_value    TEXT    CHECK (length(to_value) <= 200),
+  reason      TEXT    CHECK (length(reason) <= 1000)
+) STRICT;
+
+CREATE INDEX report_events_by_kind_time ON report_events (kind, at);
+
+CREATE INDEX report_events_by_report ON report_events (report_id, id);
+
+CREATE TABLE report_links (
+  report_id   INTEGER NOT NULL REFERENCES reports (id) ON DELETE CASCADE,
+  linked_id   INTEGER NOT NULL REFERENCES reports (id) ON DELETE CASCADE,
+  created_at  TEXT    NOT NULL,
+  created_by  INTEGER REFERENCES users (id),
+  PRIMARY KEY (report_id, linked_id),
+  CHECK (report_id < linked_id)
+) STRICT, WITHOUT ROWID;
+
+CREATE INDEX report_links_by_linked ON report_links (linked_id, report_id);
+
+CREATE TABLE report_notes (
+  id          INTEGER PRIMARY KEY,
+  report_id   INTEGER NOT NULL REFERENCES reports (id) ON DELETE CASCADE,
+  author_id   INTEGER NOT NULL REFERENCES users (id),
+  created_at  TEXT    NOT NULL,
+  body        TEXT    NOT NULL CHECK (length(body) BETWEEN 1 AND 4000)
+) STRICT;
+
+CREATE INDEX report_notes_by_report ON report_notes (report_id, id);
+
+CREATE TRIGGER report_notes_append_only_update BEFORE UPDATE ON report_notes
+BEGIN SELECT RAISE(ABORT, 'report_notes is append-only'); END;
+
+CREATE TABLE "reports" (
+  id                   INTEGER PRIMARY KEY,
+  reference            TEXT    NOT NULL,
+  channel              TEXT    NOT NULL CHECK (channel IN ('inwoner', 'kcc', 'boa')),
+  status               TEXT    NOT NULL DEFAULT 'nieuw' CHECK (status IN (
+                         'nieuw', 'in_behandeling', 'wacht_op_info', 'uitgezet', 'afgesloten',
+                         'samengevoegd', 'doorgestuurd', 'geannuleerd', 'acuut_doorgezet')),
+  created_at           TEXT    NOT NULL,            -- ISO 8601, UTC
+  updated_at           TEXT    NOT NULL,
+  -- Staff member who typed it (KCC, BOA); NULL for the public form.
+  entered_by           INTEGER REFERENCES users (id),
+  acute_danger         INTEGER NOT NULL CHECK (acute_danger IN (0, 1)),
+
+  -- Over de persoon
+  person_name          TEXT    CHECK (length(person_name) <= 200),
+  person_age           TEXT    CHECK (person_age IN ('jonger_dan_16', '16_17', '18_plus', 'onbekend')),
+  location_kind        TEXT    CHECK (location_kind IN ('adres', 'geen_vast_adres')),
+  postcode             TEXT    CHECK (postcode GLOB '[1-9][0-9][0-9][0-9][A-Z][A-Z]'),
+  house_number         TEXT    CHECK (house_number GLOB '[0-9]*' AND length(house_number) BETWEEN 1 AND 5),
+  house_addition       TEXT    CHECK (length(house_addition) <= 6),
+  street               TEXT    CHECK (length(street) <= 200),
+  place                TEXT    CHECK (length(place) <= 200),
+  location_description TEXT    CHECK (length(location_description) <= 1000),
+  children_in_home     TEXT    CHECK (children_in_home IN ('ja', 'nee', 'weet_niet')),
+
+  -- Uw zorgen (the categories live in report_concerns)
+  description          TEXT    CHECK (length(description) <= 4000),
+  concern_since        TEXT    CHECK (concern_since IN ('minder_dan_week', 'paar_weken', 'paar_maanden', 'langer_dan_jaar')),
+  danger_to_self       TEXT    CHECK (danger_to_self IN ('ja', 'nee', 'weet_niet')),
+  danger_to_others     TEXT    CHECK (danger_to_others IN ('ja', 'nee', 'weet_niet')),
+  person_aware         TEXT    CHECK (person_aware IN ('ja', 'nee', 'weet_niet')),
+  involved             TEXT    NOT NULL DEFAULT '[]' CHECK (json_valid(involved) AND json_type(involved) = 'array'),
+
+  -- Over u (the reporter, or the caller for KCC)
+  reporter_relation    TEXT    CHECK (reporter_relation IN ('buren', 'familie', 'vriend', 'professional', 'anders')),
+  anonymous            INTEGER NOT NULL DEFAULT 0 CHECK (anonymous IN (0, 1)),
+  reporter_name        TEXT    CHECK (length(reporter_name) <= 200),
+  reporter_phone       TEXT    CHECK (length(reporter_phone) <= 40),
+  reporter_email       TEXT    CHECK (length(reporter_email) <= 254),
+
+  -- KCC: how the report came in
+  intake_method        TEXT    CHECK (intake_method IN ('telefoon', 'telefoon_0800', 'balie', 'email_brief')),
+  -- BOA: the observation
+  observed_at          TEXT,
+  police_present       INTEGER CHECK (police_present IN (0, 1)),
+  police_reference     TEXT    CHECK (length(police_reference) <= 50),
+
+  captcha_status       TEXT    NOT NULL DEFAULT 'niet_van_toepassing'
+                         CHECK (captcha_status IN ('geslaagd', 'niet_gecontroleerd', 'niet_van_toepassing')),
+
+  -- Triage
+  suggested_urgency    TEXT    NOT NULL CHECK (suggested_urgency IN ('direct', 'hoog', 'normaal', 'laag')),
+  urgency              TEXT    NOT NULL CHECK (urgency IN ('direct', 'hoog', 'normaal', 'laag')),
+  -- Sorts the queue most urgent first with an index.
+  urgency_rank         INTEGER GENERATED ALWAYS AS (
+                         CASE urgency WHEN 'direct' THEN 0 WHEN 'hoog' THEN 1 WHEN 'normaal' THEN 2 ELSE 3 END) VIRTUAL,
+  due_on               TEXT    NOT NULL,            -- date the screening is due, from the urgency norm
+  ave_phase            TEXT    NOT NULL DEFAULT 'onbekend' CHECK (ave_phase IN ('ave1', 'ave2', 'ave3', 'ave4', 'onbekend')),
+  assigned_to          INTEGER REFERENCES users (id),
+  -- The outcome codes of spec §5 (OUTCOMES in src/features/triage/triage.rules.ts).
+  outcome              TEXT    CHECK (outcome IN (
+                         'geen_actie', 'buurtbemiddeling', 'sociaal_team', 'ggd_in_de_buurt', 'bemoeizorg', 'veilig_thuis',
+                         'zorg_en_veiligheidshuis', 'politie_oov', 'woningcorporatie', 'wvggz_verkennend_onderzoek', 'bespreken_in_mdo')),
+  case_director        TEXT    CHECK (length(case_director) <= 200),
+  process_director     TEXT    CHECK (length(process_director) <= 200),
+  treatment_director   TEXT    CHECK (length(treatment_director) <= 200),
+  wvggz_started_on     TEXT,
+  forwarded_to         TEXT    CHECK (length(forwarded_to) <= 200),
+  merged_into          INTEGER REFERENCES reports (id),
+  triaged_at           TEXT,
+  closed_at            TEXT,
+  -- Repeat-report keys (0004) and the retention erasure (0005), in the order those migrations added them.
+  address_key          TEXT,
+  person_key           TEXT,
+  contact_erased_at    TEXT,
+
+  CONSTRAINT reports_reference_format CHECK (reference GLOB 'MB-[A-HJKMNP-Z2-9][A-HJKMNP-Z2-9][A-HJKMNP-Z2-9][A-HJKMNP-Z2-9][A-HJKMNP-Z2-9][A-HJKMNP-Z2-9][A-HJKMNP-Z2-9][A-HJKMNP-Z2-9]'),
+  CONSTRAINT reports_address_complete CHECK (location_kind IS NOT 'adres' OR (postcode IS NOT NULL AND house_number IS NOT NULL)),
+  CONSTRAINT reports_acute_minimal CHECK (status <> 'acuut_doorgezet' OR acute_danger = 1)
+) STRICT;
+
+CREATE INDEX reports_by_address ON reports (postcode, house_number) WHERE postcode IS NOT NULL;
+
+CREATE INDEX reports_by_address_key ON reports (address_key) WHERE address_key IS NOT NULL;
+
+CREATE INDEX reports_by_assignee ON reports (assigned_to, urgency_rank, created_at DESC) WHERE assigned_to IS NOT NULL;
+
+CREATE INDEX reports_by_ave_phase ON reports (ave_phase, urgency_rank, created_at DESC);
+
+CREATE INDEX reports_by_channel ON reports (channel, urgency_rank, created_at DESC);
+
+CREATE INDEX reports_by_created_at ON reports (created_at);
+
+CREATE INDEX reports_by_entered_by ON reports (entered_by, created_at) WHERE entered_by IS NOT NULL;
+
+CREATE INDEX reports_by_person_key ON reports (person_key) WHERE person_key IS NOT NULL;
+
+CREATE UNIQUE INDEX reports_by_reference ON reports (reference);
+
+CREATE INDEX reports_by_status ON reports (status, urgency_rank, created_at DESC);
+
+CREATE INDEX reports_by_status_and_ave_phase ON reports (status, ave_phase, urgency_rank, created_at DESC);
+
+CREATE INDEX reports_by_status_and_channel ON reports (status, channel, urgency_rank, created_at DESC);
+
+CREATE INDEX reports_by_street ON reports (street COLLATE NOCASE) WHERE street IS NOT NULL;
+
+CREATE INDEX reports_closed ON reports (closed_at) WHERE closed_at IS NOT NULL;
+
+CREATE INDEX reports_overdue ON reports (due_on) WHERE status = 'nieuw';
+
+CREATE INDEX reports_queue_by_urgency_and_age ON reports (urgency_rank, created_at DESC);
+
+CREATE TABLE sessions (
+  token_hash       TEXT    PRIMARY KEY,
+  user_id          INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  stage            TEXT    NOT NULL CHECK (stage IN ('password', 'complete')),
+  return_to        TEXT    CHECK (length(return_to) <= 300),
+  created_at       TEXT    NOT NULL,
+  last_seen_at     TEXT    NOT NULL,
+  expires_at       TEXT    NOT NULL
+) STRICT, WITHOUT ROWID;
+
+CREATE INDEX sessions_by_expiry ON sessions (expires_at);
+
+CREATE INDEX sessions_by_user ON sessions (user_id);
+
+CREATE TABLE users (
+  id               INTEGER PRIMARY KEY,
+  email            TEXT    NOT NULL COLLATE NOCASE CHECK (length(email) BETWEEN 3 AND 254),
+  name             TEXT    NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+  role             TEXT    NOT NULL CHECK (role IN ('kcc', 'boa', 'coordinator', 'admin')),
+  -- A BOA's service number (dienstnummer), printed on their reports.
+  service_number   TEXT    CHECK (length(service_number) <= 50),
+  password_hash    TEXT    NOT NULL,
+  totp_secret      TEXT    NOT NULL,
+  -- The last TOTP time step used: a code is accepted once.
+  totp_last_step   INTEGER NOT NULL DEFAULT 0,
+  disabled_at      TEXT,
+  created_at       TEXT    NOT NULL,
+  updated_at       TEXT    NOT NULL
+) STRICT;
+
+CREATE UNIQUE INDEX users_by_email ON users (email);

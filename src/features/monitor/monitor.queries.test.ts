@@ -1,0 +1,178 @@
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import { useTempDatabase } from '#tests/support/unit-db.ts';
+
+/**
+ * The monitor's counts (monitor.queries.server.ts) against direct COUNT(*) queries on a small seeded
+ * database, with reports on both sides of the period's Amsterdam-midnight boundaries.
+ */
+
+useTempDatabase('monitor-queries');
+const { monitorCounts } = await import('./monitor.queries.server.ts');
+const { monitorOf, periodBounds, quantile } = await import('./monitor.rules.ts');
+const { db } = await import('#platform/db.ts');
+const { CHANNELS, STATUS, AVE_PHASE, CONCERNS } = await import('#features/reports/options.schema.ts');
+const { OUTCOMES } = await import('#features/triage/triage.rules.ts');
+
+// March 2026: Amsterdam midnight on 1 March is 23:00 UTC the day before; the clocks go forward on
+// 29 March, so midnight after 31 March is 22:00 UTC.
+const PERIOD = { from: '2026-03-01', to: '2026-03-31' };
+const START = '2026-02-28T23:00:00.000Z';
+const END = '2026-03-31T22:00:00.000Z';
+const TODAY = '2026-04-15';
+
+const ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+const reference = (i: number) => `MB-${Array.from({ length: 8 }, (_, d) => ALPHABET[Math.floor(i / ALPHABET.length ** d) % ALPHABET.length]).join('')}`;
+
+const pick = <T>(list: readonly T[], i: number): T => list[i % list.length]!;
+
+let seeded = 0;
+function insert(createdAt: string, i: number): void {
+  const d = db();
+  const status = pick(Object.keys(STATUS).filter((s) => s !== 'acuut_doorgezet'), i);
+  const triaged = i % 4 !== 0;
+  const created = Date.parse(createdAt);
+  const { lastInsertRowid } = d
+    .prepare(
+      `INSERT INTO reports (reference, channel, status, created_at, updated_at, acute_danger, place, suggested_urgency, urgency, due_on,
+                            ave_phase, outcome, case_director, process_director, treatment_director, triaged_at)
+       VALUES (@reference, @channel, @status, @createdAt, @createdAt, 0, @place, 'normaal', 'normaal', @dueOn,
+               @avePhase, @outcome, @caseDirector, @processDirector, @treatmentDirector, @triagedAt)`,
+    )
+    .run({
+      reference: reference(seeded++),
+      channel: pick(Object.keys(CHANNELS), i),
+      status,
+      createdAt,
+      place: i % 5 === 0 ? null : pick(['Leek', 'Zuidhorn', 'Marum'], i),
+      dueOn: new Date(created + 3 * 86_400_000).toISOString().slice(0, 10),
+      avePhase: pick(Object.keys(AVE_PHASE), i * 7),
+      outcome: ['afgesloten', 'uitgezet'].includes(status) ? pick(Object.keys(OUTCOMES), i) : null,
+      caseDirector: i % 3 === 0 ? 'Sociaal team' : null,
+      processDirector: i % 4 === 1 ? 'Zorg- en Veiligheidshuis' : null,
+      treatmentDirector: i % 9 === 2 ? 'Lentis' : null,
+      // From 20 minutes to about 5 days after receipt, so some are late.
+      triagedAt: triaged ? new Date(created + (20 + ((i * 977) % 7000)) * 60_000).toISOString() : null,
+    });
+  for (const concern of [pick(Object.keys(CONCERNS), i), pick(Object.keys(CONCERNS), i * 3 + 1)]) {
+    d.prepare('INSERT OR IGNORE INTO report_concerns (report_id, concern) VALUES (?, ?)').run(lastInsertRowid, concern);
+  }
+}
+
+before(() => {
+  db().transaction(() => {
+    // The edges: the last instant before the period, its first, its last and the first after it.
+    insert('2026-02-28T22:59:59.999Z', 1);
+    insert(START, 2);
+    insert('2026-03-31T21:59:59.999Z', 3);
+    insert(END, 4);
+    // Forty-five more, from mid February to mid April, about one every 1.4 days.
+    for (let i = 0; i < 45; i++) insert(new Date(Date.parse('2026-02-15T08:00:00.000Z') + i * 1.4 * 86_400_000 + i * 61_000).toISOString(), i + 10);
+  })();
+});
+
+const IN_PERIOD = 'created_at >= @start AND created_at < @end';
+const range = { start: START, end: END };
+const count = (sql: string, params: object = range): number => (db().prepare(sql).get(params) as { n: number }).n;
+/** Direct counts per value of a column, most frequent first, zeros left out, ties by value. */
+function direct(column: string, values: readonly (string | null)[]): { k: string | null; n: number }[] {
+  return values
+    .map((k) => ({ k, n: count(`SELECT count(*) AS n FROM reports WHERE ${IN_PERIOD} AND ${column} IS @k`, { ...range, k }) }))
+    .filter((r) => r.n > 0);
+}
+const byValue = <T extends { k: string | null; n: number }>(rows: T[]) => [...rows].sort((a, b) => b.n - a.n || String(a.k).localeCompare(String(b.k)));
+
+describe('monitorCounts against direct COUNT(*) queries', () => {
+  test('the period of March 2026 runs from 23:00 UTC on 28 February to 22:00 UTC on 31 March', () => {
+    assert.deepEqual(periodBounds(PERIOD), range);
+  });
+
+  const c = () => monitorCounts(periodBounds(PERIOD), TODAY);
+
+  test('total: the reports created in the period, both edges counted once', () => {
+    const total = count(`SELECT count(*) AS n FROM reports WHERE ${IN_PERIOD}`);
+    assert.equal(c().total, total);
+    assert.ok(total > 20 && total < count('SELECT count(*) AS n FROM reports'));
+    const edges = db().prepare(`SELECT created_at AS at FROM reports WHERE created_at IN ('2026-02-28T22:59:59.999Z', @start, '2026-03-31T21:59:59.999Z', @end) AND ${IN_PERIOD} ORDER BY 1`).all(range);
+    assert.deepEqual(edges, [{ at: START }, { at: '2026-03-31T21:59:59.999Z' }]);
+  });
+
+  test('by channel, AVE phase, place, status and outcome', () => {
+    const counts = c();
+    assert.deepEqual(byValue(counts.channels), byValue(direct('channel', Object.keys(CHANNELS))));
+    assert.deepEqual(byValue(counts.avePhases), byValue(direct('ave_phase', Object.keys(AVE_PHASE))));
+    assert.deepEqual(byValue(counts.places), byValue(direct('place', ['Leek', 'Zuidhorn', 'Marum', null])));
+    assert.deepEqual(byValue(counts.statuses), byValue(direct('status', Object.keys(STATUS))));
+    assert.deepEqual(byValue(counts.outcomes), byValue(direct('outcome', [...Object.keys(OUTCOMES), null])));
+    assert.ok(counts.places.some((p) => p.k === null));
+    assert.ok(counts.outcomes.some((o) => o.k === null) && counts.outcomes.some((o) => o.k !== null));
+    for (const list of [counts.channels, counts.avePhases, counts.places, counts.statuses, counts.outcomes]) {
+      assert.equal(list.reduce((s, r) => s + r.n, 0), counts.total);
+      assert.deepEqual(list.map((r) => r.n), [...list.map((r) => r.n)].sort((a, b) => b - a), 'most frequent first');
+    }
+  });
+
+  test('by concern: one count per category of the reports in the period', () => {
+    const expected = Object.keys(CONCERNS)
+      .map((k) => ({ k, n: count(`SELECT count(*) AS n FROM report_concerns WHERE concern = @k AND report_id IN (SELECT id FROM reports WHERE ${IN_PERIOD})`, { ...range, k }) }))
+      .filter((r) => r.n > 0);
+    assert.deepEqual(byValue(c().concerns), byValue(expected));
+  });
+
+  test('regie: reports with a case, process and treatment director', () => {
+    assert.deepEqual(c().regie, [
+      { k: 'Casusregie (CR)', n: count(`SELECT count(*) AS n FROM reports WHERE ${IN_PERIOD} AND case_director IS NOT NULL`) },
+      { k: 'Procesregie (PR)', n: count(`SELECT count(*) AS n FROM reports WHERE ${IN_PERIOD} AND process_director IS NOT NULL`) },
+      { k: 'Behandelregie (BR)', n: count(`SELECT count(*) AS n FROM reports WHERE ${IN_PERIOD} AND treatment_director IS NOT NULL`) },
+    ]);
+  });
+
+  test('by month of created_at (UTC), in month order', () => {
+    const months = c().months;
+    assert.deepEqual(months, [
+      // The first report of the period was made at midnight in Amsterdam, still February in UTC.
+      { k: '2026-02', n: count(`SELECT count(*) AS n FROM reports WHERE ${IN_PERIOD} AND created_at < '2026-03'`) },
+      { k: '2026-03', n: count(`SELECT count(*) AS n FROM reports WHERE ${IN_PERIOD} AND created_at >= '2026-03'`) },
+    ]);
+    assert.equal(months[0]?.n, 1);
+  });
+
+  test('triage: how many, within the norm, and the hours from receipt to triage', () => {
+    const counts = c();
+    const triaged = count(`SELECT count(*) AS n FROM reports WHERE ${IN_PERIOD} AND triaged_at IS NOT NULL`);
+    assert.equal(counts.triaged.length, triaged);
+    assert.equal(counts.withinNorm, count(`SELECT count(*) AS n FROM reports WHERE ${IN_PERIOD} AND triaged_at IS NOT NULL AND substr(triaged_at, 1, 10) <= due_on`));
+    assert.ok(counts.withinNorm > 0 && counts.withinNorm < triaged);
+    // The hours as SQLite computes them, nearest rank: what the monitor showed before the hours moved to TypeScript.
+    const hours = (db().prepare(`SELECT (julianday(triaged_at) - julianday(created_at)) * 24 AS h FROM reports WHERE ${IN_PERIOD} AND triaged_at IS NOT NULL ORDER BY h`).all(range) as { h: number }[]).map((r) => r.h);
+    const m = monitorOf(PERIOD, counts);
+    assert.equal(m.triage.medianHours, quantile(hours, 0.5));
+    assert.equal(m.triage.p90Hours, quantile(hours, 0.9));
+    assert.equal(m.triage.triaged, triaged);
+  });
+
+  test('overdue now: new reports past their due date, whenever they came in', () => {
+    const overdue = count("SELECT count(*) AS n FROM reports WHERE status = 'nieuw' AND due_on < @today", { today: TODAY });
+    assert.equal(c().overdueNow, overdue);
+    assert.ok(overdue > 0);
+    assert.equal(monitorCounts(periodBounds(PERIOD), '2026-01-01').overdueNow, 0);
+  });
+
+  test('a period without reports counts nothing', () => {
+    const empty = monitorCounts(periodBounds({ from: '2020-01-01', to: '2020-12-31' }), TODAY);
+    assert.deepEqual({ ...empty, overdueNow: 0 }, {
+      total: 0,
+      months: [],
+      concerns: [],
+      channels: [],
+      avePhases: [],
+      regie: [{ k: 'Casusregie (CR)', n: 0 }, { k: 'Procesregie (PR)', n: 0 }, { k: 'Behandelregie (BR)', n: 0 }],
+      places: [],
+      statuses: [],
+      outcomes: [],
+      triaged: [],
+      withinNorm: 0,
+      overdueNow: 0,
+    });
+  });
+});

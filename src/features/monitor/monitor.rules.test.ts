@@ -1,0 +1,266 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import {
+  csvCell,
+  csvFileName,
+  exportObjectId,
+  hoursBetween,
+  labelled,
+  monitorCsv,
+  monitorOf,
+  periodBounds,
+  periodFrom,
+  periodQuery,
+  quantile,
+  type Monitor,
+  type MonitorCounts,
+} from './monitor.rules.ts';
+
+/** The AVE-monitor's arithmetic: periods in Europe/Amsterdam, hours and quantiles, labels, CSV. */
+
+const query = (q: string) => new URLSearchParams(q);
+
+describe('periodFrom: the period asked for', () => {
+  const at = new Date('2026-11-29T10:00:00.000Z');
+
+  test('both ends given, inclusive', () => {
+    assert.deepEqual(periodFrom(query('van=2026-01-01&tot=2026-06-30'), at), { from: '2026-01-01', to: '2026-06-30' });
+    assert.deepEqual(periodFrom(query('van=2026-03-29&tot=2026-03-29'), at), { from: '2026-03-29', to: '2026-03-29' });
+  });
+
+  test('reversed ends are swapped', () => {
+    assert.deepEqual(periodFrom(query('van=2026-06-30&tot=2026-01-01'), at), { from: '2026-01-01', to: '2026-06-30' });
+  });
+
+  test('without ends: the twelve months up to and including today', () => {
+    assert.deepEqual(periodFrom(query(''), at), { from: '2025-11-30', to: '2026-11-29' });
+  });
+
+  test('today is the date in Amsterdam, not in UTC', () => {
+    // 23:30 UTC on 28 March is 00:30 on 29 March in Amsterdam (winter time, UTC+1).
+    assert.deepEqual(periodFrom(query(''), new Date('2026-03-28T23:30:00.000Z')), { from: '2025-03-30', to: '2026-03-29' });
+    // 22:30 UTC on 30 June is 00:30 on 1 July (summer time, UTC+2).
+    assert.deepEqual(periodFrom(query(''), new Date('2026-06-30T22:30:00.000Z')), { from: '2025-07-02', to: '2026-07-01' });
+    // 21:59 UTC on 30 June is still 30 June, 23:59.
+    assert.equal(periodFrom(query(''), new Date('2026-06-30T21:59:00.000Z')).to, '2026-06-30');
+  });
+
+  test('one end given: the other follows from it', () => {
+    assert.deepEqual(periodFrom(query('tot=2026-02-28'), at), { from: '2025-03-01', to: '2026-02-28' });
+    assert.deepEqual(periodFrom(query('van=2025-01-01'), at), { from: '2025-01-01', to: '2026-11-29' });
+    // A start after today: swapped, so the period runs from today.
+    assert.deepEqual(periodFrom(query('van=2027-01-01'), at), { from: '2026-11-29', to: '2027-01-01' });
+  });
+
+  test('a year back from 29 February', () => {
+    // 29 February 2023 does not exist: the date rolls to 1 March, and the period starts a day later.
+    assert.deepEqual(periodFrom(query('tot=2024-02-29'), at), { from: '2023-03-02', to: '2024-02-29' });
+  });
+
+  test('malformed ends count as absent', () => {
+    for (const bad of ['garbage', '2026-1-01', '20260101', '2026-01-01T00:00', ' 2026-01-01', '2026-13-01', '']) {
+      assert.deepEqual(periodFrom(query(`van=${encodeURIComponent(bad)}&tot=${encodeURIComponent(bad)}`), at), { from: '2025-11-30', to: '2026-11-29' }, bad);
+    }
+    assert.deepEqual(periodFrom(query('van=garbage&tot=2026-03-31'), at), { from: '2025-04-01', to: '2026-03-31' });
+  });
+
+  test('a day that is not in the calendar counts as absent (it used to answer 500)', () => {
+    for (const bad of ['2026-02-30', '2026-02-29', '2026-04-31', '2026-00-10', '2026-01-00', '2026-01-32']) {
+      assert.deepEqual(periodFrom(query(`van=${bad}&tot=2026-03-31`), at), { from: '2025-04-01', to: '2026-03-31' }, bad);
+      assert.deepEqual(periodFrom(query(`van=2026-01-01&tot=${bad}`), at), { from: '2026-01-01', to: '2026-11-29' }, bad);
+    }
+    assert.deepEqual(periodFrom(query('van=2028-02-29&tot=2028-03-01'), at), { from: '2028-02-29', to: '2028-03-01' });
+    assert.doesNotThrow(() => periodBounds(periodFrom(query('van=2026-02-30&tot=2026-02-31'), at)));
+  });
+});
+
+describe('periodBounds: a period as UTC instants, midnight to midnight in Amsterdam', () => {
+  test('winter time (UTC+1)', () => {
+    assert.deepEqual(periodBounds({ from: '2026-01-01', to: '2026-01-31' }), { start: '2025-12-31T23:00:00.000Z', end: '2026-01-31T23:00:00.000Z' });
+  });
+
+  test('summer time (UTC+2)', () => {
+    assert.deepEqual(periodBounds({ from: '2026-07-01', to: '2026-07-01' }), { start: '2026-06-30T22:00:00.000Z', end: '2026-07-01T22:00:00.000Z' });
+  });
+
+  test('the day the clocks go forward has 23 hours, the day they go back 25', () => {
+    const spring = periodBounds({ from: '2026-03-29', to: '2026-03-29' });
+    assert.deepEqual(spring, { start: '2026-03-28T23:00:00.000Z', end: '2026-03-29T22:00:00.000Z' });
+    assert.equal(hoursBetween(spring.start, spring.end), 23);
+    const autumn = periodBounds({ from: '2026-10-25', to: '2026-10-25' });
+    assert.deepEqual(autumn, { start: '2026-10-24T22:00:00.000Z', end: '2026-10-25T23:00:00.000Z' });
+    assert.equal(hoursBetween(autumn.start, autumn.end), 25);
+  });
+
+  test('a month across the change, a year end, a leap day', () => {
+    assert.deepEqual(periodBounds({ from: '2026-03-01', to: '2026-03-31' }), { start: '2026-02-28T23:00:00.000Z', end: '2026-03-31T22:00:00.000Z' });
+    assert.deepEqual(periodBounds({ from: '2026-12-31', to: '2026-12-31' }), { start: '2026-12-30T23:00:00.000Z', end: '2026-12-31T23:00:00.000Z' });
+    assert.deepEqual(periodBounds({ from: '2028-02-29', to: '2028-02-29' }), { start: '2028-02-28T23:00:00.000Z', end: '2028-02-29T23:00:00.000Z' });
+  });
+
+  test('the default period of a day has whole Amsterdam days at both ends', () => {
+    const p = periodFrom(query(''), new Date('2026-11-29T10:00:00.000Z'));
+    assert.deepEqual(periodBounds(p), { start: '2025-11-29T23:00:00.000Z', end: '2026-11-29T23:00:00.000Z' });
+  });
+});
+
+describe('hours and quantiles', () => {
+  test('hoursBetween counts real hours between UTC instants', () => {
+    assert.equal(hoursBetween('2026-03-02T10:00:00.000Z', '2026-03-03T15:30:00.000Z'), 29.5);
+    assert.equal(hoursBetween('2026-03-02T10:00:00.000Z', '2026-03-02T10:03:00.000Z'), 0.05);
+    // Across the spring change: 24 hours of wall-clock from 12:00 to 12:00 are 23 real hours.
+    assert.equal(hoursBetween('2026-03-28T11:00:00.000Z', '2026-03-29T10:00:00.000Z'), 23);
+    assert.equal(hoursBetween('2026-03-02T10:00:00.000Z', '2026-03-02T10:00:00.000Z'), 0);
+  });
+
+  test('no values: no quantile', () => {
+    assert.equal(quantile([], 0.5), null);
+    assert.equal(quantile([], 0.9), null);
+  });
+
+  test('nearest rank: the value at index ⌊q·n⌋ (the upper middle of an even count)', () => {
+    assert.equal(quantile([7], 0.5), 7);
+    assert.equal(quantile([7], 0.9), 7);
+    assert.equal(quantile([1, 2, 3], 0.5), 2);
+    assert.equal(quantile([1, 2, 3, 4], 0.5), 3);
+    const ten = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+    assert.equal(quantile(ten, 0.5), 6);
+    assert.equal(quantile(ten, 0.9), 10);
+    const twenty = Array.from({ length: 20 }, (_, i) => i + 1);
+    assert.equal(quantile(twenty, 0.9), 19);
+    assert.equal(quantile(twenty, 1), 20);
+  });
+
+  test('rounded to one decimal, halves up', () => {
+    assert.equal(quantile([1.25], 0.5), 1.3);
+    assert.equal(quantile([1.24999], 0.5), 1.2);
+    assert.equal(quantile([0.05], 0.5), 0.1);
+    assert.equal(quantile([0.04], 0.5), 0);
+    assert.equal(quantile([35], 0.5), 35);
+    assert.equal(quantile([65.46], 0.5), 65.5);
+  });
+});
+
+const counts: MonitorCounts = {
+  total: 5,
+  months: [{ k: '2026-02', n: 1 }, { k: '2026-03', n: 4 }],
+  concerns: [{ k: 'eenzaamheid', n: 3 }, { k: 'onbekende_zorg', n: 1 }],
+  channels: [{ k: 'inwoner', n: 3 }, { k: 'kcc', n: 2 }],
+  avePhases: [{ k: 'onbekend', n: 4 }, { k: 'ave2', n: 1 }],
+  regie: [{ k: 'Casusregie (CR)', n: 2 }, { k: 'Procesregie (PR)', n: 1 }, { k: 'Behandelregie (BR)', n: 0 }],
+  places: [{ k: 'Leek', n: 3 }, { k: null, n: 2 }],
+  statuses: [{ k: 'nieuw', n: 3 }, { k: 'afgesloten', n: 2 }],
+  outcomes: [{ k: null, n: 3 }, { k: 'bemoeizorg', n: 2 }],
+  triaged: [
+    { createdAt: '2026-03-02T10:00:00.000Z', triagedAt: '2026-03-03T12:00:00.000Z' }, // 26 h
+    { createdAt: '2026-03-02T10:00:00.000Z', triagedAt: '2026-03-02T12:30:00.000Z' }, // 2.5 h
+    { createdAt: '2026-03-01T00:00:00.000Z', triagedAt: '2026-03-04T00:00:00.000Z' }, // 72 h
+  ],
+  withinNorm: 2,
+  overdueNow: 1,
+};
+
+describe('monitorOf: labelled breakdowns and triage figures', () => {
+  const m = monitorOf({ from: '2026-03-01', to: '2026-03-31' }, counts);
+
+  test('breakdowns in their order, with Dutch labels', () => {
+    assert.deepEqual(
+      m.breakdowns.map((b) => [b.key, b.title]),
+      [
+        ['maand', 'Meldingen per maand'],
+        ['soort', 'Soort zorg'],
+        ['kanaal', 'Kanaal'],
+        ['ave', 'AVE-fase'],
+        ['regie', 'Regie'],
+        ['gebied', 'Gebied (dorp of wijk)'],
+        ['status', 'Status'],
+        ['uitkomst', 'Uitkomst'],
+      ],
+    );
+    const rows = Object.fromEntries(m.breakdowns.map((b) => [b.key, b.rows]));
+    assert.deepEqual(rows['maand'], [{ label: '2026-02', count: 1 }, { label: '2026-03', count: 4 }]);
+    // A code without a label shows as stored.
+    assert.deepEqual(rows['soort'], [{ label: 'Eenzaamheid', count: 3 }, { label: 'onbekende_zorg', count: 1 }]);
+    assert.deepEqual(rows['kanaal'], [{ label: 'Inwoner', count: 3 }, { label: 'KCC', count: 2 }]);
+    assert.deepEqual(rows['ave'], [{ label: 'Onbekend', count: 4 }, { label: 'AVE 2', count: 1 }]);
+    assert.deepEqual(rows['regie']?.map((r) => r.count), [2, 1, 0]);
+    assert.deepEqual(rows['gebied'], [{ label: 'Leek', count: 3 }, { label: 'Onbekend', count: 2 }]);
+    assert.deepEqual(rows['status'], [{ label: 'Nieuw', count: 3 }, { label: 'Afgesloten', count: 2 }]);
+    assert.deepEqual(rows['uitkomst'], [{ label: 'Nog geen uitkomst', count: 3 }, { label: 'Bemoeizorg', count: 2 }]);
+  });
+
+  test('triage hours sorted before the quantiles are taken', () => {
+    assert.deepEqual(m.triage, { triaged: 3, medianHours: 26, p90Hours: 72, withinNorm: 2 });
+    assert.equal(m.total, 5);
+    assert.equal(m.overdueNow, 1);
+  });
+
+  test('nothing triaged: no quantiles', () => {
+    assert.deepEqual(monitorOf({ from: '2026-03-01', to: '2026-03-31' }, { ...counts, triaged: [] }).triage, { triaged: 0, medianHours: null, p90Hours: null, withinNorm: 2 });
+  });
+
+  test('labelled: a missing value gets the word given', () => {
+    assert.deepEqual(labelled([{ k: null, n: 1 }], {}, 'Nog geen uitkomst'), [{ label: 'Nog geen uitkomst', count: 1 }]);
+    assert.deepEqual(labelled([{ k: null, n: 1 }], {}), [{ label: 'Onbekend', count: 1 }]);
+  });
+});
+
+describe('CSV', () => {
+  test('every cell quoted, quotes doubled', () => {
+    assert.equal(csvCell('Leek'), '"Leek"');
+    assert.equal(csvCell('zegt "hallo"'), '"zegt ""hallo"""');
+    assert.equal(csvCell('a;b'), '"a;b"');
+    assert.equal(csvCell('twee\nregels'), '"twee\nregels"');
+    assert.equal(csvCell(12), '"12"');
+    assert.equal(csvCell(65.5), '"65.5"');
+    assert.equal(csvCell(''), '""');
+  });
+
+  test('a cell a spreadsheet would run as a formula gets a leading apostrophe', () => {
+    assert.equal(csvCell('=HYPERLINK("http://x")'), `"'=HYPERLINK(""http://x"")"`);
+    assert.equal(csvCell('+31 6'), `"'+31 6"`);
+    assert.equal(csvCell('-1'), `"'-1"`);
+    assert.equal(csvCell('@SUM(A1)'), `"'@SUM(A1)"`);
+    assert.equal(csvCell('GGD=zorg'), '"GGD=zorg"');
+  });
+
+  test('the monitor as CSV: BOM, semicolons, CRLF, a line per row', () => {
+    const m: Monitor = {
+      period: { from: '2026-03-01', to: '2026-03-31' },
+      total: 4,
+      breakdowns: [
+        { key: 'kanaal', title: 'Kanaal', rows: [{ label: 'Inwoner', count: 3 }, { label: 'KCC', count: 1 }] },
+        { key: 'gebied', title: 'Gebied (dorp of wijk)', rows: [{ label: '=cmd', count: 4 }] },
+        { key: 'leeg', title: 'Leeg', rows: [] },
+      ],
+      triage: { triaged: 2, medianHours: 35, p90Hours: 65.5, withinNorm: 1 },
+      overdueNow: 0,
+    };
+    assert.equal(
+      monitorCsv(m),
+      '\uFEFF' +
+        [
+          '"onderdeel";"waarde";"aantal"',
+          '"periode";"2026-03-01 t/m 2026-03-31";"4"',
+          '"Kanaal";"Inwoner";"3"',
+          '"Kanaal";"KCC";"1"',
+          `"Gebied (dorp of wijk)";"'=cmd";"4"`,
+          '"triage";"getrieerd";"2"',
+          '"triage";"binnen de norm";"1"',
+          '"triage";"mediaan uren tot triage";"35"',
+          '"triage";"90% binnen uren";"65.5"',
+          '"nu";"te laat";"0"',
+        ].join('\r\n') +
+        '\r\n',
+    );
+    const none = monitorCsv({ ...m, triage: { triaged: 0, medianHours: null, p90Hours: null, withinNorm: 0 } });
+    assert.match(none, /"triage";"mediaan uren tot triage";""\r\n"triage";"90% binnen uren";""\r\n/);
+  });
+
+  test('file name, audit object id and export query of a period', () => {
+    const p = { from: '2026-01-01', to: '2026-06-30' };
+    assert.equal(csvFileName(p), 'ave-monitor-2026-01-01-2026-06-30.csv');
+    assert.equal(exportObjectId(p), '2026-01-01/2026-06-30');
+    assert.equal(periodQuery(p), 'van=2026-01-01&tot=2026-06-30');
+  });
+});

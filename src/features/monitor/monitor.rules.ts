@@ -1,0 +1,161 @@
+import { AVE_PHASE, CHANNELS, CONCERNS, STATUS } from '#features/reports/options.schema.ts';
+import { OUTCOMES } from '#features/triage/triage.rules.ts';
+import { amsterdamToUtc } from '#features/intake/staff/staff-report.schema.ts';
+import { amsterdamDate } from '#lib/working-days.ts';
+
+/**
+ * The AVE-monitor's arithmetic (spec §5, the wish of Bijlage 2), pure: the period asked for, its
+ * boundaries as instants, hours from receipt to triage and their quantiles, labelled breakdowns and
+ * the CSV. The counting itself is SQL in monitor.queries.server.ts.
+ */
+
+export interface Period {
+  /** Inclusive, YYYY-MM-DD (Amsterdam). */
+  from: string;
+  to: string;
+}
+
+/** A count per stored value; `k` is NULL for reports without one. */
+export interface Count {
+  k: string | null;
+  n: number;
+}
+
+export interface Breakdown {
+  key: string;
+  title: string;
+  rows: { label: string; count: number }[];
+}
+
+export interface Monitor {
+  period: Period;
+  total: number;
+  breakdowns: Breakdown[];
+  triage: { triaged: number; medianHours: number | null; p90Hours: number | null; withinNorm: number };
+  overdueNow: number;
+}
+
+/** What the read model counts for a period (monitor.queries.server.ts), before labels and quantiles. */
+export interface MonitorCounts {
+  total: number;
+  /** By month of `created_at` (YYYY-MM, UTC), in month order. */
+  months: { k: string; n: number }[];
+  concerns: Count[];
+  channels: Count[];
+  avePhases: Count[];
+  /** Reports with a case, process and treatment director, in that order. */
+  regie: { k: string; n: number }[];
+  places: Count[];
+  statuses: Count[];
+  outcomes: Count[];
+  /** Receipt and triage instants (ISO 8601, UTC) of the reports triaged so far. */
+  triaged: { createdAt: string; triagedAt: string }[];
+  withinNorm: number;
+  overdueNow: number;
+}
+
+const DAY_FORMAT = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * A `YYYY-MM-DD` query value that is a day of the calendar, or `undefined` for anything else. Checked by
+ * a round trip: `Date.parse('2026-02-30')` is a number (V8 rolls it over), and such a day has no midnight.
+ */
+function dateParam(value: string | null): string | undefined {
+  if (!value || !DAY_FORMAT.test(value)) return undefined;
+  const day = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === value ? value : undefined;
+}
+
+/**
+ * The period of the query (`van`, `tot`, both inclusive), a missing or malformed end being today and a
+ * missing start the day after the same date a year earlier (twelve whole months); reversed ends are swapped.
+ */
+export function periodFrom(params: URLSearchParams, at: Date): Period {
+  const to = dateParam(params.get('tot')) ?? amsterdamDate(at);
+  const yearAgo = new Date(`${to}T00:00:00Z`);
+  yearAgo.setUTCFullYear(yearAgo.getUTCFullYear() - 1);
+  yearAgo.setUTCDate(yearAgo.getUTCDate() + 1);
+  const from = dateParam(params.get('van')) ?? yearAgo.toISOString().slice(0, 10);
+  return from <= to ? { from, to } : { from: to, to: from };
+}
+
+/**
+ * The period as a half-open range of UTC instants: midnight in Amsterdam at the start of `from`, up to
+ * (not including) midnight in Amsterdam after `to`. `created_at` is stored in UTC, so a report made at
+ * 00:30 Amsterdam time on `from` (22:30 or 23:30 UTC the day before) belongs to the period.
+ */
+export function periodBounds(p: Period): { start: string; end: string } {
+  const start = amsterdamToUtc(`${p.from}T00:00`)!;
+  const next = new Date(`${p.to}T00:00:00Z`);
+  next.setUTCDate(next.getUTCDate() + 1);
+  const end = amsterdamToUtc(`${next.toISOString().slice(0, 10)}T00:00`)!;
+  return { start: start.toISOString(), end: end.toISOString() };
+}
+
+/** Hours from one instant to another (ISO 8601), unrounded. */
+export function hoursBetween(from: string, to: string): number {
+  return (Date.parse(to) - Date.parse(from)) / 3_600_000;
+}
+
+/**
+ * The `q` quantile of ascending `sorted` values by nearest rank (the value at index ⌊q·n⌋, so the
+ * "median" of an even count is the upper middle value), rounded to one decimal; `null` without values.
+ */
+export function quantile(sorted: readonly number[], q: number): number | null {
+  if (sorted.length === 0) return null;
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! * 10) / 10;
+}
+
+/** Counts with the Dutch label of each code; a value without a label shows as it is stored. */
+export function labelled(rows: readonly Count[], labels: Readonly<Record<string, string>>, unknown = 'Onbekend'): Breakdown['rows'] {
+  return rows.map((r) => ({ label: r.k === null ? unknown : (labels[r.k] ?? r.k), count: r.n }));
+}
+
+/** The monitor of a period from its counts: labelled breakdowns, triage hours and their quantiles. */
+export function monitorOf(period: Period, c: MonitorCounts): Monitor {
+  const hours = c.triaged.map((t) => hoursBetween(t.createdAt, t.triagedAt)).sort((a, b) => a - b);
+  return {
+    period,
+    total: c.total,
+    breakdowns: [
+      { key: 'maand', title: 'Meldingen per maand', rows: c.months.map((m) => ({ label: m.k, count: m.n })) },
+      { key: 'soort', title: 'Soort zorg', rows: labelled(c.concerns, CONCERNS) },
+      { key: 'kanaal', title: 'Kanaal', rows: labelled(c.channels, CHANNELS) },
+      { key: 'ave', title: 'AVE-fase', rows: labelled(c.avePhases, AVE_PHASE) },
+      { key: 'regie', title: 'Regie', rows: c.regie.map((r) => ({ label: r.k, count: r.n })) },
+      { key: 'gebied', title: 'Gebied (dorp of wijk)', rows: labelled(c.places, {}, 'Onbekend') },
+      { key: 'status', title: 'Status', rows: labelled(c.statuses, STATUS) },
+      { key: 'uitkomst', title: 'Uitkomst', rows: labelled(c.outcomes, OUTCOMES, 'Nog geen uitkomst') },
+    ],
+    triage: { triaged: hours.length, medianHours: quantile(hours, 0.5), p90Hours: quantile(hours, 0.9), withinNorm: c.withinNorm },
+    overdueNow: c.overdueNow,
+  };
+}
+
+/** One CSV cell: always quoted, quotes doubled, and a leading = + - @ defused with an apostrophe (formula injection). */
+export function csvCell(v: string | number): string {
+  const s = String(v);
+  return `"${(/^[=+\-@]/.test(s) ? `'${s}` : s).replace(/"/g, '""')}"`;
+}
+
+/** The aggregates as CSV: semicolon-separated (as Dutch spreadsheets expect), CRLF, with a BOM for Excel. */
+export function monitorCsv(m: Monitor): string {
+  const lines = [['onderdeel', 'waarde', 'aantal'].map(csvCell).join(';')];
+  lines.push(['periode', `${m.period.from} t/m ${m.period.to}`, m.total].map(csvCell).join(';'));
+  for (const b of m.breakdowns) for (const r of b.rows) lines.push([b.title, r.label, r.count].map(csvCell).join(';'));
+  lines.push(['triage', 'getrieerd', m.triage.triaged].map(csvCell).join(';'));
+  lines.push(['triage', 'binnen de norm', m.triage.withinNorm].map(csvCell).join(';'));
+  lines.push(['triage', 'mediaan uren tot triage', m.triage.medianHours ?? ''].map(csvCell).join(';'));
+  lines.push(['triage', '90% binnen uren', m.triage.p90Hours ?? ''].map(csvCell).join(';'));
+  lines.push(['nu', 'te laat', m.overdueNow].map(csvCell).join(';'));
+  return `\uFEFF${lines.join('\r\n')}\r\n`;
+}
+
+/** The export's file name. */
+export const csvFileName = (p: Period): string => `ave-monitor-${p.from}-${p.to}.csv`;
+
+/** The period as the audit row's object id (at most 60 characters, like the column). */
+export const exportObjectId = (p: Period): string => `${p.from}/${p.to}`.slice(0, 60);
+
+/** The query string of a period, for the export link. */
+export const periodQuery = (p: Period): string => new URLSearchParams({ van: p.from, tot: p.to }).toString();

@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { useTempDatabase } from '#tests/support/unit-db.ts';
+
+/** The monitor's services and handlers: the export's audit row in the same transaction as the read. */
+
+useTempDatabase('monitor-service');
+const { exportMonitorCsv, monitorView } = await import('./monitor.server.ts');
+const { monitorExport, monitorPage } = await import('./monitor.handler.server.ts');
+const { monitorCounts } = await import('./monitor.queries.server.ts');
+const { monitorOf, periodBounds } = await import('./monitor.rules.ts');
+const { insertUser, findUserById, publicUser } = await import('#features/auth/users.repo.server.ts');
+const { db } = await import('#platform/db.ts');
+type StaffSession = import('#features/auth/login.server.ts').StaffSession;
+
+const PERIOD = { from: '2026-03-01', to: '2026-03-31' };
+
+db().exec(`INSERT INTO reports (reference, channel, created_at, updated_at, acute_danger, suggested_urgency, urgency, due_on, place)
+           VALUES ('MB-AAAA2345', 'inwoner', '2026-03-02T10:00:00.000Z', '2026-03-02T10:00:00.000Z', 0, 'normaal', 'normaal', '2026-03-05', '=Leek'),
+                  ('MB-BBBB2345', 'kcc', '2026-03-03T10:00:00.000Z', '2026-03-03T10:00:00.000Z', 0, 'normaal', 'normaal', '2026-03-06', 'Marum')`);
+
+const id = insertUser({ email: 'carla@test.example', name: 'Carla', role: 'coordinator', passwordHash: 'x', totpSecret: 'x' });
+const user = publicUser(findUserById(id)!);
+const at = new Date().toISOString();
+const staff: StaffSession = { user, session: { tokenHash: 't', userId: id, stage: 'complete', returnTo: undefined, createdAt: at, lastSeenAt: at, expiresAt: at } };
+
+type AuditRow = Record<string, unknown>;
+const auditRows = (): AuditRow[] => db().prepare("SELECT * FROM audit_log WHERE action = 'monitor_geexporteerd' ORDER BY id").all() as AuditRow[];
+
+describe('monitorView', () => {
+  test('is the labelled monitor of the counts', () => {
+    const m = monitorView(PERIOD, '2026-04-15');
+    assert.deepEqual(m, monitorOf(PERIOD, monitorCounts(periodBounds(PERIOD), '2026-04-15')));
+    assert.equal(m.total, 2);
+    const channels = m.breakdowns.find((b) => b.key === 'kanaal')?.rows ?? [];
+    assert.deepEqual([...channels].sort((a, b) => a.label.localeCompare(b.label)), [{ label: 'Inwoner', count: 1 }, { label: 'KCC', count: 1 }]);
+  });
+});
+
+describe('exportMonitorCsv', () => {
+  test('writes one audit row with the actor, the period and the time given, and returns the CSV', () => {
+    const before = auditRows().length;
+    const csv = exportMonitorCsv(PERIOD, '2026-04-15', { id, role: 'coordinator', ip: '192.0.2.7' }, new Date('2026-04-15T09:00:00.000Z'));
+    assert.match(csv, /^\uFEFF"onderdeel";"waarde";"aantal"\r\n"periode";"2026-03-01 t\/m 2026-03-31";"2"\r\n/);
+    // A place that reads as a formula is defused.
+    assert.match(csv, /"Gebied \(dorp of wijk\)";"'=Leek";"1"/);
+    const rows = auditRows();
+    assert.equal(rows.length, before + 1);
+    assert.deepEqual(rows.at(-1), {
+      id: rows.at(-1)?.['id'],
+      at: '2026-04-15T09:00:00.000Z',
+      actor_id: id,
+      actor_role: 'coordinator',
+      action: 'monitor_geexporteerd',
+      object_type: 'export',
+      object_id: '2026-03-01/2026-03-31',
+      result: 'gelukt',
+      on_behalf_of: null,
+      client_ip: '192.0.2.7',
+      detail: null,
+    });
+  });
+
+  test('when the read fails, the audit row is rolled back with it', () => {
+    const before = auditRows().length;
+    // A period whose start is not a day: the bounds cannot be computed after the audit row is written.
+    assert.throws(() => exportMonitorCsv({ from: '2026-02-30', to: '2026-03-31' }, '2026-04-15', { id, role: 'coordinator' }, new Date()));
+    assert.equal(auditRows().length, before);
+  });
+});
+
+describe('monitor handlers', () => {
+  test('the page renders the period asked for, with the export link of the same period', () => {
+    const outcome = monitorPage({ url: new URL('http://localhost/intern/monitor?van=2026-03-01&tot=2026-03-31') });
+    assert.equal(outcome.kind, 'render');
+    if (outcome.kind !== 'render') return;
+    assert.equal(outcome.status, 200);
+    assert.deepEqual(outcome.view.monitor.period, PERIOD);
+    assert.equal(outcome.view.monitor.total, 2);
+    assert.equal(outcome.view.exportHref, '/intern/monitor/export.csv?van=2026-03-01&tot=2026-03-31');
+  });
+
+  test('the export without a staff member is refused and audits nothing', () => {
+    const before = auditRows().length;
+    const response = monitorExport({ url: new URL('http://localhost/intern/monitor/export.csv'), locals: {} });
+    assert.equal(response.status, 403);
+    assert.equal(auditRows().length, before);
+  });
+
+  test('the export answers a CSV download named after the period, audited with the client address', async () => {
+    const before = auditRows().length;
+    const response = monitorExport({ url: new URL('http://localhost/intern/monitor/export.csv?van=2026-03-31&tot=2026-03-01'), locals: { staff, clientIp: '198.51.100.4' } });
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('content-type'), 'text/csv; charset=utf-8');
+    assert.equal(response.headers.get('content-disposition'), 'attachment; filename="ave-monitor-2026-03-01-2026-03-31.csv"');
+    assert.match(await response.text(), /"periode";"2026-03-01 t\/m 2026-03-31";"2"/);
+    const rows = auditRows();
+    assert.equal(rows.length, before + 1);
+    assert.equal(rows.at(-1)?.['client_ip'], '198.51.100.4');
+    assert.equal(rows.at(-1)?.['object_id'], '2026-03-01/2026-03-31');
+  });
+});
