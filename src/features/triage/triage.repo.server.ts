@@ -290,31 +290,3 @@ export function accessHistory(reference: string, limit = 100): AccessEntry[] {
 export function activeCoordinators(): { id: number; name: string }[] {
   return s().coordinators.all() as { id: number; name: string }[];
 }
-
-/** Updates named triage columns of one report (the caller validated them). */
-export function updateReport(
-  id: number,
-  changes: Partial<{
-    status: Status;
-    urgency: Urgency;
-    due_on: string;
-    ave_phase: string;
-    assigned_to: number | null;
-    outcome: string | null;
-    case_director: string | null;
-    process_director: string | null;
-    treatment_director: string | null;
-    wvggz_started_on: string | null;
-    forwarded_to: string | null;
-    merged_into: number | null;
-    triaged_at: string | null;
-    closed_at: string | null;
-  }>,
-  at: Date,
-): void {
-  const columns = Object.keys(changes);
-  if (columns.length === 0) return;
-  // Column names come from the typed keys above, never from input.
-  const sql = `UPDATE reports SET ${columns.map((c) => `${c} = @${c}`).join(', ')}, updated_at = @updatedAt WHERE id = @id`;
-  statement(sql).run({ ...changes, updatedAt: at.toISOString(), id });
-}

@@ -16,9 +16,9 @@ import {
   linkReports,
   reportIdOf,
   triageFields,
-  updateReport,
   type TriageFields,
 } from './triage.repo.server.ts';
+import { updateReport } from '#features/reports/reports.repo.server.ts';
 
 /**
  * The coordinator's changes to a report (spec §5). Every change is validated here, whatever the
