@@ -7,7 +7,7 @@ import type { StaffSession } from '#features/auth/login.server.ts';
 import { now } from '#platform/clock.ts';
 import { FORM_LIMIT_BYTES, readForm } from '#platform/http.ts';
 import type { Channel } from '#features/reports/reports.repo.server.ts';
-import { COUNT_CAP, queuePage, type QueueFilter, type QueueRow } from './triage.repo.server.ts';
+import { COUNT_CAP, queuePage, type QueueFilter, type QueueRow } from './triage.queries.server.ts';
 
 /** The coordinator's queue: filters from the URL, the search from a POST body (never in a URL). */
 

@@ -16,6 +16,14 @@ export const TRANSITIONS: Readonly<Record<Status, readonly Status[]>> = {
   acuut_doorgezet: [],
 };
 
+/** A new report, waiting for its first triage; the only status that can be overdue. */
+export const AWAITING_TRIAGE = 'nieuw' satisfies Status;
+
+/** Overdue: still waiting for triage after its due date (a `YYYY-MM-DD` before today's). */
+export function isOverdue(report: { status: string; dueOn: string }, today: string): boolean {
+  return report.status === AWAITING_TRIAGE && report.dueOn < today;
+}
+
 /** Statuses a report leaves the active queue with. */
 export const CLOSED: ReadonlySet<Status> = new Set(['afgesloten', 'samengevoegd', 'doorgestuurd', 'geannuleerd']);
 

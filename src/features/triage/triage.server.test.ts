@@ -381,7 +381,7 @@ describe('repeat reports (Eerdere meldingen)', () => {
     const samePerson = make(4, { personName: 'Mevr. Çelik', place: 'Marum', postcode: '9363AA', houseNumber: '1' });
     const samePerson2 = make(5, { personName: 'mevrouw celik', place: 'MARUM', postcode: '9363AB', houseNumber: '2' });
     const unrelated = make(6, { personName: 'Niemand', postcode: '9801AA', houseNumber: '3' });
-    const { relatedReports, triageFields } = await import('./triage.repo.server.ts');
+    const { relatedReports, triageFields } = await import('./triage.queries.server.ts');
     const related = (ref: string) => relatedReports(triageFields(ref)!).map((r) => [r.reference, r.sameAddress, r.samePerson, r.linked]);
     assert.deepEqual(related(first), [[sameAddress, true, false, false]]);
     assert.deepEqual(related(samePerson), [[samePerson2, false, true, false]]);
@@ -400,7 +400,7 @@ describe('repeat reports (Eerdere meldingen)', () => {
   test('at most 50, the newest', () => {
     const refs: string[] = [];
     for (let i = 0; i < 60; i++) refs.push(recordReport({ ...base, postcode: '9354QQ', houseNumber: '5', personName: `P ${i}` }, { now: new Date(Date.UTC(2026, 0, 1, 0, i)) }).reference);
-    return import('./triage.repo.server.ts').then(({ relatedReports, triageFields }) => {
+    return import('./triage.queries.server.ts').then(({ relatedReports, triageFields }) => {
       const listed = relatedReports(triageFields(refs[0]!)!).map((r) => r.reference);
       assert.deepEqual(listed, refs.slice(10).reverse());
     });

@@ -9,15 +9,8 @@ import { now } from '#platform/clock.ts';
 import { config } from '#platform/config.ts';
 import { db } from '#platform/db.ts';
 import { FORM_LIMIT_BYTES, readForm } from '#platform/http.ts';
-import {
-  activeCoordinators,
-  addEvent,
-  addNote,
-  linkReports,
-  reportIdOf,
-  triageFields,
-  type TriageFields,
-} from './triage.repo.server.ts';
+import { addEvent, addNote, linkReports } from './triage.repo.server.ts';
+import { activeCoordinators, reportIdOf, triageFields, type TriageFields } from './triage.queries.server.ts';
 import { updateReport } from '#features/reports/reports.repo.server.ts';
 
 /**
