@@ -1,6 +1,6 @@
 import type { Urgency } from '#features/reports/urgency.rules.ts';
 import { urgencyRank } from '#features/reports/urgency.rules.ts';
-import type { Channel } from '#features/reports/reports.repo.server.ts';
+import { findReportByReference, type Channel, type StoredReport } from '#features/reports/reports.repo.server.ts';
 import type { AuditObject } from '#features/audit/audit.repo.server.ts';
 import type { Role } from '#features/auth/roles.schema.ts';
 import { db } from '#platform/db.ts';
@@ -274,4 +274,32 @@ export function accessHistory(reference: string, limit = 100): AccessEntry[] {
 /** Coordinators who can be assigned a report, by name. */
 export function activeCoordinators(): { id: number; name: string }[] {
   return s().coordinators.all(ASSIGNABLE_ROLE) as { id: number; name: string }[];
+}
+
+/** Everything a report page shows. */
+export interface ReportDetails {
+  report: StoredReport;
+  triage: TriageFields;
+  notes: Note[];
+  events: ReportEvent[];
+  related: RelatedReport[];
+  /** The newest rows of its access history. */
+  access: AccessEntry[];
+  coordinators: { id: number; name: string }[];
+}
+
+/** A report with its triage, notes, history, repeats and the newest 50 rows of its access history, or `undefined`. */
+export function reportDetails(reference: string, accessRows = 50): ReportDetails | undefined {
+  const report = findReportByReference(reference);
+  const triage = triageFields(reference);
+  if (!report || !triage) return undefined;
+  return {
+    report,
+    triage,
+    notes: notesOf(triage.id),
+    events: eventsOf(triage.id),
+    related: relatedReports(triage),
+    access: accessHistory(reference, accessRows),
+    coordinators: activeCoordinators(),
+  };
 }

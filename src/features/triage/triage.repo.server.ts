@@ -1,5 +1,6 @@
 import { db } from '#platform/db.ts';
 import { lazy } from '#lib/lazy.ts';
+import type { EventKind } from './triage.rules.ts';
 
 /**
  * The only module that writes the triage tables: report_notes (append-only), report_events (the
@@ -25,7 +26,7 @@ export function addEvent(
   reportId: number,
   actorId: number | undefined,
   at: Date,
-  kind: string,
+  kind: EventKind,
   fromValue: string | null,
   toValue: string | null,
   reason: string | null = null,

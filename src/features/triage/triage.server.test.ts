@@ -3,20 +3,24 @@ import { describe, test } from 'node:test';
 import { useTempDatabase } from '#tests/support/unit-db.ts';
 
 /**
- * The coordinator's changes (src/features/triage/triage.server.ts) against a real SQLite file: what a refused
+ * The coordinator's changes (src/features/triage/triage.server.ts, posted through report.handler.server.ts) against a real SQLite file: what a refused
  * change leaves behind (nothing but a 'geweigerd' audit row) and what an accepted one writes (the
  * change, its history event and exactly one audit row per report, in one transaction).
  */
 
 useTempDatabase('triage-service');
 const { recordReport } = await import('#features/intake/intake.server.ts');
-const { handleTriagePost, dueDate, wvggzDeadline } = await import('./triage.server.ts');
+const { handleTriagePost } = await import('./report.handler.server.ts');
+const { dueOn, wvggzDeadline } = await import('./triage.rules.ts');
+const { config } = await import('#platform/config.ts');
+/** The due date with the configured norms. */
+const dueDate = (createdAt: string, urgency: import('#features/reports/urgency.rules.ts').Urgency) => dueOn(createdAt, urgency, config().municipality);
 const { insertUser, findUserById, publicUser, setDisabled } = await import('#features/auth/users.repo.server.ts');
 const { db } = await import('#platform/db.ts');
 const { amsterdamDate } = await import('#lib/working-days.ts');
 type IntakeReport = import('#features/intake/intake.server.ts').IntakeReport;
 type StaffSession = import('#features/auth/login.server.ts').StaffSession;
-type TriageOutcome = import('./triage.server.ts').TriageOutcome;
+type TriageOutcome = import('./report.handler.server.ts').TriageOutcome;
 type Role = import('#features/auth/roles.schema.ts').Role;
 
 let users = 0;
