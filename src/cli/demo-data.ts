@@ -5,8 +5,9 @@
 import { parseArgs } from 'node:util';
 import { randomInt } from 'node:crypto';
 import { db } from '#platform/db.ts';
-import { insertReport, type NewReport } from '#features/reports/reports.repo.server.ts';
+import { insertReport, updateReport, type NewReport } from '#features/reports/reports.repo.server.ts';
 import { CONCERNS } from '#features/reports/options.schema.ts';
+import { CLOSED, OUTCOMES, type Status } from '#features/triage/triage.rules.ts';
 import { suggestUrgency, type Urgency } from '#features/reports/urgency.rules.ts';
 import { addWorkingDays } from '#lib/working-days.ts';
 import { config } from '#platform/config.ts';
@@ -39,8 +40,6 @@ const weighted = <T>(entries: [T, number][]): T => {
 };
 
 const m = config().municipality;
-const update = db().prepare(`UPDATE reports SET status = ?, ave_phase = ?, urgency = ?, outcome = ?, case_director = ?, process_director = ?,
-  triaged_at = ?, closed_at = ?, due_on = ? WHERE id = ?`);
 
 function seedCases(): NewReport[] {
   const common = { captchaStatus: 'niet_van_toepassing' as const, dueOn: '', suggestedUrgency: 'hoog' as Urgency, involved: [] as string[], acuteDanger: false };
@@ -110,13 +109,24 @@ const insertAll = db().transaction(() => {
     const dueOn = addWorkingDays(created, m.urgencyNormDays[suggested], m.holidays);
     const { id } = insertReport({ ...report, suggestedUrgency: suggested, dueOn }, created);
     const ageDays = (Date.now() - created.getTime()) / 86_400_000;
-    const status = ageDays < 2 ? weighted([['nieuw', 6], ['in_behandeling', 3]]) : weighted([['afgesloten', 5], ['uitgezet', 2], ['in_behandeling', 2], ['wacht_op_info', 1], ['doorgestuurd', 0.5], ['geannuleerd', 0.3], ['nieuw', 0.3]]);
+    const status = ageDays < 2 ? weighted<Status>([['nieuw', 6], ['in_behandeling', 3]]) : weighted<Status>([['afgesloten', 5], ['uitgezet', 2], ['in_behandeling', 2], ['wacht_op_info', 1], ['doorgestuurd', 0.5], ['geannuleerd', 0.3], ['nieuw', 0.3]]);
     const ave = status === 'nieuw' ? 'onbekend' : weighted([['ave1', 3], ['ave2', 4], ['ave3', 2], ['ave4', 0.4]]);
     const urgency: Urgency = Math.random() < 0.1 ? pickOne(['direct', 'hoog', 'normaal', 'laag']) : suggested;
     const triaged = status === 'nieuw' ? null : new Date(created.getTime() + randomInt(1, 72 * 60) * 60_000).toISOString();
-    const closed = ['afgesloten', 'doorgestuurd', 'geannuleerd'].includes(status) ? new Date(created.getTime() + randomInt(2, 60) * 86_400_000).toISOString() : null;
-    const outcome = ['afgesloten', 'uitgezet'].includes(status) ? pickOne(['geen_actie', 'buurtbemiddeling', 'sociaal_team', 'ggd_in_de_buurt', 'bemoeizorg', 'veilig_thuis', 'zorg_en_veiligheidshuis', 'politie_oov', 'woningcorporatie', 'wvggz_verkennend_onderzoek', 'bespreken_in_mdo']) : null;
-    update.run(status, ave, urgency, outcome, ave === 'ave2' || ave === 'ave3' ? 'Sociaal team' : null, ave === 'ave3' || ave === 'ave4' ? 'Zorg- en Veiligheidshuis' : null, triaged, closed, addWorkingDays(created, m.urgencyNormDays[urgency], m.holidays), id);
+    const closed = CLOSED.has(status) ? new Date(created.getTime() + randomInt(2, 60) * 86_400_000).toISOString() : null;
+    const outcome = status === 'afgesloten' || status === 'uitgezet' ? pickOne(Object.keys(OUTCOMES)) : null;
+    // As a coordinator would have left it; updated_at stays the time of the report.
+    updateReport(id, {
+      status,
+      ave_phase: ave,
+      urgency,
+      outcome,
+      case_director: ave === 'ave2' || ave === 'ave3' ? 'Sociaal team' : null,
+      process_director: ave === 'ave3' || ave === 'ave4' ? 'Zorg- en Veiligheidshuis' : null,
+      triaged_at: triaged,
+      closed_at: closed,
+      due_on: addWorkingDays(created, m.urgencyNormDays[urgency], m.holidays),
+    }, created);
   }
 });
 insertAll.immediate();

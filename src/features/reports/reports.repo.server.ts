@@ -2,6 +2,7 @@ import { SqliteError } from 'better-sqlite3';
 import { newReference } from './reference.rules.ts';
 import { addressKey, personKey } from './repeat-keys.rules.ts';
 import type { Urgency } from './urgency.rules.ts';
+import type { STATUS } from './options.schema.ts';
 import { db } from '#platform/db.ts';
 import { lazy } from '#lib/lazy.ts';
 
@@ -11,6 +12,7 @@ import { lazy } from '#lib/lazy.ts';
  */
 
 export type Channel = 'inwoner' | 'kcc' | 'boa';
+export type ReportStatus = keyof typeof STATUS;
 export type CaptchaStatus = 'geslaagd' | 'niet_gecontroleerd' | 'niet_van_toepassing';
 
 /** Everything any channel can record about a new report. Absent answers are `undefined`. */
@@ -87,6 +89,17 @@ const statements = lazy(() => {
     enteredBy: d.prepare(`
       SELECT reference, created_at AS createdAt, status FROM reports
       WHERE entered_by = ? AND created_at >= ? ORDER BY created_at DESC LIMIT ?`),
+    // Retention. The statuses and ids arrive as JSON arrays: the lists have one home in TypeScript
+    // (triage.rules.ts, retention.rules.ts) and the statements are prepared once. These run once a
+    // night on the closed_at index; the status list only filters what that index finds.
+    eraseContact: d.prepare(`
+      UPDATE reports SET reporter_name = NULL, reporter_phone = NULL, reporter_email = NULL, contact_erased_at = ?
+      WHERE closed_at IS NOT NULL AND closed_at < ? AND contact_erased_at IS NULL
+        AND status IN (SELECT value FROM json_each(?))`),
+    closedBefore: d.prepare(`
+      SELECT id FROM reports WHERE closed_at < ? AND status IN (SELECT value FROM json_each(?)) ORDER BY id`),
+    unmergeFrom: d.prepare('UPDATE reports SET merged_into = NULL WHERE merged_into IN (SELECT value FROM json_each(?))'),
+    deleteByIds: d.prepare('DELETE FROM reports WHERE id IN (SELECT value FROM json_each(?))'),
   };
 });
 
@@ -216,4 +229,64 @@ export interface OwnReport {
 
 export function listReportsEnteredBy(userId: number, since: Date, limit: number): OwnReport[] {
   return statements().enteredBy.all(userId, since.toISOString(), limit) as OwnReport[];
+}
+
+/** The triage columns of a report a coordinator changes, by column name. */
+export type ReportChanges = Partial<{
+  status: ReportStatus;
+  urgency: Urgency;
+  due_on: string;
+  ave_phase: string;
+  assigned_to: number | null;
+  outcome: string | null;
+  case_director: string | null;
+  process_director: string | null;
+  treatment_director: string | null;
+  wvggz_started_on: string | null;
+  forwarded_to: string | null;
+  merged_into: number | null;
+  triaged_at: string | null;
+  closed_at: string | null;
+}>;
+
+// One statement per set of changed columns, prepared on first use (a handful of shapes in practice).
+const updates = new Map<string, ReturnType<ReturnType<typeof db>['prepare']>>();
+
+/** Updates named triage columns of one report (the caller validated them) and its `updated_at`. */
+export function updateReport(id: number, changes: ReportChanges, at: Date): void {
+  const columns = Object.keys(changes).sort();
+  if (columns.length === 0) return;
+  // Column names come from the typed keys above, never from input.
+  const sql = `UPDATE reports SET ${columns.map((c) => `${c} = @${c}`).join(', ')}, updated_at = @updatedAt WHERE id = @id`;
+  let statement = updates.get(sql);
+  if (!statement) {
+    statement = db().prepare(sql);
+    if (updates.size < 100) updates.set(sql, statement);
+  }
+  statement.run({ ...changes, updatedAt: at.toISOString(), id });
+}
+
+/**
+ * Retention: erases the reporter's name, phone and e-mail address of reports in one of `statuses`
+ * closed before `closedBefore`, once. Returns how many reports lost them.
+ */
+export function eraseReporterContact(statuses: readonly ReportStatus[], closedBefore: Date, at: Date): number {
+  return statements().eraseContact.run(at.toISOString(), closedBefore.toISOString(), JSON.stringify(statuses)).changes;
+}
+
+/** Retention: the ids of reports in one of `statuses` closed before `closedBefore`. */
+export function closedReportIds(statuses: readonly ReportStatus[], closedBefore: Date): number[] {
+  return (statements().closedBefore.all(closedBefore.toISOString(), JSON.stringify(statuses)) as { id: number }[]).map((r) => r.id);
+}
+
+/**
+ * Deletes reports for good. Their concerns, notes, history and links go with them (ON DELETE CASCADE);
+ * a report merged into one of them is merged no longer.
+ */
+export function deleteReports(ids: readonly number[]): void {
+  if (ids.length === 0) return;
+  const list = JSON.stringify(ids);
+  const s = statements();
+  s.unmergeFrom.run(list);
+  s.deleteByIds.run(list);
 }

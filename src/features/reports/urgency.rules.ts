@@ -1,6 +1,14 @@
-import type { URGENCY } from './options.schema.ts';
+import { URGENCY } from './options.schema.ts';
 
 export type Urgency = keyof typeof URGENCY;
+
+/**
+ * Most urgent first: 0 for `direct` … 3 for `laag`, in the order of URGENCY. The same order as the
+ * generated column `reports.urgency_rank` the queue is sorted and filtered by.
+ */
+export function urgencyRank(urgency: Urgency): number {
+  return Object.keys(URGENCY).indexOf(urgency);
+}
 
 /** The answers that bear on urgency; every channel has them. */
 export interface UrgencySignals {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { CONCERNS } from './options.schema.ts';
-import { suggestUrgency, type UrgencySignals } from './urgency.rules.ts';
+import { suggestUrgency, urgencyRank, type UrgencySignals } from './urgency.rules.ts';
 
 /** Answers that carry no sign of urgency at all. */
 const calm: UrgencySignals = {
@@ -57,4 +57,8 @@ describe('suggestUrgency', () => {
       'hoog',
     );
   });
+});
+
+test('urgency rank: most urgent first, as the generated column reports.urgency_rank', () => {
+  assert.deepEqual((['direct', 'hoog', 'normaal', 'laag'] as const).map(urgencyRank), [0, 1, 2, 3]);
 });

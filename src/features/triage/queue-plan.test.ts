@@ -13,9 +13,9 @@ import { useTempDatabase } from '#tests/support/unit-db.ts';
 const file = useTempDatabase('triage-plan');
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const COUNT = 3000;
-const { queueSql } = await import('./triage.repo.server.ts');
+const { queueSql } = await import('./triage.queries.server.ts');
 const { db } = await import('#platform/db.ts');
-type QueueFilter = import('./triage.repo.server.ts').QueueFilter;
+type QueueFilter = import('./triage.queries.server.ts').QueueFilter;
 
 const TODAY = '2026-11-22';
 

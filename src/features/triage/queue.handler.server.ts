@@ -1,47 +1,82 @@
 import { AVE_PHASE, CHANNELS, CONCERNS, STATUS, URGENCY } from '#features/reports/options.schema.ts';
-import type { Status } from './triage.rules.ts';
 import type { Urgency } from '#features/reports/urgency.rules.ts';
-import { amsterdamDate } from '#lib/working-days.ts';
-import { audit } from '#features/audit/audit.repo.server.ts';
-import type { StaffSession } from '#features/auth/login.server.ts';
-import { now } from '#platform/clock.ts';
-import { FORM_LIMIT_BYTES, readForm } from '#platform/http.ts';
 import type { Channel } from '#features/reports/reports.repo.server.ts';
-import { COUNT_CAP, queuePage, type QueueFilter, type QueueRow } from './triage.repo.server.ts';
+import { amsterdamDate } from '#lib/working-days.ts';
+import { now } from '#platform/clock.ts';
+import { FORM_LIMIT_BYTES, readForm, render, type FormOutcome } from '#platform/http.ts';
+import { COUNT_CAP, queuePage, type QueueFilter } from './triage.queries.server.ts';
+import { isOverdue, type Status } from './triage.rules.ts';
+import { recordQueueSearch } from './triage.server.ts';
 
-/** The coordinator's queue: filters from the URL, the search from a POST body (never in a URL). */
+/** The coordinator's queue, /intern/triage: filters from the URL, the search from a POST body (never in a URL). */
 
 export const PAGE_SIZE = 50;
 
 const pick = <T extends string>(options: Readonly<Record<string, string>>, value: string | null): T | undefined =>
   value && Object.hasOwn(options, value) ? (value as T) : undefined;
 
+/** A row of the queue as shown: labels and formatted dates. */
+export interface QueueRowView {
+  reference: string;
+  receivedAt: string;
+  channel: string;
+  urgency: string;
+  status: string;
+  avePhase: string;
+  /** The place, else the postcode area, else "Onbekend". */
+  area: string;
+  dueOn: string;
+  overdue: boolean;
+}
+
 export interface QueueView {
   filter: QueueFilter;
   /** The filters as they stand in the URL, for the form and the paging links. */
   query: Record<string, string>;
-  rows: QueueRow[];
+  rows: QueueRowView[];
   total: number;
   /** More matches than were counted (the total is a lower bound). */
   more: boolean;
   page: number;
   pages: number;
-  today: string;
   search: string;
+  /** Where the search form posts: the queue with the filters, first page. */
+  action: string;
+  /** The pages before and after this one, with the same filters. */
+  previousHref: string;
+  nextHref: string;
 }
 
-export async function queueView(url: URL, request: Request, staff: StaffSession, ip: string | undefined): Promise<QueueView> {
-  const p = url.searchParams;
+export function queueHref(query: Record<string, string>, page: number): string {
+  const params = new URLSearchParams(query);
+  if (page > 1) params.set('pagina', String(page));
+  const s = params.toString();
+  return s ? `/intern/triage?${s}` : '/intern/triage';
+}
+
+const received = new Intl.DateTimeFormat('nl-NL', { timeZone: 'Europe/Amsterdam', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+const day = new Intl.DateTimeFormat('nl-NL', { timeZone: 'UTC', day: 'numeric', month: 'short' });
+
+/** The page context the handler needs from Astro. */
+export interface QueueContext {
+  url: URL;
+  request: Request;
+  locals: App.Locals;
+}
+
+export async function handleQueue(ctx: QueueContext): Promise<FormOutcome<QueueView>> {
+  const staff = ctx.locals.staff!;
+  const at = now();
+  const p = ctx.url.searchParams;
   let search = '';
   let page = Math.max(1, Number.parseInt(p.get('pagina') ?? '1', 10) || 1);
-  if (request.method === 'POST') {
-    const posted = await readForm(request, FORM_LIMIT_BYTES);
+  if (ctx.request.method === 'POST') {
+    const posted = await readForm(ctx.request, FORM_LIMIT_BYTES);
     if (posted.ok) {
       search = String(posted.form.get('zoek') ?? '').trim().slice(0, 100);
       page = Math.max(1, Number.parseInt(String(posted.form.get('pagina') ?? '1'), 10) || 1);
     }
-    // The search term itself is never logged.
-    audit({ actorId: staff.user.id, actorRole: staff.user.role, action: 'meldingen_gezocht', result: 'gelukt', clientIp: ip });
+    recordQueueSearch({ id: staff.user.id, role: staff.user.role, ip: ctx.locals.clientIp }, at);
   }
   const filter: QueueFilter = {
     status: pick<Status>(STATUS, p.get('status')),
@@ -59,18 +94,35 @@ export async function queueView(url: URL, request: Request, staff: StaffSession,
     const v = p.get(key);
     if (v) query[key] = v;
   }
-  const today = amsterdamDate(now());
+  const today = amsterdamDate(at);
   const first = queuePage(filter, today, PAGE_SIZE, (page - 1) * PAGE_SIZE);
   const more = first.total > COUNT_CAP;
   const total = Math.min(first.total, COUNT_CAP);
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const result = page > pages ? queuePage(filter, today, PAGE_SIZE, (pages - 1) * PAGE_SIZE) : first;
-  return { filter, query, rows: result.rows, total, more, page: Math.min(page, pages), pages, today, search };
-}
-
-export function queueHref(query: Record<string, string>, page: number): string {
-  const params = new URLSearchParams(query);
-  if (page > 1) params.set('pagina', String(page));
-  const s = params.toString();
-  return s ? `/intern/triage?${s}` : '/intern/triage';
+  const rows = result.rows.map((r) => ({
+    reference: r.reference,
+    receivedAt: received.format(new Date(r.createdAt)),
+    channel: CHANNELS[r.channel],
+    urgency: URGENCY[r.urgency],
+    status: STATUS[r.status],
+    avePhase: AVE_PHASE[r.avePhase as keyof typeof AVE_PHASE] ?? r.avePhase,
+    area: r.place ?? (r.postcode ? r.postcode.slice(0, 4) : 'Onbekend'),
+    dueOn: day.format(new Date(`${r.dueOn}T00:00:00Z`)),
+    overdue: isOverdue(r, today),
+  }));
+  const shown = Math.min(page, pages);
+  return render({
+    filter,
+    query,
+    rows,
+    total,
+    more,
+    page: shown,
+    pages,
+    search,
+    action: queueHref(query, 1),
+    previousHref: queueHref(query, shown - 1),
+    nextHref: queueHref(query, shown + 1),
+  });
 }

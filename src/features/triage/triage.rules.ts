@@ -1,4 +1,6 @@
 import type { STATUS } from '#features/reports/options.schema.ts';
+import type { Urgency } from '#features/reports/urgency.rules.ts';
+import { addWorkingDays } from '#lib/working-days.ts';
 
 /** Report statuses and the transitions the coordinator may make (spec §5). Pure: no I/O. */
 export type Status = keyof typeof STATUS;
@@ -15,6 +17,14 @@ export const TRANSITIONS: Readonly<Record<Status, readonly Status[]>> = {
   geannuleerd: ['in_behandeling'],
   acuut_doorgezet: [],
 };
+
+/** A new report, waiting for its first triage; the only status that can be overdue. */
+export const AWAITING_TRIAGE = 'nieuw' satisfies Status;
+
+/** Overdue: still waiting for triage after its due date (a `YYYY-MM-DD` before today's). */
+export function isOverdue(report: { status: string; dueOn: string }, today: string): boolean {
+  return report.status === AWAITING_TRIAGE && report.dueOn < today;
+}
 
 /** Statuses a report leaves the active queue with. */
 export const CLOSED: ReadonlySet<Status> = new Set(['afgesloten', 'samengevoegd', 'doorgestuurd', 'geannuleerd']);
@@ -33,6 +43,47 @@ export const OUTCOMES = {
   bespreken_in_mdo: 'Bespreken in MDO',
 } as const;
 export type Outcome = keyof typeof OUTCOMES;
+
+/**
+ * What a history event (`report_events.kind`) records, with its Dutch name in the history. The
+ * same list as the table's CHECK.
+ */
+export const EVENT_KINDS = {
+  status: 'Status',
+  urgentie: 'Urgentie',
+  ave_fase: 'AVE-fase',
+  regie: 'Regie',
+  uitkomst: 'Uitkomst',
+  toewijzing: 'Toewijzing',
+  wvggz: 'Wvggz',
+  koppeling: 'Gekoppeld',
+  samengevoegd: 'Samengevoegd',
+} as const;
+export type EventKind = keyof typeof EVENT_KINDS;
+
+/** The directors of a report (regie), by column, with the abbreviation the history writes before a name. */
+export const DIRECTORS = { case_director: 'CR', process_director: 'PR', treatment_director: 'BR' } as const;
+export type DirectorColumn = keyof typeof DIRECTORS;
+
+/** The municipality's norms a due date is counted with. */
+export interface DueNorms {
+  /** Working days to triage per urgency. */
+  urgencyNormDays: Readonly<Record<Urgency, number>>;
+  /** Days that are no working days (`YYYY-MM-DD`). */
+  holidays: readonly string[];
+}
+
+/** The date the screening of a report is due, given its urgency: working days from the day it came in. */
+export function dueOn(createdAt: string, urgency: Urgency, norms: DueNorms): string {
+  return addWorkingDays(new Date(createdAt), norms.urgencyNormDays[urgency], norms.holidays);
+}
+
+/** Wvggz exploratory investigation: 14 days from its start. */
+export function wvggzDeadline(startedOn: string): string {
+  const d = new Date(`${startedOn}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 14);
+  return d.toISOString().slice(0, 10);
+}
 
 export interface TransitionInput {
   outcome?: string | undefined;

@@ -3,20 +3,24 @@ import { describe, test } from 'node:test';
 import { useTempDatabase } from '#tests/support/unit-db.ts';
 
 /**
- * The coordinator's changes (src/features/triage/triage.server.ts) against a real SQLite file: what a refused
+ * The coordinator's changes (src/features/triage/triage.server.ts, posted through report.handler.server.ts) against a real SQLite file: what a refused
  * change leaves behind (nothing but a 'geweigerd' audit row) and what an accepted one writes (the
  * change, its history event and exactly one audit row per report, in one transaction).
  */
 
 useTempDatabase('triage-service');
 const { recordReport } = await import('#features/intake/intake.server.ts');
-const { handleTriagePost, dueDate, wvggzDeadline } = await import('./triage.server.ts');
+const { handleTriagePost } = await import('./report.handler.server.ts');
+const { dueOn, wvggzDeadline } = await import('./triage.rules.ts');
+const { config } = await import('#platform/config.ts');
+/** The due date with the configured norms. */
+const dueDate = (createdAt: string, urgency: import('#features/reports/urgency.rules.ts').Urgency) => dueOn(createdAt, urgency, config().municipality);
 const { insertUser, findUserById, publicUser, setDisabled } = await import('#features/auth/users.repo.server.ts');
 const { db } = await import('#platform/db.ts');
 const { amsterdamDate } = await import('#lib/working-days.ts');
 type IntakeReport = import('#features/intake/intake.server.ts').IntakeReport;
 type StaffSession = import('#features/auth/login.server.ts').StaffSession;
-type TriageOutcome = import('./triage.server.ts').TriageOutcome;
+type TriageOutcome = import('./report.handler.server.ts').TriageOutcome;
 type Role = import('#features/auth/roles.schema.ts').Role;
 
 let users = 0;
@@ -381,7 +385,7 @@ describe('repeat reports (Eerdere meldingen)', () => {
     const samePerson = make(4, { personName: 'Mevr. Çelik', place: 'Marum', postcode: '9363AA', houseNumber: '1' });
     const samePerson2 = make(5, { personName: 'mevrouw celik', place: 'MARUM', postcode: '9363AB', houseNumber: '2' });
     const unrelated = make(6, { personName: 'Niemand', postcode: '9801AA', houseNumber: '3' });
-    const { relatedReports, triageFields } = await import('./triage.repo.server.ts');
+    const { relatedReports, triageFields } = await import('./triage.queries.server.ts');
     const related = (ref: string) => relatedReports(triageFields(ref)!).map((r) => [r.reference, r.sameAddress, r.samePerson, r.linked]);
     assert.deepEqual(related(first), [[sameAddress, true, false, false]]);
     assert.deepEqual(related(samePerson), [[samePerson2, false, true, false]]);
@@ -400,7 +404,7 @@ describe('repeat reports (Eerdere meldingen)', () => {
   test('at most 50, the newest', () => {
     const refs: string[] = [];
     for (let i = 0; i < 60; i++) refs.push(recordReport({ ...base, postcode: '9354QQ', houseNumber: '5', personName: `P ${i}` }, { now: new Date(Date.UTC(2026, 0, 1, 0, i)) }).reference);
-    return import('./triage.repo.server.ts').then(({ relatedReports, triageFields }) => {
+    return import('./triage.queries.server.ts').then(({ relatedReports, triageFields }) => {
       const listed = relatedReports(triageFields(refs[0]!)!).map((r) => r.reference);
       assert.deepEqual(listed, refs.slice(10).reverse());
     });

@@ -1,0 +1,19 @@
+import { db } from '#platform/db.ts';
+import { lazy } from '#lib/lazy.ts';
+import type { DeletionRule } from './retention.rules.ts';
+
+/** The only module that writes `deletion_log`: what remains of a deleted report (metadata, no content). */
+
+const statements = lazy(() => ({
+  // The ids arrive as one JSON array, so the statement is prepared once whatever their number.
+  log: db().prepare(`
+    INSERT INTO deletion_log (reference, channel, created_at, closed_at, status, outcome, deleted_at, rule)
+    SELECT reference, channel, created_at, closed_at, status, outcome, ?, ? FROM reports
+    WHERE id IN (SELECT value FROM json_each(?))`),
+}));
+
+/** Records the metadata of reports about to be deleted. Call before deleting them, in the same transaction. */
+export function logDeletions(ids: readonly number[], rule: DeletionRule, at: Date): void {
+  if (ids.length === 0) return;
+  statements().log.run(at.toISOString(), rule, JSON.stringify(ids));
+}
