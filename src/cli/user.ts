@@ -5,8 +5,12 @@
 //   npm run user:reset-2fa -- --email <e-mail>    prints a new otpauth:// URI once
 import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
+import { accountSchema } from '#features/auth/accounts.schema.ts';
 import { createAccount, disableAccount, enableAccount, resetSecondFactor } from '#features/auth/accounts.server.ts';
 import { findUserByEmail } from '#features/auth/users.repo.server.ts';
+import { parseStep } from '#lib/forms.ts';
+import { now } from '#platform/clock.ts';
+import { config } from '#platform/config.ts';
 
 const [command, ...rest] = process.argv.slice(2);
 const { values } = parseArgs({
@@ -14,7 +18,8 @@ const { values } = parseArgs({
   options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, 'service-number': { type: 'string' } },
   strict: true,
 });
-const actor = { role: 'systeem' as const };
+/** The system changes the account, now (the server's clock), under the portal's name in the authenticator app. */
+const change = () => ({ actor: { role: 'systeem' as const }, at: now(), issuer: config().municipality.meldpuntName });
 
 function fail(message: string): never {
   console.error(message);
@@ -34,24 +39,22 @@ async function readPassword(): Promise<string> {
 if (!values.email) fail('Geef --email <e-mailadres>.');
 if (command === 'add') {
   const password = await readPassword();
-  const result = await createAccount(
-    { email: values.email, name: values.name ?? '', role: values.role ?? '', serviceNumber: values['service-number'] ?? '', password },
-    actor,
-  );
+  const parsed = parseStep(accountSchema, { email: values.email, name: values.name ?? '', role: values.role ?? '', serviceNumber: values['service-number'] ?? '', password });
+  const result = parsed.ok ? await createAccount(parsed.data, change()) : parsed;
   if (!result.ok) fail(Object.entries(result.errors).map(([f, m]) => `${f}: ${m}`).join('\n'));
   console.log(`Account ${result.id} aangemaakt. Zet deze sleutel in de authenticator-app (wordt maar één keer getoond):`);
   console.log(result.otpauthUri);
 } else {
   const user = findUserByEmail(values.email) ?? fail(`Geen account met e-mailadres ${values.email}.`);
   if (command === 'disable') {
-    disableAccount(user.id, actor);
+    disableAccount(user.id, change());
     console.log(`Account ${user.email} is geblokkeerd; de sessies zijn beëindigd.`);
   } else if (command === 'enable') {
-    enableAccount(user.id, actor);
+    enableAccount(user.id, change());
     console.log(`Account ${user.email} is weer actief.`);
   } else if (command === 'reset-2fa') {
     console.log('Nieuwe sleutel voor de authenticator-app (wordt maar één keer getoond):');
-    console.log(resetSecondFactor(user.id, actor));
+    console.log(resetSecondFactor(user.id, change()));
   } else {
     fail('Gebruik: user.ts add|disable|enable|reset-2fa --email <e-mailadres> …');
   }

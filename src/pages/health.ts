@@ -1,8 +1,5 @@
 import type { APIRoute } from 'astro';
-import { databaseIsReachable } from '#platform/db.ts';
+import { handleHealth } from '#features/health/health.handler.server.ts';
 
 /** 200 with {"status":"ok"} when the database answers; 503 otherwise. */
-export const GET: APIRoute = () => {
-  const ok = databaseIsReachable();
-  return Response.json({ status: ok ? 'ok' : 'database unreachable' }, { status: ok ? 200 : 503 });
-};
+export const GET: APIRoute = () => handleHealth();

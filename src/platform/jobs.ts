@@ -2,7 +2,8 @@ import { purgeSessions } from '#features/auth/sessions.repo.server.ts';
 import { IDLE_MS } from '#features/auth/login.server.ts';
 import { now } from './clock.ts';
 import { purgeExpiredDrafts } from '#features/intake/resident/drafts.repo.server.ts';
-import { startMailWorker } from '#features/mail/worker.server.ts';
+import { mailWorker, startMailWorker } from '#features/mail/worker.server.ts';
+import { config } from './config.ts';
 import { applyRetention } from '#features/retention/retention.server.ts';
 
 /**
@@ -15,7 +16,8 @@ let started = false;
 export function startBackgroundJobs(): void {
   if (started) return;
   started = true;
-  startMailWorker();
+  // The mail worker follows the server's clock, like drafts and sessions (a test clock moves mail too).
+  startMailWorker(mailWorker(config(), now));
   const purge = () => {
     try {
       const at = now();

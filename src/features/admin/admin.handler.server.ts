@@ -1,52 +1,170 @@
-import { isRole } from '#features/auth/roles.schema.ts';
-import { readFields, type FieldErrors, type RawAnswers } from '#lib/forms.ts';
-import { accountFields, changeRole, createAccount, disableAccount, enableAccount, resetSecondFactor } from '#features/auth/accounts.server.ts';
+import type { AstroCookies } from 'astro';
+import { accountFields, accountSchema } from '#features/auth/accounts.schema.ts';
+import { changeRole, createAccount, disableAccount, enableAccount, listAccounts, resetSecondFactor, type AccountList } from '#features/auth/accounts.server.ts';
 import type { StaffSession } from '#features/auth/login.server.ts';
-import { FORM_LIMIT_BYTES, readForm } from '#platform/http.ts';
+import type { Actor } from '#features/audit/audit.repo.server.ts';
+import { viewAuditLog, type AuditLogView } from '#features/audit/audit.server.ts';
+import { retryDeadLetter, viewOutbox, type OutboxView } from '#features/mail/outbox.server.ts';
+import { parseStep, readFields, type FieldErrors, type RawAnswers } from '#lib/forms.ts';
+import { now } from '#platform/clock.ts';
+import { config } from '#platform/config.ts';
+import { FORM_LIMIT_BYTES, readForm, redirectTo, render, type FormOutcome } from '#platform/http.ts';
+import {
+  accountActionFields,
+  accountTargetSchema,
+  ADMIN_MESSAGES,
+  intentSchema,
+  mailRetryFields,
+  mailRetrySchema,
+  roleChangeSchema,
+} from './admin.schema.ts';
+import { readAuditQuery } from './logboek.schema.ts';
 
-/** What the admin page shows after a POST: a message, a one-time TOTP URI, or form errors. */
-export interface AdminOutcome {
-  status: 200 | 400 | 404 | 413;
-  message?: string;
-  /** Shown once, never stored in the page's URL or the browser. */
-  otpauthUri?: string;
+/**
+ * The admin pages under /intern/beheer: accounts, the audit log and the outbox. Only admins reach
+ * them (the middleware checks the role).
+ */
+
+/** What the handlers need from Astro. */
+export interface AdminContext {
+  request: Request;
+  url: URL;
+  cookies: AstroCookies;
+  locals: App.Locals;
+}
+
+function adminOf(ctx: AdminContext): { staff: StaffSession; actor: Actor } {
+  const staff = ctx.locals.staff as StaffSession;
+  return { staff, actor: { id: staff.user.id, role: staff.user.role, ip: ctx.locals.clientIp } };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Accounts (/intern/beheer)
+
+export const ACCOUNTS_PAGE_SIZE = 25;
+
+export interface AccountsView extends AccountList {
+  /** The admin's own account: no buttons on its row. */
+  selfId: number;
+  /** The POST was refused (4xx): the page shows `formError` and the field messages. */
+  refused: boolean;
+  formError: string | undefined;
+  /** The POST did what was asked: the message, and a new TOTP secret to show once (never stored in a URL). */
+  done: { message: string; otpauthUri: string | undefined } | undefined;
+  /** The new-account form as it was posted (never the password), with its messages. */
   values: RawAnswers;
   errors: FieldErrors;
 }
 
-/** Handles the account forms of /intern/beheer. Only called for admins (middleware and page check). */
-export async function handleAdminPost(request: Request, staff: StaffSession, ip: string | undefined): Promise<AdminOutcome> {
-  const posted = await readForm(request, FORM_LIMIT_BYTES);
-  if (!posted.ok) return { status: posted.status, message: 'Het formulier kwam niet goed aan.', values: {}, errors: {} };
-  const form = posted.form;
-  const actor = { id: staff.user.id, role: staff.user.role, ip };
-  const intent = String(form.get('intent') ?? '');
-  const id = Number(form.get('id'));
-  const notFound: AdminOutcome = { status: 404, message: 'Dit account bestaat niet.', values: {}, errors: {} };
+/** What a POST came to, before the list is read. */
+interface PostOutcome {
+  status: 200 | 400 | 404 | 413;
+  message?: string | undefined;
+  otpauthUri?: string | undefined;
+  values?: RawAnswers | undefined;
+  errors?: FieldErrors | undefined;
+}
 
-  switch (intent) {
-    case 'create': {
-      const raw = readFields(form, accountFields);
-      const result = await createAccount(raw, actor);
-      if (!result.ok) return { status: 400, values: { ...raw, password: '' }, errors: result.errors };
-      return { status: 200, message: `Account voor ${String(raw['email'])} is aangemaakt.`, otpauthUri: result.otpauthUri, values: {}, errors: {} };
-    }
-    case 'disable':
-      if (id === staff.user.id) return { status: 400, message: 'U kunt uw eigen account niet blokkeren.', values: {}, errors: {} };
-      return disableAccount(id, actor) ? { status: 200, message: 'Het account is geblokkeerd.', values: {}, errors: {} } : notFound;
-    case 'enable':
-      return enableAccount(id, actor) ? { status: 200, message: 'Het account is weer actief.', values: {}, errors: {} } : notFound;
-    case 'role': {
-      const role = form.get('role');
-      if (!isRole(role)) return { status: 400, message: 'Kies een bestaande rol.', values: {}, errors: {} };
-      if (id === staff.user.id) return { status: 400, message: 'U kunt uw eigen rol niet wijzigen.', values: {}, errors: {} };
-      return changeRole(id, role, actor) ? { status: 200, message: 'De rol is gewijzigd.', values: {}, errors: {} } : notFound;
-    }
-    case 'reset2fa': {
-      const uri = resetSecondFactor(id, actor);
-      return uri ? { status: 200, message: 'De tweede factor is opnieuw ingesteld.', otpauthUri: uri, values: {}, errors: {} } : notFound;
-    }
-    default:
-      return { status: 400, message: 'Onbekende actie.', values: {}, errors: {} };
+const refuse = (status: 400 | 404 | 413, message?: string, values?: RawAnswers, errors?: FieldErrors): PostOutcome => ({ status, message, values, errors });
+const done = (message: string, otpauthUri?: string): PostOutcome => ({ status: 200, message, otpauthUri });
+
+async function accountPost(ctx: AdminContext): Promise<PostOutcome> {
+  const posted = await readForm(ctx.request, FORM_LIMIT_BYTES);
+  if (!posted.ok) return refuse(posted.status, ADMIN_MESSAGES.notAForm);
+  const { staff, actor } = adminOf(ctx);
+  const change = { actor, at: now(), issuer: config().municipality.meldpuntName };
+  const raw = readFields(posted.form, accountActionFields);
+  const intent = parseStep(intentSchema, raw);
+  if (!intent.ok) return refuse(400, ADMIN_MESSAGES.unknownAction);
+
+  if (intent.data.intent === 'create') {
+    const answers = readFields(posted.form, accountFields);
+    const parsed = parseStep(accountSchema, answers);
+    const result = parsed.ok ? await createAccount(parsed.data, change) : parsed;
+    if (!result.ok) return refuse(400, undefined, { ...answers, password: '' }, result.errors);
+    return done(ADMIN_MESSAGES.created(String(answers['email'])), result.otpauthUri);
   }
+  if (intent.data.intent === 'role') {
+    const parsed = roleChangeSchema.safeParse(raw);
+    if (!parsed.success) {
+      return parsed.error.issues.some((i) => i.path[0] === 'role') ? refuse(400, ADMIN_MESSAGES.unknownRole) : refuse(404, ADMIN_MESSAGES.notFound);
+    }
+    const { id, role } = parsed.data;
+    if (id === staff.user.id) return refuse(400, ADMIN_MESSAGES.ownRole);
+    return changeRole(id, role, change) ? done(ADMIN_MESSAGES.roleChanged) : refuse(404, ADMIN_MESSAGES.notFound);
+  }
+  const target = parseStep(accountTargetSchema, raw);
+  if (!target.ok) return refuse(404, ADMIN_MESSAGES.notFound);
+  const { id } = target.data;
+  switch (intent.data.intent) {
+    case 'disable':
+      if (id === staff.user.id) return refuse(400, ADMIN_MESSAGES.ownAccount);
+      return disableAccount(id, change) ? done(ADMIN_MESSAGES.disabled) : refuse(404, ADMIN_MESSAGES.notFound);
+    case 'enable':
+      return enableAccount(id, change) ? done(ADMIN_MESSAGES.enabled) : refuse(404, ADMIN_MESSAGES.notFound);
+    case 'reset2fa': {
+      const uri = resetSecondFactor(id, change);
+      return uri ? done(ADMIN_MESSAGES.secondFactorReset, uri) : refuse(404, ADMIN_MESSAGES.notFound);
+    }
+  }
+}
+
+/** The accounts page: the account forms on POST (answered on the page itself), and the list. */
+export async function handleAccounts(ctx: AdminContext): Promise<FormOutcome<AccountsView>> {
+  const outcome = ctx.request.method === 'POST' ? await accountPost(ctx) : undefined;
+  const refused = outcome !== undefined && outcome.status >= 400;
+  const requested = Number.parseInt(ctx.url.searchParams.get('pagina') ?? '1', 10) || 1;
+  const view: AccountsView = {
+    ...listAccounts(requested, ACCOUNTS_PAGE_SIZE),
+    selfId: adminOf(ctx).staff.user.id,
+    refused,
+    formError: refused ? outcome.message : undefined,
+    done: outcome && !refused ? { message: outcome.message ?? '', otpauthUri: outcome.otpauthUri } : undefined,
+    values: outcome?.values ?? {},
+    errors: outcome?.errors ?? {},
+  };
+  return render(view, outcome?.status ?? 200);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The audit log (/intern/beheer/logboek)
+
+/** A page of the log, filtered by the query; the view itself is logged. */
+export function handleAuditLog(ctx: AdminContext): FormOutcome<AuditLogView & { previousHref: string | undefined; nextHref: string | undefined }> {
+  const { filter, page } = readAuditQuery(ctx.url.searchParams);
+  const log = viewAuditLog(filter, page, adminOf(ctx).actor, now());
+  const pageHref = (n: number) => {
+    const q = new URLSearchParams(ctx.url.search);
+    q.set('pagina', String(n));
+    return `/intern/beheer/logboek?${q}`;
+  };
+  return render({
+    ...log,
+    previousHref: log.page > 1 ? pageHref(log.page - 1) : undefined,
+    nextHref: log.hasMore ? pageHref(log.page + 1) : undefined,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The outbox (/intern/beheer/mail)
+
+export const MAIL_PATH = '/intern/beheer/mail';
+
+export interface MailPageView extends OutboxView {
+  /** A retry found no dead letter (404). */
+  formError: string | undefined;
+  /** Back from a successful retry (?opnieuw=1). */
+  retried: boolean;
+}
+
+/** The counts and dead letters; POST puts a dead letter back in the queue (then 303 to ?opnieuw=1). */
+export async function handleMailPage(ctx: AdminContext): Promise<FormOutcome<MailPageView>> {
+  const { actor } = adminOf(ctx);
+  const retried = ctx.url.searchParams.get('opnieuw') === '1';
+  if (ctx.request.method !== 'POST') return render({ ...viewOutbox(actor, now()), formError: undefined, retried });
+  const posted = await readForm(ctx.request, FORM_LIMIT_BYTES);
+  const parsed = posted.ok ? parseStep(mailRetrySchema, readFields(posted.form, mailRetryFields)) : undefined;
+  const result = retryDeadLetter(parsed?.ok ? parsed.data.id : undefined, actor, now());
+  if (result.revived) return redirectTo(`${MAIL_PATH}?opnieuw=1`);
+  return render({ ...result.view, formError: ADMIN_MESSAGES.mailNotDead, retried }, 404);
 }

@@ -1,13 +1,13 @@
 import { db } from '#platform/db.ts';
 import { lazy } from '#lib/lazy.ts';
 import { now } from '#platform/clock.ts';
+import type { AuditResult, AuditRole } from './audit.schema.ts';
 
 /**
  * The append-only audit log. Callers write the row in the same transaction as the change it records.
  * Never pass report content: only ids, references, codes.
  */
-export type AuditRole = 'inwoner' | 'kcc' | 'boa' | 'coordinator' | 'admin' | 'systeem' | 'onbekend';
-export type AuditResult = 'gelukt' | 'mislukt' | 'geweigerd';
+export type { AuditResult, AuditRole };
 export type AuditObject = 'melding' | 'account' | 'sessie' | 'mail' | 'export';
 
 export interface AuditEntry {

@@ -27,3 +27,11 @@ export function accessFor(routePattern: string): Access {
   }
   return [];
 }
+
+/** Only a path inside /intern may be a place to return to after login. */
+export function safeReturnTo(value: string | null | undefined): string | undefined {
+  if (!value || value.length > 300) return undefined;
+  if (!/^\/intern(\/[A-Za-z0-9/_-]*)?(\?[A-Za-z0-9=&_%-]*)?$/.test(value) || value.includes('//')) return undefined;
+  if (value.startsWith('/intern/inloggen') || value.startsWith('/intern/uitloggen')) return undefined;
+  return value;
+}

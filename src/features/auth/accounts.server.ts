@@ -1,92 +1,94 @@
-import { z } from 'astro/zod';
-import { ROLES, type Role } from './roles.schema.ts';
-import { codes } from '#lib/forms.ts';
-import { fieldErrors, type FieldDef, type FieldErrors, type RawAnswers } from '#lib/forms.ts';
+import type { Role } from './roles.schema.ts';
+import type { FieldErrors } from '#lib/forms.ts';
 import { audit, type Actor } from '#features/audit/audit.repo.server.ts';
-import { config } from '#platform/config.ts';
 import { db } from '#platform/db.ts';
-import { hashPassword, passwordProblem } from './passwords.server.ts';
+import { EMAIL_TAKEN, type AccountInput } from './accounts.schema.ts';
+import { hashPassword } from './passwords.server.ts';
 import { deleteSessionsOfUser } from './sessions.repo.server.ts';
 import { newTotpSecret, otpauthUri } from './totp.server.ts';
-import { findUserByEmail, findUserById, insertUser, setDisabled, setRole, setTotpSecret } from './users.repo.server.ts';
+import { countUsers, findUserByEmail, findUserById, insertUser, listUsers, setDisabled, setRole, setTotpSecret, type User } from './users.repo.server.ts';
 
 /**
  * Staff account management, shared by the admin page and the `user:*` commands. Every change is
  * audited and ends the account's sessions where it changes what the account may do.
  */
 
-export const accountFields: FieldDef[] = [
-  { name: 'email', label: 'E-mailadres', kind: 'email', autocomplete: 'off', inputMode: 'email' },
-  { name: 'name', label: 'Naam', kind: 'text', maxLength: 200, autocomplete: 'off' },
-  { name: 'role', label: 'Rol', kind: 'radio', options: ROLES },
-  { name: 'serviceNumber', label: 'Dienstnummer', kind: 'text', maxLength: 50, optional: true, autocomplete: 'off', hint: 'Alleen voor een BOA.' },
-  { name: 'password', label: 'Eerste wachtwoord', kind: 'password', autocomplete: 'new-password',
-    hint: 'Minstens 12 tekens. Geef het wachtwoord persoonlijk door.' },
-];
+/** Who changes an account, and when (the server's clock, read by the caller). */
+export interface AccountChange {
+  actor: Actor;
+  at: Date;
+}
 
-const accountSchema = z
-  .object({
-    email: z.string().trim().toLowerCase().regex(/^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/, { error: 'Vul een e-mailadres in zoals naam@gemeente.nl' }).max(254),
-    name: z.string().trim().min(1, { error: 'Vul de naam in' }).max(200, { error: 'Gebruik maximaal 200 tekens' }),
-    role: z.enum(codes(ROLES), { error: 'Kies een rol' }),
-    serviceNumber: z.string().trim().max(50, { error: 'Gebruik maximaal 50 tekens' }),
-    password: z.string(),
-  })
-  .superRefine((v, ctx) => {
-    const problem = passwordProblem(v.password, { email: v.email, name: v.name });
-    if (problem) ctx.addIssue({ code: 'custom', path: ['password'], message: problem });
-  });
+/** A change that shows a new TOTP secret: `issuer` names the portal in the authenticator app. */
+export interface SecretChange extends AccountChange {
+  issuer: string;
+}
 
 export type AccountResult = { ok: true; id: number; otpauthUri: string } | { ok: false; errors: FieldErrors };
 
-function uriFor(email: string, secret: string): string {
-  return otpauthUri(secret, email, config().municipality.meldpuntName);
-}
-
-/** Creates an account; returns the TOTP secret as an otpauth:// URI, to be shown once. */
-export async function createAccount(raw: RawAnswers, actor: Actor): Promise<AccountResult> {
-  const parsed = accountSchema.safeParse(raw);
-  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
-  const v = parsed.data;
-  if (findUserByEmail(v.email)) return { ok: false, errors: { email: 'Er is al een account met dit e-mailadres' } };
-  const passwordHash = await hashPassword(v.password);
+/** Creates an account (input checked by accountSchema); returns the TOTP secret as an otpauth:// URI, to be shown once. */
+export async function createAccount(input: AccountInput, change: SecretChange): Promise<AccountResult> {
+  const { actor, at } = change;
+  if (findUserByEmail(input.email)) return { ok: false, errors: { email: EMAIL_TAKEN } };
+  const passwordHash = await hashPassword(input.password);
   const secret = newTotpSecret();
   const id = db().transaction(() => {
-    const newId = insertUser({ email: v.email, name: v.name, role: v.role, serviceNumber: v.serviceNumber || undefined, passwordHash, totpSecret: secret });
-    audit({ actorId: actor.id, actorRole: actor.role, action: 'account_aangemaakt', objectType: 'account', objectId: newId, result: 'gelukt', clientIp: actor.ip, detail: `rol ${v.role}` });
+    const newId = insertUser({ email: input.email, name: input.name, role: input.role, serviceNumber: input.serviceNumber || undefined, passwordHash, totpSecret: secret }, at);
+    audit({ actorId: actor.id, actorRole: actor.role, action: 'account_aangemaakt', objectType: 'account', objectId: newId, result: 'gelukt', clientIp: actor.ip, detail: `rol ${input.role}` }, at);
     return newId;
   }).immediate();
-  return { ok: true, id, otpauthUri: uriFor(v.email, secret) };
+  return { ok: true, id, otpauthUri: otpauthUri(secret, input.email, change.issuer) };
 }
 
-function change(id: number, actor: Actor, action: string, detail: string | undefined, apply: () => void): boolean {
+function apply(id: number, change: AccountChange, action: string, detail: string | undefined, write: () => void): boolean {
+  const { actor, at } = change;
   const user = findUserById(id);
   if (!user) return false;
   db().transaction(() => {
-    apply();
+    write();
     deleteSessionsOfUser(id);
-    audit({ actorId: actor.id, actorRole: actor.role, action, objectType: 'account', objectId: id, result: 'gelukt', clientIp: actor.ip, detail });
+    audit({ actorId: actor.id, actorRole: actor.role, action, objectType: 'account', objectId: id, result: 'gelukt', clientIp: actor.ip, detail }, at);
   }).immediate();
   return true;
 }
 
-export function disableAccount(id: number, actor: Actor): boolean {
-  return change(id, actor, 'account_geblokkeerd', undefined, () => setDisabled(id, true));
+/** False when there is no such account. */
+export function disableAccount(id: number, change: AccountChange): boolean {
+  return apply(id, change, 'account_geblokkeerd', undefined, () => setDisabled(id, true, change.at));
 }
 
-export function enableAccount(id: number, actor: Actor): boolean {
-  return change(id, actor, 'account_gedeblokkeerd', undefined, () => setDisabled(id, false));
+export function enableAccount(id: number, change: AccountChange): boolean {
+  return apply(id, change, 'account_gedeblokkeerd', undefined, () => setDisabled(id, false, change.at));
 }
 
-export function changeRole(id: number, role: Role, actor: Actor): boolean {
-  return change(id, actor, 'rol_gewijzigd', `rol ${role}`, () => setRole(id, role));
+export function changeRole(id: number, role: Role, change: AccountChange): boolean {
+  return apply(id, change, 'rol_gewijzigd', `rol ${role}`, () => setRole(id, role, change.at));
 }
 
 /** A new TOTP secret (the old app stops working); returns the new URI, to be shown once. */
-export function resetSecondFactor(id: number, actor: Actor): string | undefined {
+export function resetSecondFactor(id: number, change: SecretChange): string | undefined {
   const user = findUserById(id);
   if (!user) return undefined;
   const secret = newTotpSecret();
-  change(id, actor, 'tweede_factor_hersteld', undefined, () => setTotpSecret(id, secret));
-  return uriFor(user.email, secret);
+  apply(id, change, 'tweede_factor_hersteld', undefined, () => setTotpSecret(id, secret, change.at));
+  return otpauthUri(secret, user.email, change.issuer);
+}
+
+export interface AccountList {
+  users: User[];
+  /** All accounts, over all pages. */
+  total: number;
+  /** The page shown (the requested one, within 1…pages). */
+  page: number;
+  pages: number;
+}
+
+/** One page of accounts: active first, then by name. */
+export function listAccounts(requestedPage: number, pageSize: number): AccountList {
+  return db().transaction((): AccountList => {
+    const total = countUsers();
+    const pages = Math.max(1, Math.ceil(total / pageSize));
+    const page = Math.min(pages, Math.max(1, requestedPage));
+    return { users: listUsers(pageSize, (page - 1) * pageSize), total, page, pages };
+  })();
 }

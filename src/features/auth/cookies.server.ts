@@ -1,24 +1,26 @@
 import type { AstroCookies } from 'astro';
-import { config } from '#platform/config.ts';
 
-/** `__Host-` prefixed (Secure, Path=/, no Domain) in production; plain on http://localhost. */
-export function sessionCookieName(): string {
-  return config().production ? '__Host-mb_sessie' : 'mb_sessie';
+/**
+ * The staff session cookie. `production` (config().production, read by the caller) decides its name
+ * and Secure flag: `__Host-` prefixed (Secure, Path=/, no Domain) in production; plain on
+ * http://localhost, where a browser would drop a Secure cookie.
+ */
+export function sessionCookieName(production: boolean): string {
+  return production ? '__Host-mb_sessie' : 'mb_sessie';
 }
 
-export function setSessionCookie(cookies: AstroCookies, token: string): void {
-  cookies.set(sessionCookieName(), token, {
-    path: '/',
-    httpOnly: true,
-    sameSite: 'strict',
-    secure: config().production,
-  });
+function options(production: boolean) {
+  return { path: '/', httpOnly: true, sameSite: 'strict', secure: production } as const;
 }
 
-export function clearSessionCookie(cookies: AstroCookies): void {
-  cookies.delete(sessionCookieName(), { path: '/', httpOnly: true, sameSite: 'strict', secure: config().production });
+export function setSessionCookie(cookies: AstroCookies, token: string, production: boolean): void {
+  cookies.set(sessionCookieName(production), token, options(production));
 }
 
-export function sessionToken(cookies: AstroCookies): string | undefined {
-  return cookies.get(sessionCookieName())?.value;
+export function clearSessionCookie(cookies: AstroCookies, production: boolean): void {
+  cookies.delete(sessionCookieName(production), options(production));
+}
+
+export function sessionToken(cookies: AstroCookies, production: boolean): string | undefined {
+  return cookies.get(sessionCookieName(production))?.value;
 }

@@ -1,35 +1,62 @@
-// In production the staff session cookie is __Host- prefixed, Secure, HttpOnly, SameSite=Strict, Path=/.
+// The staff session cookie: in production __Host- prefixed, Secure, HttpOnly, SameSite=Strict, Path=/;
+// on http://localhost the same without the prefix and without Secure.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { tempDir, useTempDatabase } from '#tests/support/unit-db.ts';
+import { clearSessionCookie, sessionCookieName, sessionToken, setSessionCookie } from './cookies.server.ts';
 
-useTempDatabase('cookies-production');
-const dir = tempDir('municipality');
-const municipality = JSON.parse(readFileSync('src/platform/westerkwartier.json', 'utf8')) as Record<string, unknown>;
-const file = path.join(dir, 'gemeente.json');
-writeFileSync(file, JSON.stringify({ ...municipality, privacyEmail: 'privacy@gemeente.nl', coordinatorEmail: 'oggz@gemeente.nl', mailFrom: 'Meldpunt <noreply@gemeente.nl>' }));
-process.env['NODE_ENV'] = 'production';
-process.env['PUBLIC_URL'] = 'https://meldpunt.gemeente.nl';
-process.env['MUNICIPALITY_CONFIG'] = file;
+type Cookies = Parameters<typeof setSessionCookie>[0];
+interface Call {
+  name: string;
+  value: string;
+  options: Record<string, unknown>;
+}
 
-const { sessionCookieName, setSessionCookie, clearSessionCookie } = await import('./cookies.server.ts');
-
-test('production session cookie: __Host- prefix, Secure, HttpOnly, SameSite=Strict, Path=/', () => {
-  const calls: { name: string; value: string; options: Record<string, unknown> }[] = [];
+function recorder(stored: Record<string, string> = {}): { cookies: Cookies; calls: Call[] } {
+  const calls: Call[] = [];
   const cookies = {
     set: (name: string, value: string, options: Record<string, unknown>) => calls.push({ name, value, options }),
     delete: (name: string, options: Record<string, unknown>) => calls.push({ name, value: '', options }),
-  } as unknown as Parameters<typeof setSessionCookie>[0];
-  assert.equal(sessionCookieName(), '__Host-mb_sessie');
-  setSessionCookie(cookies, 'token');
-  clearSessionCookie(cookies);
+    get: (name: string) => (name in stored ? { value: stored[name] } : undefined),
+  } as unknown as Cookies;
+  return { cookies, calls };
+}
+
+const attributes = (call: Call) => ({
+  path: call.options['path'],
+  secure: call.options['secure'],
+  httpOnly: call.options['httpOnly'],
+  sameSite: call.options['sameSite'],
+  domain: call.options['domain'],
+});
+
+test('production session cookie: __Host- prefix, Secure, HttpOnly, SameSite=Strict, Path=/', () => {
+  const { cookies, calls } = recorder();
+  assert.equal(sessionCookieName(true), '__Host-mb_sessie');
+  setSessionCookie(cookies, 'token', true);
+  clearSessionCookie(cookies, true);
+  assert.equal(calls.length, 2);
+  assert.equal(calls[0]!.value, 'token');
   for (const call of calls) {
     assert.equal(call.name, '__Host-mb_sessie');
-    assert.deepEqual(
-      { path: call.options['path'], secure: call.options['secure'], httpOnly: call.options['httpOnly'], sameSite: call.options['sameSite'], domain: call.options['domain'] },
-      { path: '/', secure: true, httpOnly: true, sameSite: 'strict', domain: undefined },
-    );
+    assert.deepEqual(attributes(call), { path: '/', secure: true, httpOnly: true, sameSite: 'strict', domain: undefined });
   }
+});
+
+test('outside production: mb_sessie, not Secure (http://localhost), otherwise the same', () => {
+  const { cookies, calls } = recorder();
+  assert.equal(sessionCookieName(false), 'mb_sessie');
+  setSessionCookie(cookies, 'token', false);
+  clearSessionCookie(cookies, false);
+  assert.equal(calls.length, 2);
+  for (const call of calls) {
+    assert.equal(call.name, 'mb_sessie');
+    assert.deepEqual(attributes(call), { path: '/', secure: false, httpOnly: true, sameSite: 'strict', domain: undefined });
+  }
+});
+
+test('the token is read from the cookie of the mode the server runs in', () => {
+  const { cookies } = recorder({ '__Host-mb_sessie': 'secure-token', mb_sessie: 'plain-token' });
+  assert.equal(sessionToken(cookies, true), 'secure-token');
+  assert.equal(sessionToken(cookies, false), 'plain-token');
+  assert.equal(sessionToken(recorder().cookies, true), undefined);
 });

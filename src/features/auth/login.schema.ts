@@ -1,4 +1,16 @@
+import { z } from 'astro/zod';
 import type { FieldDef } from '#lib/forms.ts';
+
+/**
+ * The staff login: step 1 e-mail and password, step 2 the code from the authenticator app.
+ * Whatever is wrong (nothing filled in, an unknown address, a wrong password or code), the page says
+ * one thing: LOGIN_FAILED. Nothing tells which part was wrong, so the schemas' messages are that
+ * message too, and the pages show it once, above the form, never beside a field.
+ */
+
+/** One message for a wrong e-mail, password or code: nothing tells which one was wrong. */
+export const LOGIN_FAILED = 'Inloggen is niet gelukt. Controleer uw e-mailadres, wachtwoord en code, en probeer het opnieuw.';
+export const LOGIN_THROTTLED = 'Er is te vaak geprobeerd in te loggen. Wacht 15 minuten en probeer het dan opnieuw.';
 
 /** Login fields (exact labels). */
 export const loginFields: FieldDef[] = [
@@ -16,3 +28,26 @@ export const codeFields: FieldDef[] = [
     hint: 'De code van 6 cijfers uit uw authenticator-app.',
   },
 ];
+
+/** An address longer than this cannot be an account (accounts.schema.ts); it is cut, not refused. */
+const EMAIL_MAX = 254;
+
+/** Step 1. Both must be filled in; only then is the password checked (and a failure counted). */
+export const passwordStepSchema = z.object({
+  /** As typed (cut at 254 characters): the page shows it again after a failure. Matched trimmed and lowercased. */
+  email: z.string({ error: LOGIN_FAILED }).min(1, { error: LOGIN_FAILED }).transform((v) => v.slice(0, EMAIL_MAX)),
+  /** Never shown again, never trimmed. */
+  password: z.string({ error: LOGIN_FAILED }).min(1, { error: LOGIN_FAILED }),
+});
+
+/**
+ * Step 2. A code is six digits; spaces (as apps show it, "123 456") are ignored. Anything else is
+ * not refused here: the login service counts it as a wrong code, like a code that does not match.
+ */
+export const codeStepSchema = z.object({
+  /** Six digits from the authenticator app, spaces removed. */
+  code: z
+    .string({ error: LOGIN_FAILED })
+    .transform((v) => v.replace(/\s/g, ''))
+    .pipe(z.string().regex(/^\d{6}$/, { error: LOGIN_FAILED })),
+});

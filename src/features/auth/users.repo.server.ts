@@ -75,7 +75,8 @@ export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-export function insertUser(u: { email: string; name: string; role: Role; serviceNumber?: string | undefined; passwordHash: string; totpSecret: string }): number {
+/** `at`: the services pass the server's clock; the default serves tests that make accounts directly. */
+export function insertUser(u: { email: string; name: string; role: Role; serviceNumber?: string | undefined; passwordHash: string; totpSecret: string }, at: Date = now()): number {
   const result = statements().insert.run({
     email: normaliseEmail(u.email),
     name: u.name.trim(),
@@ -83,7 +84,7 @@ export function insertUser(u: { email: string; name: string; role: Role; service
     serviceNumber: u.serviceNumber?.trim() || null,
     passwordHash: u.passwordHash,
     totpSecret: u.totpSecret,
-    now: now().toISOString(),
+    now: at.toISOString(),
   });
   return Number(result.lastInsertRowid);
 }
@@ -111,15 +112,15 @@ export function useTotpStep(userId: number, step: number): boolean {
   return statements().useStep.run(step, userId, step).changes === 1;
 }
 
-export function setDisabled(userId: number, disabled: boolean): void {
-  const at = now().toISOString();
-  statements().setDisabled.run(disabled ? at : null, at, userId);
+export function setDisabled(userId: number, disabled: boolean, at: Date = now()): void {
+  const iso = at.toISOString();
+  statements().setDisabled.run(disabled ? iso : null, iso, userId);
 }
 
-export function setRole(userId: number, role: Role): void {
-  statements().setRole.run(role, now().toISOString(), userId);
+export function setRole(userId: number, role: Role, at: Date = now()): void {
+  statements().setRole.run(role, at.toISOString(), userId);
 }
 
-export function setTotpSecret(userId: number, secret: string): void {
-  statements().setSecret.run(secret, now().toISOString(), userId);
+export function setTotpSecret(userId: number, secret: string, at: Date = now()): void {
+  statements().setSecret.run(secret, at.toISOString(), userId);
 }

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { db } from '#platform/db.ts';
 import { lazy } from '#lib/lazy.ts';
 import type { MailContent } from './templates.rules.ts';
+import type { OutboxKind } from './outbox.schema.ts';
 
-export type OutboxKind = 'reporter_confirmation' | 'coordinator_notification';
+export type { OutboxKind };
 export type OutboxState = 'pending' | 'sent' | 'dead';
 
 export interface OutboxMail {
@@ -56,7 +57,7 @@ function messageIdFor(publicUrl: string): string {
 export function enqueueMail(
   mail: { kind: OutboxKind; reportId: number; recipient: string; content: MailContent },
   publicUrl: string,
-  now: Date = new Date(),
+  now: Date,
 ): void {
   statements().insert.run({
     kind: mail.kind,
@@ -92,7 +93,7 @@ export function releaseLeases(): number {
   return statements().releaseAll.run().changes;
 }
 
-export function markSent(id: number, now: Date = new Date()): void {
+export function markSent(id: number, now: Date): void {
   statements().sent.run(now.toISOString(), id);
 }
 
@@ -105,7 +106,7 @@ export function markDead(id: number, error: string): void {
 }
 
 /** Puts a dead letter back in the queue (admin's retry button). True when there was one to revive. */
-export function reviveDeadLetter(id: number, now: Date = new Date()): boolean {
+export function reviveDeadLetter(id: number, now: Date): boolean {
   return statements().revive.run(now.toISOString(), id).changes === 1;
 }
 

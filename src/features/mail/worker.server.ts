@@ -1,4 +1,4 @@
-import { config } from '#platform/config.ts';
+import type { AppConfig } from '#platform/config.ts';
 import { db } from '#platform/db.ts';
 import { claimDueMail, markDead, markSent, nextDueAt, releaseLeases, scheduleRetry } from './outbox.repo.server.ts';
 import { createSender, type SendMail } from './transport.server.ts';
@@ -7,6 +7,10 @@ import { createSender, type SendMail } from './transport.server.ts';
  * Sends due outbox mail. Temporary failures (no connection, time-out, 4xx) are retried with
  * exponential backoff and jitter; permanent ones (5xx) and mails that failed too often become dead
  * letters for the admin. Nothing here runs inside a request.
+ *
+ * Settings and the clock come in as parameters (MailWorker): the jobs and `mail:flush` build them from
+ * config() and the server's clock (#platform/clock.ts), so a test that moves the clock moves mail too:
+ * due times, leases and retries all follow it.
  */
 
 export const MAX_ATTEMPTS = 10;
@@ -35,12 +39,29 @@ export function backoffMs(attempts: number, baseMs: number, random: () => number
   return Math.round(raw * (0.8 + 0.4 * random()));
 }
 
-let sender: SendMail | undefined;
+/** What the worker needs: how to send, the clock, and the settings it varies by. */
+export interface MailWorker {
+  send: SendMail;
+  /** The server's clock (#platform/clock.ts `now`). */
+  now: () => Date;
+  /** The From: of every mail. */
+  mailFrom: string;
+  /** First retry delay of a failed mail; doubles per attempt (capped at an hour). */
+  retryBaseMs: number;
+  /** How often to look for due mail when nothing is scheduled sooner. */
+  pollMs: number;
+}
+
+/** The worker as the configuration describes it: SMTP, or .eml files in MAIL_DIR. */
+export function mailWorker(cfg: AppConfig, now: () => Date): MailWorker {
+  return { send: createSender(cfg), now, mailFrom: cfg.mailFrom, retryBaseMs: cfg.mailRetryBaseMs, pollMs: cfg.mailPollMs };
+}
+
 let running: Promise<number> | undefined;
 let again = false;
 
 /** Sends everything that is due now; returns how many mails were sent. One run at a time per process. */
-export function flushOutbox(send?: SendMail): Promise<number> {
+export function flushOutbox(worker: MailWorker): Promise<number> {
   if (running) {
     again = true;
     return running;
@@ -50,7 +71,7 @@ export function flushOutbox(send?: SendMail): Promise<number> {
     try {
       do {
         again = false;
-        sent += await sendDue(send ?? (sender ??= createSender(config())));
+        sent += await sendDue(worker);
       } while (again);
     } finally {
       running = undefined;
@@ -60,11 +81,10 @@ export function flushOutbox(send?: SendMail): Promise<number> {
   return running;
 }
 
-async function sendDue(send: SendMail): Promise<number> {
-  const cfg = config();
+async function sendDue(worker: MailWorker): Promise<number> {
   let sent = 0;
   for (;;) {
-    const now = new Date();
+    const now = worker.now();
     const batch = claimDueMail(now, new Date(now.getTime() + LEASE_MS), BATCH);
     if (batch.length === 0) return sent;
     // Send the whole batch, then record every outcome in one transaction: one disk sync per batch
@@ -73,8 +93,9 @@ async function sendDue(send: SendMail): Promise<number> {
     const outcomes: (() => void)[] = [];
     for (const mail of batch) {
       try {
-        await send({ from: cfg.mailFrom, to: mail.recipient, subject: mail.subject, text: mail.text, html: mail.html, messageId: mail.messageId });
-        outcomes.push(() => markSent(mail.id));
+        await worker.send({ from: worker.mailFrom, to: mail.recipient, subject: mail.subject, text: mail.text, html: mail.html, messageId: mail.messageId });
+        const at = worker.now();
+        outcomes.push(() => markSent(mail.id, at));
         sent++;
       } catch (error) {
         const why = describeError(error);
@@ -82,7 +103,7 @@ async function sendDue(send: SendMail): Promise<number> {
           outcomes.push(() => markDead(mail.id, why));
           console.warn(`mail: outbox ${mail.id} is a dead letter after ${mail.attempts} attempt(s): ${why}`);
         } else {
-          const at = new Date(Date.now() + backoffMs(mail.attempts, cfg.mailRetryBaseMs));
+          const at = new Date(worker.now().getTime() + backoffMs(mail.attempts, worker.retryBaseMs));
           outcomes.push(() => scheduleRetry(mail.id, at, why));
         }
       }
@@ -92,31 +113,37 @@ async function sendDue(send: SendMail): Promise<number> {
 }
 
 let timer: NodeJS.Timeout | undefined;
+/** The worker this process runs (set by startMailWorker); nudges use it. */
+let started: MailWorker | undefined;
 
 /** Wakes the worker soon (after a report was stored), without making the caller wait. */
 let nudged: NodeJS.Timeout | undefined;
 
 /**
  * Wakes the worker soon (after a report was stored), without making the caller wait. Nudges within
- * 200 ms are gathered into one run, so a busy moment sends its mail in batches.
+ * 200 ms are gathered into one run, so a busy moment sends its mail in batches. Without a running
+ * worker (a command-line tool, a unit test) the mail waits in the outbox for the server's worker.
  */
 export function nudgeMailWorker(): void {
+  const worker = started;
+  if (!worker) return;
   nudged ??= setTimeout(() => {
     nudged = undefined;
-    void flushOutbox().catch((e: unknown) => console.error('mail: flush failed:', describeError(e)));
+    void flushOutbox(worker).catch((e: unknown) => console.error('mail: flush failed:', describeError(e)));
   }, 200);
 }
 
 /** Starts the in-process worker: sends what is pending now (also after a restart), then polls. */
-export function startMailWorker(): void {
+export function startMailWorker(worker: MailWorker): void {
   if (timer) return;
+  started = worker;
   releaseLeases();
   const poll = () => {
-    void flushOutbox()
+    void flushOutbox(worker)
       .catch((e: unknown) => console.error('mail: flush failed:', describeError(e)))
       .finally(() => {
         const due = nextDueAt();
-        const wait = due ? Math.max(50, Math.min(due.getTime() - Date.now(), config().mailPollMs)) : config().mailPollMs;
+        const wait = due ? Math.max(50, Math.min(due.getTime() - worker.now().getTime(), worker.pollMs)) : worker.pollMs;
         timer = setTimeout(poll, wait);
         timer.unref();
       });

@@ -16,8 +16,16 @@ export const intakeFields: FieldDef[] = [
   { name: 'intakeMethod', label: 'Hoe kwam de melding binnen?', kind: 'radio', options: INTAKE_METHOD },
 ];
 
+/** Messages of the KCC and BOA forms that no one schema gives (exact texts). */
+export const STAFF_MESSAGES = {
+  tooLarge: 'Er is te veel tekst ingevuld. Maak de tekst korter.',
+  notAForm: 'Het formulier kwam niet goed aan. Probeer het opnieuw.',
+  intakeMethod: 'Kies hoe de melding binnenkwam',
+  acuteDanger: 'Kies of er nu direct gevaar is voor iemand',
+} as const;
+
 export const intakeSchema = z.object({
-  intakeMethod: z.enum(codes(INTAKE_METHOD), { error: 'Kies hoe de melding binnenkwam' }),
+  intakeMethod: z.enum(codes(INTAKE_METHOD), { error: STAFF_MESSAGES.intakeMethod }),
 });
 
 export const callerFields: FieldDef[] = [

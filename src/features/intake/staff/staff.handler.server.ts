@@ -1,10 +1,11 @@
 import type { AstroCookies } from 'astro';
 import { readFields, type FieldErrors, type RawAnswers } from '#lib/forms.ts';
-import { boaFields, boaSchemas, intakeSchema, kccFields, kccSchemas, parseParts, utcToAmsterdam } from './staff-report.schema.ts';
+import { boaFields, boaSchemas, intakeSchema, kccFields, kccSchemas, parseParts, STAFF_MESSAGES, utcToAmsterdam } from './staff-report.schema.ts';
 import type { StaffSession } from '#features/auth/login.server.ts';
 import { now } from '#platform/clock.ts';
 import { recordReport, type IntakeReport } from '#features/intake/intake.server.ts';
-import { FORM_LIMIT_BYTES, readForm } from '#platform/http.ts';
+import { FORM_LIMIT_BYTES, readForm, redirectTo, render, type FormOutcome } from '#platform/http.ts';
+import { ownReports, savedReportFor, type OwnReport, type SavedReportView } from './staff.server.ts';
 
 /**
  * The KCC and BOA intake forms: one page each, the acute question first. A KCC agent reports on a
@@ -14,14 +15,19 @@ import { FORM_LIMIT_BYTES, readForm } from '#platform/http.ts';
 
 export type StaffChannel = 'kcc' | 'boa';
 
+export type { OwnReport, SavedReportView };
+
 export interface StaffFormView {
-  kind: 'view';
-  status: 200 | 400 | 413;
   values: RawAnswers;
   errors: FieldErrors;
   formError: string | undefined;
   /** The agent answered "Ja" to acute danger: show the 112 instruction and the minimal record button. */
   acute: boolean;
+}
+
+/** The form, and the staff member's own reports below it. */
+export interface StaffPageView extends StaffFormView {
+  ownReports: OwnReport[];
 }
 
 export interface StaffContext {
@@ -32,23 +38,19 @@ export interface StaffContext {
 
 const SAVED = { kcc: '/intern/kcc/opgeslagen', boa: '/intern/boa/opgeslagen' } as const;
 
-function redirect(location: string): Response {
-  return new Response(null, { status: 303, headers: { Location: location } });
-}
-
-function view(values: RawAnswers, status: StaffFormView['status'] = 200, errors: FieldErrors = {}, formError?: string, acute = false): StaffFormView {
-  return { kind: 'view', status, values, errors, formError, acute };
-}
-
-export async function handleStaffReport(ctx: StaffContext, channel: StaffChannel): Promise<StaffFormView | Response> {
+/** The KCC or BOA form page: GET shows it, POST saves the report (303 to its saved page) or shows what to fix. */
+export async function handleStaffReport(ctx: StaffContext, channel: StaffChannel): Promise<FormOutcome<StaffPageView>> {
   const staff = ctx.locals.staff as StaffSession;
+  const at = now();
+  const view = (values: RawAnswers, status: 200 | 400 | 413 = 200, errors: FieldErrors = {}, formError?: string, acute = false) =>
+    render<StaffPageView>({ values, errors, formError, acute, ownReports: ownReports(channel, staff.user.id, at) }, status);
   const fields = channel === 'kcc' ? kccFields : boaFields;
   if (ctx.request.method !== 'POST') {
-    return view(channel === 'boa' ? { observedAt: utcToAmsterdam(now()) } : {});
+    return view(channel === 'boa' ? { observedAt: utcToAmsterdam(at) } : {});
   }
   const posted = await readForm(ctx.request, FORM_LIMIT_BYTES);
   if (!posted.ok) {
-    return view({}, posted.status, {}, posted.status === 413 ? 'Er is te veel tekst ingevuld. Maak de tekst korter.' : 'Het formulier kwam niet goed aan. Probeer het opnieuw.');
+    return view({}, posted.status, {}, posted.status === 413 ? STAFF_MESSAGES.tooLarge : STAFF_MESSAGES.notAForm);
   }
   const raw = readFields(posted.form, fields);
   const actor = { id: staff.user.id, role: staff.user.role, ip: ctx.locals.clientIp };
@@ -61,18 +63,18 @@ export async function handleStaffReport(ctx: StaffContext, channel: StaffChannel
     // Passed on to 112: only the time, the staff member and the channel are kept.
     const intake = channel === 'kcc' ? intakeSchema.safeParse(raw) : undefined;
     if (intake && !intake.success) {
-      return view(raw, 400, { intakeMethod: 'Kies hoe de melding binnenkwam' }, undefined, true);
+      return view(raw, 400, { intakeMethod: STAFF_MESSAGES.intakeMethod }, undefined, true);
     }
     const minimal: IntakeReport = { ...base, status: 'acuut_doorgezet', acuteDanger: true, anonymous: false, intakeMethod: intake?.data.intakeMethod };
-    const { reference } = recordReport(minimal, { actor, ...(onBehalfOf ? { onBehalfOf } : {}) });
-    return redirect(`${SAVED[channel]}/${reference}`);
+    const { reference } = recordReport(minimal, { actor, now: at, ...(onBehalfOf ? { onBehalfOf } : {}) });
+    return redirectTo(`${SAVED[channel]}/${reference}`);
   }
 
   if (raw['acuteDanger'] === 'ja') return view(raw, 200, {}, undefined, true);
-  const schemas = channel === 'kcc' ? kccSchemas : boaSchemas(now());
+  const schemas = channel === 'kcc' ? kccSchemas : boaSchemas(at);
   const parsed = parseParts(raw, schemas);
   const errors: FieldErrors = parsed.ok ? {} : { ...parsed.errors };
-  if (raw['acuteDanger'] !== 'nee') errors['acuteDanger'] = 'Kies of er nu direct gevaar is voor iemand';
+  if (raw['acuteDanger'] !== 'nee') errors['acuteDanger'] = STAFF_MESSAGES.acuteDanger;
   if (!parsed.ok || Object.keys(errors).length) return view(raw, 400, errors);
 
   const data = parsed.data as Omit<IntakeReport, 'channel' | 'acuteDanger' | 'captchaStatus'>;
@@ -85,6 +87,17 @@ export async function handleStaffReport(ctx: StaffContext, channel: StaffChannel
     anonymous: channel === 'kcc' ? Boolean(data.anonymous) : false,
     ...(channel === 'boa' ? { reporterRelation: 'professional' } : {}),
   };
-  const { reference } = recordReport(report, { actor, ...(onBehalfOf ? { onBehalfOf } : {}) });
-  return redirect(`${SAVED[channel]}/${reference}`);
+  const { reference } = recordReport(report, { actor, now: at, ...(onBehalfOf ? { onBehalfOf } : {}) });
+  return redirectTo(`${SAVED[channel]}/${reference}`);
+}
+
+export interface SavedReportPageView {
+  /** `undefined`: no such report, or not one this staff member may see (404). */
+  report: SavedReportView | undefined;
+}
+
+/** The page after saving: the reference to read out. 404 for a report this staff member did not enter. */
+export function handleSavedReport(ctx: Pick<StaffContext, 'locals'>, reference: string | undefined): FormOutcome<SavedReportPageView> {
+  const report = savedReportFor(ctx.locals.staff as StaffSession, reference ?? '');
+  return render({ report }, report ? 200 : 404);
 }

@@ -1,0 +1,58 @@
+// The login and account forms, from posted form data to the schemas, without a server.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseStep, readFields } from '#lib/forms.ts';
+import { accountFields, accountSchema, EMAIL_TAKEN } from './accounts.schema.ts';
+import { codeFields, codeStepSchema, LOGIN_FAILED, loginFields, passwordStepSchema } from './login.schema.ts';
+
+const form = (fields: Record<string, string>) => {
+  const data = new FormData();
+  for (const [name, value] of Object.entries(fields)) data.append(name, value);
+  return data;
+};
+
+test('password step: both filled in; the e-mail as typed, cut at 254 characters; the password untouched', () => {
+  const ok = parseStep(passwordStepSchema, readFields(form({ email: ' Kcc@Gemeente.nl ', password: ' lange zin ' }), loginFields));
+  assert.deepEqual(ok, { ok: true, data: { email: ' Kcc@Gemeente.nl ', password: ' lange zin ' } });
+  const long = parseStep(passwordStepSchema, { email: 'a'.repeat(300), password: 'x' });
+  assert.equal(long.ok && long.data.email.length, 254);
+  for (const raw of [{ email: '', password: 'x' }, { email: 'a@b.nl', password: '' }, {}]) {
+    const refused = parseStep(passwordStepSchema, raw);
+    assert.equal(refused.ok, false);
+    // One message whatever is missing: the page shows LOGIN_FAILED only.
+    if (!refused.ok) for (const message of Object.values(refused.errors)) assert.equal(message, LOGIN_FAILED);
+  }
+});
+
+test('code step: six digits, spaces ignored; anything else is not a code', () => {
+  assert.deepEqual(parseStep(codeStepSchema, readFields(form({ code: '123 456' }), codeFields)), { ok: true, data: { code: '123456' } });
+  for (const code of ['', '12345', '1234567', '12345a', '１２３４５６']) {
+    assert.deepEqual(parseStep(codeStepSchema, { code }), { ok: false, errors: { code: LOGIN_FAILED } }, code);
+  }
+});
+
+test('new account: exact labels, Dutch messages per field', () => {
+  assert.deepEqual(accountFields.map((f) => f.label), ['E-mailadres', 'Naam', 'Rol', 'Dienstnummer', 'Eerste wachtwoord']);
+  const refused = parseStep(accountSchema, { email: 'geen adres', name: '', role: 'baas', serviceNumber: 'x'.repeat(51), password: '' });
+  assert.deepEqual(refused, {
+    ok: false,
+    errors: {
+      email: 'Vul een e-mailadres in zoals naam@gemeente.nl',
+      name: 'Vul de naam in',
+      role: 'Kies een rol',
+      serviceNumber: 'Gebruik maximaal 50 tekens',
+    },
+  });
+  // The password is checked once the other fields are right.
+  assert.deepEqual(parseStep(accountSchema, { email: 'p.jansen@gemeente.nl', name: 'P. Jansen', role: 'boa', serviceNumber: '', password: 'kort' }), {
+    ok: false,
+    errors: { password: 'Gebruik een wachtwoord van minstens 12 tekens' },
+  });
+  assert.deepEqual(parseStep(accountSchema, { email: 'p.jansen@gemeente.nl', name: 'P. Jansen', role: 'boa', serviceNumber: '', password: 'wachtwoord1234' }), {
+    ok: false,
+    errors: { password: 'Dit wachtwoord wordt te vaak gebruikt. Kies een ander wachtwoord' },
+  });
+  const ok = parseStep(accountSchema, { email: ' P.Jansen@Gemeente.nl ', name: ' P. Jansen ', role: 'boa', serviceNumber: ' B-12 ', password: 'een lange eigen zin' });
+  assert.deepEqual(ok, { ok: true, data: { email: 'p.jansen@gemeente.nl', name: 'P. Jansen', role: 'boa', serviceNumber: 'B-12', password: 'een lange eigen zin' } });
+  assert.equal(EMAIL_TAKEN, 'Er is al een account met dit e-mailadres');
+});

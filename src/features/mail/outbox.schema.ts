@@ -1,0 +1,7 @@
+/** The kinds of mail in the outbox (stored codes) with their Dutch names, as the admin sees them. */
+export const OUTBOX_KINDS = {
+  reporter_confirmation: 'Bevestiging aan melder',
+  coordinator_notification: 'Melding aan coördinatoren',
+} as const;
+
+export type OutboxKind = keyof typeof OUTBOX_KINDS;

@@ -1,0 +1,74 @@
+// The mail worker follows the clock it is given (the server's, which tests move): due times,
+// retries and dead letters, with a sender that records instead of sending.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { useTempDatabase } from '#tests/support/unit-db.ts';
+
+useTempDatabase('mail-worker');
+const { recordReport } = await import('#features/intake/intake.server.ts');
+const { flushOutbox } = await import('./worker.server.ts');
+const { reviveDeadLetter } = await import('./outbox.repo.server.ts');
+const { db } = await import('#platform/db.ts');
+type MailWorker = import('./worker.server.ts').MailWorker;
+type OutgoingMail = import('./transport.server.ts').OutgoingMail;
+
+const HOUR = 3_600_000;
+type Row = { id: number; state: string; attempts: number; nextAttemptAt: string; sentAt: string | null; lastError: string | null };
+const rows = (): Row[] =>
+  db().prepare('SELECT id, state, attempts, next_attempt_at AS nextAttemptAt, sent_at AS sentAt, last_error AS lastError FROM outbox ORDER BY id').all() as Row[];
+
+/** A report stored at `at` (a coordinators' notification in the outbox, due then). */
+function reportAt(at: Date): void {
+  recordReport(
+    // The smallest report there is: passed on to 112 by the KCC (time, channel, nothing else).
+    { channel: 'kcc', status: 'acuut_doorgezet', acuteDanger: true, anonymous: false, concerns: [], involved: [], captchaStatus: 'niet_van_toepassing' },
+    { now: at },
+  );
+}
+
+function worker(now: Date, send: (mail: OutgoingMail) => Promise<void>): MailWorker {
+  return { send, now: () => now, mailFrom: 'Meldpunt <noreply@test.example>', retryBaseMs: 1000, pollMs: 1000 };
+}
+
+test('mail stored at a moved clock goes out when the worker is given that clock, not before', async () => {
+  const moved = new Date(Date.now() + 9 * HOUR);
+  reportAt(moved);
+  const sent: OutgoingMail[] = [];
+  const record = async (mail: OutgoingMail) => void sent.push(mail);
+  // The real time: not due yet.
+  assert.equal(await flushOutbox(worker(new Date(), record)), 0);
+  assert.equal(rows().at(-1)!.state, 'pending');
+  // The moved clock: due, sent, and marked sent at that time.
+  assert.equal(await flushOutbox(worker(moved, record)), 1);
+  assert.equal(sent[0]!.from, 'Meldpunt <noreply@test.example>');
+  const row = rows().at(-1)!;
+  assert.equal(row.state, 'sent');
+  assert.equal(row.sentAt, moved.toISOString());
+});
+
+test('a temporary failure is retried after the backoff on the given clock; a permanent one is a dead letter', async () => {
+  const at = new Date(Date.now() + 20 * HOUR);
+  reportAt(at);
+  const id = rows().at(-1)!.id;
+  const temporary = Object.assign(new Error('try later'), { responseCode: 451 });
+  assert.equal(await flushOutbox(worker(at, async () => { throw temporary; })), 0);
+  let row = rows().find((r) => r.id === id)!;
+  assert.equal(row.state, 'pending');
+  assert.equal(row.attempts, 1);
+  // First retry after the base delay (1 s here), ±20 % jitter.
+  const delay = new Date(row.nextAttemptAt).getTime() - at.getTime();
+  assert.ok(delay >= 800 && delay <= 1200, `retry after ${delay} ms`);
+
+  const later = new Date(at.getTime() + 2000);
+  const permanent = Object.assign(new Error('mailbox unavailable for kees@example.nl'), { responseCode: 550 });
+  assert.equal(await flushOutbox(worker(later, async () => { throw permanent; })), 0);
+  row = rows().find((r) => r.id === id)!;
+  assert.equal(row.state, 'dead');
+  assert.equal(row.lastError, '550 mailbox unavailable for [adres]');
+
+  // The admin's retry puts it back, due at the time given.
+  assert.equal(reviveDeadLetter(id, later), true);
+  assert.equal(reviveDeadLetter(id, later), false);
+  row = rows().find((r) => r.id === id)!;
+  assert.deepEqual([row.state, row.attempts, row.nextAttemptAt], ['pending', 0, later.toISOString()]);
+});
