@@ -8,6 +8,7 @@ useTempDatabase('reports');
 const { recordReport } = await import('#features/intake/intake.server.ts');
 const { findReportByReference, insertReport } = await import('./reports.repo.server.ts');
 const { db } = await import('#platform/db.ts');
+const { insertUser } = await import('#features/auth/users.repo.server.ts');
 type IntakeReport = import('#features/intake/intake.server.ts').IntakeReport;
 
 // Thursday 24 December 2026, 10:00 UTC. The demo municipality lists 25 and 26 December as holidays.
@@ -41,6 +42,11 @@ const residentReport: IntakeReport = {
   reporterEmail: 'anna@voorbeeld.nl',
   captchaStatus: 'geslaagd',
 };
+
+// The staff members who type KCC and BOA reports: reports.entered_by references users (migration 0006).
+const staffMember = (role: 'kcc' | 'boa') => insertUser({ email: `${role}@test.example`, name: `Test ${role}`, role, passwordHash: 'x', totpSecret: 'x' });
+const boaId = staffMember('boa');
+const kccId = staffMember('kcc');
 
 type Row = Record<string, string | number | null>;
 const rowOf = (reference: string): Row => db().prepare('SELECT * FROM reports WHERE reference = ?').get(reference) as Row;
@@ -180,7 +186,7 @@ describe('recordReport', () => {
   test('findReportByReference round-trips the KCC and BOA fields', () => {
     const boa: IntakeReport = {
       channel: 'boa',
-      enteredBy: 7,
+      enteredBy: boaId,
       acuteDanger: false,
       personAge: 'onbekend',
       locationKind: 'geen_vast_adres',
@@ -204,7 +210,7 @@ describe('recordReport', () => {
     const stored = findReportByReference(reference);
     assert.ok(stored);
     assert.equal(stored.channel, 'boa');
-    assert.equal(stored.enteredBy, 7);
+    assert.equal(stored.enteredBy, boaId);
     assert.equal(stored.intakeMethod, 'telefoon_0800');
     assert.equal(stored.observedAt, '2026-03-02T08:15:00.000Z');
     assert.equal(stored.policePresent, true);
@@ -323,7 +329,7 @@ describe('recordReport', () => {
     const minimal: IntakeReport = {
       channel: 'kcc',
       status: 'acuut_doorgezet',
-      enteredBy: 3,
+      enteredBy: kccId,
       acuteDanger: true,
       concerns: [],
       involved: [],
