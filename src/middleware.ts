@@ -14,7 +14,7 @@ import { applySecurityHeaders, contentSecurityPolicy } from '#platform/security-
 /** The mail worker and the clean-up live in the server process; the first request (the launcher's warm-up) starts them. */
 const requestContext = defineMiddleware((context, next) => {
   startBackgroundJobs();
-  context.locals.clientIp = clientIp(context.request, context.clientAddress);
+  context.locals.clientIp = clientIp(context.request, context.clientAddress, config().trustProxy);
   return next();
 });
 

@@ -20,7 +20,7 @@ describe('amsterdamToUtc', () => {
   });
 
   test('impossible dates and other shapes → undefined', () => {
-    for (const bad of ['2026-02-30T10:00', '2026-04-31T10:00', '2026-01-01T24:00', '2026-01-01T10:60', '2026-01-01 10:00', '2026-01-01', '']) {
+    for (const bad of ['2026-02-30T10:00', '2026-13-01T10:00', '2026-00-10T10:00', '2026-04-31T10:00', '2026-01-01T24:00', '2026-01-01T10:60', '2026-01-01 10:00', '2026-01-01', '']) {
       assert.equal(amsterdamToUtc(bad), undefined, bad);
     }
   });

@@ -9,7 +9,7 @@ export function amsterdamToUtc(local: string): Date | undefined {
   if (!m) return undefined;
   const [, y, mo, d, h, mi] = m.map(Number) as [number, number, number, number, number, number];
   const guess = Date.UTC(y, mo - 1, d, h, mi);
-  if (new Date(guess).getUTCDate() !== d || h > 23 || mi > 59) return undefined;
+  if (mo < 1 || mo > 12 || new Date(guess).getUTCDate() !== d || h > 23 || mi > 59) return undefined;
   // Amsterdam is UTC+1 or UTC+2: take the offset the city has at that moment.
   for (const offset of [1, 2]) {
     const candidate = new Date(guess - offset * 3_600_000);

@@ -1,10 +1,8 @@
-import { config } from './config.ts';
-
 /**
  * The client's address: the socket's, or behind a trusted proxy (`TRUST_PROXY`) the last
- * X-Forwarded-For hop. Callers pass `config().trustProxy`; the default is for callers not yet doing so.
+ * X-Forwarded-For hop. Callers pass `config().trustProxy`.
  */
-export function clientIp(request: Request, socketAddress: string | undefined, trustProxy: boolean = config().trustProxy): string {
+export function clientIp(request: Request, socketAddress: string | undefined, trustProxy: boolean): string {
   if (trustProxy) {
     const hops = request.headers.get('x-forwarded-for')?.split(',').map((h) => h.trim()).filter(Boolean);
     const last = hops?.at(-1);

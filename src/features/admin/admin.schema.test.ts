@@ -39,3 +39,11 @@ test('mail retry: a whole number, else the dead letter is not there', () => {
     assert.deepEqual(parseStep(mailRetrySchema, posted({ id }, mailRetryFields)), { ok: false, errors: { id: 'Deze e-mail staat niet (meer) bij de onbezorgde e-mails.' } }, id);
   }
 });
+
+test('new account: an e-mail address over 254 characters gets a Dutch message', async () => {
+  const { accountSchema } = await import('#features/auth/accounts.schema.ts');
+  const email = `${'a'.repeat(250)}@gemeente.nl`;
+  const parsed = parseStep(accountSchema, { email, name: 'Karin Jansen', role: 'kcc', serviceNumber: '', password: 'lang genoeg wachtwoord 77' });
+  assert.equal(parsed.ok, false);
+  assert.equal(!parsed.ok && parsed.errors['email'], 'Gebruik maximaal 254 tekens');
+});

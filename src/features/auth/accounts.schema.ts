@@ -19,7 +19,7 @@ export const accountFields: FieldDef[] = [
 export const accountSchema = z
   .object({
     /** Where the staff member logs in with; stored lowercased, unique. */
-    email: z.string().trim().toLowerCase().regex(/^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/, { error: 'Vul een e-mailadres in zoals naam@gemeente.nl' }).max(254),
+    email: z.string().trim().toLowerCase().regex(/^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/, { error: 'Vul een e-mailadres in zoals naam@gemeente.nl' }).max(254, { error: 'Gebruik maximaal 254 tekens' }),
     /** The name colleagues see (in the menu, on a BOA's report). */
     name: z.string().trim().min(1, { error: 'Vul de naam in' }).max(200, { error: 'Gebruik maximaal 200 tekens' }),
     /** What the account may do (spec §6). */

@@ -1,6 +1,6 @@
 import { AVE_PHASE, CHANNELS, CONCERNS, STATUS } from '#features/reports/options.schema.ts';
 import { OUTCOMES } from '#features/triage/triage.rules.ts';
-import { amsterdamToUtc } from '#features/intake/staff/staff-report.schema.ts';
+import { amsterdamToUtc } from '#lib/dates.ts';
 import { amsterdamDate } from '#lib/working-days.ts';
 
 /**

@@ -3,6 +3,7 @@ import { codes } from '#lib/forms.ts';
 import { RELATION, YES_NO } from '#features/reports/options.schema.ts';
 import { ALWAYS, fieldErrors, type FieldDef, type FieldErrors, type RawAnswers } from '#lib/forms.ts';
 import { acuteFields, concernFields, concernSchema, contactRules, personFields, personSchema } from '#features/intake/resident/report.schema.ts';
+import { amsterdamToUtc } from '#lib/dates.ts';
 
 /** How a report reached the KCC (spec §3). */
 export const INTAKE_METHOD = {
@@ -69,30 +70,6 @@ export const callerSchema = z
       reporterEmail: keep(v.callerEmail),
     };
   });
-
-/** Amsterdam wall-clock "YYYY-MM-DDTHH:mm" → UTC instant. */
-export function amsterdamToUtc(local: string): Date | undefined {
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(local);
-  if (!m) return undefined;
-  const [, y, mo, d, h, mi] = m.map(Number) as [number, number, number, number, number, number];
-  const guess = Date.UTC(y, mo - 1, d, h, mi);
-  if (new Date(guess).getUTCDate() !== d || h > 23 || mi > 59) return undefined;
-  // Amsterdam is UTC+1 or UTC+2: take the offset the city has at that moment.
-  for (const offset of [1, 2]) {
-    const candidate = new Date(guess - offset * 3_600_000);
-    if (utcToAmsterdam(candidate) === local) return candidate;
-  }
-  return new Date(guess - 3_600_000);
-}
-
-/** UTC instant → Amsterdam wall-clock "YYYY-MM-DDTHH:mm". */
-export function utcToAmsterdam(at: Date): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Europe/Amsterdam', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
-  }).formatToParts(at);
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '00';
-  return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}`;
-}
 
 export const observationFields: FieldDef[] = [
   { name: 'observedAt', label: 'Datum en tijd van de waarneming', kind: 'datetime', hint: 'Bijvoorbeeld: 2026-11-22 14:30' },

@@ -1,6 +1,7 @@
 import type { AstroCookies } from 'astro';
 import { readFields, type FieldErrors, type RawAnswers } from '#lib/forms.ts';
-import { boaFields, boaSchemas, intakeSchema, kccFields, kccSchemas, parseParts, STAFF_MESSAGES, utcToAmsterdam } from './staff-report.schema.ts';
+import { boaFields, boaSchemas, intakeSchema, kccFields, kccSchemas, parseParts, STAFF_MESSAGES } from './staff-report.schema.ts';
+import { utcToAmsterdam } from '#lib/dates.ts';
 import type { StaffSession } from '#features/auth/login.server.ts';
 import { now } from '#platform/clock.ts';
 import { recordReport, type IntakeReport } from '#features/intake/intake.server.ts';
