@@ -14,7 +14,7 @@ import {
   servers,
   submit,
   uniqueIp,
-} from './support.ts';
+} from '../support.ts';
 
 const { origin } = servers.limits;
 

@@ -5,8 +5,8 @@
 // server, so these tests hold Playwright's built-in `-exclusive-` lock: they run while no other
 // test runs, one after another, and put the clock back afterwards.
 import { expect, test, type Page } from '@playwright/test';
-import { servers } from './support.ts';
-import { codeFor, createStaff, login, press, sessionCookie, sessionsOf, setClockOffset, userByEmail } from './staff-support.ts';
+import { servers } from '../support.ts';
+import { codeFor, createStaff, login, press, sessionCookie, sessionsOf, setClockOffset, userByEmail } from '../staff-support.ts';
 
 test.describe.configure({ mode: 'serial', lock: '-exclusive-' });
 

@@ -14,7 +14,7 @@ import {
   servers,
   submit,
   walkToCheck,
-} from './support.ts';
+} from '../support.ts';
 
 test.describe('going back and changing answers', () => {
   test('Vorige stap from the check page back to step 1 shows every answer', async ({ page }) => {

@@ -2,7 +2,7 @@
 // (and that logged), the triage fields, the status path with its required inputs, forged posts
 // that the server refuses, and one audit row for every view and every action.
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { dhrP, marker, sendReport, walkToCheck } from './support.ts';
+import { dhrP, marker, sendReport, walkToCheck } from '../support.ts';
 import {
   actions,
   auditOf,
@@ -14,7 +14,7 @@ import {
   residentReport,
   triagePost,
   userId,
-} from './triage-support.ts';
+} from '../triage-support.ts';
 
 test.describe.configure({ timeout: 90_000 });
 

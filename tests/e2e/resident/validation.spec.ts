@@ -15,7 +15,7 @@ import {
   marker,
   option,
   submit,
-} from './support.ts';
+} from '../support.ts';
 
 interface ExpectedError {
   /** The field's label or the group's legend. */

@@ -1,6 +1,6 @@
 // Security headers on the pages, and no cookie for a resident who only reads.
 import { expect, test, type APIResponse } from '@playwright/test';
-import { answerStepsBefore, marker, postSteps, postForm, servers } from './support.ts';
+import { answerStepsBefore, marker, postSteps, postForm, servers } from '../support.ts';
 
 const PUBLIC_PAGES = ['/', '/privacy', '/toegankelijkheid', '/melden', '/melden/bel-112'];
 

@@ -12,7 +12,7 @@ import {
   reportsContaining,
   servers,
   submit,
-} from './support.ts';
+} from '../support.ts';
 
 async function expect112Page(page: Page): Promise<void> {
   await expect(page).toHaveURL(/\/melden\/bel-112$/);

@@ -4,7 +4,7 @@
 // for a role that may not.
 import { expect, request, test, type APIRequestContext, type APIResponse } from '@playwright/test';
 import type { Role } from '#features/auth/roles.schema.ts';
-import { marker, postForm, reportsContaining, servers, type ReportRow } from './support.ts';
+import { marker, postForm, reportsContaining, servers, type ReportRow } from '../support.ts';
 import {
   auditRows,
   createStaff,
@@ -14,7 +14,7 @@ import {
   staffRequest,
   userByEmail,
   type StaffAccount,
-} from './staff-support.ts';
+} from '../staff-support.ts';
 
 const staff = servers.staff;
 const ROLES: Role[] = ['kcc', 'boa', 'coordinator', 'admin'];

@@ -1,7 +1,7 @@
 // Hostile and malformed input sent without a browser: refused with a 4xx and a usable Dutch page,
 // stored literally when it is valid text, and never answered with a 5xx.
 import { expect, test, type APIRequestContext, type APIResponse } from '@playwright/test';
-import { marker, postForm, postSteps, rawSteps, reportByReference, reportsContaining, servers } from './support.ts';
+import { marker, postForm, postSteps, rawSteps, reportByReference, reportsContaining, servers } from '../support.ts';
 
 const origin = servers.main.origin;
 

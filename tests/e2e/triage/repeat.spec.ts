@@ -16,8 +16,8 @@ import {
   reportRow,
   residentReport,
   uniqueAddress,
-} from './triage-support.ts';
-import { withDb, servers } from './support.ts';
+} from '../triage-support.ts';
+import { withDb, servers } from '../support.ts';
 
 test.describe.configure({ timeout: 90_000 });
 

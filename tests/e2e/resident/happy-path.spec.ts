@@ -13,7 +13,7 @@ import {
   servers,
   walkToCheck,
   type ReportAnswers,
-} from './support.ts';
+} from '../support.ts';
 
 /** The check page lists the answer `text` under the question `label`, with a Wijzigen link to its step. */
 async function expectRow(page: Page, label: string, text: string | RegExp, step: string): Promise<void> {

@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect, request, test, type Page } from '@playwright/test';
-import { marker, postForm, servers } from './support.ts';
+import { marker, postForm, servers } from '../support.ts';
 import {
   codeFor,
   createStaff,
@@ -17,11 +17,11 @@ import {
   staffRequest,
   userByEmail,
   wrongCode,
-} from './staff-support.ts';
+} from '../staff-support.ts';
 
 const staff = servers.staff;
 const FAILED = 'Inloggen is niet gelukt. Controleer uw e-mailadres, wachtwoord en code, en probeer het opnieuw.';
-const root = fileURLToPath(new URL('../..', import.meta.url));
+const root = fileURLToPath(new URL('../../..', import.meta.url));
 
 async function passwordStep(page: Page, email: string, password: string) {
   await page.goto(`${staff.origin}/intern/inloggen`);

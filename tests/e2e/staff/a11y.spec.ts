@@ -1,7 +1,7 @@
 // axe (WCAG 2.0/2.1 A and AA) on every staff page, normal and in its error state, with JavaScript
 // on and off: login, code, KCC form, BOA form, saved pages, admin page, the "geen toegang" page.
 import { expect, test } from '@playwright/test';
-import { expectNoAxeViolations, marker, servers } from './support.ts';
+import { expectNoAxeViolations, marker, servers } from '../support.ts';
 import {
   S,
   amsterdamLocal,
@@ -14,7 +14,7 @@ import {
   fillStaffForm,
   savedReference,
   wrongCode,
-} from './staff-support.ts';
+} from '../staff-support.ts';
 
 const staff = servers.staff;
 // Each test scans several pages; axe takes a few seconds per page on a busy machine.

@@ -3,7 +3,7 @@
 // for KCC, and never report text.
 import { expect, request, test } from '@playwright/test';
 import Database from 'better-sqlite3';
-import { marker, postForm, servers } from './support.ts';
+import { marker, postForm, servers } from '../support.ts';
 import {
   auditRows,
   codeFor,
@@ -14,7 +14,7 @@ import {
   userByEmail,
   wrongCode,
   type AuditRow,
-} from './staff-support.ts';
+} from '../staff-support.ts';
 
 const staff = servers.staff;
 

@@ -3,7 +3,7 @@
 // triages him to AVE 3 with procesregie, links a second report about his address, and hands the
 // case to the MDO; the audit log shows every step.
 import { expect, test, type Page } from '@playwright/test';
-import { dhrP, marker, sendReport, walkToCheck } from './support.ts';
+import { dhrP, marker, sendReport, walkToCheck } from '../support.ts';
 import {
   actions,
   auditOf,
@@ -16,7 +16,7 @@ import {
   reportRow,
   staffReport,
   userId,
-} from './triage-support.ts';
+} from '../triage-support.ts';
 
 test.describe.configure({ timeout: 90_000 });
 

@@ -1,8 +1,8 @@
 // The admin's audit log /intern/beheer/logboek after a coordinator worked on a report: who, role,
 // what, which report, when, result — filterable — and never anything of the report's content.
 import { expect, test, type Page } from '@playwright/test';
-import { expectNoAxeViolations } from './support.ts';
-import { auditOf, auditText, loginAs, logout, marker, openReport, press, residentReport, triageChange } from './triage-support.ts';
+import { expectNoAxeViolations } from '../support.ts';
+import { auditOf, auditText, loginAs, logout, marker, openReport, press, residentReport, triageChange } from '../triage-support.ts';
 
 test.describe.configure({ timeout: 90_000 });
 

@@ -19,7 +19,7 @@ import {
   submit,
   walkToCheck,
   type Server,
-} from './support.ts';
+} from '../support.ts';
 
 const CAPTCHA_FAILED = 'De controle of u een mens bent is niet gelukt. Doe de controle opnieuw en verstuur uw melding nog een keer.';
 

@@ -21,7 +21,7 @@ import {
   triageChange,
   uniqueAddress,
   userId,
-} from './triage-support.ts';
+} from '../triage-support.ts';
 
 // Each test logs in fresh accounts (the user command hashes a password with argon2id): slow on a busy machine.
 test.describe.configure({ timeout: 90_000 });

@@ -2,7 +2,7 @@
 // phone. Name and service number come from the account; the time of the observation may not be in
 // the future. Runs with JavaScript on and off.
 import { expect, test, type Page } from '@playwright/test';
-import { marker, reportsContaining, servers } from './support.ts';
+import { marker, reportsContaining, servers } from '../support.ts';
 import {
   S,
   amsterdamLocal,
@@ -18,7 +18,7 @@ import {
   savedReference,
   staffReport,
   userByEmail,
-} from './staff-support.ts';
+} from '../staff-support.ts';
 
 const staff = servers.staff;
 const HOUR = 3_600_000;

@@ -1,7 +1,7 @@
 // The admin page /intern/beheer (spec §6): create an account (the otpauth:// URI shown once),
 // disable it, change its role, reset its second factor; the password rules in Dutch.
 import { expect, request, test, type Locator, type Page } from '@playwright/test';
-import { marker, postForm, servers } from './support.ts';
+import { marker, postForm, servers } from '../support.ts';
 import {
   codeFor,
   createStaff,
@@ -15,7 +15,7 @@ import {
   userByEmail,
   wrongCode,
   type StaffAccount,
-} from './staff-support.ts';
+} from '../staff-support.ts';
 
 const staff = servers.staff;
 const URI = /^otpauth:\/\/totp\/Meldpunt%20Bezorgd%3A[^?]+\?secret=([A-Z2-7]{32})&issuer=Meldpunt%20Bezorgd&algorithm=SHA1&digits=6&period=30$/;

@@ -12,7 +12,7 @@ import {
   sendReport,
   submit,
   walkToCheck,
-} from './support.ts';
+} from '../support.ts';
 
 test.describe('accessibility (axe)', () => {
   test('information pages and the 404 page', async ({ page }) => {

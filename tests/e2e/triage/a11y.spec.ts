@@ -1,7 +1,7 @@
 // axe (WCAG 2.0/2.1 A and AA) on the triage pages, in their normal and their error states, with
 // JavaScript on and off.
 import { expect, test } from '@playwright/test';
-import { expectNoAxeViolations } from './support.ts';
+import { expectNoAxeViolations } from '../support.ts';
 import {
   loginAs,
   marker,
@@ -10,7 +10,7 @@ import {
   residentReport,
   triageChange,
   uniqueAddress,
-} from './triage-support.ts';
+} from '../triage-support.ts';
 
 test.describe.configure({ timeout: 120_000 });
 

@@ -2,7 +2,7 @@
 // behalf, reads the reference out, and sees today's reports without their content. Runs with
 // JavaScript on and off.
 import { expect, test, type Page } from '@playwright/test';
-import { marker, reportsContaining, servers } from './support.ts';
+import { marker, reportsContaining, servers } from '../support.ts';
 import {
   S,
   auditRows,
@@ -19,7 +19,7 @@ import {
   staffReport,
   userByEmail,
   type StaffAccount,
-} from './staff-support.ts';
+} from '../staff-support.ts';
 
 const staff = servers.staff;
 
