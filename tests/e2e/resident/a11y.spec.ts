@@ -5,6 +5,9 @@ import { dhrP } from '../../fixtures/cases.ts';
 import { expect, expectNoAxeViolations, marker, submit, test } from '../fixtures.ts';
 import { NEXT, answerStepsBefore, expectStep, fillAcute, sendReport, walkToCheck } from './resident-utils.ts';
 
+// Each test scans several pages, each in a fresh browser context: like the staff scans, allow a minute.
+test.describe.configure({ timeout: 60_000 });
+
 test.describe('accessibility (axe)', () => {
   test('information pages and the 404 page', async ({ page }) => {
     for (const path of ['/', '/privacy', '/toegankelijkheid']) {
