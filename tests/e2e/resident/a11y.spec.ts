@@ -5,8 +5,8 @@ import { dhrP } from '../../fixtures/cases.ts';
 import { expect, expectNoAxeViolations, marker, submit, test } from '../fixtures.ts';
 import { NEXT, answerStepsBefore, expectStep, fillAcute, sendReport, walkToCheck } from './resident-utils.ts';
 
-// Each test scans several pages, each in a fresh browser context: like the staff scans, allow a minute.
-test.describe.configure({ timeout: 60_000 });
+// Each test scans several pages, each in a fresh browser context: like the staff scans, allow two minutes.
+test.describe.configure({ timeout: 120_000 });
 
 test.describe('accessibility (axe)', () => {
   test('information pages and the 404 page', async ({ page }) => {

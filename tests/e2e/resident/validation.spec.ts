@@ -245,6 +245,7 @@ test.describe('validation, step 4', () => {
 
 test.describe('too much text', () => {
   test('a post over the size limit gets 413 and a Dutch page with the form, which then works', async ({ page }) => {
+    test.slow(); // three steps answered first, then a 2 MB post and a second attempt
     await answerStepsBefore(page, 3, dhrP(marker()));
     await page.goto('/melden/zorgen');
     await fillConcerns(page, {
