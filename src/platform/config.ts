@@ -15,6 +15,23 @@ export const municipalitySchema = z.object({
   /** The national non-urgent number for worries about someone (Meldpunt Zorg en Overlast). */
   nationalPhone: z.string().min(1),
   privacyEmail: z.email(),
+  /** The controller (verwerkingsverantwoordelijke) named in the privacy statement, e.g. "het college van B en W van …". */
+  controller: z.object({
+    name: z.string().min(1),
+    /** Postal address, one line. */
+    address: z.string().min(1),
+  }),
+  /** The privacy officer (functionaris gegevensbescherming, FG), named in the privacy statement. */
+  privacyOfficer: z.object({
+    name: z.string().min(1),
+    email: z.email(),
+  }),
+  /** Where reports may go after triage, in words (privacy statement: "waar gaan de gegevens heen"). */
+  partners: z.array(z.string().min(1)).min(1),
+  /** Where residents report accessibility problems (toegankelijkheidsverklaring). */
+  accessibilityEmail: z.email(),
+  /** The date of the accessibility statement (YYYY-MM-DD), shown in the statement. */
+  accessibilityStatementDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
   coordinatorEmail: z.email(),
   mailFrom: z.string().min(3),
   /** How soon a new report is screened, in words shown to residents ("binnen 1 werkdag"). */

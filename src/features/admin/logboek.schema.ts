@@ -2,6 +2,9 @@ import { z } from 'astro/zod';
 import { codes, type FieldDef } from '#lib/forms.ts';
 import { AUDIT_RESULTS, AUDIT_ROLES } from '#features/audit/audit.schema.ts';
 
+/** The labels the log view shows (pages do not import #features/audit/ themselves). */
+export { AUDIT_OBJECTS, AUDIT_ON_BEHALF_OF, AUDIT_RESULTS, AUDIT_ROLES, auditActionLabel } from '#features/audit/audit.schema.ts';
+
 /** The filters of the admin's view of the audit log (/intern/beheer/logboek). */
 
 /** The filter fields, by their names in the URL (a GET form: filters can be bookmarked). Exact labels. */

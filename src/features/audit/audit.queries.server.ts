@@ -10,6 +10,8 @@ export interface AuditRow {
   action: string;
   objectType: string | null;
   objectId: string | null;
+  /** The account's holder when the row is about an account (`account 6` reads as a person). */
+  objectName: string | null;
   result: string;
   onBehalfOf: string | null;
   clientIp: string | null;
@@ -40,8 +42,9 @@ export function auditPage(filter: AuditFilter, page: number): { rows: AuditRow[]
   const rows = db()
     .prepare(
       `SELECT a.id, a.at, u.name AS actor, a.actor_role AS actorRole, a.action, a.object_type AS objectType,
-         a.object_id AS objectId, a.result, a.on_behalf_of AS onBehalfOf, a.client_ip AS clientIp
-       FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id ${where}
+         a.object_id AS objectId, t.name AS objectName, a.result, a.on_behalf_of AS onBehalfOf, a.client_ip AS clientIp
+       FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
+         LEFT JOIN users t ON a.object_type = 'account' AND t.id = CAST(a.object_id AS INTEGER) ${where}
        ORDER BY a.id DESC LIMIT ? OFFSET ?`,
     )
     .all([...params, AUDIT_PAGE_SIZE + 1, (page - 1) * AUDIT_PAGE_SIZE]) as AuditRow[];

@@ -57,7 +57,7 @@ export function recordReport(
           kind: 'coordinator_notification',
           reportId: row.id,
           recipient: cfg.coordinatorEmail,
-          content: coordinatorNotification({ reference: row.reference, channel: report.channel, suggestedUrgency }, cfg),
+          content: coordinatorNotification({ reference: row.reference, channel: report.channel, suggestedUrgency, acute: report.status === 'acuut_doorgezet' }, cfg),
         },
         cfg.publicUrl,
         now,

@@ -44,20 +44,26 @@ export function reporterConfirmation(reference: string, cfg: AppConfig): MailCon
 
 /** To the coordinators' mailbox, for every new report from every channel. */
 export function coordinatorNotification(
-  report: { reference: string; channel: keyof typeof CHANNELS; suggestedUrgency: Urgency },
+  report: { reference: string; channel: keyof typeof CHANNELS; suggestedUrgency: Urgency; acute?: boolean },
   cfg: AppConfig,
 ): MailContent {
   const link = `${cfg.publicUrl}/intern/triage/${report.reference}`;
   const channel = CHANNELS[report.channel];
   const urgency = URGENCY[report.suggestedUrgency];
+  // An acute record (status acuut_doorgezet) holds no content: the caller was put through to 112.
+  const first = report.acute
+    ? `Bij het ${cfg.municipality.meldpuntName} is een melding met direct gevaar doorgezet naar 112. Alleen de tijd, de medewerker en het kanaal zijn vastgelegd.`
+    : `Er is een nieuwe melding binnengekomen bij het ${cfg.municipality.meldpuntName}.`;
   const lines = [
-    `Er is een nieuwe melding binnengekomen bij het ${cfg.municipality.meldpuntName}.`,
+    first,
     `Referentienummer: ${report.reference}\nKanaal: ${channel}\nVoorgestelde urgentie: ${urgency}`,
     `Bekijk de melding (inloggen nodig): ${link}`,
     'De inhoud van de melding staat bewust niet in deze e-mail.',
   ];
   return {
-    subject: `Nieuwe melding ${report.reference} (${channel}, urgentie ${urgency})`,
+    subject: report.acute
+      ? `Melding ${report.reference} doorgezet naar 112 (${channel})`
+      : `Nieuwe melding ${report.reference} (${channel}, urgentie ${urgency})`,
     text: lines.join('\n\n') + '\n',
     html: html(`Nieuwe melding ${report.reference}`, [
       escapeHtml(lines[0]!),

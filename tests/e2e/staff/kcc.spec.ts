@@ -159,18 +159,18 @@ test.describe('KCC form', () => {
     await expectStaffForm(page, answers);
     expect(reportsContaining(staff, tag)).toEqual([]);
 
-    // The channel must be known before the record is kept.
-    const noChannel = await submit(page, S.acuteSave);
-    expect(noChannel.status()).toBe(400);
-    await expect(page).toHaveTitle(/^Fout: /);
-    await expect(page.getByRole('alert').filter({ hasText: 'Er is een probleem' })).toContainText('Kies hoe de melding binnenkwam');
-    await expect(page.getByRole('button', { name: S.acuteSave })).toBeVisible();
+    // A 112 transfer is never held up by the channel (spec §3): it defaults to `Telefoon`, and the
+    // agent may still choose another.
+    await expect(page.getByRole('group', { name: S.intakeMethod }).getByLabel('Telefoon', { exact: true })).toBeChecked();
     await page.getByRole('group', { name: S.intakeMethod }).getByLabel('Telefoon via 0800-1205', { exact: true }).check();
 
     const saved = await submit(page, S.acuteSave);
     expect(saved.status()).toBe(303);
     const reference = await savedReference(page, 'kcc');
     await expect(page.getByText(/Status: Acuut doorgezet\./)).toBeVisible();
+    // The caller is with 112: nothing to read out.
+    await expect(page.getByText('Dit nummer hoeft u niet voor te lezen.', { exact: false })).toBeVisible();
+    await expect(page.getByText(/Lees het nummer voor/)).toHaveCount(0);
     const row = reportByReference(staff, reference)!;
     expect(row).toMatchObject({
       channel: 'kcc',

@@ -25,7 +25,7 @@ const statements = lazy(() => {
       'INSERT INTO drafts (token_hash, answers, created_at, updated_at, expires_at) VALUES (?, ?, ?, ?, ?)',
     ),
     update: d.prepare('UPDATE drafts SET answers = ?, updated_at = ? WHERE token_hash = ?'),
-    submit: d.prepare("UPDATE drafts SET answers = '{}', submitted_reference = ?, updated_at = ? WHERE token_hash = ?"),
+    submit: d.prepare('UPDATE drafts SET answers = ?, submitted_reference = ?, updated_at = ? WHERE token_hash = ?'),
     remove: d.prepare('DELETE FROM drafts WHERE token_hash = ?'),
     purge: d.prepare('DELETE FROM drafts WHERE expires_at <= ?'),
   };
@@ -66,9 +66,12 @@ export function saveDraftAnswers(draft: Draft, now: Date): void {
   statements().update.run(JSON.stringify(draft.answers), now.toISOString(), draft.tokenHash);
 }
 
-/** After sending: the answers are wiped; only the reference stays, for the confirmation page. */
-export function markDraftSubmitted(draft: Draft, reference: string, now: Date): void {
-  statements().submit.run(reference, now.toISOString(), draft.tokenHash);
+/**
+ * After sending: the answers are wiped; only the reference stays, for the confirmation page, with
+ * `kept` (no content: e.g. whether the report was anonymous, so the page can speak to that reporter).
+ */
+export function markDraftSubmitted(draft: Draft, reference: string, now: Date, kept: Record<string, RawAnswers> = {}): void {
+  statements().submit.run(JSON.stringify(kept), reference, now.toISOString(), draft.tokenHash);
 }
 
 export function deleteDraft(draft: Draft): void {

@@ -79,6 +79,9 @@ function view(values: RawAnswers, status: 200 | 400 | 413 = 200, errors: FieldEr
   return render({ values, errors, formError }, status);
 }
 
+/** What the thanks page may know of a sent report: nothing of its content. */
+const SENT_KEY = 'verstuurd';
+
 const TOO_LARGE = 'U heeft te veel tekst ingevuld om te versturen. Maak uw tekst korter en probeer het opnieuw.';
 const HONEYPOT_MESSAGE = 'Laat het veld "Niet invullen" leeg en probeer het opnieuw.';
 const NOT_A_FORM = 'Het formulier kwam niet goed aan. Probeer het opnieuw.';
@@ -196,7 +199,13 @@ export async function handleCheck(ctx: FlowContext): Promise<FormOutcome<CheckVi
   // whose draft could be sent a second time.
   recordReport(
     { ...answers, channel: 'inwoner', acuteDanger: false, anonymous: anonymous === 'ja', captchaStatus: captcha },
-    { now: at, alsoInTransaction: (stored) => markDraftSubmitted(draft, stored.reference, at) },
+    {
+      now: at,
+      alsoInTransaction: (stored) =>
+        markDraftSubmitted(draft, stored.reference, at, {
+          [SENT_KEY]: { anonymous: anonymous === 'ja' ? 'ja' : 'nee', email: anonymous !== 'ja' && answers.reporterEmail ? 'ja' : 'nee' },
+        }),
+    },
   );
   return redirectTo(THANKS_PATH);
 }
@@ -205,11 +214,17 @@ export interface ThanksView {
   reference: string;
   /** The reference as it is read aloud on the phone. */
   spoken: string;
+  /** The report was anonymous: no questions back, no feedback, no e-mail. */
+  anonymous: boolean;
+  /** A confirmation e-mail is on its way. */
+  email: boolean;
 }
 
 /** The confirmation page: the reference of the report this browser just sent; else back to the start. */
 export function handleThanks(ctx: FlowContext): FormOutcome<ThanksView> {
-  const reference = draftOf(ctx, now())?.submittedReference;
-  if (!reference) return redirectTo(STEPS[0]!.path);
-  return render({ reference, spoken: spokenReference(reference) });
+  const draft = draftOf(ctx, now());
+  const reference = draft?.submittedReference;
+  if (!draft || !reference) return redirectTo(STEPS[0]!.path);
+  const sent = draft.answers[SENT_KEY] ?? {};
+  return render({ reference, spoken: spokenReference(reference), anonymous: sent['anonymous'] === 'ja', email: sent['email'] === 'ja' });
 }

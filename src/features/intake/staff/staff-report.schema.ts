@@ -13,6 +13,9 @@ export const INTAKE_METHOD = {
   email_brief: 'E-mail of brief',
 } as const;
 
+/** The channel of an acute record when the agent did not choose one: a 112 transfer is never held up (spec §3). */
+export const ACUTE_INTAKE_DEFAULT = 'telefoon' satisfies keyof typeof INTAKE_METHOD;
+
 export const intakeFields: FieldDef[] = [
   { name: 'intakeMethod', label: 'Hoe kwam de melding binnen?', kind: 'radio', options: INTAKE_METHOD },
 ];
@@ -109,6 +112,28 @@ export function parseParts(raw: RawAnswers, schemas: readonly z.ZodType[]): { ok
     else errors = { ...errors, ...fieldErrors(result.error) };
   }
   return Object.keys(errors).length ? { ok: false, errors } : { ok: true, data };
+}
+
+/**
+ * The KCC form speaks to the agent, who types what a caller tells: hints about "de beller", never
+ * to the caller as "u". The labels stay the spec's exact labels (spec §3: the same report fields).
+ */
+export const KCC_HINTS: Readonly<Record<string, string>> = {
+  acuteDanger: 'Vraag dit eerst. Bijvoorbeeld: iemand is gewond, wil zichzelf iets aandoen, of bedreigt iemand op dit moment.',
+  personName: 'Weet de beller de naam niet? Laat dit dan leeg.',
+  postcode: 'Als de persoon op een adres woont. Bijvoorbeeld: 9351 AB',
+  locationDescription: 'Als de persoon geen vast adres heeft of de beller het adres niet weet. Bijvoorbeeld: bij het bushokje aan de Hoofdstraat, meestal in de ochtend.',
+  concerns: 'Kies alles wat de beller noemt.',
+  description: 'Schrijf op wat de beller vertelt: wat er gebeurt, wanneer en hoe vaak. Medische woorden zijn niet nodig.',
+  involved: 'Kies alles wat de beller weet.',
+};
+
+/** The fields with the agent's hints in place of the resident's. */
+export function forAgent(fields: readonly FieldDef[]): FieldDef[] {
+  return fields.map((f) => {
+    const hint = KCC_HINTS[f.name];
+    return hint ? { ...f, hint } : f;
+  });
 }
 
 export const kccFields: readonly FieldDef[] = [...acuteFields, ...intakeFields, ...personFields, ...concernFields, ...callerFields];

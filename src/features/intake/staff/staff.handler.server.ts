@@ -1,6 +1,6 @@
 import type { AstroCookies } from 'astro';
 import { readFields, type FieldErrors, type RawAnswers } from '#lib/forms.ts';
-import { boaFields, boaSchemas, intakeSchema, kccFields, kccSchemas, parseParts, STAFF_MESSAGES } from './staff-report.schema.ts';
+import { ACUTE_INTAKE_DEFAULT, boaFields, boaSchemas, intakeSchema, kccFields, kccSchemas, parseParts, STAFF_MESSAGES } from './staff-report.schema.ts';
 import { utcToAmsterdam } from '#lib/dates.ts';
 import type { StaffSession } from '#features/auth/login.server.ts';
 import { now } from '#platform/clock.ts';
@@ -61,17 +61,18 @@ export async function handleStaffReport(ctx: StaffContext, channel: StaffChannel
   // Only while the answer is still "Ja": an agent who changed it to "Nee" and pressed Enter (the
   // 112 button comes first in the form, so it is the form's default button) saves the full report.
   if (posted.form.get('intent') === 'acuut' && raw['acuteDanger'] === 'ja') {
-    // Passed on to 112: only the time, the staff member and the channel are kept.
-    const intake = channel === 'kcc' ? intakeSchema.safeParse(raw) : undefined;
-    if (intake && !intake.success) {
-      return view(raw, 400, { intakeMethod: STAFF_MESSAGES.intakeMethod }, undefined, true);
-    }
-    const minimal: IntakeReport = { ...base, status: 'acuut_doorgezet', acuteDanger: true, anonymous: false, intakeMethod: intake?.data.intakeMethod };
+    // Passed on to 112: only the time, the staff member and the channel are kept. A missing channel
+    // never holds up a 112 transfer: it defaults to `Telefoon` (spec §3).
+    const intakeMethod = channel === 'kcc' ? (intakeSchema.safeParse(raw).data?.intakeMethod ?? ACUTE_INTAKE_DEFAULT) : undefined;
+    const minimal: IntakeReport = { ...base, status: 'acuut_doorgezet', acuteDanger: true, anonymous: false, intakeMethod };
     const { reference } = recordReport(minimal, { actor, now: at, ...(onBehalfOf ? { onBehalfOf } : {}) });
     return redirectTo(`${SAVED[channel]}/${reference}`);
   }
 
-  if (raw['acuteDanger'] === 'ja') return view(raw, 200, {}, undefined, true);
+  if (raw['acuteDanger'] === 'ja') {
+    const shown = channel === 'kcc' && !raw['intakeMethod'] ? { ...raw, intakeMethod: ACUTE_INTAKE_DEFAULT } : raw;
+    return view(shown, 200, {}, undefined, true);
+  }
   const schemas = channel === 'kcc' ? kccSchemas : boaSchemas(at);
   const parsed = parseParts(raw, schemas);
   const errors: FieldErrors = parsed.ok ? {} : { ...parsed.errors };
