@@ -6,7 +6,10 @@ import { STATUS } from '#features/reports/options.schema.ts';
 export const ALL_STATUSES = 'alle';
 
 /** The empty choice of the status filter: the open work. */
-export const OPEN_WORK_LABEL = 'Open werk (nieuw, in behandeling, wacht op informatie)';
+export const OPEN_WORK_LABEL = 'Open werk';
+
+/** What the count of the open work says after the number of reports. */
+export const OPEN_WORK_NOTE = ' in het open werk (nieuw, in behandeling en wacht op informatie)';
 
 /** The status filter's options after the open work. */
 export const QUEUE_STATUS_OPTIONS = { [ALL_STATUSES]: 'Alle statussen', ...STATUS } as const;

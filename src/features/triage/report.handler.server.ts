@@ -214,7 +214,7 @@ function channelCard({ report, triage: t }: ReportDetails): ReportView['channel'
 }
 
 /**
- * A history line in words: "Status: Nieuw → In behandeling", "Toegewezen aan A. de Vries",
+ * A history line in words: "Status Nieuw → In behandeling", "Uitkomst geen → Bemoeizorg", "Toegewezen aan A. de Vries",
  * "Wvggz verkennend onderzoek gestart op 29 november 2026". No codes, no user numbers.
  */
 function historyOf({ events }: ReportDetails): ReportView['history'] {
@@ -244,10 +244,8 @@ function historyOf({ events }: ReportDetails): ReportView['history'] {
         };
         return `Regie ${abbreviation}: ${who(e.fromValue)} → ${who(e.toValue)}`;
       }
-      case 'uitkomst':
-        return e.fromValue === null ? `Uitkomst: ${value(e.toValue)}` : `Uitkomst: ${value(e.fromValue)} → ${value(e.toValue)}`;
       default:
-        return `${label(EVENT_KINDS, e.kind)}: ${value(e.fromValue)} → ${value(e.toValue)}`;
+        return `${label(EVENT_KINDS, e.kind)} ${value(e.fromValue)} → ${value(e.toValue)}`;
     }
   };
   return events.map((e) => ({ line: `${fmtDateTime(e.at)}, ${e.actor ?? 'systeem'}: ${words(e)}`, reason: e.reason }));
