@@ -7,13 +7,15 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 /**
  * End-to-end tests against the built server (run `npm run build` first), in Chromium, twice:
- * with JavaScript on and with JavaScript off. Playwright cannot download a browser here, so it uses
- * the system's Chromium (CHROMIUM_PATH, else /usr/bin/chromium when present).
+ * with JavaScript on and with JavaScript off. The specs live in tests/e2e/<area>/ (resident,
+ * platform, staff, triage), each area with its <area>-utils.ts; tests/e2e/fixtures.ts is shared.
+ * Playwright cannot download a browser here, so it uses the system's Chromium (CHROMIUM_PATH, else
+ * /usr/bin/chromium when present).
  */
 const executablePath = process.env['CHROMIUM_PATH'] || (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
 
 /**
- * Ports of the servers the tests use; see `servers` in tests/e2e/support.ts. E2E_PORT_BASE moves
+ * Ports of the servers the tests use; see `servers` in tests/e2e/fixtures.ts. E2E_PORT_BASE moves
  * them all (and their data folders), so that two runs on one machine do not collide.
  */
 const BASE = Number(process.env['E2E_PORT_BASE'] || 4391);
@@ -33,6 +35,7 @@ const serve = (name: string, port: number, ...settings: string[]) => ({
 
 export default defineConfig({
   testDir: './e2e',
+  testMatch: '**/*.spec.ts',
   outputDir: process.env['E2E_PORT_BASE'] ? `../test-results/${BASE}` : '../test-results',
   fullyParallel: false,
   workers: 2,

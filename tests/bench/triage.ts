@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { timeStep, totpCode } from '#features/auth/totp.server.ts';
+import { addUser } from '../support/users.ts';
 import { startPortal, type RunningServer } from './servers.ts';
 
 export const TRIAGE_BUDGET_P95_MS = 50;
@@ -183,11 +184,12 @@ export async function benchTriage(dir: string, reports: number, amount: number, 
   log(`Generated ${reports.toLocaleString('en')} reports with npm run demo:data in ${generateSeconds.toFixed(1)} s (${(size / 1024 / 1024).toFixed(0)} MB).`);
 
   // (2) A coordinator, by the real command; the secret from the otpauth:// URI it prints.
-  const email = 'bench-coordinator@bench.example';
-  const password = 'een lang wachtwoord voor de benchmark';
-  const out = execFileSync(process.execPath, ['src/cli/user.ts', 'add', '--email', email, '--name', 'Bench Coördinator', '--role', 'coordinator'], { env, input: `${password}\n`, encoding: 'utf8' });
-  const secret = /secret=([A-Z2-7]+)/.exec(out)?.[1];
-  if (!secret) throw new Error(`user:add printed no otpauth URI: ${out}`);
+  const { email, password, secret } = addUser(databasePath, 'coordinator', {
+    email: 'bench-coordinator@bench.example',
+    name: 'Bench Coördinator',
+    password: 'een lang wachtwoord voor de benchmark',
+    env,
+  });
 
   // (3) The portal on that database; log in over HTTP.
   let server: RunningServer | undefined;

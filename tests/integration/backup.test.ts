@@ -6,7 +6,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { DHR_P, ReportClient } from '../support/report-client.ts';
+import { dhrP, residentSteps } from '../fixtures/cases.ts';
+import { ReportClient } from '../support/report-client.ts';
 import { freePort, startPortal } from '../support/processes.ts';
 
 const dbPath = path.resolve('data/test/backup/meldpunt.db');
@@ -25,11 +26,11 @@ test('db:backup copies a running database; db:restore brings it back', async () 
   let portal = await startPortal('backup', await freePort(), { REPORTS_PER_HOUR_PER_IP: '1000' });
   try {
     const first = new ReportClient(portal.base);
-    await first.fillAll(DHR_P);
+    await first.fillAll(residentSteps(dhrP('backup')));
     const kept = await first.send();
     assert.match(run(['backup', file]), /Back-up geschreven/);
     const second = new ReportClient(portal.base);
-    await second.fillAll(DHR_P);
+    await second.fillAll(residentSteps(dhrP('backup')));
     const lost = await second.send();
     assert.deepEqual(references(), [kept, lost]);
     await portal.stop();

@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { DHR_P, ReportClient } from '../support/report-client.ts';
+import { dhrP, residentSteps } from '../fixtures/cases.ts';
+import { ReportClient } from '../support/report-client.ts';
 import { freePort, startPortal } from '../support/processes.ts';
 
 test('an acknowledged report survives kill -9 of the server', async () => {
@@ -13,7 +14,7 @@ test('an acknowledged report survives kill -9 of the server', async () => {
     const references: string[] = [];
     for (let i = 0; i < 5; i++) {
       const client = new ReportClient(portal.base);
-      await client.fillAll(DHR_P);
+      await client.fillAll(residentSteps(dhrP('durability')));
       const response = await client.post('/melden/controleren', {});
       assert.equal(response.status, 303);
       references.push((await client.get('/melden/bedankt').then((r) => r.text())).match(/MB-[A-HJKMNP-Z2-9]{8}/)![0]);

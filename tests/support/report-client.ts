@@ -1,26 +1,9 @@
 // Walks the resident form over plain HTTP, as a browser without JavaScript would: one POST per step,
 // following the 303s with the draft cookie. For tests that need the server rather than a browser.
+// The answers come from tests/fixtures/cases.ts: `residentSteps(dhrP(tag))`.
+import type { FormFields, ResidentSteps } from '../fixtures/cases.ts';
 
-export interface ReportAnswers {
-  persoon: Record<string, string | string[]>;
-  zorgen: Record<string, string | string[]>;
-  'over-u': Record<string, string | string[]>;
-}
-
-export const DHR_P: ReportAnswers = {
-  persoon: { personName: 'Dhr. P.', personAge: '18_plus', locationKind: 'adres', postcode: '9351 AB', houseNumber: '12', street: 'Kerkstraat', place: 'Leek' },
-  zorgen: {
-    concerns: ['overlast_agressie', 'dreigen_geweld', 'zelfdoding'],
-    description: 'Hij staat vaak dronken op zijn balkon te schreeuwen en bedreigt buren. Hij zegt dat hij de gasleidingen wil doorzagen.',
-    concernSince: 'paar_maanden',
-    dangerToSelf: 'ja',
-    dangerToOthers: 'ja',
-    personAware: 'nee',
-  },
-  'over-u': { reporterRelation: 'buren', anonymous: 'nee', reporterName: 'A. de Vries', reporterPhone: '06 12345678' },
-};
-
-function body(fields: Record<string, string | string[]>): URLSearchParams {
+function body(fields: FormFields): URLSearchParams {
   const form = new URLSearchParams();
   for (const [name, value] of Object.entries(fields)) {
     for (const v of Array.isArray(value) ? value : [value]) form.append(name, v);
@@ -38,7 +21,7 @@ export class ReportClient {
     this.extraHeaders = extraHeaders;
   }
 
-  async post(path: string, fields: Record<string, string | string[]>): Promise<Response> {
+  async post(path: string, fields: FormFields): Promise<Response> {
     const response = await fetch(this.base + path, {
       method: 'POST',
       redirect: 'manual',
@@ -55,12 +38,12 @@ export class ReportClient {
   }
 
   /** Answers steps 1–4; the draft is then ready on the check page. Throws when a step is refused. */
-  async fillAll(answers: ReportAnswers): Promise<void> {
-    const steps: [string, Record<string, string | string[]>][] = [
+  async fillAll(answers: ResidentSteps): Promise<void> {
+    const steps: [string, FormFields][] = [
       ['/melden', { acuteDanger: 'nee' }],
       ['/melden/persoon', answers.persoon],
       ['/melden/zorgen', answers.zorgen],
-      ['/melden/over-u', answers['over-u']],
+      ['/melden/over-u', answers.overU],
     ];
     for (const [path, fields] of steps) {
       const response = await this.post(path, fields);

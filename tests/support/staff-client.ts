@@ -1,8 +1,7 @@
 // A staff member over plain HTTP: an account made with the real user:add command, logged in through
 // the two login steps with a TOTP code computed here.
-import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { timeStep, totpCode } from '#features/auth/totp.server.ts';
+import { addUser, type StaffRole } from './users.ts';
 
 export class StaffClient {
   readonly base: string;
@@ -12,18 +11,9 @@ export class StaffClient {
     this.base = base;
   }
 
-  /** Creates an account in the database at `dbPath` and logs in. */
-  static async create(base: string, dbPath: string, role: 'kcc' | 'boa' | 'coordinator' | 'admin'): Promise<StaffClient> {
-    const id = randomBytes(4).toString('hex');
-    const email = `${role}-${id}@test.example`;
-    const password = `lange zin ${id} voor test`;
-    const out = execFileSync(process.execPath, ['src/cli/user.ts', 'add', '--email', email, '--name', `Test ${role}`, '--role', role], {
-      input: `${password}\n`,
-      env: { ...process.env, DATABASE_PATH: dbPath },
-      encoding: 'utf8',
-    });
-    const secret = /secret=([A-Z2-7]+)/.exec(out)?.[1];
-    if (!secret) throw new Error(`no secret in: ${out}`);
+  /** Creates an account in the database at `dbPath` (the real user:add command) and logs in with its code. */
+  static async create(base: string, dbPath: string, role: StaffRole): Promise<StaffClient> {
+    const { email, password, secret } = addUser(dbPath, role);
     const client = new StaffClient(base);
     const step1 = await client.post('/intern/inloggen', { email, password });
     if (step1.status !== 303) throw new Error(`password step answered ${step1.status}`);

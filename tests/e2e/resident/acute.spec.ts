@@ -1,18 +1,8 @@
 // Step 1 "Ja": the resident is sent to 112 and nothing is stored (spec §2, step 1).
-import { expect, test, type Page } from '@playwright/test';
-import {
-  L,
-  draftCookie,
-  draftsContaining,
-  expectStep,
-  fillAcute,
-  fillPerson,
-  marker,
-  option,
-  reportsContaining,
-  servers,
-  submit,
-} from './support.ts';
+import type { Page } from '@playwright/test';
+import { dhrP } from '../../fixtures/cases.ts';
+import { Q, draftsContaining, expect, fillPerson, marker, option, reportsContaining, servers, submit, test } from '../fixtures.ts';
+import { NEXT, draftCookie, expectStep, fillAcute } from './resident-utils.ts';
 
 async function expect112Page(page: Page): Promise<void> {
   await expect(page).toHaveURL(/\/melden\/bel-112$/);
@@ -25,8 +15,8 @@ async function expect112Page(page: Page): Promise<void> {
 test.describe('step 1: acute danger', () => {
   test('Ja on a fresh form leads to the 112 page without a cookie or a draft', async ({ page }) => {
     await page.goto('/melden');
-    await fillAcute(page, 'Ja');
-    const response = await submit(page);
+    await fillAcute(page, 'ja');
+    const response = await submit(page, NEXT);
     expect(response.status()).toBe(303);
     // No cookie is set (at most an old one is cleared).
     const setCookie = (await response.headerValue('set-cookie')) ?? '';
@@ -38,11 +28,11 @@ test.describe('step 1: acute danger', () => {
   test('Ja after answers were kept removes the draft and the cookie; no report is stored', async ({ page }) => {
     const tag = marker('acuut');
     await page.goto('/melden');
-    await fillAcute(page, 'Nee');
-    await submit(page);
+    await fillAcute(page, 'nee');
+    await submit(page, NEXT);
     await expectStep(page, 2);
-    await fillPerson(page, { name: `Dhr. P. ${tag}`, age: '18 jaar of ouder', location: 'Op een adres', postcode: '9351AB', houseNumber: '12' });
-    await submit(page);
+    await fillPerson(page, dhrP(tag).person);
+    await submit(page, NEXT);
     await expectStep(page, 3);
     // The draft exists now, holding what was typed.
     expect(await draftCookie(page)).toBeTruthy();
@@ -50,9 +40,9 @@ test.describe('step 1: acute danger', () => {
 
     // The situation escalates: back to step 1, and now there is direct danger.
     await page.goto('/melden');
-    await expect(option(page, L.acute, 'Nee')).toBeChecked();
-    await fillAcute(page, 'Ja');
-    await submit(page);
+    await expect(option(page, Q.acute, 'Nee')).toBeChecked();
+    await fillAcute(page, 'ja');
+    await submit(page, NEXT);
     await expect112Page(page);
 
     expect(draftsContaining(servers.main, tag)).toBe(0);

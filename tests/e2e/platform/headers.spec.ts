@@ -1,40 +1,7 @@
 // Security headers on the pages, and no cookie for a resident who only reads.
-import { expect, test, type APIResponse } from '@playwright/test';
-import { answerStepsBefore, marker, postSteps, postForm, servers } from './support.ts';
-
-const PUBLIC_PAGES = ['/', '/privacy', '/toegankelijkheid', '/melden', '/melden/bel-112'];
-
-function directives(csp: string): Map<string, string[]> {
-  return new Map(
-    csp
-      .split(';')
-      .map((d) => d.trim().split(/\s+/))
-      .filter((parts) => parts[0])
-      .map(([name, ...values]) => [name!.toLowerCase(), values]),
-  );
-}
-
-function expectSecurityHeaders(response: APIResponse, what: string, { hcaptcha = false } = {}): void {
-  const h = response.headers();
-  const csp = h['content-security-policy'];
-  expect(csp, `${what}: CSP`).toBeTruthy();
-  expect(csp, what).not.toContain('unsafe-inline');
-  expect(csp, what).not.toContain('unsafe-eval');
-  const d = directives(csp!);
-  expect(d.get('script-src'), what).toContain("'self'");
-  expect(d.get('object-src'), what).toEqual(["'none'"]);
-  expect(d.get('base-uri'), what).toEqual(["'none'"]);
-  expect(d.get('frame-ancestors'), what).toEqual(["'none'"]);
-  expect(d.get('form-action'), what).toEqual(["'self'"]);
-  if (hcaptcha) expect(d.get('script-src'), what).toContain('https://hcaptcha.com');
-  else expect(csp, what).not.toContain('hcaptcha');
-  expect(h['x-content-type-options'], what).toBe('nosniff');
-  expect(h['referrer-policy'], what).toBe('same-origin');
-}
-
-function setCookies(response: APIResponse): string[] {
-  return response.headersArray().filter((h) => h.name.toLowerCase() === 'set-cookie').map((h) => h.value);
-}
+import { dhrP, residentSteps } from '../../fixtures/cases.ts';
+import { expect, marker, postForm, postResidentSteps, servers, test } from '../fixtures.ts';
+import { PUBLIC_PAGES, expectSecurityHeaders, setCookies } from './platform-utils.ts';
 
 test.describe('security headers', () => {
   test('every public page: CSP without unsafe-inline, nosniff, Referrer-Policy same-origin', async ({ request }) => {
@@ -52,7 +19,7 @@ test.describe('security headers', () => {
   test('pages with answers: no-store on every step, the check page, the confirmation and error pages', async ({ request }) => {
     const origin = servers.main.origin;
     const tag = marker();
-    await postSteps(request, origin, tag);
+    await postResidentSteps(request, origin, residentSteps(dhrP(tag)));
     for (const path of ['/melden', '/melden/persoon', '/melden/zorgen', '/melden/over-u', '/melden/controleren']) {
       const response = await request.get(path, { maxRedirects: 0 });
       expect(response.status(), path).toBe(200);
@@ -74,7 +41,7 @@ test.describe('security headers', () => {
 
   test('hCaptcha sources are allowed on the check page only', async ({ request }) => {
     const origin = servers.captcha.origin;
-    await postSteps(request, origin, marker());
+    await postResidentSteps(request, origin, residentSteps(dhrP(marker())));
     expectSecurityHeaders(await request.get(`${origin}/melden`), 'captcha /melden');
     const check = await request.get(`${origin}/melden/controleren`, { maxRedirects: 0 });
     expect(check.status()).toBe(200);
@@ -105,7 +72,8 @@ test.describe('no cookie for reading', () => {
     await expect(page).toHaveURL(/\/melden$/);
     expect(await page.context().cookies()).toEqual([]);
     // The first answer is what starts the (only) cookie.
-    await answerStepsBefore(page, 2, marker());
+    const answered = await postForm(page.request, `${servers.main.origin}/melden`, { acuteDanger: 'nee' });
+    expect(answered.status()).toBe(303);
     const cookies = await page.context().cookies();
     expect(cookies.map((c) => [c.name, c.path, c.httpOnly, c.sameSite])).toEqual([['mb_melding', '/melden', true, 'Strict']]);
   });

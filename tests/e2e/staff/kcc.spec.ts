@@ -1,35 +1,14 @@
 // The KCC form /intern/kcc/melding (spec §3): a call-centre agent types a report on a caller's
 // behalf, reads the reference out, and sees today's reports without their content. Runs with
 // JavaScript on and off.
-import { expect, test, type Page } from '@playwright/test';
-import { marker, reportsContaining, servers } from './support.ts';
-import {
-  S,
-  auditRows,
-  createStaff,
-  dhrK,
-  expectFormErrors,
-  expectStaffForm,
-  fillStaffForm,
-  input,
-  loginWithRequest,
-  outboxOf,
-  press,
-  savedReference,
-  staffReport,
-  userByEmail,
-  type StaffAccount,
-} from './staff-support.ts';
+import type { Page } from '@playwright/test';
+import { dhrK } from '../../fixtures/cases.ts';
+import { auditRows, expect, field, marker, outboxOf, reportByReference, reportsContaining, servers, submit, test, waitForPost } from '../fixtures.ts';
+import { S, expectFormErrors, expectStaffForm, fillStaffForm, openStaffForm, savedReference, staffAnswers } from './staff-utils.ts';
 
 const staff = servers.staff;
-
-async function openForm(page: Page): Promise<StaffAccount & { id: number }> {
-  const kcc = createStaff(staff, 'kcc');
-  await loginWithRequest(page.request, staff, kcc);
-  await page.goto(`${staff.origin}/intern/kcc/melding`);
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Melding namens beller');
-  return { ...kcc, id: userByEmail(staff, kcc.email)!.id };
-}
+/** A fresh KCC account (its list of today's reports starts empty), logged in, on the form. */
+const openForm = (page: Page) => openStaffForm(page, 'kcc');
 
 const time = new Intl.DateTimeFormat('nl-NL', { timeZone: 'Europe/Amsterdam', hour: '2-digit', minute: '2-digit' });
 
@@ -40,9 +19,9 @@ test.describe('KCC form', () => {
     await expect(page.getByRole('heading', { name: 'Mijn meldingen van vandaag' })).toBeVisible();
     await expect(page.getByText('Nog geen meldingen.')).toBeVisible();
 
-    const answers = dhrK(tag);
+    const answers = staffAnswers(dhrK(tag), 'kcc');
     await fillStaffForm(page, answers);
-    const response = await press(page, S.save);
+    const response = await submit(page, S.save);
     expect(response.status()).toBe(303);
     const reference = await savedReference(page, 'kcc');
     await expect(page.getByText(`Lees het nummer voor aan de beller: ${reference.slice(0, 7)} ${reference.slice(7)}.`)).toBeVisible();
@@ -50,7 +29,7 @@ test.describe('KCC form', () => {
     // After saving the agent sees no content.
     expect(await page.content()).not.toContain(tag);
 
-    const row = staffReport(staff, reference)!;
+    const row = reportByReference(staff, reference)!;
     expect(row).toMatchObject({
       channel: 'kcc',
       status: 'nieuw',
@@ -95,7 +74,7 @@ test.describe('KCC form', () => {
     await page.getByRole('link', { name: 'Nieuwe melding invullen' }).click();
     await expect(page).toHaveURL(`${staff.origin}/intern/kcc/melding`);
     // A fresh form.
-    await expect(input(page, 'Wat heeft u gezien of gehoord?')).toHaveValue('');
+    await expect(field(page, 'Wat heeft u gezien of gehoord?')).toHaveValue('');
     const today = page.getByRole('region', { name: 'Mijn meldingen van vandaag' });
     await expect(today.getByRole('columnheader')).toHaveText(['Referentienummer', 'Tijd', 'Status']);
     await expect(today.getByRole('row')).toHaveCount(2);
@@ -107,18 +86,19 @@ test.describe('KCC form', () => {
   test('a caller who stays anonymous: the name, phone and e-mail typed are dropped', async ({ page }) => {
     const kcc = await openForm(page);
     const tag = marker('anon');
-    const answers = dhrK(tag, { anonymous: true });
+    const kase = dhrK(tag);
+    const answers = staffAnswers({ ...kase, reporter: { ...kase.reporter, anonymous: true } }, 'kcc');
     // First without saying how the report came in: the error keeps everything, the checkbox too.
     await fillStaffForm(page, { ...answers, intakeMethod: undefined });
-    const refused = await press(page, S.save);
+    const refused = await submit(page, S.save);
     await expectFormErrors(page, refused, ['Kies hoe de melding binnenkwam']);
     await expectStaffForm(page, { ...answers, intakeMethod: undefined });
-    await expect(input(page, S.callerAnonymous)).toBeChecked();
+    await expect(field(page, S.callerAnonymous)).toBeChecked();
 
     await page.getByRole('group', { name: S.intakeMethod }).getByLabel('Balie', { exact: true }).check();
-    expect((await press(page, S.save)).status()).toBe(303);
+    expect((await submit(page, S.save)).status()).toBe(303);
     const reference = await savedReference(page, 'kcc');
-    expect(staffReport(staff, reference)).toMatchObject({
+    expect(reportByReference(staff, reference)).toMatchObject({
       channel: 'kcc',
       entered_by: kcc.id,
       intake_method: 'balie',
@@ -131,20 +111,20 @@ test.describe('KCC form', () => {
     });
     // The caller's name was typed, but is nowhere in the report, and no confirmation goes out.
     expect(reportsContaining(staff, `Ineke K. ${tag}`)).toEqual([]);
-    expect(outboxOf(staff, staffReport(staff, reference)!.id, tag).map((m) => m.kind)).toEqual(['coordinator_notification']);
+    expect(outboxOf(staff, reportByReference(staff, reference)!.id, tag).map((m) => m.kind)).toEqual(['coordinator_notification']);
   });
 
   test('errors: status 400, "Fout:" title, the summary, and every answer kept; then saved', async ({ page }) => {
     await openForm(page);
     const tag = marker('fout');
-    const good = dhrK(tag);
+    const good = staffAnswers(dhrK(tag), 'kcc');
     const bad = {
       ...good,
       concerns: { ...good.concerns, description: 'Te kort' },
       caller: { ...good.caller, relation: undefined, phone: 'geen nummer' },
     };
     await fillStaffForm(page, bad);
-    const refused = await press(page, S.save);
+    const refused = await submit(page, S.save);
     await expectFormErrors(page, refused, [
       'Schrijf minstens 10 tekens over wat u heeft gezien of gehoord',
       'Kies de relatie van de beller tot de persoon',
@@ -158,20 +138,20 @@ test.describe('KCC form', () => {
     expect(reportsContaining(staff, tag)).toEqual([]);
 
     // Put right what was wrong; everything else is still there.
-    await input(page, 'Wat heeft u gezien of gehoord?').fill(good.concerns.description);
+    await field(page, 'Wat heeft u gezien of gehoord?').fill(good.concerns.description!);
     await page.getByRole('group', { name: S.callerRelation }).getByLabel('Familie', { exact: true }).check();
-    await input(page, S.callerPhone).fill(good.caller!.phone!);
-    expect((await press(page, S.save)).status()).toBe(303);
+    await field(page, S.callerPhone).fill(good.caller!.phone!);
+    expect((await submit(page, S.save)).status()).toBe(303);
     const reference = await savedReference(page, 'kcc');
-    expect(staffReport(staff, reference)).toMatchObject({ person_name: `Dhr. K. ${tag}`, reporter_phone: '06 23456789', reporter_relation: 'familie' });
+    expect(reportByReference(staff, reference)).toMatchObject({ person_name: `Dhr. K. ${tag}`, reporter_phone: '06 23456789', reporter_relation: 'familie' });
   });
 
   test('acute danger: the 112 instruction, then a minimal record with a reference and no content', async ({ page }) => {
     const kcc = await openForm(page);
     const tag = marker('acuut');
-    const answers = { ...dhrK(tag), acute: 'Ja' as const, intakeMethod: undefined };
+    const answers = { ...staffAnswers(dhrK(tag), 'kcc'), acute: 'ja' as const, intakeMethod: undefined };
     await fillStaffForm(page, answers);
-    const warned = await press(page, S.save);
+    const warned = await submit(page, S.save);
     expect(warned.status()).toBe(200);
     const alert = page.getByRole('alert');
     await expect(alert.getByRole('heading', { name: 'Verbind de beller nu door met 112.' })).toBeVisible();
@@ -180,18 +160,18 @@ test.describe('KCC form', () => {
     expect(reportsContaining(staff, tag)).toEqual([]);
 
     // The channel must be known before the record is kept.
-    const noChannel = await press(page, S.acuteSave);
+    const noChannel = await submit(page, S.acuteSave);
     expect(noChannel.status()).toBe(400);
     await expect(page).toHaveTitle(/^Fout: /);
     await expect(page.getByRole('alert').filter({ hasText: 'Er is een probleem' })).toContainText('Kies hoe de melding binnenkwam');
     await expect(page.getByRole('button', { name: S.acuteSave })).toBeVisible();
     await page.getByRole('group', { name: S.intakeMethod }).getByLabel('Telefoon via 0800-1205', { exact: true }).check();
 
-    const saved = await press(page, S.acuteSave);
+    const saved = await submit(page, S.acuteSave);
     expect(saved.status()).toBe(303);
     const reference = await savedReference(page, 'kcc');
     await expect(page.getByText(/Status: Acuut doorgezet\./)).toBeVisible();
-    const row = staffReport(staff, reference)!;
+    const row = reportByReference(staff, reference)!;
     expect(row).toMatchObject({
       channel: 'kcc',
       status: 'acuut_doorgezet',
@@ -225,21 +205,18 @@ test.describe('KCC form after the 112 warning', () => {
   test('no danger after all: "Nee" and Enter in a field save the full report, not an acute record', async ({ page }) => {
     const kcc = await openForm(page);
     const tag = marker('toch-niet');
-    const answers = dhrK(tag);
-    await fillStaffForm(page, { ...answers, acute: 'Ja' });
-    expect((await press(page, S.save)).status()).toBe(200);
+    const answers = staffAnswers(dhrK(tag), 'kcc');
+    await fillStaffForm(page, { ...answers, acute: 'ja' });
+    expect((await submit(page, S.save)).status()).toBe(200);
     await expect(page.getByRole('button', { name: S.acuteSave })).toBeVisible();
 
     // The caller calms down: no direct danger. The agent changes the answer and presses Enter.
     await page.getByRole('group', { name: 'Is er nu direct gevaar voor iemand?' }).getByLabel('Nee', { exact: true }).check();
-    const [response] = await Promise.all([
-      page.waitForResponse((r) => r.request().method() === 'POST' && r.request().resourceType() === 'document'),
-      input(page, S.callerName).press('Enter'),
-    ]);
+    const response = await waitForPost(page, () => field(page, S.callerName).press('Enter'));
     expect(response.status()).toBe(303);
     const reference = await savedReference(page, 'kcc');
     await expect(page.getByText(/Status: Nieuw\./)).toBeVisible();
-    expect(staffReport(staff, reference)).toMatchObject({
+    expect(reportByReference(staff, reference)).toMatchObject({
       status: 'nieuw',
       acute_danger: 0,
       entered_by: kcc.id,

@@ -1,20 +1,8 @@
 // axe (WCAG 2.0/2.1 A and AA) on every staff page, normal and in its error state, with JavaScript
 // on and off: login, code, KCC form, BOA form, saved pages, admin page, the "geen toegang" page.
-import { expect, test } from '@playwright/test';
-import { expectNoAxeViolations, marker, servers } from './support.ts';
-import {
-  S,
-  amsterdamLocal,
-  choice,
-  createStaff,
-  loginWithRequest,
-  mevrB,
-  press,
-  dhrK,
-  fillStaffForm,
-  savedReference,
-  wrongCode,
-} from './staff-support.ts';
+import { amsterdamLocal, dhrK, mevrB } from '../../fixtures/cases.ts';
+import { createAccount, expect, expectNoAxeViolations, loginAs, marker, option, servers, submit, test } from '../fixtures.ts';
+import { S, fillStaffForm, savedReference, staffAnswers, wrongCode } from './staff-utils.ts';
 
 const staff = servers.staff;
 // Each test scans several pages; axe takes a few seconds per page on a busy machine.
@@ -22,22 +10,22 @@ test.describe.configure({ timeout: 60_000 });
 
 test.describe('accessibility of the staff pages', () => {
   test('login page and code page, normal and with the error', async ({ page }) => {
-    const kcc = createStaff(staff, 'kcc');
+    const kcc = createAccount(staff, 'kcc');
     await page.goto(`${staff.origin}/intern/inloggen`);
     await expectNoAxeViolations(page, 'login page');
 
     await page.getByLabel('E-mailadres').fill(kcc.email);
     await page.getByLabel('Wachtwoord').fill('niet het wachtwoord');
-    expect((await press(page, 'Inloggen')).status()).toBe(400);
+    expect((await submit(page, 'Inloggen')).status()).toBe(400);
     await expectNoAxeViolations(page, 'login page with the error');
 
     await page.getByLabel('Wachtwoord').fill(kcc.password);
-    await press(page, 'Inloggen');
+    await submit(page, 'Inloggen');
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Vul de code in');
     await expectNoAxeViolations(page, 'code page');
 
     await page.getByLabel('Code').fill(wrongCode(kcc));
-    expect((await press(page, 'Inloggen')).status()).toBe(400);
+    expect((await submit(page, 'Inloggen')).status()).toBe(400);
     await expectNoAxeViolations(page, 'code page with the error');
 
     await page.goto(`${staff.origin}/intern/inloggen?uitgelogd=1`);
@@ -45,27 +33,26 @@ test.describe('accessibility of the staff pages', () => {
   });
 
   test('KCC form: empty, with errors, with the 112 instruction', async ({ page }) => {
-    const kcc = createStaff(staff, 'kcc');
-    await loginWithRequest(page.request, staff, kcc);
+    await loginAs(page, staff, 'kcc');
     await page.goto(`${staff.origin}/intern/kcc/melding`);
     await expectNoAxeViolations(page, 'KCC form');
 
-    expect((await press(page, S.save)).status()).toBe(400);
+    expect((await submit(page, S.save)).status()).toBe(400);
     await expect(page.getByRole('heading', { name: 'Er is een probleem' })).toBeVisible();
     await expectNoAxeViolations(page, 'KCC form with errors');
 
-    await choice(page, 'Is er nu direct gevaar voor iemand?', 'Ja').check();
-    expect((await press(page, S.save)).status()).toBe(200);
+    await option(page, 'Is er nu direct gevaar voor iemand?', 'Ja').check();
+    expect((await submit(page, S.save)).status()).toBe(200);
     await expect(page.getByRole('button', { name: S.acuteSave })).toBeVisible();
     await expectNoAxeViolations(page, 'KCC form with the 112 instruction');
   });
 
   test('KCC saved page, and the form with today\'s reports', async ({ page }) => {
-    const kcc = createStaff(staff, 'kcc');
-    await loginWithRequest(page.request, staff, kcc);
+    // A fresh account: its list of today's reports holds this one only.
+    await loginAs(page, staff, createAccount(staff, 'kcc'));
     await page.goto(`${staff.origin}/intern/kcc/melding`);
-    await fillStaffForm(page, dhrK(marker()));
-    expect((await press(page, S.save)).status()).toBe(303);
+    await fillStaffForm(page, staffAnswers(dhrK(marker()), 'kcc'));
+    expect((await submit(page, S.save)).status()).toBe(303);
     await savedReference(page, 'kcc');
     await expectNoAxeViolations(page, 'KCC saved page');
 
@@ -76,25 +63,24 @@ test.describe('accessibility of the staff pages', () => {
 
   test('BOA form on a phone: empty, with errors; the saved page', async ({ page }) => {
     await page.setViewportSize({ width: 390, height: 844 });
-    const boa = createStaff(staff, 'boa', { serviceNumber: 'BOA-0042' });
-    await loginWithRequest(page.request, staff, boa);
+    await loginAs(page, staff, createAccount(staff, 'boa', { serviceNumber: 'BOA-0042' }));
     await page.goto(`${staff.origin}/intern/boa/melding`);
     await expectNoAxeViolations(page, 'BOA form');
 
-    await fillStaffForm(page, mevrB(marker(), amsterdamLocal(new Date(Date.now() + 86_400_000))));
-    expect((await press(page, S.save)).status()).toBe(400);
+    const answers = staffAnswers(mevrB(marker()), 'boa');
+    await fillStaffForm(page, { ...answers, observation: { ...answers.observation, observedAt: amsterdamLocal(new Date(Date.now() + 86_400_000)) } });
+    expect((await submit(page, S.save)).status()).toBe(400);
     await expect(page.getByText('Fout: De datum en tijd mogen niet in de toekomst liggen', { exact: true })).toBeVisible();
     await expectNoAxeViolations(page, 'BOA form with errors');
 
     await page.getByLabel(S.observedAt).fill(amsterdamLocal(new Date(Date.now() - 3_600_000)));
-    expect((await press(page, S.save)).status()).toBe(303);
+    expect((await submit(page, S.save)).status()).toBe(303);
     await savedReference(page, 'boa');
     await expectNoAxeViolations(page, 'BOA saved page');
   });
 
   test('admin page: the list, an error, a new account with its URI; the "geen toegang" page', async ({ page }) => {
-    const admin = createStaff(staff, 'admin');
-    await loginWithRequest(page.request, staff, admin);
+    await loginAs(page, staff, 'admin');
     await page.goto(`${staff.origin}/intern/beheer`);
     await expectNoAxeViolations(page, 'admin page');
 
@@ -104,11 +90,11 @@ test.describe('accessibility of the staff pages', () => {
     await form.getByLabel('Naam', { exact: true }).fill(`Toegankelijk ${id}`);
     await form.getByRole('group', { name: 'Rol' }).getByLabel('KCC-medewerker', { exact: true }).check();
     await form.getByLabel('Eerste wachtwoord').fill('te kort');
-    expect((await press(page, 'Account aanmaken')).status()).toBe(400);
+    expect((await submit(page, 'Account aanmaken')).status()).toBe(400);
     await expectNoAxeViolations(page, 'admin page with errors');
 
     await form.getByLabel('Eerste wachtwoord').fill(`een lange zin ${marker('w')} om te testen`);
-    expect((await press(page, 'Account aanmaken')).status()).toBe(200);
+    expect((await submit(page, 'Account aanmaken')).status()).toBe(200);
     await expect(page.locator('code.mb-secret')).toContainText('otpauth://');
     await expectNoAxeViolations(page, 'admin page with a new account');
 

@@ -1,20 +1,11 @@
 // The audit log (spec §8, security guide "Privacy"): append-only, enforced by the database; one
 // complete row per audited action (actor, role, action, object, UTC time, result), on whose behalf
 // for KCC, and never report text.
-import { expect, request, test } from '@playwright/test';
+import { request } from '@playwright/test';
 import Database from 'better-sqlite3';
-import { marker, postForm, servers } from './support.ts';
-import {
-  auditRows,
-  codeFor,
-  createStaff,
-  locationPath,
-  rawKcc,
-  staffRequest,
-  userByEmail,
-  wrongCode,
-  type AuditRow,
-} from './staff-support.ts';
+import { dhrK, kccForm } from '../../fixtures/cases.ts';
+import { auditRows, createAccount, expect, locationPath, marker, postForm, servers, test, userByEmail, type AuditRow } from '../fixtures.ts';
+import { codeFor, requestLoggedInByCode, wrongCode } from './staff-utils.ts';
 
 const staff = servers.staff;
 
@@ -37,7 +28,7 @@ function one(where: Parameters<typeof auditRows>[1], what: string): AuditRow {
 
 test.describe('audit log', () => {
   test('the database refuses UPDATE and DELETE on audit_log', async () => {
-    const account = createStaff(staff, 'boa');
+    const account = createAccount(staff, 'boa');
     const id = userByEmail(staff, account.email)!.id;
     const row = one({ action: 'account_aangemaakt', object_id: String(id) }, 'account created by user:add');
     expect(row).toMatchObject({ actor_id: null, actor_role: 'systeem', object_type: 'account', result: 'gelukt' });
@@ -58,14 +49,14 @@ test.describe('audit log', () => {
   });
 
   test('one complete row per action: login, failed logins, account created and disabled, report created for a caller, logout; no report text', async () => {
-    const admin = createStaff(staff, 'admin');
+    const admin = createAccount(staff, 'admin');
     const adminId = userByEmail(staff, admin.email)!.id;
-    const kcc = createStaff(staff, 'kcc');
+    const kcc = createAccount(staff, 'kcc');
     const kccId = userByEmail(staff, kcc.email)!.id;
     const tag = marker('audit');
 
     // Login success.
-    const adminClient = await staffRequest(staff, admin);
+    const adminClient = await requestLoggedInByCode(staff, admin);
     expect(one({ action: 'inloggen', actor_id: adminId }, 'login')).toMatchObject({ actor_role: 'admin', object_type: 'sessie', result: 'gelukt', on_behalf_of: null });
 
     // Login failures: a wrong password, then a wrong code.
@@ -99,10 +90,9 @@ test.describe('audit log', () => {
       actor_id: adminId, actor_role: 'admin', object_type: 'account', result: 'gelukt',
     });
 
-    // A report on a caller's behalf, with the marker in the description, the names and the address.
-    const saved = await postForm(kccClient, `${staff.origin}/intern/kcc/melding`, rawKcc(tag, {
-      personName: `Dhr. K. ${tag}`, street: `Brandstraat${tag}`, callerAnonymous: '', callerName: `Dochter ${tag}`, callerPhone: '06 34567890',
-    }), { origin: staff.origin });
+    // A report on a caller's behalf (Dhr. K.'s daughter), with the marker in the description, the names and the address.
+    const kase = dhrK(tag);
+    const saved = await postForm(kccClient, `${staff.origin}/intern/kcc/melding`, kccForm(kase, { street: `Brandstraat${tag}` }), { origin: staff.origin });
     expect(saved.status()).toBe(303);
     const reference = /MB-[A-Z2-9]{8}$/.exec(locationPath(saved))![0];
     expect(one({ action: 'melding_aangemaakt', object_id: reference }, 'report created')).toMatchObject({
@@ -123,7 +113,7 @@ test.describe('audit log', () => {
     const all = auditRows(staff, {});
     const text = all.map((r) => Object.values(r).join('|')).join('\n');
     expect(text).not.toContain(tag);
-    expect(text).not.toContain('Schreeuwt');
-    expect(text).not.toContain('06 34567890');
+    expect(text).not.toContain('kleinkinderen');
+    expect(text).not.toContain(kase.reporter.phone!);
   });
 });

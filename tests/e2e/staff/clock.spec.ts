@@ -4,9 +4,9 @@
 // Moving the clock would end the sessions and break the TOTP codes of any other test on the staff
 // server, so these tests hold Playwright's built-in `-exclusive-` lock: they run while no other
 // test runs, one after another, and put the clock back afterwards.
-import { expect, test, type Page } from '@playwright/test';
-import { servers } from './support.ts';
-import { codeFor, createStaff, login, press, sessionCookie, sessionsOf, setClockOffset, userByEmail } from './staff-support.ts';
+import type { Page } from '@playwright/test';
+import { createAccount, expect, servers, sessionsOf, submit, test, userByEmail } from '../fixtures.ts';
+import { codeFor, login, sessionCookie, setClockOffset } from './staff-utils.ts';
 
 test.describe.configure({ mode: 'serial', lock: '-exclusive-' });
 
@@ -25,7 +25,7 @@ async function statusAt(page: Page, offset: number, path: string): Promise<{ sta
 }
 
 test('idle time-out: a session unused for more than 30 minutes ends; use keeps it alive', async ({ page }) => {
-  const kcc = createStaff(staff, 'kcc');
+  const kcc = createAccount(staff, 'kcc');
   await login(page, staff, kcc);
   await expect(page).toHaveURL(`${staff.origin}/intern/kcc/melding`);
   const userId = userByEmail(staff, kcc.email)!.id;
@@ -45,7 +45,7 @@ test('idle time-out: a session unused for more than 30 minutes ends; use keeps i
 });
 
 test('absolute time-out: after 8 hours the session ends, however busy', async ({ page }) => {
-  const boa = createStaff(staff, 'boa');
+  const boa = createAccount(staff, 'boa');
   await login(page, staff, boa);
   await expect(page).toHaveURL(`${staff.origin}/intern/boa/melding`);
   const token = (await sessionCookie(page))!.value;
@@ -66,8 +66,8 @@ test('absolute time-out: after 8 hours the session ends, however busy', async ({
 });
 
 test('throttling: after 5 failures the account gets "te vaak" (429); 16 minutes later it logs in again', async ({ page }) => {
-  const coordinator = createStaff(staff, 'coordinator');
-  const other = createStaff(staff, 'kcc');
+  const coordinator = createAccount(staff, 'coordinator');
+  const other = createAccount(staff, 'kcc');
   // Start 16 minutes ahead: a fresh 15-minute window, whatever failed earlier in this run.
   const start = 16 * MINUTE;
   setClockOffset(start);
@@ -75,7 +75,7 @@ test('throttling: after 5 failures the account gets "te vaak" (429); 16 minutes 
     await page.goto(`${staff.origin}/intern/inloggen`);
     await page.getByLabel('E-mailadres').fill(coordinator.email);
     await page.getByLabel('Wachtwoord').fill(password);
-    return press(page, 'Inloggen');
+    return submit(page, 'Inloggen');
   };
   for (let n = 1; n <= 5; n++) {
     const response = await attempt(`verkeerd wachtwoord ${n}`);

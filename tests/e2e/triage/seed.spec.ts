@@ -2,47 +2,32 @@
 // his balcony, threatens the neighbours and plans to saw through the gas pipes. The coordinator
 // triages him to AVE 3 with procesregie, links a second report about his address, and hands the
 // case to the MDO; the audit log shows every step.
-import { expect, test, type Page } from '@playwright/test';
-import { dhrP, marker, sendReport, walkToCheck } from './support.ts';
-import {
-  actions,
-  auditOf,
-  eventsOf,
-  kccFields,
-  loginAs,
-  openReport,
-  press,
-  queueRows,
-  reportRow,
-  staffReport,
-  userId,
-} from './triage-support.ts';
+import type { Page } from '@playwright/test';
+import { dhrP, kccForm } from '../../fixtures/cases.ts';
+import { expect, loginAs, marker, submit, test } from '../fixtures.ts';
+import { sendReport, walkToCheck } from '../resident/resident-utils.ts';
+import { actions, auditOf, eventsOf, form, main, openReport, postStaffReport, queueRows, reportRow, summary } from './triage-utils.ts';
 
 test.describe.configure({ timeout: 90_000 });
 
-const summary = (page: Page) => page.locator('p.utrecht-paragraph').filter({ hasText: 'Ontvangen' }).first();
-const statusForm = (page: Page) => page.getByRole('form', { name: 'Status wijzigen', exact: true });
+const statusForm = (page: Page) => form(page, 'Status wijzigen');
 
 test('Dhr. P.: triaged to AVE 3 with procesregie, a second report linked, out to the MDO; every step in the audit log', async ({ page }) => {
   const tag = marker();
   // A neighbour reports him on the public form.
   await walkToCheck(page, dhrP(tag));
   const reference = await sendReport(page);
-  const coordinator = await loginAs(page, 'coordinator');
+  const coordinator = await loginAs(page, main, 'coordinator');
   // Another neighbour calls the KCC about the same address, spelled their own way.
-  const second = await staffReport(
+  const second = await postStaffReport(
     page.request,
     'kcc',
-    kccFields(`${tag}-2`, {
+    kccForm(dhrP(`${tag}-2`), {
       personName: 'meneer P.',
       postcode: '9351AB',
-      houseNumber: '12',
       houseAddition: 'b',
-      place: 'Leek',
       concerns: ['overlast_agressie', 'verslaving'],
       description: 'Hij schreeuwt weer de hele avond vanaf zijn balkon en gooide een fles naar beneden.',
-      dangerToOthers: 'ja',
-      callerRelation: 'buren',
     }),
   );
   const expected = ['melding_aangemaakt'];
@@ -54,7 +39,7 @@ test('Dhr. P.: triaged to AVE 3 with procesregie, a second report linked, out to
 
   // In behandeling.
   await statusForm(page).getByLabel('Nieuwe status').selectOption({ label: 'In behandeling' });
-  expect(await press(page, statusForm(page), 'Status opslaan')).toBe(303);
+  expect((await submit(page, 'Status opslaan', statusForm(page))).status()).toBe(303);
   expected.push('status_gewijzigd', 'melding_bekeken');
   await expect(summary(page)).toContainText('Status: In behandeling');
 
@@ -62,7 +47,7 @@ test('Dhr. P.: triaged to AVE 3 with procesregie, a second report linked, out to
   const triage = page.getByRole('form', { name: 'Urgentie en AVE-fase', exact: true });
   await triage.getByRole('group', { name: 'AVE-fase', exact: true }).getByLabel('AVE 3', { exact: true }).check();
   await triage.getByLabel('Reden voor de AVE-fase').fill('Psychische problemen en dreiging met een gasexplosie: zorg en veiligheid (OOV)');
-  expect(await press(page, triage, 'Urgentie en AVE-fase opslaan')).toBe(303);
+  expect((await submit(page, 'Urgentie en AVE-fase opslaan', triage)).status()).toBe(303);
   expected.push('triage_gewijzigd', 'melding_bekeken');
   await expect(summary(page)).toContainText('AVE-fase: AVE 3');
 
@@ -70,21 +55,21 @@ test('Dhr. P.: triaged to AVE 3 with procesregie, a second report linked, out to
   const regie = page.getByRole('form', { name: 'Regie', exact: true });
   await regie.getByLabel('Casusregisseur (CR)').fill('Consulent sociaal domein, Sociaal Team Leek');
   await regie.getByLabel('Procesregisseur (PR)').fill('PR Zorg en Veiligheid, Zorg- en Veiligheidshuis');
-  expect(await press(page, regie, 'Regie opslaan')).toBe(303);
+  expect((await submit(page, 'Regie opslaan', regie)).status()).toBe(303);
   expected.push('regie_gewijzigd', 'melding_bekeken');
 
   // The second report about his address is listed, and linked.
   const related = page.getByRole('region', { name: 'Eerdere meldingen' });
   const row = related.locator('tbody tr').filter({ has: page.getByRole('link', { name: second, exact: true }) });
   await expect(row).toContainText('Zelfde adres');
-  expect(await press(page, row, `Koppelen met ${second}`)).toBe(303);
+  expect((await submit(page, `Koppelen met ${second}`, row)).status()).toBe(303);
   expected.push('gekoppeld', 'melding_bekeken');
   await expect(page.getByRole('region', { name: 'Eerdere meldingen' }).locator('tbody tr').filter({ has: page.getByRole('link', { name: second, exact: true }) })).toContainText('Gekoppeld');
 
   // Out to the MDO.
   await statusForm(page).getByLabel('Nieuwe status').selectOption({ label: 'Uitgezet' });
   await statusForm(page).getByRole('group', { name: 'Uitkomst', exact: true }).getByLabel('Bespreken in MDO', { exact: true }).check();
-  expect(await press(page, statusForm(page), 'Status opslaan')).toBe(303);
+  expect((await submit(page, 'Status opslaan', statusForm(page))).status()).toBe(303);
   expected.push('status_gewijzigd', 'melding_bekeken');
   await expect(summary(page)).toContainText('Status: Uitgezet');
   await expect(summary(page)).toContainText('Uitkomst: Bespreken in MDO.');
@@ -111,7 +96,7 @@ test('Dhr. P.: triaged to AVE 3 with procesregie, a second report linked, out to
   // The audit log: each view and each step, by this coordinator, in order.
   const audit = auditOf(reference);
   expect(actions(audit)).toEqual(expected);
-  expect(audit.slice(1).every((r) => r['actor_id'] === userId(coordinator) && r['actor_role'] === 'coordinator')).toBe(true);
+  expect(audit.slice(1).every((r) => r['actor_id'] === coordinator.id && r['actor_role'] === 'coordinator')).toBe(true);
   expect(audit.find((r) => r['action'] === 'gekoppeld')?.['detail']).toBe(`met ${second}`);
   expect(actions(auditOf(second))).toEqual(['melding_aangemaakt', 'gekoppeld']);
   // And the page's own access history shows the same steps.

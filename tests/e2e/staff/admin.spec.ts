@@ -1,28 +1,28 @@
 // The admin page /intern/beheer (spec §6): create an account (the otpauth:// URI shown once),
 // disable it, change its role, reset its second factor; the password rules in Dutch.
-import { expect, request, test, type Locator, type Page } from '@playwright/test';
-import { marker, postForm, servers } from './support.ts';
+import { request, type Locator, type Page } from '@playwright/test';
 import {
-  codeFor,
-  createStaff,
-  exact,
-  expectFormErrors,
+  createAccount,
+  exactLabel as exact,
+  expect,
   locationPath,
-  loginWithRequest,
-  press,
+  loginAs,
+  marker,
+  postForm,
+  servers,
   sessionsOf,
-  staffRequest,
+  submit,
+  test,
   userByEmail,
-  wrongCode,
   type StaffAccount,
-} from './staff-support.ts';
+} from '../fixtures.ts';
+import { codeFor, expectFormErrors, loginWithRequest, requestLoggedInByCode, wrongCode } from './staff-utils.ts';
 
 const staff = servers.staff;
 const URI = /^otpauth:\/\/totp\/Meldpunt%20Bezorgd%3A[^?]+\?secret=([A-Z2-7]{32})&issuer=Meldpunt%20Bezorgd&algorithm=SHA1&digits=6&period=30$/;
 
 async function openAdmin(page: Page): Promise<StaffAccount> {
-  const admin = createStaff(staff, 'admin');
-  await loginWithRequest(page.request, staff, admin);
+  const admin = await loginAs(page, staff, 'admin');
   await page.goto(`${staff.origin}/intern/beheer`);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Beheer: accounts');
   return admin;
@@ -79,7 +79,7 @@ test.describe('admin page', () => {
     const id = marker('nieuw');
     const account = { email: `${id}@test.example`, name: `Nieuwe BOA ${id}`, role: 'BOA', serviceNumber: 'BOA-1234', password: `een lange zin ${marker('w')} als wachtwoord` };
     await fillNewAccount(page, account);
-    const response = await press(page, 'Account aanmaken');
+    const response = await submit(page, 'Account aanmaken');
     expect(response.status()).toBe(200);
     await expect(page.getByRole('status')).toContainText(`Account voor ${account.email} is aangemaakt.`);
     await expect(page.getByRole('status')).toContainText('Hij wordt maar één keer getoond');
@@ -96,7 +96,7 @@ test.describe('admin page', () => {
     expect(await page.content()).not.toContain(secret);
 
     // The URI works in an authenticator: the account logs in with its code.
-    const boa = await staffRequest(staff, { email: account.email, name: account.name, role: 'boa', password: account.password, secret });
+    const boa = await requestLoggedInByCode(staff, { id: user.id, email: account.email, name: account.name, role: 'boa', password: account.password, secret });
     const start = await boa.get(`${staff.origin}/intern/boa/melding`, { maxRedirects: 0 });
     expect(start.status()).toBe(200);
     expect(await start.text()).toContain('dienstnummer BOA-1234');
@@ -114,7 +114,7 @@ test.describe('admin page', () => {
       [`mijn adres ${id} is geheim`, 'Gebruik niet uw naam of e-mailadres als wachtwoord'],
     ] as const) {
       await fillNewAccount(page, { ...account, password });
-      const response = await press(page, 'Account aanmaken');
+      const response = await submit(page, 'Account aanmaken');
       await expectFormErrors(page, response, [message]);
       await expect(page.getByText(`Fout: ${message}`, { exact: true })).toBeVisible();
       const form = newAccountForm(page);
@@ -128,18 +128,18 @@ test.describe('admin page', () => {
     }
   });
 
-  test('changes a role, resets the second factor and disables: each ends the sessions; self is protected', async ({ page }) => {
+  test('changes a role, resets the second factor and disables: each ends the sessions; self is protected', async ({ page, staffClient }) => {
     const admin = await openAdmin(page);
-    const target = createStaff(staff, 'kcc', { name: `Aanpassen ${marker('')}` });
+    const target = createAccount(staff, 'kcc', { name: `Aanpassen ${marker('')}` });
     const targetId = userByEmail(staff, target.email)!.id;
-    const session = await staffRequest(staff, target);
+    const session = await staffClient(staff, target);
     const stillIn = async () => (await session.get(`${staff.origin}/intern`, { maxRedirects: 0 })).headers()['location'];
     expect(sessionsOf(staff, targetId)).toBe(1);
 
     // Role: KCC-medewerker → OGGz-coördinator.
     let row = await accountRow(page, target.email);
     await row.getByLabel(`Rol van ${target.name}`).selectOption({ label: 'OGGz-coördinator' });
-    expect((await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), row.getByRole('button', { name: 'Rol wijzigen' }).click()]))[0].status()).toBe(200);
+    expect((await submit(page, 'Rol wijzigen', row)).status()).toBe(200);
     await expect(page.getByRole('status')).toHaveText('De rol is gewijzigd.');
     expect(userByEmail(staff, target.email)!.role).toBe('coordinator');
     expect(sessionsOf(staff, targetId)).toBe(0);
@@ -149,7 +149,7 @@ test.describe('admin page', () => {
 
     // Second factor: a new secret; the old one stops working, the new one works.
     const oldSecret = target.secret;
-    const reset = await press(page, `Tweede factor opnieuw voor ${target.name}`);
+    const reset = await submit(page, `Tweede factor opnieuw voor ${target.name}`);
     expect(reset.status()).toBe(200);
     await expect(page.getByRole('status')).toContainText('De tweede factor is opnieuw ingesteld.');
     const newSecret = await shownSecret(page);
@@ -163,7 +163,7 @@ test.describe('admin page', () => {
 
     // Disable: the running session ends, the list says so, logging in fails.
     await accountRow(page, target.email);
-    const disable = await press(page, `Blokkeren ${target.name}`);
+    const disable = await submit(page, `Blokkeren ${target.name}`);
     expect(disable.status()).toBe(200);
     await expect(page.getByRole('status')).toHaveText('Het account is geblokkeerd.');
     expect(userByEmail(staff, target.email)!.disabled_at).not.toBeNull();
@@ -173,7 +173,6 @@ test.describe('admin page', () => {
     await expect(row.getByRole('cell').nth(3)).toHaveText('Geblokkeerd');
     await expect(row.getByRole('button', { name: `Deblokkeren ${target.name}` })).toBeVisible();
     expect(await tryLogin(renewed, codeFor(renewed, 1))).toBe(400);
-    await session.dispose();
 
     // The admin's own row offers no actions; a forged post is refused.
     const own = await accountRow(page, admin.email);

@@ -1,20 +1,8 @@
 // The limits server allows two reports per hour per address (REPORTS_PER_HOUR_PER_IP=2) and takes the
 // address from X-Forwarded-For (TRUST_PROXY=1), so every test is its own computer.
-import { expect, test } from '@playwright/test';
-import {
-  SEND,
-  answerStepsBefore,
-  expectCheckPage,
-  expectNoAxeViolations,
-  marker,
-  postForm,
-  postSteps,
-  rawSteps,
-  reportsContaining,
-  servers,
-  submit,
-  uniqueIp,
-} from './support.ts';
+import { dhrP, residentSteps } from '../../fixtures/cases.ts';
+import { expect, expectNoAxeViolations, marker, postForm, postResidentSteps, reportsContaining, servers, submit, test, uniqueIp } from '../fixtures.ts';
+import { SEND, answerStepsBefore, expectCheckPage } from './resident-utils.ts';
 
 const { origin } = servers.limits;
 
@@ -26,7 +14,7 @@ test.describe('rate limit', () => {
 
     // Two reports go through.
     for (const tag of tags.slice(0, 2)) {
-      await answerStepsBefore(page, 5, tag, servers.limits);
+      await answerStepsBefore(page, 5, dhrP(tag), servers.limits);
       const sent = await postForm(page.request, `${origin}/melden/controleren`, {}, { origin });
       expect(sent.status()).toBe(303);
       expect(sent.headers()['location']).toBe('/melden/bedankt');
@@ -34,7 +22,7 @@ test.describe('rate limit', () => {
     }
 
     // The third, in the browser, is refused.
-    await answerStepsBefore(page, 5, tags[2]!, servers.limits);
+    await answerStepsBefore(page, 5, dhrP(tags[2]!), servers.limits);
     await page.goto(`${origin}/melden/controleren`);
     await expectCheckPage(page);
     const response = await submit(page, SEND);
@@ -52,23 +40,23 @@ test.describe('rate limit', () => {
 
     // What was typed is kept: the check page still shows it.
     await page.goto(`${origin}/melden/controleren`);
-    await expect(page.getByText(rawSteps(tags[2]!).zorgen.description as string)).toBeVisible();
+    await expect(page.getByText(dhrP(tags[2]!).concerns.description)).toBeVisible();
   });
 
   test('the limit is per address: another computer can still send', async ({ request }) => {
     const busy = { 'X-Forwarded-For': uniqueIp() };
     for (let i = 0; i < 2; i++) {
-      await postSteps(request, origin, marker(), {}, busy);
+      await postResidentSteps(request, origin, residentSteps(dhrP(marker())), busy);
       expect((await postForm(request, `${origin}/melden/controleren`, {}, { origin, headers: busy })).status()).toBe(303);
     }
-    await postSteps(request, origin, marker(), {}, busy);
+    await postResidentSteps(request, origin, residentSteps(dhrP(marker())), busy);
     const refused = await postForm(request, `${origin}/melden/controleren`, {}, { origin, headers: busy });
     expect(refused.status()).toBe(429);
     expect(await refused.text()).toContain('0800-1205');
 
     const other = { 'X-Forwarded-For': uniqueIp() };
     const tag = marker('ander');
-    await postSteps(request, origin, tag, {}, other);
+    await postResidentSteps(request, origin, residentSteps(dhrP(tag)), other);
     expect((await postForm(request, `${origin}/melden/controleren`, {}, { origin, headers: other })).status()).toBe(303);
     expect(reportsContaining(servers.limits, tag)).toHaveLength(1);
   });

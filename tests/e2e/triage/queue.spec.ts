@@ -1,55 +1,36 @@
 // The coordinator's queue /intern/triage: every channel in one list, filters in the URL that work
 // without JavaScript, paging, and a search that is posted and never lands in a URL.
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { boaForm, dhrK, dhrP, kccForm, mevrB } from '../../fixtures/cases.ts';
+import { auditText, createAccount, expect, loginAs, marker, submit, test } from '../fixtures.ts';
+import { S, fillStaffForm, staffAnswers } from '../staff/staff-utils.ts';
 import {
-  auditText,
   backdateDue,
-  boaFields,
   concernsOf,
-  kccFields,
-  loginAs,
   logout,
   main,
-  marker,
-  option,
+  postStaffReport,
   queueReferences,
   queueRows,
   reportRow,
   reportRows,
   residentReport,
-  staffReport,
   triageChange,
   uniqueAddress,
-  userId,
-} from './triage-support.ts';
+} from './triage-utils.ts';
 
 // Each test logs in fresh accounts (the user command hashes a password with argon2id): slow on a busy machine.
 test.describe.configure({ timeout: 90_000 });
 
-/** Fills the KCC or BOA form in the browser by its labels and saves it; returns the reference shown. */
-async function fillStaffForm(page: Page, channel: 'kcc' | 'boa', tag: string): Promise<string> {
+/**
+ * Mevr. B. entered on the KCC or BOA form in the browser and saved; returns the reference shown.
+ * Without a place, so that the queue shows the postcode area.
+ */
+async function enterMevrB(page: Page, channel: 'kcc' | 'boa', tag: string): Promise<string> {
+  const answers = staffAnswers(mevrB(tag), channel);
   await page.goto(`/intern/${channel}/melding`);
-  await option(page, 'Is er nu direct gevaar voor iemand?', 'Nee').check();
-  if (channel === 'kcc') await option(page, 'Hoe kwam de melding binnen?', 'Telefoon').check();
-  await page.getByLabel('Naam van de persoon').fill(`Persoon ${tag}`);
-  await option(page, 'Leeftijd van de persoon', '18 jaar of ouder').check();
-  await option(page, 'Waar woont of verblijft de persoon?', 'Op een adres').check();
-  await page.getByLabel('Postcode').fill('9861 ef');
-  await page.getByLabel('Huisnummer').fill('3');
-  await option(page, 'Waar maakt u zich zorgen over?', 'Vervuiling of verzamelen van spullen').check();
-  await page.getByLabel('Wat heeft u gezien of gehoord?').fill(`Vervuilde woning, bewoner laat niemand binnen. ${tag}`);
-  await option(page, 'Sinds wanneer maakt u zich zorgen?', 'Langer dan een jaar').check();
-  await option(page, 'Is de persoon een gevaar voor zichzelf?', 'Ja').check();
-  await option(page, 'Is de persoon een gevaar voor anderen?', 'Weet ik niet').check();
-  await option(page, 'Weet de persoon dat u deze melding doet?', 'Nee').check();
-  if (channel === 'kcc') {
-    await option(page, 'Relatie tot de persoon', 'Familie').check();
-    await page.getByLabel('Naam beller').fill(`Beller ${tag}`);
-    await page.getByLabel('Telefoonnummer beller').fill('06 12345678');
-  } else {
-    await option(page, 'Was de politie ter plaatse?', 'Nee').check();
-  }
-  await page.getByRole('button', { name: 'Melding opslaan' }).click();
+  await fillStaffForm(page, { ...answers, person: { ...answers.person, place: undefined } });
+  await submit(page, S.save);
   await expect(page).toHaveURL(new RegExp(`/intern/${channel}/opgeslagen/MB-[A-HJKMNP-Z2-9]{8}$`));
   return page.url().slice(-11);
 }
@@ -57,16 +38,17 @@ async function fillStaffForm(page: Page, channel: 'kcc' | 'boa', tag: string): P
 test.describe('triage queue', () => {
   test('a coordinator sees the reports of all three channels in one queue', async ({ page }) => {
     const tag = marker();
-    const resident = await residentReport(tag, { zorgen: { dangerToSelf: 'ja' } });
-    await loginAs(page, 'kcc');
-    const kcc = await fillStaffForm(page, 'kcc', tag);
+    const resident = await residentReport(dhrP(tag), { zorgen: { dangerToSelf: 'ja' } });
+    await loginAs(page, main, 'kcc');
+    const kcc = await enterMevrB(page, 'kcc', tag);
     await logout(page);
-    await loginAs(page, 'boa', { serviceNumber: 'BOA-123' });
-    const boa = await fillStaffForm(page, 'boa', tag);
+    await loginAs(page, main, createAccount(main, 'boa', { serviceNumber: 'BOA-123' }));
+    const boa = await enterMevrB(page, 'boa', tag);
     await logout(page);
     expect(reportRows([resident, kcc, boa]).map((r) => r['channel']).sort()).toEqual(['boa', 'inwoner', 'kcc']);
 
-    await loginAs(page, 'coordinator');
+    await loginAs(page, main, 'coordinator');
+    await page.goto('/intern');
     await expect(page).toHaveURL(/\/intern\/triage$/);
     await expect(page.getByRole('heading', { level: 1, name: 'Meldingen' })).toBeVisible();
     const rows = await queueRows(page);
@@ -93,19 +75,20 @@ test.describe('triage queue', () => {
 
   test('filters live in the URL and work without JavaScript', async ({ page }) => {
     const tag = marker();
-    const me = await loginAs(page, 'coordinator');
+    // A fresh coordinator: nothing was assigned to them before this test.
+    const me = await loginAs(page, main, createAccount(main, 'coordinator'));
     const req = page.request;
     // A: KCC, dementia, in treatment, Direct, AVE 2, assigned to me.
-    const a = await staffReport(req, 'kcc', kccFields(tag, { concerns: ['dementie'] }));
+    const a = await postStaffReport(req, 'kcc', kccForm(dhrK(tag), { concerns: ['dementie'] }));
     await triageChange(req, a, { intent: 'status', status: 'in_behandeling' });
     await triageChange(req, a, { intent: 'urgency_ave', urgency: 'direct', avePhase: 'ave2', aveReason: 'Meerdere hulpverleners betrokken' });
     await triageChange(req, a, { intent: 'assign', assignedTo: 'mij' });
     // B: resident, lonely, new, Direct, overdue.
-    const b = await residentReport(tag, { zorgen: { concerns: ['eenzaamheid'] } });
+    const b = await residentReport(dhrP(tag), { zorgen: { concerns: ['eenzaamheid'] } });
     await triageChange(req, b, { intent: 'urgency_ave', urgency: 'direct', avePhase: 'onbekend' });
     backdateDue(b);
     // C: BOA, talk of suicide, new, Hoog (suggested).
-    const c = await staffReport(req, 'boa', boaFields(tag, { concerns: ['zelfdoding'] }));
+    const c = await postStaffReport(req, 'boa', boaForm(mevrB(tag), { concerns: ['zelfdoding'], dangerToSelf: 'nee', dangerToOthers: 'nee' }));
     expect(reportRow(c)['urgency']).toBe('hoog');
     const mine = [a, b, c];
 
@@ -163,7 +146,7 @@ test.describe('triage queue', () => {
     refs = await filter({}, ['Alleen aan mij toegewezen']);
     expect(new URL(page.url()).searchParams.get('mij')).toBe('1');
     expect(refs).toEqual([a]); // a fresh coordinator: only what was assigned to them
-    expect(reportRow(a)['assigned_to']).toBe(userId(me));
+    expect(reportRow(a)['assigned_to']).toBe(me.id);
 
     refs = await filter({ Status: 'Nieuw', Kanaal: 'BOA' });
     expectMine(refs, [c]);
@@ -184,7 +167,7 @@ test.describe('triage queue', () => {
 
   test('paging through a filtered queue, by links in the URL', async ({ page }, testInfo) => {
     test.setTimeout(150_000);
-    await loginAs(page, 'coordinator');
+    await loginAs(page, main, 'coordinator');
     const req = page.request;
     // Reports only this test makes: waiting for information, AVE 4, Laag; one channel per project so
     // the two projects running side by side do not page through each other's reports.
@@ -192,8 +175,8 @@ test.describe('triage queue', () => {
     const made: string[] = [];
     const tag = marker();
     for (let i = 0; i < 53; i++) {
-      const fields = channel === 'kcc' ? kccFields(`${tag}-${i}`) : boaFields(`${tag}-${i}`);
-      const ref = await staffReport(req, channel, fields);
+      const fields = channel === 'kcc' ? kccForm(dhrK(`${tag}-${i}`)) : boaForm(mevrB(`${tag}-${i}`));
+      const ref = await postStaffReport(req, channel, fields);
       await triageChange(req, ref, { intent: 'urgency_ave', urgency: 'laag', avePhase: 'ave4', aveReason: 'Openbare orde in het geding' });
       await triageChange(req, ref, { intent: 'status', status: 'in_behandeling' });
       await triageChange(req, ref, { intent: 'status', status: 'wacht_op_info' });
@@ -252,9 +235,9 @@ test.describe('triage queue', () => {
     const tag = marker();
     const street = `Zoekstraat${tag}`;
     const address = uniqueAddress();
-    const ref = await residentReport(tag, { persoon: { street, ...address, houseAddition: 'a' } });
-    const other = await residentReport(`${tag}x`);
-    await loginAs(page, 'coordinator');
+    const ref = await residentReport(dhrP(tag), { persoon: { street, ...address, houseAddition: 'a' } });
+    const other = await residentReport(dhrP(`${tag}x`));
+    await loginAs(page, main, 'coordinator');
     const urls: string[] = [];
     page.on('request', (r) => urls.push(r.url()));
     page.on('framenavigated', (f) => urls.push(f.url()));

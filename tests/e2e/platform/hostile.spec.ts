@@ -1,42 +1,22 @@
 // Hostile and malformed input sent without a browser: refused with a 4xx and a usable Dutch page,
 // stored literally when it is valid text, and never answered with a 5xx.
-import { expect, test, type APIRequestContext, type APIResponse } from '@playwright/test';
-import { marker, postForm, postSteps, rawSteps, reportByReference, reportsContaining, servers } from './support.ts';
+import type { APIRequestContext, APIResponse } from '@playwright/test';
+import { dhrP, residentSteps, type ResidentSteps } from '../../fixtures/cases.ts';
+import { expect, marker, postForm, postResidentSteps, reportByReference, reportsContaining, sendDraft, servers, test } from '../fixtures.ts';
+import { expectUsableDutchPage } from './platform-utils.ts';
 
 const origin = servers.main.origin;
-
-/** Sends the report from the check page and returns the reference on the confirmation page. */
-async function send(request: APIRequestContext): Promise<string> {
-  const response = await postForm(request, `${origin}/melden/controleren`, {}, { origin });
-  expect(response.status()).toBe(303);
-  expect(response.headers()['location']).toBe('/melden/bedankt');
-  const thanks = await request.get(`${origin}/melden/bedankt`);
-  const html = await thanks.text();
-  const reference = /id="referentienummer">([^<]+)</.exec(html)?.[1];
-  expect(reference).toMatch(/^MB-[A-HJKMNP-Z2-9]{8}$/);
-  return reference!;
-}
-
-/** A Dutch page with the form again: the resident can carry on. */
-async function expectUsableDutchPage(response: APIResponse, message: string | RegExp): Promise<string> {
-  expect(response.headers()['content-type']).toMatch(/^text\/html/);
-  const html = await response.text();
-  expect(html).toContain('<html lang="nl">');
-  expect(html).toMatch(/<title>Fout: /);
-  expect(html).toContain('Er is een probleem');
-  if (typeof message === 'string') expect(html).toContain(message);
-  else expect(html).toMatch(message);
-  expect(html).toContain('<form method="post"');
-  expect(html).not.toMatch(/at \S+\.(ts|js|mjs):\d+|SqliteError|node_modules|\/work\//);
-  return html;
-}
+/** The answers of Dhr. P. (tests/fixtures/cases.ts), as the form posts them. */
+const raw = (tag: string): ResidentSteps => residentSteps(dhrP(tag));
+const postSteps = (request: APIRequestContext, steps: ResidentSteps) => postResidentSteps(request, origin, steps);
+const send = (request: APIRequestContext): Promise<string> => sendDraft(request, origin);
 
 test.describe('hostile input', () => {
   test('a 10 MB description gets 413 and a Dutch page, and nothing is stored', async ({ request }) => {
     const tag = marker('groot');
-    await postSteps(request, origin, tag);
+    await postSteps(request, raw(tag));
     const huge = `${tag} ${'x'.repeat(10 * 1024 * 1024)}`;
-    const response = await postForm(request, `${origin}/melden/zorgen`, { ...rawSteps(tag).zorgen, description: huge }, { origin });
+    const response = await postForm(request, `${origin}/melden/zorgen`, { ...raw(tag).zorgen, description: huge }, { origin });
     expect(response.status()).toBe(413);
     const html = await expectUsableDutchPage(response, 'U heeft te veel tekst ingevuld om te versturen.');
     expect(html.length).toBeLessThan(100_000);
@@ -50,9 +30,10 @@ test.describe('hostile input', () => {
     const tag = marker('xss');
     const script = `<script>alert("${tag}")</script>`;
     const img = `<img src=x onerror="alert('${tag}')">`;
-    await postSteps(request, origin, tag, {
-      persoon: { ...rawSteps(tag).persoon, personName: `<b>${tag}</b>`, street: `"><svg onload=alert(1)>` },
-      zorgen: { ...rawSteps(tag).zorgen, description: `Hij schreef: ${script} ${img} & meer` },
+    await postSteps(request, {
+      ...raw(tag),
+      persoon: { ...raw(tag).persoon, personName: `<b>${tag}</b>`, street: `"><svg onload=alert(1)>` },
+      zorgen: { ...raw(tag).zorgen, description: `Hij schreef: ${script} ${img} & meer` },
     });
     const check = await request.get(`${origin}/melden/controleren`);
     expect(check.status()).toBe(200);
@@ -77,9 +58,10 @@ test.describe('hostile input', () => {
     const tag = marker('sql');
     const name = `Robert'); DROP TABLE reports;-- ${tag}`;
     const description = `' OR '1'='1'; DELETE FROM reports WHERE ''=' -- ${tag} "; SELECT * FROM drafts; --`;
-    await postSteps(request, origin, tag, {
-      persoon: { ...rawSteps(tag).persoon, personName: name, place: `x' UNION SELECT token_hash FROM drafts --` },
-      zorgen: { ...rawSteps(tag).zorgen, description },
+    await postSteps(request, {
+      ...raw(tag),
+      persoon: { ...raw(tag).persoon, personName: name, place: `x' UNION SELECT token_hash FROM drafts --` },
+      zorgen: { ...raw(tag).zorgen, description },
     });
     const reference = await send(request);
     const row = reportByReference(servers.main, reference)!;
@@ -91,9 +73,10 @@ test.describe('hostile input', () => {
 
   test('NUL and other control characters are stripped; emoji and accents are kept', async ({ request }) => {
     const tag = marker('tekens');
-    await postSteps(request, origin, tag, {
-      persoon: { ...rawSteps(tag).persoon, personName: `Jo\u0000sé\u0007 ${tag}` },
-      zorgen: { ...rawSteps(tag).zorgen, description: `Hij\u0000 huilt 😢 en zegt 🔥🏠. Één\tkeer\r\nper week. ${tag}\u0000` },
+    await postSteps(request, {
+      ...raw(tag),
+      persoon: { ...raw(tag).persoon, personName: `Jo\u0000sé\u0007 ${tag}` },
+      zorgen: { ...raw(tag).zorgen, description: `Hij\u0000 huilt 😢 en zegt 🔥🏠. Één\tkeer\r\nper week. ${tag}\u0000` },
     });
     const reference = await send(request);
     const row = reportByReference(servers.main, reference)!;
@@ -113,19 +96,19 @@ test.describe('hostile input', () => {
       expect(response.status(), JSON.stringify(fields)).toBe(400);
       await expectUsableDutchPage(response, message);
     }
-    await postSteps(request, origin, tag);
-    const raw = rawSteps(tag);
+    await postSteps(request, raw(tag));
+    const steps = raw(tag);
     const later: [string, Record<string, string | string[]>, string][] = [
-      ['/melden/persoon', { ...raw.persoon, personAge: ['18_plus', 'jonger_dan_16'] }, 'Kies de leeftijd van de persoon'],
-      ['/melden/persoon', { ...raw.persoon, personAge: '42' }, 'Kies de leeftijd van de persoon'],
-      ['/melden/persoon', { ...raw.persoon, childrenInHome: ['ja', 'nee'] }, 'Kies Ja, Nee of Weet ik niet'],
-      ['/melden/persoon', { ...raw.persoon, childrenInHome: 'soms' }, 'Kies Ja, Nee of Weet ik niet'],
-      ['/melden/zorgen', { ...raw.zorgen, concerns: ['overlast_agressie', 'bestaat_niet'] }, 'Kies waar u zich zorgen over maakt'],
-      ['/melden/zorgen', { ...raw.zorgen, involved: ['politie', "'; DROP TABLE reports;--"] }, 'Kies wie er al betrokken is'],
-      ['/melden/zorgen', { ...raw.zorgen, dangerToSelf: ['ja', 'nee'] }, 'Kies of de persoon een gevaar is voor zichzelf'],
-      ['/melden/zorgen', { ...raw.zorgen, dangerToOthers: 'JA' }, 'Kies of de persoon een gevaar is voor anderen'],
-      ['/melden/over-u', { ...raw.overU, anonymous: ['ja', 'nee'] }, 'Kies of u anoniem wilt melden'],
-      ['/melden/over-u', { ...raw.overU, reporterRelation: 'baas' }, 'Kies wat uw relatie tot de persoon is'],
+      ['/melden/persoon', { ...steps.persoon, personAge: ['18_plus', 'jonger_dan_16'] }, 'Kies de leeftijd van de persoon'],
+      ['/melden/persoon', { ...steps.persoon, personAge: '42' }, 'Kies de leeftijd van de persoon'],
+      ['/melden/persoon', { ...steps.persoon, childrenInHome: ['ja', 'nee'] }, 'Kies Ja, Nee of Weet ik niet'],
+      ['/melden/persoon', { ...steps.persoon, childrenInHome: 'soms' }, 'Kies Ja, Nee of Weet ik niet'],
+      ['/melden/zorgen', { ...steps.zorgen, concerns: ['overlast_agressie', 'bestaat_niet'] }, 'Kies waar u zich zorgen over maakt'],
+      ['/melden/zorgen', { ...steps.zorgen, involved: ['politie', "'; DROP TABLE reports;--"] }, 'Kies wie er al betrokken is'],
+      ['/melden/zorgen', { ...steps.zorgen, dangerToSelf: ['ja', 'nee'] }, 'Kies of de persoon een gevaar is voor zichzelf'],
+      ['/melden/zorgen', { ...steps.zorgen, dangerToOthers: 'JA' }, 'Kies of de persoon een gevaar is voor anderen'],
+      ['/melden/over-u', { ...steps.overU, anonymous: ['ja', 'nee'] }, 'Kies of u anoniem wilt melden'],
+      ['/melden/over-u', { ...steps.overU, reporterRelation: 'baas' }, 'Kies wat uw relatie tot de persoon is'],
     ];
     for (const [path, fields, message] of later) {
       const response = await postForm(request, `${origin}${path}`, fields, { origin });
@@ -135,13 +118,13 @@ test.describe('hostile input', () => {
     // The draft still holds the valid answers: the report can be sent, without the refused values.
     const reference = await send(request);
     const row = reportByReference(servers.main, reference)!;
-    expect(row).toMatchObject({ person_age: '18_plus', danger_to_self: 'ja', anonymous: 1, reporter_relation: 'buren' });
-    expect(row.concerns).toEqual(['dreigen_geweld', 'overlast_agressie']);
+    expect(row).toMatchObject({ person_age: '18_plus', danger_to_self: 'ja', anonymous: 0, reporter_relation: 'buren' });
+    expect(row.concerns).toEqual(['dreigen_geweld', 'overlast_agressie', 'verslaving', 'zelfdoding']);
   });
 
   test('missing fields, an empty body and a body that is not a form get 400', async ({ request }) => {
     const tag = marker('leeg');
-    await postSteps(request, origin, tag);
+    await postSteps(request, raw(tag));
     const forms: [string, Record<string, string> | string, string][] = [
       ['/melden', {}, 'Kies of er nu direct gevaar is voor iemand'],
       ['/melden/persoon', { personName: 'Alleen een naam' }, 'Kies de leeftijd van de persoon'],
@@ -172,7 +155,7 @@ test.describe('hostile input', () => {
       expect(response.headers()['set-cookie']).toBeUndefined();
     }
     // With a draft in hand, a cross-site post cannot send the report either.
-    await postSteps(request, origin, tag);
+    await postSteps(request, raw(tag));
     const forged = await postForm(request, `${origin}/melden/controleren`, {}, { origin: 'http://evil.example' });
     expect(forged.status()).toBe(403);
     expect(reportsContaining(servers.main, tag)).toEqual([]);
@@ -186,7 +169,7 @@ test.describe('hostile input', () => {
     const step = await postForm(request, `${origin}/melden`, { acuteDanger: 'nee', website: 'http://spam.example' }, { origin });
     expect(step.status()).toBe(400);
     await expectUsableDutchPage(step, 'Laat het veld');
-    await postSteps(request, origin, tag);
+    await postSteps(request, raw(tag));
     const sendWithHoney = await postForm(request, `${origin}/melden/controleren`, { website: 'spam' }, { origin });
     expect(sendWithHoney.status()).toBe(400);
     expect(await sendWithHoney.text()).toContain('Er is een probleem');

@@ -3,23 +3,10 @@
 // tokens there themselves (page.evaluate runs even when the page's own JavaScript is off).
 // A report is never lost to a captcha: no token, a slow or an unreachable hCaptcha all let it through
 // as `niet_gecontroleerd`; only a token hCaptcha refuses sends the resident back.
-import { expect, test, type Page } from '@playwright/test';
-import {
-  SEND,
-  answerStepsBefore,
-  dhrP,
-  expectCheckPage,
-  expectNoAxeViolations,
-  marker,
-  rawSteps,
-  reportByReference,
-  reportsContaining,
-  sendReport,
-  servers,
-  submit,
-  walkToCheck,
-  type Server,
-} from './support.ts';
+import type { Page } from '@playwright/test';
+import { dhrP } from '../../fixtures/cases.ts';
+import { expect, expectNoAxeViolations, marker, reportByReference, reportsContaining, servers, submit, test, type Server } from '../fixtures.ts';
+import { SEND, answerStepsBefore, expectCheckPage, sendReport, walkToCheck } from './resident-utils.ts';
 
 const CAPTCHA_FAILED = 'De controle of u een mens bent is niet gelukt. Doe de controle opnieuw en verstuur uw melding nog een keer.';
 
@@ -37,7 +24,7 @@ async function setCaptchaToken(page: Page, token: string): Promise<void> {
 
 /** A complete draft (answered through the page's cookies), then the check page of that server. */
 async function openCheckPage(page: Page, srv: Server, tag: string): Promise<void> {
-  await answerStepsBefore(page, 5, tag, srv);
+  await answerStepsBefore(page, 5, dhrP(tag), srv);
   await page.goto(`${srv.origin}/melden/controleren`);
   await expectCheckPage(page);
 }
@@ -88,7 +75,7 @@ test.describe('hCaptcha', () => {
       const summary = page.getByRole('alert').filter({ has: page.getByRole('heading', { name: 'Er is een probleem' }) });
       await expect(summary.getByRole('link', { name: CAPTCHA_FAILED })).toHaveAttribute('href', '#verzenden');
       // The answers are all still there.
-      await expect(page.getByText(rawSteps(tag).zorgen.description as string)).toBeVisible();
+      await expect(page.getByText(dhrP(tag).concerns.description)).toBeVisible();
       await expect(page.getByText(`Dhr. P. ${tag}`)).toBeVisible();
       await expectCaptchaIsland(page);
       await expectNoAxeViolations(page, `check page with a refused captcha (${token})`);
@@ -96,7 +83,7 @@ test.describe('hCaptcha', () => {
 
       // The draft is intact: loaded again, and sent with a good token, it goes through.
       await page.goto(`${servers.captcha.origin}/melden/controleren`);
-      await expect(page.getByText(rawSteps(tag).zorgen.description as string)).toBeVisible();
+      await expect(page.getByText(dhrP(tag).concerns.description)).toBeVisible();
       await setCaptchaToken(page, 'pass');
       const reference = await sendReport(page);
       expect(reportByReference(servers.captcha, reference)).toMatchObject({ captcha_status: 'geslaagd', person_name: `Dhr. P. ${tag}` });

@@ -1,7 +1,9 @@
 // Repeat reports ("Eerdere meldingen"): found by address whatever the spelling, and by person;
 // linked with "Koppelen"; merged into each other. And the flags the coordinator must not miss:
 // a person under 16 (youth route), a postcode outside the municipality, the Wvggz deadline.
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
+import { dhrE, dhrP, mevrB } from '../../fixtures/cases.ts';
+import { expect, loginAs, marker, submit, test } from '../fixtures.ts';
 import {
   actions,
   addDays,
@@ -9,15 +11,13 @@ import {
   auditOf,
   dutchDate,
   eventsOf,
-  loginAs,
-  marker,
+  linked,
+  main,
   openReport,
-  press,
   reportRow,
   residentReport,
   uniqueAddress,
-} from './triage-support.ts';
-import { withDb, servers } from './support.ts';
+} from './triage-utils.ts';
 
 test.describe.configure({ timeout: 90_000 });
 
@@ -25,24 +25,16 @@ const related = (page: Page): Locator => page.getByRole('region', { name: 'Eerde
 const relatedRow = (page: Page, reference: string): Locator => related(page).locator('tbody tr').filter({ has: page.getByRole('link', { name: reference, exact: true }) });
 const flags = (page: Page): Locator => page.getByRole('list', { name: 'Let op' });
 
-function linked(a: string, b: string): boolean {
-  return withDb(servers.main, (db) => {
-    const id = (ref: string) => (db.prepare('SELECT id FROM reports WHERE reference = ?').get(ref) as { id: number }).id;
-    const [low, high] = [id(a), id(b)].sort((x, y) => x - y);
-    return db.prepare('SELECT 1 FROM report_links WHERE report_id = ? AND linked_id = ?').get(low, high) !== undefined;
-  });
-}
-
 test.describe('repeat reports', () => {
   test('two reports about one address, spelled differently, list each other; Koppelen links them; then one is merged', async ({ page }) => {
     const tag = marker();
     const { postcode, houseNumber } = uniqueAddress();
     const spaced = `${postcode.slice(0, 4)} ${postcode.slice(4).toLowerCase()}`;
-    const first = await residentReport(`${tag}a`, { persoon: { postcode: spaced, houseNumber: `0${houseNumber}`, houseAddition: '-b' } });
-    const second = await residentReport(`${tag}b`, { persoon: { postcode, houseNumber, houseAddition: 'B', personName: `Iemand anders ${tag}` } });
-    const elsewhere = await residentReport(`${tag}c`, { persoon: { postcode, houseNumber, houseAddition: 'C' } });
+    const first = await residentReport(dhrP(`${tag}a`), { persoon: { postcode: spaced, houseNumber: `0${houseNumber}`, houseAddition: '-b' } });
+    const second = await residentReport(dhrP(`${tag}b`), { persoon: { postcode, houseNumber, houseAddition: 'B', personName: `Iemand anders ${tag}` } });
+    const elsewhere = await residentReport(dhrP(`${tag}c`), { persoon: { postcode, houseNumber, houseAddition: 'C' } });
     expect(reportRow(first)['address_key']).toBe(reportRow(second)['address_key']);
-    await loginAs(page, 'coordinator');
+    await loginAs(page, main, 'coordinator');
 
     await openReport(page, second);
     await expect(relatedRow(page, first)).toContainText('Zelfde adres');
@@ -51,7 +43,7 @@ test.describe('repeat reports', () => {
     await expect(relatedRow(page, second)).toContainText('Zelfde adres');
 
     // Koppelen, from the first report.
-    const status = await press(page, relatedRow(page, second), `Koppelen met ${second}`);
+    const status = (await submit(page, `Koppelen met ${second}`, relatedRow(page, second))).status();
     expect(status).toBe(303);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Melding ${first}`);
     await expect(relatedRow(page, second).getByRole('cell', { name: 'Gekoppeld', exact: true })).toBeVisible();
@@ -66,10 +58,10 @@ test.describe('repeat reports', () => {
     // Samengevoegd: the second goes into the first.
     const form = page.getByRole('form', { name: 'Status wijzigen', exact: true });
     await form.getByLabel('Nieuwe status').selectOption({ label: 'Samengevoegd' });
-    expect(await press(page, form, 'Status opslaan')).toBe(400);
+    expect((await submit(page, 'Status opslaan', form)).status()).toBe(400);
     await expect(page.getByRole('alert').getByRole('link', { name: /^Samenvoegen met: / })).toHaveAttribute('href', '#f-mergeInto');
     await page.getByRole('form', { name: 'Status wijzigen', exact: true }).getByLabel('Samenvoegen met').fill(first.toLowerCase());
-    expect(await press(page, page.getByRole('form', { name: 'Status wijzigen', exact: true }), 'Status opslaan')).toBe(303);
+    expect((await submit(page, 'Status opslaan', page.getByRole('form', { name: 'Status wijzigen', exact: true }))).status()).toBe(303);
     const summary = page.locator('p.utrecht-paragraph').filter({ hasText: 'Ontvangen' }).first();
     await expect(summary).toContainText('Status: Samengevoegd');
     await expect(summary.getByRole('link', { name: first })).toHaveAttribute('href', `/intern/triage/${first}`);
@@ -88,9 +80,9 @@ test.describe('repeat reports', () => {
   test('the same person, written differently and without an address, is found too', async ({ page }) => {
     const tag = marker();
     const nowhere = { locationKind: 'geen_vast_adres', postcode: '', houseNumber: '', locationDescription: 'Bij het bushokje aan de Hoofdstraat', place: 'Zuidhorn' };
-    const first = await residentReport(`${tag}a`, { persoon: { ...nowhere, personName: `Dhr. Öztürk ${tag}` } });
-    const second = await residentReport(`${tag}b`, { persoon: { ...nowhere, personName: `de heer ozturk ${tag.toUpperCase()}`, place: 'ZUIDHORN' } });
-    await loginAs(page, 'coordinator');
+    const first = await residentReport(dhrP(`${tag}a`), { persoon: { ...nowhere, personName: `Dhr. Öztürk ${tag}` } });
+    const second = await residentReport(dhrP(`${tag}b`), { persoon: { ...nowhere, personName: `de heer ozturk ${tag.toUpperCase()}`, place: 'ZUIDHORN' } });
+    await loginAs(page, main, 'coordinator');
     await openReport(page, second);
     await expect(relatedRow(page, first)).toContainText('Zelfde persoon');
     await expect(related(page).locator('tbody tr')).toHaveCount(1);
@@ -99,9 +91,9 @@ test.describe('repeat reports', () => {
 
 test.describe('flags on the report page', () => {
   test('a person under 16 is flagged for the youth route; others are not', async ({ page }) => {
-    const young = await residentReport(marker(), { persoon: { personAge: 'jonger_dan_16' } });
-    const adult = await residentReport(marker());
-    await loginAs(page, 'coordinator');
+    const young = await residentReport(mevrB(marker()), { persoon: { personAge: 'jonger_dan_16' } });
+    const adult = await residentReport(mevrB(marker()));
+    await loginAs(page, main, 'coordinator');
     await openReport(page, young);
     await expect(flags(page)).toContainText('Jonger dan 16: jeugdroute (jeugd / Veilig Thuis)');
     await expect(page.getByRole('region', { name: 'Over de persoon' })).toContainText('Jonger dan 16 jaar');
@@ -110,17 +102,17 @@ test.describe('flags on the report page', () => {
   });
 
   test('a postcode outside the municipality is flagged to forward; one inside is not', async ({ page }) => {
-    const outside = await residentReport(marker(), { persoon: { postcode: '1012 ab', place: 'Amsterdam' } });
-    const inside = await residentReport(marker(), { persoon: { postcode: '9801 CD', place: 'Zuidhorn' } });
-    await loginAs(page, 'coordinator');
+    const outside = await residentReport(dhrE(marker()), { persoon: { postcode: '1012 ab', place: 'Amsterdam' } });
+    const inside = await residentReport(dhrE(marker()), { persoon: { postcode: '9801 CD', place: 'Zuidhorn' } });
+    await loginAs(page, main, 'coordinator');
     await openReport(page, outside);
     await expect(flags(page)).toContainText('Postcode buiten de gemeente Westerkwartier: doorsturen');
     // Forwarding it: to whom is required, and recorded.
     const form = page.getByRole('form', { name: 'Status wijzigen', exact: true });
     await form.getByLabel('Nieuwe status').selectOption({ label: 'Doorgestuurd' });
-    expect(await press(page, form, 'Status opslaan')).toBe(400);
+    expect((await submit(page, 'Status opslaan', form)).status()).toBe(400);
     await page.getByRole('form', { name: 'Status wijzigen', exact: true }).getByLabel('Doorgestuurd naar').fill('Gemeente Amsterdam');
-    expect(await press(page, page.getByRole('form', { name: 'Status wijzigen', exact: true }), 'Status opslaan')).toBe(303);
+    expect((await submit(page, 'Status opslaan', page.getByRole('form', { name: 'Status wijzigen', exact: true }))).status()).toBe(303);
     await expect(page.locator('p.utrecht-paragraph').filter({ hasText: 'Ontvangen' }).first()).toContainText('Doorgestuurd naar Gemeente Amsterdam.');
     expect(reportRow(outside)).toMatchObject({ status: 'doorgestuurd', forwarded_to: 'Gemeente Amsterdam' });
     await openReport(page, inside);
@@ -128,18 +120,18 @@ test.describe('flags on the report page', () => {
   });
 
   test('Wvggz: starting the exploratory investigation shows its 14-day deadline', async ({ page }) => {
-    const reference = await residentReport(marker());
-    await loginAs(page, 'coordinator');
+    const reference = await residentReport(dhrE(marker()));
+    await loginAs(page, main, 'coordinator');
     await openReport(page, reference);
     await expect(page.getByText('Geen Wvggz-verkennend onderzoek.')).toBeVisible();
     const today = amsterdamToday();
-    expect(await press(page, page, 'Wvggz: verkennend onderzoek starten (14 dagen)')).toBe(303);
+    expect((await submit(page, 'Wvggz: verkennend onderzoek starten (14 dagen)')).status()).toBe(303);
     const deadline = dutchDate(addDays(today, 14));
     await expect(page.getByText(`Verkennend onderzoek gestart op ${dutchDate(today)}; uiterlijk klaar op ${deadline}.`)).toBeVisible();
     await expect(page.locator('p.utrecht-paragraph').filter({ hasText: 'Ontvangen' }).first()).toContainText(`Wvggz verkennend onderzoek uiterlijk ${deadline}.`);
     expect(reportRow(reference)['wvggz_started_on']).toBe(today);
     expect(actions(auditOf(reference))).toEqual(['melding_aangemaakt', 'melding_bekeken', 'wvggz_gestart', 'melding_bekeken']);
-    expect(await press(page, page, 'Wvggz-markering weghalen')).toBe(303);
+    expect((await submit(page, 'Wvggz-markering weghalen')).status()).toBe(303);
     await expect(page.getByText('Geen Wvggz-verkennend onderzoek.')).toBeVisible();
     expect(reportRow(reference)['wvggz_started_on']).toBeNull();
   });

@@ -3,31 +3,20 @@
 // on the server; the page asked for comes back after login; cookie attributes; no cookie for readers.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { expect, request, test, type Page } from '@playwright/test';
-import { marker, postForm, servers } from './support.ts';
-import {
-  codeFor,
-  createStaff,
-  locationPath,
-  login,
-  press,
-  rawKcc,
-  sessionCookie,
-  sessionsOf,
-  staffRequest,
-  userByEmail,
-  wrongCode,
-} from './staff-support.ts';
+import { request, type Page } from '@playwright/test';
+import { dhrK, kccForm } from '../../fixtures/cases.ts';
+import { createAccount, expect, locationPath, marker, postForm, servers, sessionsOf, submit, test, userByEmail } from '../fixtures.ts';
+import { codeFor, login, sessionCookie, wrongCode } from './staff-utils.ts';
 
 const staff = servers.staff;
 const FAILED = 'Inloggen is niet gelukt. Controleer uw e-mailadres, wachtwoord en code, en probeer het opnieuw.';
-const root = fileURLToPath(new URL('../..', import.meta.url));
+const root = fileURLToPath(new URL('../../..', import.meta.url));
 
 async function passwordStep(page: Page, email: string, password: string) {
   await page.goto(`${staff.origin}/intern/inloggen`);
   await page.getByLabel('E-mailadres').fill(email);
   await page.getByLabel('Wachtwoord').fill(password);
-  return press(page, 'Inloggen');
+  return submit(page, 'Inloggen');
 }
 
 /** The one message the login pages give, with status 400, a "Fout:" title and the summary. */
@@ -53,7 +42,7 @@ async function openWithToken(token: string, path: string): Promise<{ status: num
 
 test.describe('staff login', () => {
   test('password and TOTP code: lands on the start page; HttpOnly, SameSite=Strict cookie, a new token after the code', async ({ page }) => {
-    const kcc = createStaff(staff, 'kcc');
+    const kcc = createAccount(staff, 'kcc');
     await page.goto(`${staff.origin}/intern/inloggen`);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Inloggen voor medewerkers');
     // Reading the login page gives no cookie.
@@ -61,7 +50,7 @@ test.describe('staff login', () => {
 
     await page.getByLabel('E-mailadres').fill(kcc.email);
     await page.getByLabel('Wachtwoord').fill(kcc.password);
-    const first = await press(page, 'Inloggen');
+    const first = await submit(page, 'Inloggen');
     expect(first.status()).toBe(303);
     await expect(page).toHaveURL(`${staff.origin}/intern/inloggen/code`);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Vul de code in');
@@ -73,7 +62,7 @@ test.describe('staff login', () => {
 
     const code = codeFor(kcc);
     await page.getByLabel('Code').fill(code);
-    const second = await press(page, 'Inloggen');
+    const second = await submit(page, 'Inloggen');
     expect(second.status()).toBe(303);
     await expect(page).toHaveURL(`${staff.origin}/intern/kcc/melding`);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Melding namens beller');
@@ -93,7 +82,7 @@ test.describe('staff login', () => {
   });
 
   test('a wrong e-mail, a wrong password and a wrong code all get the same Dutch message', async ({ page }) => {
-    const kcc = createStaff(staff, 'kcc');
+    const kcc = createAccount(staff, 'kcc');
     const messages: string[] = [];
 
     const unknown = await passwordStep(page, `niemand-${marker()}@test.example`, kcc.password);
@@ -109,7 +98,7 @@ test.describe('staff login', () => {
     await passwordStep(page, kcc.email, kcc.password);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Vul de code in');
     await page.getByLabel('Code').fill(wrongCode(kcc));
-    const badCode = await press(page, 'Inloggen');
+    const badCode = await submit(page, 'Inloggen');
     messages.push(await expectLoginFailed(page, badCode.status()));
     await expect(page).toHaveURL(`${staff.origin}/intern/inloggen/code`);
 
@@ -121,12 +110,12 @@ test.describe('staff login', () => {
 
     // The pending login survives a wrong code: the right one still works.
     await page.getByLabel('Code').fill(codeFor(kcc));
-    await press(page, 'Inloggen');
+    await submit(page, 'Inloggen');
     await expect(page).toHaveURL(`${staff.origin}/intern/kcc/melding`);
   });
 
   test('logout ends the session on the server; the code used cannot log in again', async ({ page }) => {
-    const boa = createStaff(staff, 'boa');
+    const boa = createAccount(staff, 'boa');
     const code = codeFor(boa);
     await login(page, staff, boa, { code });
     await expect(page).toHaveURL(`${staff.origin}/intern/boa/melding`);
@@ -134,7 +123,7 @@ test.describe('staff login', () => {
     const userId = userByEmail(staff, boa.email)!.id;
     expect(sessionsOf(staff, userId)).toBe(1);
 
-    const out = await press(page, 'Uitloggen');
+    const out = await submit(page, 'Uitloggen');
     expect(out.status()).toBe(303);
     await expect(page).toHaveURL(`${staff.origin}/intern/inloggen?uitgelogd=1`);
     await expect(page.getByRole('status')).toHaveText('U bent uitgelogd.');
@@ -149,16 +138,16 @@ test.describe('staff login', () => {
     await passwordStep(page, boa.email.toUpperCase(), boa.password);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Vul de code in');
     await page.getByLabel('Code').fill(code);
-    const reused = await press(page, 'Inloggen');
+    const reused = await submit(page, 'Inloggen');
     await expectLoginFailed(page, reused.status());
     // The next step's code is new, and works.
     await page.getByLabel('Code').fill(codeFor(boa, 1));
-    await press(page, 'Inloggen');
+    await submit(page, 'Inloggen');
     await expect(page).toHaveURL(`${staff.origin}/intern/boa/melding`);
   });
 
   test('a disabled account (npm run user:disable) loses its session and cannot log in', async ({ page }) => {
-    const coordinator = createStaff(staff, 'coordinator');
+    const coordinator = createAccount(staff, 'coordinator');
     await login(page, staff, coordinator);
     await expect(page).toHaveURL(`${staff.origin}/intern/triage`);
     const token = (await sessionCookie(page))!.value;
@@ -183,35 +172,33 @@ test.describe('staff login', () => {
     expect(sessionsOf(staff, user.id)).toBe(0);
   });
 
-  test('after login the user lands on the page they asked for', async ({ page }) => {
-    // A report entered through the KCC form by an agent.
-    const kcc = createStaff(staff, 'kcc');
-    const agent = await staffRequest(staff, kcc);
-    const saved = await postForm(agent, `${staff.origin}/intern/kcc/melding`, rawKcc(marker()), { origin: staff.origin });
-    await agent.dispose();
+  test('after login the user lands on the page they asked for', async ({ page, staffClient }) => {
+    // A report entered through the KCC form by an agent (logged in by session row: set-up).
+    const agent = await staffClient(staff, 'kcc');
+    const saved = await postForm(agent, `${staff.origin}/intern/kcc/melding`, kccForm(dhrK(marker())), { origin: staff.origin });
     expect(saved.status()).toBe(303);
     const reference = /MB-[A-Z2-9]{8}$/.exec(locationPath(saved))![0];
 
-    const coordinator = createStaff(staff, 'coordinator');
+    const coordinator = createAccount(staff, 'coordinator');
     await page.goto(`${staff.origin}/intern/triage/${reference}`);
     await expect(page).toHaveURL(`${staff.origin}/intern/inloggen?terug=%2Fintern%2Ftriage%2F${reference}`);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Inloggen voor medewerkers');
     // A typing error first: the page asked for is not forgotten.
     await page.getByLabel('E-mailadres').fill(coordinator.email);
     await page.getByLabel('Wachtwoord').fill(`${coordinator.password}!`);
-    expect((await press(page, 'Inloggen')).status()).toBe(400);
+    expect((await submit(page, 'Inloggen')).status()).toBe(400);
     await page.getByLabel('Wachtwoord').fill(coordinator.password);
-    await press(page, 'Inloggen');
+    await submit(page, 'Inloggen');
     // Typed as an authenticator app shows it, with a space in the middle.
     const code = codeFor(coordinator);
     await page.getByLabel('Code').fill(`${code.slice(0, 3)} ${code.slice(3)}`);
-    await press(page, 'Inloggen');
+    await submit(page, 'Inloggen');
     await expect(page).toHaveURL(`${staff.origin}/intern/triage/${reference}`);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Melding ${reference}`);
   });
 
   test('a place to return to outside /intern is ignored: the start page instead', async ({ page }) => {
-    const admin = createStaff(staff, 'admin');
+    const admin = createAccount(staff, 'admin');
     for (const [terug, code] of [['https://evil.example/intern', codeFor(admin)], ['//evil.example/intern/beheer', codeFor(admin, 1)]] as const) {
       await login(page, staff, admin, { path: `/intern/inloggen?terug=${encodeURIComponent(terug)}`, code });
       await expect(page).toHaveURL(`${staff.origin}/intern/beheer`);

@@ -1,18 +1,9 @@
 // axe (WCAG 2.0/2.1 A and AA) finds nothing on any public page, normal and in its error state.
 // The check page in its error state and the rate-limit page are scanned in captcha.spec.ts and
 // rate-limit.spec.ts, where those states are made.
-import { expect, test } from '@playwright/test';
-import {
-  answerStepsBefore,
-  dhrP,
-  expectNoAxeViolations,
-  expectStep,
-  fillAcute,
-  marker,
-  sendReport,
-  submit,
-  walkToCheck,
-} from './support.ts';
+import { dhrP } from '../../fixtures/cases.ts';
+import { expect, expectNoAxeViolations, marker, submit, test } from '../fixtures.ts';
+import { NEXT, answerStepsBefore, expectStep, fillAcute, sendReport, walkToCheck } from './resident-utils.ts';
 
 test.describe('accessibility (axe)', () => {
   test('information pages and the 404 page', async ({ page }) => {
@@ -30,10 +21,10 @@ test.describe('accessibility (axe)', () => {
   test('step 1, normal and with an error, and the 112 page', async ({ page }) => {
     await page.goto('/melden');
     await expectNoAxeViolations(page, 'step 1');
-    expect((await submit(page)).status()).toBe(400);
+    expect((await submit(page, NEXT)).status()).toBe(400);
     await expectNoAxeViolations(page, 'step 1 with an error');
-    await fillAcute(page, 'Ja');
-    await submit(page);
+    await fillAcute(page, 'ja');
+    await submit(page, NEXT);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Bel nu 112');
     await expectNoAxeViolations(page, '112 page');
   });
@@ -44,11 +35,11 @@ test.describe('accessibility (axe)', () => {
     [4, '/melden/over-u'],
   ] as const) {
     test(`step ${n}, normal and with errors`, async ({ page }) => {
-      await answerStepsBefore(page, n, marker());
+      await answerStepsBefore(page, n, dhrP(marker()));
       await page.goto(path);
       await expectStep(page, n);
       await expectNoAxeViolations(page, `step ${n}`);
-      expect((await submit(page)).status()).toBe(400);
+      expect((await submit(page, NEXT)).status()).toBe(400);
       await expect(page).toHaveTitle(/^Fout:/);
       await expectNoAxeViolations(page, `step ${n} with errors`);
     });

@@ -1,26 +1,14 @@
 // The report page /intern/triage/{reference}: everything reported, the reporter hidden until asked
 // (and that logged), the triage fields, the status path with its required inputs, forged posts
 // that the server refuses, and one audit row for every view and every action.
-import { expect, test, type Locator, type Page } from '@playwright/test';
-import { dhrP, marker, sendReport, walkToCheck } from './support.ts';
-import {
-  actions,
-  auditOf,
-  eventsOf,
-  loginAs,
-  openReport,
-  press,
-  reportRow,
-  residentReport,
-  triagePost,
-  userId,
-} from './triage-support.ts';
+import type { Locator } from '@playwright/test';
+import { dhrE, dhrK, dhrP, mevrB } from '../../fixtures/cases.ts';
+import { OPTION, expect, loginAs, marker, submit, test } from '../fixtures.ts';
+import { sendReport, walkToCheck } from '../resident/resident-utils.ts';
+import { actions, auditOf, eventsOf, form, main, openReport, reportRow, residentReport, summary, triagePost } from './triage-utils.ts';
 
 test.describe.configure({ timeout: 90_000 });
 
-/** The sentence under the heading: status, urgency, AVE phase, deadline. */
-const summary = (page: Page): Locator => page.locator('p.utrecht-paragraph').filter({ hasText: 'Ontvangen' }).first();
-const form = (page: Page, name: string): Locator => page.getByRole('form', { name, exact: true });
 const radio = (scope: Locator, legend: string, label: string): Locator =>
   scope.getByRole('group', { name: legend, exact: true }).getByLabel(label, { exact: true });
 
@@ -30,7 +18,7 @@ test.describe('report page', () => {
     const answers = dhrP(tag);
     await walkToCheck(page, answers);
     const reference = await sendReport(page);
-    const coordinator = await loginAs(page, 'coordinator');
+    const coordinator = await loginAs(page, main, 'coordinator');
     await openReport(page, reference);
 
     const persoon = page.getByRole('region', { name: 'Over de persoon' });
@@ -38,7 +26,7 @@ test.describe('report page', () => {
       await expect(persoon.getByText(text, { exact: true }).first(), text).toBeVisible();
     }
     const zorgen = page.getByRole('region', { name: 'Zorgen' });
-    for (const text of [...answers.concerns.concerns, 'Een paar maanden', 'Politie', 'Woningcorporatie']) {
+    for (const text of [...answers.concerns.concerns.map((c) => OPTION.concerns[c]), 'Een paar maanden', 'Politie', 'Woningcorporatie']) {
       await expect(zorgen.getByText(text).first(), text).toBeVisible();
     }
     await expect(zorgen).toContainText(answers.concerns.description);
@@ -52,13 +40,13 @@ test.describe('report page', () => {
     for (const secret of [answers.reporter.name!, answers.reporter.email!, answers.reporter.phone!]) expect(html).not.toContain(secret);
     expect(actions(auditOf(reference))).toEqual(['melding_aangemaakt', 'melding_bekeken']);
 
-    expect(await press(page, melder, 'Toon gegevens melder')).toBe(200);
+    expect((await submit(page, 'Toon gegevens melder', melder)).status()).toBe(200);
     await expect(melder.getByText(answers.reporter.name!, { exact: true })).toBeVisible();
     await expect(melder.getByText(answers.reporter.phone!, { exact: true })).toBeVisible();
     await expect(melder.getByText(answers.reporter.email!, { exact: true })).toBeVisible();
     const audit = auditOf(reference);
     expect(actions(audit)).toEqual(['melding_aangemaakt', 'melding_bekeken', 'melder_getoond']);
-    expect(audit[2]).toMatchObject({ actor_id: userId(coordinator), actor_role: 'coordinator', result: 'gelukt' });
+    expect(audit[2]).toMatchObject({ actor_id: coordinator.id, actor_role: 'coordinator', result: 'gelukt' });
     // The log records that it was shown, never what.
     expect(JSON.stringify(audit)).not.toContain(answers.reporter.name!);
 
@@ -72,8 +60,8 @@ test.describe('report page', () => {
   });
 
   test('an anonymous report has nothing to reveal', async ({ page }) => {
-    const reference = await residentReport(marker());
-    await loginAs(page, 'coordinator');
+    const reference = await residentReport(mevrB(marker()), { overU: { anonymous: 'ja' } });
+    await loginAs(page, main, 'coordinator');
     await openReport(page, reference);
     const melder = page.getByRole('region', { name: 'Melder' });
     await expect(melder).toContainText('De melder is anoniem.');
@@ -82,8 +70,8 @@ test.describe('report page', () => {
 
   test('triage step by step: urgency, AVE with a reason, regie, a note, the status path and a reopening; one audit row each', async ({ page }) => {
     const tag = marker();
-    const reference = await residentReport(tag, { zorgen: { concerns: ['verward_gedrag'] } });
-    const coordinator = await loginAs(page, 'coordinator');
+    const reference = await residentReport(dhrE(tag), { zorgen: { concerns: ['verward_gedrag'] } });
+    const coordinator = await loginAs(page, main, 'coordinator');
     const expected = ['melding_aangemaakt'];
     const expectAudit = async () => {
       // The page the browser shows is complete: its own view row is written.
@@ -100,7 +88,7 @@ test.describe('report page', () => {
     await radio(triage, 'Urgentie', 'Direct').check();
     await radio(triage, 'AVE-fase', 'AVE 2').check();
     const before = reportRow(reference);
-    expect(await press(page, triage, 'Urgentie en AVE-fase opslaan')).toBe(400);
+    expect((await submit(page, 'Urgentie en AVE-fase opslaan', triage)).status()).toBe(400);
     await expect(page).toHaveTitle(/^Fout: /);
     const problems = page.getByRole('alert').filter({ hasText: 'Er is een probleem' });
     await expect(problems.getByRole('link', { name: /^Reden: Vul de reden in/ })).toHaveAttribute('href', '#f-aveReason');
@@ -110,7 +98,7 @@ test.describe('report page', () => {
     expected.push('wijziging_urgency_ave (geweigerd)');
     await expectAudit();
     await triage.getByLabel('Reden voor de AVE-fase').fill('Vraag en probleem; meerdere hulpverleners betrokken');
-    expect(await press(page, triage, 'Urgentie en AVE-fase opslaan')).toBe(303);
+    expect((await submit(page, 'Urgentie en AVE-fase opslaan', triage)).status()).toBe(303);
     await expect(summary(page)).toContainText('Urgentie: Direct');
     await expect(summary(page)).toContainText('AVE-fase: AVE 2');
     expect(reportRow(reference)).toMatchObject({ urgency: 'direct', ave_phase: 'ave2' });
@@ -122,7 +110,7 @@ test.describe('report page', () => {
     await regie.getByLabel('Casusregisseur (CR)').fill('J. Jansen, Sociaal team');
     await regie.getByLabel('Procesregisseur (PR)').fill('PR Zorg en Veiligheid');
     await regie.getByLabel('Behandelregie (BR)').fill('Lentis, GGZ');
-    expect(await press(page, regie, 'Regie opslaan')).toBe(303);
+    expect((await submit(page, 'Regie opslaan', regie)).status()).toBe(303);
     await expect(form(page, 'Regie').getByLabel('Procesregisseur (PR)')).toHaveValue('PR Zorg en Veiligheid');
     expect(reportRow(reference)).toMatchObject({ case_director: 'J. Jansen, Sociaal team', process_director: 'PR Zorg en Veiligheid', treatment_director: 'Lentis, GGZ' });
     expected.push('regie_gewijzigd', 'melding_bekeken');
@@ -131,7 +119,7 @@ test.describe('report page', () => {
     // A note, with its author.
     const notes = page.getByRole('region', { name: 'Notities' });
     await notes.getByLabel('Notitie').fill(`Huisarts gebeld, komt langs. ${tag}`);
-    expect(await press(page, notes, 'Notitie toevoegen')).toBe(303);
+    expect((await submit(page, 'Notitie toevoegen', notes)).status()).toBe(303);
     await expect(page.getByRole('region', { name: 'Notities' }).locator('article')).toContainText(`Huisarts gebeld, komt langs. ${tag}`);
     await expect(page.getByRole('region', { name: 'Notities' }).locator('article')).toContainText(coordinator.name);
     expected.push('notitie_toegevoegd', 'melding_bekeken');
@@ -140,21 +128,21 @@ test.describe('report page', () => {
     // Status: In behandeling.
     const status = () => form(page, 'Status wijzigen');
     await status().getByLabel('Nieuwe status').selectOption({ label: 'In behandeling' });
-    expect(await press(page, status(), 'Status opslaan')).toBe(303);
+    expect((await submit(page, 'Status opslaan', status())).status()).toBe(303);
     await expect(summary(page)).toContainText('Status: In behandeling');
     expected.push('status_gewijzigd', 'melding_bekeken');
     await expectAudit();
 
     // Uitgezet needs an outcome.
     await status().getByLabel('Nieuwe status').selectOption({ label: 'Uitgezet' });
-    expect(await press(page, status(), 'Status opslaan')).toBe(400);
+    expect((await submit(page, 'Status opslaan', status())).status()).toBe(400);
     await expect(page.getByRole('alert').getByRole('link', { name: 'Uitkomst: Kies de uitkomst' })).toBeVisible();
     expect(reportRow(reference)['status']).toBe('in_behandeling');
     expected.push('wijziging_status (geweigerd)');
     await expectAudit();
     await expect(status().getByLabel('Nieuwe status')).toHaveValue('uitgezet');
     await radio(status(), 'Uitkomst', 'Bemoeizorg').check();
-    expect(await press(page, status(), 'Status opslaan')).toBe(303);
+    expect((await submit(page, 'Status opslaan', status())).status()).toBe(303);
     await expect(summary(page)).toContainText('Status: Uitgezet');
     await expect(summary(page)).toContainText('Uitkomst: Bemoeizorg');
     expected.push('status_gewijzigd', 'melding_bekeken');
@@ -164,7 +152,7 @@ test.describe('report page', () => {
     const options = await status().getByLabel('Nieuwe status').locator('option').allTextContents();
     expect(options).toEqual(['Kies een status', 'Afgesloten']);
     await status().getByLabel('Nieuwe status').selectOption({ label: 'Afgesloten' });
-    expect(await press(page, status(), 'Status opslaan')).toBe(303);
+    expect((await submit(page, 'Status opslaan', status())).status()).toBe(303);
     await expect(summary(page)).toContainText('Status: Afgesloten');
     expect(reportRow(reference)['closed_at']).not.toBeNull();
     expected.push('status_gewijzigd', 'melding_bekeken');
@@ -172,12 +160,12 @@ test.describe('report page', () => {
 
     // Reopening needs a reason.
     await status().getByLabel('Nieuwe status').selectOption({ label: 'In behandeling' });
-    expect(await press(page, status(), 'Status opslaan')).toBe(400);
+    expect((await submit(page, 'Status opslaan', status())).status()).toBe(400);
     await expect(page.getByRole('alert').getByRole('link', { name: /^Reden: Vul in waarom u de melding weer opent/ })).toHaveAttribute('href', '#f-reason');
     expected.push('wijziging_status (geweigerd)');
     await expectAudit();
     await status().getByLabel('Reden', { exact: true }).fill('De buren melden nieuwe incidenten');
-    expect(await press(page, status(), 'Status opslaan')).toBe(303);
+    expect((await submit(page, 'Status opslaan', status())).status()).toBe(303);
     await expect(summary(page)).toContainText('Status: In behandeling');
     expected.push('status_gewijzigd', 'melding_bekeken');
     await expectAudit();
@@ -205,12 +193,12 @@ test.describe('report page', () => {
     await expect(inzage.locator('tbody tr')).toHaveCount(expected.length);
     await expect(inzage.locator('tbody tr').filter({ hasText: 'geweigerd' })).toHaveCount(3);
     // Every row is this coordinator's, apart from the resident's report itself.
-    expect(auditOf(reference).slice(1).every((r) => r['actor_id'] === userId(coordinator))).toBe(true);
+    expect(auditOf(reference).slice(1).every((r) => r['actor_id'] === coordinator.id)).toBe(true);
   });
 
   test('forged posts: a refused transition or an unknown status gets a 4xx and changes nothing', async ({ page }) => {
-    const reference = await residentReport(marker());
-    await loginAs(page, 'coordinator');
+    const reference = await residentReport(dhrK(marker()));
+    await loginAs(page, main, 'coordinator');
     const before = reportRow(reference);
     const forged: Record<string, string>[] = [
       { intent: 'status', status: 'afgesloten', outcome: 'geen_actie' },
@@ -242,7 +230,7 @@ test.describe('report page', () => {
     }
     // Not a coordinator: no access.
     await page.context().clearCookies();
-    await loginAs(page, 'kcc');
+    await loginAs(page, main, 'kcc');
     const kcc = await triagePost(page.request, reference, { intent: 'status', status: 'in_behandeling' });
     expect(kcc.status()).toBe(403);
     expect(await kcc.text()).not.toContain(reference);

@@ -1,19 +1,9 @@
 // A resident reports the seed case "Dhr. P." through all five steps, anonymously and with their
 // details, and the report lands in the database exactly as typed.
-import { expect, test, type Page } from '@playwright/test';
-import {
-  L,
-  field,
-  REFERENCE,
-  dhrP,
-  draftCookie,
-  marker,
-  reportByReference,
-  sendReport,
-  servers,
-  walkToCheck,
-  type ReportAnswers,
-} from './support.ts';
+import type { Page } from '@playwright/test';
+import { dhrP, type Case } from '../../fixtures/cases.ts';
+import { OPTION, Q, REFERENCE, expect, field, marker, reportByReference, servers, test } from '../fixtures.ts';
+import { draftCookie, sendReport, walkToCheck } from './resident-utils.ts';
 
 /** The check page lists the answer `text` under the question `label`, with a Wijzigen link to its step. */
 async function expectRow(page: Page, label: string, text: string | RegExp, step: string): Promise<void> {
@@ -24,25 +14,25 @@ async function expectRow(page: Page, label: string, text: string | RegExp, step:
   await expect(change).toHaveAttribute('href', new RegExp(`^${step}#f-`));
 }
 
-async function expectCheckPageShows(page: Page, a: ReportAnswers): Promise<void> {
-  await expectRow(page, L.acute, 'Nee', '/melden');
-  await expectRow(page, L.personName, a.person.name!, '/melden/persoon');
-  await expectRow(page, L.age, a.person.age, '/melden/persoon');
-  await expectRow(page, L.location, a.person.location, '/melden/persoon');
-  await expectRow(page, L.postcode, '9351AB', '/melden/persoon');
-  await expectRow(page, L.houseNumber, a.person.houseNumber!, '/melden/persoon');
-  await expectRow(page, L.addition, a.person.addition!, '/melden/persoon');
-  await expectRow(page, L.street, a.person.street!, '/melden/persoon');
-  await expectRow(page, L.place, a.person.place!, '/melden/persoon');
-  await expectRow(page, L.children, a.person.children!, '/melden/persoon');
-  for (const c of a.concerns.concerns) await expect(page.locator('dd').filter({ hasText: c })).toHaveCount(1);
-  await expectRow(page, L.description, a.concerns.description, '/melden/zorgen');
-  await expectRow(page, L.since, a.concerns.since, '/melden/zorgen');
-  await expectRow(page, L.dangerToSelf, a.concerns.dangerToSelf, '/melden/zorgen');
-  await expectRow(page, L.dangerToOthers, a.concerns.dangerToOthers, '/melden/zorgen');
-  await expectRow(page, L.personAware, a.concerns.personAware, '/melden/zorgen');
-  await expectRow(page, L.relation, a.reporter.relation, '/melden/over-u');
-  await expectRow(page, L.anonymous, a.reporter.anonymous ? 'Ja, ik meld anoniem' : 'Nee, ik geef mijn gegevens', '/melden/over-u');
+async function expectCheckPageShows(page: Page, a: Case): Promise<void> {
+  await expectRow(page, Q.acute, 'Nee', '/melden');
+  await expectRow(page, Q.personName, a.person.name!, '/melden/persoon');
+  await expectRow(page, Q.age, OPTION.age[a.person.age], '/melden/persoon');
+  await expectRow(page, Q.location, OPTION.location[a.person.location], '/melden/persoon');
+  await expectRow(page, Q.postcode, '9351AB', '/melden/persoon');
+  await expectRow(page, Q.houseNumber, a.person.houseNumber!, '/melden/persoon');
+  await expectRow(page, Q.addition, a.person.addition!, '/melden/persoon');
+  await expectRow(page, Q.street, a.person.street!, '/melden/persoon');
+  await expectRow(page, Q.place, a.person.place!, '/melden/persoon');
+  await expectRow(page, Q.children, OPTION.yesNoUnknown[a.person.children!], '/melden/persoon');
+  for (const c of a.concerns.concerns) await expect(page.locator('dd').filter({ hasText: OPTION.concerns[c] })).toHaveCount(1);
+  await expectRow(page, Q.description, a.concerns.description, '/melden/zorgen');
+  await expectRow(page, Q.since, OPTION.since[a.concerns.since], '/melden/zorgen');
+  await expectRow(page, Q.dangerToSelf, OPTION.yesNoUnknown[a.concerns.dangerToSelf], '/melden/zorgen');
+  await expectRow(page, Q.dangerToOthers, OPTION.yesNoUnknown[a.concerns.dangerToOthers], '/melden/zorgen');
+  await expectRow(page, Q.personAware, OPTION.yesNoUnknown[a.concerns.personAware], '/melden/zorgen');
+  await expectRow(page, Q.relation, OPTION.relation[a.reporter.relation], '/melden/over-u');
+  await expectRow(page, Q.anonymous, a.reporter.anonymous ? 'Ja, ik meld anoniem' : 'Nee, ik geef mijn gegevens', '/melden/over-u');
   // One Wijzigen link per answer, each naming its question for screen readers.
   const rows = await page.locator('.utrecht-data-list__item').count();
   await expect(page.getByRole('link', { name: /^Wijzigen / })).toHaveCount(rows);
@@ -56,9 +46,9 @@ test.describe('happy path: Dhr. P. is reported', () => {
     const answers = dhrP(tag);
     await walkToCheck(page, answers);
     await expectCheckPageShows(page, answers);
-    await expectRow(page, L.reporterName, answers.reporter.name!, '/melden/over-u');
-    await expectRow(page, L.phone, answers.reporter.phone!, '/melden/over-u');
-    await expectRow(page, L.email, answers.reporter.email!, '/melden/over-u');
+    await expectRow(page, Q.reporterName, answers.reporter.name!, '/melden/over-u');
+    await expectRow(page, Q.phone, answers.reporter.phone!, '/melden/over-u');
+    await expectRow(page, Q.email, answers.reporter.email!, '/melden/over-u');
 
     const reference = await sendReport(page);
     await expect(page.getByText('binnen 1 werkdag')).toBeVisible();
@@ -102,10 +92,11 @@ test.describe('happy path: Dhr. P. is reported', () => {
   test('anonymously: contact details typed before choosing anonymity are not kept', async ({ page }) => {
     const tag = marker();
     // The resident first types a name, then decides to stay anonymous.
-    const answers = dhrP(tag, { anonymous: true, name: `Niet bewaren ${tag}`, phone: '', email: '' });
+    const c = dhrP(tag);
+    const answers = { ...c, reporter: { ...c.reporter, anonymous: true, name: `Niet bewaren ${tag}`, phone: '', email: '' } };
     await walkToCheck(page, answers);
     await expectCheckPageShows(page, answers);
-    await expect(page.locator('dt', { hasText: L.reporterName })).toHaveCount(0);
+    await expect(page.locator('dt', { hasText: Q.reporterName })).toHaveCount(0);
     await expect(page.getByText(`Niet bewaren ${tag}`)).toHaveCount(0);
 
     const reference = await sendReport(page);
@@ -126,7 +117,8 @@ test.describe('happy path: Dhr. P. is reported', () => {
 
   test('after sending, the confirmation stays and a new report starts empty', async ({ page }) => {
     const tag = marker();
-    await walkToCheck(page, dhrP(tag, { anonymous: true, name: '', phone: '', email: '' }));
+    const c = dhrP(tag);
+    await walkToCheck(page, { ...c, reporter: { ...c.reporter, anonymous: true, name: '', phone: '', email: '' } });
     const reference = await sendReport(page);
     // Reloading the confirmation shows the same reference; the draft holds no answers any more.
     await page.reload();
@@ -158,8 +150,8 @@ test.describe('privacy: no answer in a URL', () => {
     await expect(page).toHaveTitle(/^Fout:/);
     await walkToCheck(page, answers);
     await page.getByRole('link', { name: 'Wijzigen wat heeft u gezien of gehoord' }).click();
-    await expect(field(page, L.description)).toHaveValue(answers.concerns.description);
-    await field(page, L.description).fill(`${answers.concerns.description} Nog iets: ${tag}-2`);
+    await expect(field(page, Q.description)).toHaveValue(answers.concerns.description);
+    await field(page, Q.description).fill(`${answers.concerns.description} Nog iets: ${tag}-2`);
     await page.getByRole('button', { name: 'Volgende stap' }).click();
     await expect(page).toHaveURL(/\/melden\/controleren$/);
     await sendReport(page);

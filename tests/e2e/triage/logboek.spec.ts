@@ -1,8 +1,9 @@
 // The admin's audit log /intern/beheer/logboek after a coordinator worked on a report: who, role,
 // what, which report, when, result — filterable — and never anything of the report's content.
-import { expect, test, type Page } from '@playwright/test';
-import { expectNoAxeViolations } from './support.ts';
-import { auditOf, auditText, loginAs, logout, marker, openReport, press, residentReport, triageChange } from './triage-support.ts';
+import type { Page } from '@playwright/test';
+import { dhrK } from '../../fixtures/cases.ts';
+import { auditText, createAccount, expect, expectNoAxeViolations, loginAs, marker, submit, test } from '../fixtures.ts';
+import { auditOf, logout, main, openReport, residentReport, triageChange } from './triage-utils.ts';
 
 test.describe.configure({ timeout: 90_000 });
 
@@ -15,14 +16,14 @@ async function logRows(page: Page): Promise<string[][]> {
 
 test('the admin sees the metadata of every view and change, filterable, and none of the content', async ({ page }) => {
   const secret = marker('geheim');
-  const reference = await residentReport(secret, {
+  const reference = await residentReport(dhrK(secret), {
     persoon: { personName: `Dhr. ${secret}`, street: `Straat${secret}` },
     zorgen: { description: `Beschrijving met ${secret} erin.` },
     overU: { anonymous: 'nee', reporterName: `Melder ${secret}`, reporterPhone: '06 12345678', reporterEmail: `${secret}@example.nl` },
   });
-  const coordinator = await loginAs(page, 'coordinator', { name: `Coördinator ${marker('naam')}` });
+  const coordinator = await loginAs(page, main, createAccount(main, 'coordinator', { name: `Coördinator ${marker('naam')}` }));
   await openReport(page, reference);
-  await press(page, page.getByRole('region', { name: 'Melder' }), 'Toon gegevens melder');
+  await submit(page, 'Toon gegevens melder', page.getByRole('region', { name: 'Melder' }));
   await expect(page.getByText(`Melder ${secret}`)).toBeVisible();
   const req = page.request;
   await triageChange(req, reference, { intent: 'note', note: `Notitie over ${secret}` });
@@ -42,7 +43,7 @@ test('the admin sees the metadata of every view and change, filterable, and none
   await expect(page.getByRole('link', { name: reference })).toBeVisible();
   await logout(page);
 
-  await loginAs(page, 'admin');
+  await loginAs(page, main, 'admin');
   await page.goto('/intern/beheer/logboek');
   await expect(page.getByRole('heading', { level: 1, name: 'Logboek' })).toBeVisible();
   expect(await page.content()).not.toContain(secret);

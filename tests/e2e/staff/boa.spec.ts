@@ -1,34 +1,23 @@
 // The BOA form /intern/boa/melding (spec §4): an enforcement officer reports what they saw, on a
 // phone. Name and service number come from the account; the time of the observation may not be in
 // the future. Runs with JavaScript on and off.
-import { expect, test, type Page } from '@playwright/test';
-import { marker, reportsContaining, servers } from './support.ts';
-import {
-  S,
-  amsterdamLocal,
-  auditRows,
-  createStaff,
-  expectFormErrors,
-  expectStaffForm,
-  fillStaffForm,
-  input,
-  loginWithRequest,
-  mevrB,
-  press,
-  savedReference,
-  staffReport,
-  userByEmail,
-} from './staff-support.ts';
+import type { Page } from '@playwright/test';
+import { amsterdamLocal, mevrB } from '../../fixtures/cases.ts';
+import { auditRows, createAccount, expect, field, marker, reportByReference, reportsContaining, servers, submit, test, type StaffAccount } from '../fixtures.ts';
+import { S, expectFormErrors, expectStaffForm, fillStaffForm, openStaffForm, savedReference, staffAnswers, type StaffAnswers } from './staff-utils.ts';
 
 const staff = servers.staff;
 const HOUR = 3_600_000;
 
-async function openForm(page: Page, serviceNumber?: string): Promise<{ id: number; name: string }> {
-  const boa = createStaff(staff, 'boa', serviceNumber ? { serviceNumber } : {});
-  await loginWithRequest(page.request, staff, boa);
-  await page.goto(`${staff.origin}/intern/boa/melding`);
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Melding van een waarneming');
-  return { id: userByEmail(staff, boa.email)!.id, name: boa.name };
+/** A fresh BOA account (its list of reports starts empty), logged in, on the form. */
+function openForm(page: Page, serviceNumber?: string): Promise<StaffAccount> {
+  return openStaffForm(page, 'boa', createAccount(staff, 'boa', serviceNumber ? { serviceNumber } : {}));
+}
+
+/** Mevr. B. as the officer enters her, seen at `observedAt`. */
+function mevrBSeenAt(tag: string, observedAt: string): StaffAnswers {
+  const answers = staffAnswers(mevrB(tag), 'boa');
+  return { ...answers, observation: { ...answers.observation, observedAt } };
 }
 
 test.describe('BOA form on a phone', () => {
@@ -43,13 +32,13 @@ test.describe('BOA form on a phone', () => {
     const widths = await page.locator('html').evaluate((html) => ({ scroll: html.scrollWidth, client: html.clientWidth }));
     expect(widths.scroll).toBeLessThanOrEqual(widths.client);
     // The observation time starts at "now" (Amsterdam).
-    const prefilled = await input(page, S.observedAt).inputValue();
+    const prefilled = await field(page, S.observedAt).inputValue();
     const nowLocal = amsterdamLocal(new Date());
     expect(Math.abs(Date.parse(`${prefilled}:00Z`) - Date.parse(`${nowLocal}:00Z`))).toBeLessThanOrEqual(5 * 60_000);
 
-    const future = mevrB(tag, amsterdamLocal(new Date(Date.now() + 26 * HOUR)));
+    const future = mevrBSeenAt(tag, amsterdamLocal(new Date(Date.now() + 26 * HOUR)));
     await fillStaffForm(page, future);
-    const refused = await press(page, S.save);
+    const refused = await submit(page, S.save);
     await expectFormErrors(page, refused, ['De datum en tijd mogen niet in de toekomst liggen']);
     await expect(page.getByText('Fout: De datum en tijd mogen niet in de toekomst liggen', { exact: true })).toBeVisible();
     await expectStaffForm(page, future);
@@ -57,13 +46,13 @@ test.describe('BOA form on a phone', () => {
     expect(reportsContaining(staff, tag)).toEqual([]);
 
     const observedAt = amsterdamLocal(new Date(Date.now() - 2 * HOUR));
-    await input(page, S.observedAt).fill(observedAt);
-    expect((await press(page, S.save)).status()).toBe(303);
+    await field(page, S.observedAt).fill(observedAt);
+    expect((await submit(page, S.save)).status()).toBe(303);
     const reference = await savedReference(page, 'boa');
     await expect(page.getByText(/Status: Nieuw\./)).toBeVisible();
     expect(await page.content()).not.toContain(tag);
 
-    const row = staffReport(staff, reference)!;
+    const row = reportByReference(staff, reference)!;
     expect(row).toMatchObject({
       channel: 'boa',
       status: 'nieuw',
@@ -103,8 +92,8 @@ test.describe('BOA form on a phone', () => {
 
   test('missing answers: every message in Dutch, in the summary and at the field', async ({ page }) => {
     await openForm(page);
-    await input(page, S.observedAt).fill('');
-    const refused = await press(page, S.save);
+    await field(page, S.observedAt).fill('');
+    const refused = await submit(page, S.save);
     const messages = [
       'Kies of er nu direct gevaar is voor iemand',
       'Kies de leeftijd van de persoon',
@@ -126,17 +115,17 @@ test.describe('BOA form on a phone', () => {
   test('acute danger: "Bel nu 112", then a minimal record with a reference', async ({ page }) => {
     const boa = await openForm(page);
     const tag = marker('boa-acuut');
-    const answers = { ...mevrB(tag, amsterdamLocal(new Date(Date.now() - HOUR))), acute: 'Ja' as const };
+    const answers = { ...mevrBSeenAt(tag, amsterdamLocal(new Date(Date.now() - HOUR))), acute: 'ja' as const };
     await fillStaffForm(page, answers);
-    const warned = await press(page, S.save);
+    const warned = await submit(page, S.save);
     expect(warned.status()).toBe(200);
     await expect(page.getByRole('alert').getByRole('heading', { name: 'Bel nu 112.' })).toBeVisible();
     await expectStaffForm(page, answers);
 
-    expect((await press(page, S.acuteSave)).status()).toBe(303);
+    expect((await submit(page, S.acuteSave)).status()).toBe(303);
     const reference = await savedReference(page, 'boa');
     await expect(page.getByText(/Status: Acuut doorgezet\./)).toBeVisible();
-    const row = staffReport(staff, reference)!;
+    const row = reportByReference(staff, reference)!;
     expect(row).toMatchObject({
       channel: 'boa',
       status: 'acuut_doorgezet',

@@ -1,0 +1,224 @@
+// The staff pages: the real login with a TOTP code computed here (for the specs that test the
+// login itself), the staff server's test clock, and the KCC and BOA forms (spec §3 and §4) filled
+// and checked by their exact Dutch labels.
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { request, type APIRequestContext, type APIResponse, type Cookie, type Page, type Response } from '@playwright/test';
+import { timeStep, totpCode } from '#features/auth/totp.server.ts';
+import type { Case, Concerns, Observation, Person, Reporter } from '../../fixtures/cases.ts';
+import {
+  OPTION,
+  Q,
+  REFERENCE,
+  createAccount,
+  expect,
+  field,
+  fillConcerns,
+  fillPerson,
+  fillText,
+  loginAs,
+  option,
+  postForm,
+  locationPath,
+  servers,
+  type Server,
+  type Some,
+  type StaffAccount,
+} from '../fixtures.ts';
+
+// ---------------------------------------------------------------------------------------------
+// The staff server's clock.
+
+/** Moves the staff server's clock `ms` ahead of the real time (0: back to the present). */
+export function setClockOffset(ms: number): void {
+  writeFileSync(servers.staff.clockFile!, String(ms));
+}
+
+// An offset left behind by an interrupted run would end every staff session and break every code:
+// start at the real time. (Tests that move the clock hold the `-exclusive-` lock, so no test file is
+// loaded while one of them runs.)
+if (existsSync(path.dirname(servers.staff.clockFile!))) setClockOffset(0);
+
+// ---------------------------------------------------------------------------------------------
+// The real login: password, then the TOTP code.
+
+/** The current TOTP code, `stepOffset` steps (30 s) from now, for the server clock offset given. */
+export function codeFor(account: StaffAccount, stepOffset = 0, clockOffsetMs = 0): string {
+  return totpCode(account.secret, timeStep(new Date(Date.now() + clockOffsetMs)) + stepOffset);
+}
+
+/** A code that is valid for none of the steps the server accepts now (current ± 1). */
+export function wrongCode(account: StaffAccount, clockOffsetMs = 0): string {
+  const valid = new Set([-1, 0, 1].map((d) => codeFor(account, d, clockOffsetMs)));
+  for (let n = 7; ; n++) {
+    const code = codeFor(account, n, clockOffsetMs);
+    if (!valid.has(code)) return code;
+  }
+}
+
+/** Logs in through /intern/inloggen and the code page; ends on the page the server sends to. */
+export async function login(page: Page, srv: Server, account: StaffAccount, options: { path?: string; code?: string } = {}): Promise<void> {
+  await page.goto(`${srv.origin}${options.path ?? '/intern/inloggen'}`);
+  await page.getByLabel('E-mailadres').fill(account.email);
+  await page.getByLabel('Wachtwoord').fill(account.password);
+  await page.getByRole('button', { name: 'Inloggen' }).click();
+  await expect(page.getByRole('heading', { name: 'Vul de code in' })).toBeVisible();
+  await page.getByLabel('Code').fill(options.code ?? codeFor(account));
+  await page.getByRole('button', { name: 'Inloggen' }).click();
+}
+
+/**
+ * Logs `account` in through the two login posts with `req` (which keeps the cookie). Returns the
+ * response to the code post: a 303 to the role's start page (or the page asked for).
+ */
+export async function loginWithRequest(req: APIRequestContext, srv: Server, account: StaffAccount, code = codeFor(account)): Promise<APIResponse> {
+  const password = await postForm(req, `${srv.origin}/intern/inloggen`, { email: account.email, password: account.password }, { origin: srv.origin });
+  expect(password.status(), `password step for ${account.email}`).toBe(303);
+  expect(locationPath(password)).toBe('/intern/inloggen/code');
+  const second = await postForm(req, `${srv.origin}/intern/inloggen/code`, { code }, { origin: srv.origin });
+  expect(second.status(), `code step for ${account.email}`).toBe(303);
+  return second;
+}
+
+/** A fresh request context (its own cookie jar) logged in as `account` through the login posts. Dispose it after use. */
+export async function requestLoggedInByCode(srv: Server, account: StaffAccount): Promise<APIRequestContext> {
+  const req = await request.newContext({ baseURL: srv.origin });
+  await loginWithRequest(req, srv, account);
+  return req;
+}
+
+/** The session cookie of a browser context (named mb_sessie on http://localhost). */
+export async function sessionCookie(page: Page): Promise<Cookie | undefined> {
+  return (await page.context().cookies()).find((c) => c.name === 'mb_sessie');
+}
+
+// ---------------------------------------------------------------------------------------------
+// The KCC and BOA forms.
+
+/** The questions only the staff forms ask, and their buttons. */
+export const S = {
+  intakeMethod: 'Hoe kwam de melding binnen?',
+  callerRelation: 'Relatie tot de persoon',
+  callerAnonymous: 'Beller wil anoniem blijven',
+  callerName: 'Naam beller',
+  callerPhone: 'Telefoonnummer beller',
+  callerEmail: 'E-mailadres beller',
+  observedAt: 'Datum en tijd van de waarneming',
+  policePresent: 'Was de politie ter plaatse?',
+  policeReference: 'Registratienummer',
+  save: 'Melding opslaan',
+  acuteSave: 'Vastleggen: doorgezet naar 112',
+} as const;
+
+/** What a KCC agent or an officer types; what is left out (undefined) stays unanswered. */
+export interface StaffAnswers {
+  acute: 'ja' | 'nee';
+  intakeMethod?: Case['intakeMethod'] | undefined;
+  person: Some<Person>;
+  concerns: Some<Concerns>;
+  /** KCC: the caller. */
+  caller?: Some<Reporter> | undefined;
+  /** BOA: what was seen. */
+  observation?: Some<Observation> | undefined;
+}
+
+/** A case as the KCC agent (the reporter on the phone) or the officer enters it; no direct danger. */
+export function staffAnswers(c: Case, channel: 'kcc' | 'boa'): StaffAnswers {
+  const common = { acute: 'nee' as const, person: c.person, concerns: c.concerns };
+  return channel === 'kcc' ? { ...common, intakeMethod: c.intakeMethod, caller: c.reporter } : { ...common, observation: c.observation };
+}
+
+/** Creates an account of `channel` (or takes `account`), logs it in by session row and opens its form. */
+export async function openStaffForm(page: Page, channel: 'kcc' | 'boa', account?: StaffAccount): Promise<StaffAccount> {
+  const staff = await loginAs(page, servers.staff, account ?? createAccount(servers.staff, channel));
+  await page.goto(`${servers.staff.origin}/intern/${channel}/melding`);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(channel === 'kcc' ? 'Melding namens beller' : 'Melding van een waarneming');
+  return staff;
+}
+
+/** Fills a staff form (KCC or BOA) from top to bottom; leaves out what `a` leaves out. */
+export async function fillStaffForm(page: Page, a: StaffAnswers): Promise<void> {
+  await option(page, Q.acute, OPTION.yesNo[a.acute]).check();
+  if (a.intakeMethod) await option(page, S.intakeMethod, OPTION.intakeMethod[a.intakeMethod]).check();
+  await fillPerson(page, a.person);
+  await fillConcerns(page, a.concerns);
+  if (a.caller) {
+    const k = a.caller;
+    if (k.relation) await option(page, S.callerRelation, OPTION.relation[k.relation]).check();
+    if (k.anonymous) await field(page, S.callerAnonymous).check();
+    await fillText(page, S.callerName, k.name);
+    await fillText(page, S.callerPhone, k.phone);
+    await fillText(page, S.callerEmail, k.email);
+  }
+  if (a.observation) {
+    const o = a.observation;
+    await fillText(page, S.observedAt, o.observedAt);
+    if (o.policePresent) await option(page, S.policePresent, OPTION.yesNo[o.policePresent]).check();
+    await fillText(page, S.policeReference, o.policeReference);
+  }
+}
+
+/** Asserts every answer in `a` is still in the form (after an error, or the acute warning). */
+export async function expectStaffForm(page: Page, a: StaffAnswers): Promise<void> {
+  const text = async (label: string, value: string | undefined) => {
+    if (value !== undefined) await expect(field(page, label), label).toHaveValue(value);
+  };
+  const checked = async (legend: string, label: string | undefined) => {
+    if (label !== undefined) await expect(option(page, legend, label), `${legend}: ${label}`).toBeChecked();
+  };
+  await checked(Q.acute, OPTION.yesNo[a.acute]);
+  if (a.intakeMethod) await checked(S.intakeMethod, OPTION.intakeMethod[a.intakeMethod]);
+  const p = a.person;
+  await text(Q.personName, p.name);
+  if (p.age) await checked(Q.age, OPTION.age[p.age]);
+  if (p.location) await checked(Q.location, OPTION.location[p.location]);
+  await text(Q.postcode, p.postcode);
+  await text(Q.houseNumber, p.houseNumber);
+  await text(Q.addition, p.addition);
+  await text(Q.street, p.street);
+  await text(Q.place, p.place);
+  await text(Q.locationDescription, p.locationDescription);
+  if (p.children) await checked(Q.children, OPTION.yesNoUnknown[p.children]);
+  const c = a.concerns;
+  for (const concern of c.concerns ?? []) await checked(Q.concerns, OPTION.concerns[concern]);
+  await text(Q.description, c.description);
+  if (c.since) await checked(Q.since, OPTION.since[c.since]);
+  if (c.dangerToSelf) await checked(Q.dangerToSelf, OPTION.yesNoUnknown[c.dangerToSelf]);
+  if (c.dangerToOthers) await checked(Q.dangerToOthers, OPTION.yesNoUnknown[c.dangerToOthers]);
+  if (c.personAware) await checked(Q.personAware, OPTION.yesNoUnknown[c.personAware]);
+  for (const who of c.involved ?? []) await checked(Q.involved, OPTION.involved[who]);
+  if (a.caller) {
+    const k = a.caller;
+    if (k.relation) await checked(S.callerRelation, OPTION.relation[k.relation]);
+    if (k.anonymous) await expect(field(page, S.callerAnonymous)).toBeChecked();
+    else await expect(field(page, S.callerAnonymous)).not.toBeChecked();
+    await text(S.callerName, k.name);
+    await text(S.callerPhone, k.phone);
+    await text(S.callerEmail, k.email);
+  }
+  if (a.observation) {
+    const o = a.observation;
+    await text(S.observedAt, o.observedAt);
+    if (o.policePresent) await checked(S.policePresent, OPTION.yesNo[o.policePresent]);
+    await text(S.policeReference, o.policeReference);
+  }
+}
+
+/** Asserts the page shows the form errors: status 400, "Fout:" title, summary, each message. */
+export async function expectFormErrors(page: Page, response: Response, messages: string[]): Promise<void> {
+  expect(response.status()).toBe(400);
+  await expect(page).toHaveTitle(/^Fout: /);
+  const summary = page.getByRole('alert').filter({ has: page.getByRole('heading', { name: 'Er is een probleem' }) });
+  await expect(summary).toBeVisible();
+  for (const message of messages) await expect(summary.getByRole('link', { name: message })).toBeVisible();
+}
+
+/** The saved page after a staff report: its reference (checked against the spec's pattern). */
+export async function savedReference(page: Page, channel: 'kcc' | 'boa'): Promise<string> {
+  await expect(page).toHaveURL(new RegExp(`/intern/${channel}/opgeslagen/MB-[A-Z2-9]{8}$`));
+  await expect(page.getByRole('heading', { level: 1, name: 'Melding opgeslagen' })).toBeVisible();
+  const reference = (await page.locator('#referentienummer').innerText()).trim();
+  expect(reference).toMatch(REFERENCE);
+  expect(page.url()).toContain(reference);
+  return reference;
+}
