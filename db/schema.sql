@@ -1,5 +1,5 @@
 -- The current schema, generated from db/migrations by `npm run db:schema`. Do not edit: add a migration.
--- PRAGMA user_version = 6
+-- PRAGMA user_version = 7
 
 CREATE TABLE audit_log (
   id               INTEGER PRIMARY KEY,
@@ -210,6 +210,8 @@ CREATE TABLE "reports" (
   CONSTRAINT reports_acute_minimal CHECK (status <> 'acuut_doorgezet' OR acute_danger = 1)
 ) STRICT;
 
+CREATE INDEX reports_awaiting_by_due ON reports (due_on, urgency_rank, created_at) WHERE status = 'nieuw';
+
 CREATE INDEX reports_by_address ON reports (postcode, house_number) WHERE postcode IS NOT NULL;
 
 CREATE INDEX reports_by_address_key ON reports (address_key) WHERE address_key IS NOT NULL;
@@ -224,7 +226,13 @@ CREATE INDEX reports_by_created_at ON reports (created_at);
 
 CREATE INDEX reports_by_entered_by ON reports (entered_by, created_at) WHERE entered_by IS NOT NULL;
 
+CREATE INDEX reports_by_outcome ON reports (outcome, urgency_rank, created_at DESC) WHERE outcome IS NOT NULL;
+
 CREATE INDEX reports_by_person_key ON reports (person_key) WHERE person_key IS NOT NULL;
+
+CREATE INDEX reports_by_person_name ON reports (person_name COLLATE NOCASE) WHERE person_name IS NOT NULL;
+
+CREATE INDEX reports_by_place ON reports (place COLLATE NOCASE) WHERE place IS NOT NULL;
 
 CREATE UNIQUE INDEX reports_by_reference ON reports (reference);
 
@@ -238,7 +246,8 @@ CREATE INDEX reports_by_street ON reports (street COLLATE NOCASE) WHERE street I
 
 CREATE INDEX reports_closed ON reports (closed_at) WHERE closed_at IS NOT NULL;
 
-CREATE INDEX reports_overdue ON reports (due_on) WHERE status = 'nieuw';
+CREATE INDEX reports_open_by_due ON reports (due_on, urgency_rank, created_at)
+  WHERE status IN ('nieuw', 'in_behandeling', 'wacht_op_info');
 
 CREATE INDEX reports_queue_by_urgency_and_age ON reports (urgency_rank, created_at DESC);
 

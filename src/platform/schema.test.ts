@@ -208,7 +208,8 @@ describe('migration 0006: reports gets foreign keys to users and a CHECK on outc
     const old = fresh();
     migrate(old, beforeRebuild);
     const db = fresh();
-    migrate(db);
+    // Up to the rebuild itself: later migrations add indexes of their own.
+    migrate(db, migrations.slice(0, REBUILD));
     const columns = (d: Database.Database) => d.prepare("SELECT * FROM pragma_table_xinfo('reports')").all();
     assert.deepEqual(columns(db), columns(old));
     const indexes = (d: Database.Database) => d.prepare("SELECT name, sql FROM sqlite_schema WHERE tbl_name = 'reports' AND type <> 'table' ORDER BY name").all();

@@ -2,7 +2,7 @@ import { now } from '#platform/clock.ts';
 import { render, type FormOutcome } from '#platform/http.ts';
 import { amsterdamDate } from '#lib/working-days.ts';
 import { exportMonitorCsv, monitorView } from './monitor.server.ts';
-import { csvFileName, periodFrom, periodQuery, type Monitor } from './monitor.rules.ts';
+import { csvFileName, formatCount, formatDay, formatHours, periodFrom, periodQuery, type Monitor } from './monitor.rules.ts';
 
 /** The AVE-monitor's requests: the page (/intern/monitor) and its CSV export. Coordinators only (middleware). */
 
@@ -11,13 +11,50 @@ export interface MonitorPageView {
   monitor: Monitor;
   /** The export link for the same period. */
   exportHref: string;
+  /** The figures of the summary in Dutch formats (`1.234`, `35,3 uur`, `31 maart 2026`). */
+  text: {
+    from: string;
+    to: string;
+    total: string;
+    acute: string;
+    merged: string;
+    triaged: string;
+    withinNorm: string;
+    medianHours: string | null;
+    p90Hours: string | null;
+    overdueNow: string;
+  };
+  /** Each breakdown with its counts formatted, for the charts and their tables. */
+  charts: { key: string; title: string; rows: { label: string; count: number; text: string }[] }[];
+}
+
+/** The monitor in Dutch formats for the page. */
+export function monitorPageView(monitor: Monitor): MonitorPageView {
+  const t = monitor.triage;
+  return {
+    monitor,
+    exportHref: `/intern/monitor/export.csv?${periodQuery(monitor.period)}`,
+    text: {
+      from: formatDay(monitor.period.from),
+      to: formatDay(monitor.period.to),
+      total: formatCount(monitor.total),
+      acute: formatCount(monitor.acute),
+      merged: formatCount(monitor.merged),
+      triaged: formatCount(t.triaged),
+      withinNorm: formatCount(t.withinNorm),
+      medianHours: t.medianHours === null ? null : formatHours(t.medianHours),
+      p90Hours: t.p90Hours === null ? null : formatHours(t.p90Hours),
+      overdueNow: formatCount(monitor.overdueNow),
+    },
+    charts: monitor.breakdowns.map((b) => ({ ...b, rows: b.rows.map((r) => ({ ...r, text: formatCount(r.count) })) })),
+  };
 }
 
 /** GET /intern/monitor?van=YYYY-MM-DD&tot=YYYY-MM-DD: the figures of the period (default the last twelve months). */
 export function monitorPage(ctx: { url: URL }): FormOutcome<MonitorPageView> {
   const at = now();
   const period = periodFrom(ctx.url.searchParams, at);
-  return render({ monitor: monitorView(period, amsterdamDate(at)), exportHref: `/intern/monitor/export.csv?${periodQuery(period)}` });
+  return render(monitorPageView(monitorView(period, amsterdamDate(at))));
 }
 
 /** GET /intern/monitor/export.csv: the same figures as a CSV download, audited as an export. */

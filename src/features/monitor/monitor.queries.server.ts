@@ -3,12 +3,19 @@ import { lazy } from '#lib/lazy.ts';
 import type { Count, MonitorCounts } from './monitor.rules.ts';
 
 /**
- * The AVE-monitor's read model: counts of the reports received in a period, by kind of concern,
+ * The AVE-monitor's read model: counts of the reports received in a period (merged and acute records
+ * apart), by kind of concern,
  * channel, AVE phase, regie, area, status and outcome; receipt and triage times; overdue counts.
  * Aggregates only: no report content, no names. Never writes. Labels and quantiles: monitor.rules.ts.
  */
 
-const IN_PERIOD = 'created_at >= @start AND created_at < @end';
+/**
+ * The reports of the period that count as reports (spec §5 Monitor): a merged report is part of the
+ * one it went into, and an acute record (`acuut_doorgezet`, passed on to 112) is counted apart.
+ */
+const IN_PERIOD = "created_at >= @start AND created_at < @end AND status NOT IN ('samengevoegd', 'acuut_doorgezet')";
+/** Every record of the period, whatever its status. */
+const CREATED_IN_PERIOD = 'created_at >= @start AND created_at < @end';
 
 /** Counts per value of one column, most frequent first. */
 const groupBy = (column: string) =>
@@ -20,9 +27,14 @@ const statements = lazy(() => {
   const d = db();
   return {
     total: d.prepare<{ start: string; end: string }, { n: number }>(`SELECT count(*) AS n FROM reports WHERE ${IN_PERIOD}`),
+    /** The records counted apart, by status: acute and merged. */
+    apart: d.prepare<{ start: string; end: string }, { k: string; n: number }>(
+      `SELECT status AS k, count(*) AS n FROM reports WHERE ${CREATED_IN_PERIOD} AND status IN ('samengevoegd', 'acuut_doorgezet') GROUP BY status`,
+    ),
     concerns: d.prepare<{ start: string; end: string }, Count>(
       `SELECT c.concern AS k, count(*) AS n FROM report_concerns c JOIN reports r ON r.id = c.report_id
-              WHERE r.created_at >= @start AND r.created_at < @end GROUP BY k ORDER BY n DESC`,
+              WHERE r.created_at >= @start AND r.created_at < @end AND r.status NOT IN ('samengevoegd', 'acuut_doorgezet')
+              GROUP BY k ORDER BY n DESC`,
     ),
     regie: d.prepare<{ start: string; end: string }, { k: string; n: number }>(
       `SELECT 'Casusregie (CR)' AS k, count(case_director) AS n FROM reports WHERE ${IN_PERIOD}
@@ -54,8 +66,11 @@ const statements = lazy(() => {
  */
 export function monitorCounts(range: { start: string; end: string }, today: string): MonitorCounts {
   const s = statements();
+  const apart = new Map(s.apart.all(range).map((r) => [r.k, r.n]));
   return {
     total: s.total.get(range)!.n,
+    acute: apart.get('acuut_doorgezet') ?? 0,
+    merged: apart.get('samengevoegd') ?? 0,
     months: s.months.all(range),
     concerns: s.concerns.all(range),
     channels: s.channels.all(range),

@@ -59,8 +59,21 @@ function insert(createdAt: string, i: number): void {
   }
 }
 
+/** An acute record (KCC/BOA, passed on to 112) created at `createdAt`: never counted as a report. */
+function insertAcute(createdAt: string): void {
+  db()
+    .prepare(
+      `INSERT INTO reports (reference, channel, status, created_at, updated_at, acute_danger, place, suggested_urgency, urgency, due_on)
+       VALUES (?, 'kcc', 'acuut_doorgezet', ?, ?, 1, 'Leek', 'direct', 'direct', '2026-03-10')`,
+    )
+    .run(reference(seeded++), createdAt, createdAt);
+}
+
 before(() => {
   db().transaction(() => {
+    insertAcute('2026-03-10T10:00:00.000Z');
+    insertAcute('2026-03-11T10:00:00.000Z');
+    insertAcute('2026-04-11T10:00:00.000Z');
     // The edges: the last instant before the period, its first, its last and the first after it.
     insert('2026-02-28T22:59:59.999Z', 1);
     insert(START, 2);
@@ -71,7 +84,8 @@ before(() => {
   })();
 });
 
-const IN_PERIOD = 'created_at >= @start AND created_at < @end';
+/** Reports count without merged ones (part of another) and acute records (counted apart). */
+const IN_PERIOD = "created_at >= @start AND created_at < @end AND status NOT IN ('samengevoegd', 'acuut_doorgezet')";
 const range = { start: START, end: END };
 const count = (sql: string, params: object = range): number => (db().prepare(sql).get(params) as { n: number }).n;
 /** Direct counts per value of a column, most frequent first, zeros left out, ties by value. */
@@ -95,6 +109,17 @@ describe('monitorCounts against direct COUNT(*) queries', () => {
     assert.ok(total > 20 && total < count('SELECT count(*) AS n FROM reports'));
     const edges = db().prepare(`SELECT created_at AS at FROM reports WHERE created_at IN ('2026-02-28T22:59:59.999Z', @start, '2026-03-31T21:59:59.999Z', @end) AND ${IN_PERIOD} ORDER BY 1`).all(range);
     assert.deepEqual(edges, [{ at: START }, { at: '2026-03-31T21:59:59.999Z' }]);
+  });
+
+  test('merged and acute records are no reports: counted apart', () => {
+    const counts = c();
+    const apart = (status: string) => count(`SELECT count(*) AS n FROM reports WHERE created_at >= @start AND created_at < @end AND status = '${status}'`);
+    assert.equal(counts.acute, 2);
+    assert.equal(counts.acute, apart('acuut_doorgezet'));
+    assert.equal(counts.merged, apart('samengevoegd'));
+    assert.ok(counts.merged > 0);
+    assert.equal(counts.total + counts.acute + counts.merged, count('SELECT count(*) AS n FROM reports WHERE created_at >= @start AND created_at < @end'));
+    assert.ok(!counts.statuses.some((s) => s.k === 'samengevoegd' || s.k === 'acuut_doorgezet'));
   });
 
   test('by channel, AVE phase, place, status and outcome', () => {
@@ -162,6 +187,8 @@ describe('monitorCounts against direct COUNT(*) queries', () => {
     const empty = monitorCounts(periodBounds({ from: '2020-01-01', to: '2020-12-31' }), TODAY);
     assert.deepEqual({ ...empty, overdueNow: 0 }, {
       total: 0,
+      acute: 0,
+      merged: 0,
       months: [],
       concerns: [],
       channels: [],

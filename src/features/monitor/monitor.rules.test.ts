@@ -2,6 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
   csvCell,
+  formatCount,
+  formatDay,
+  formatHours,
+  monthLabel,
   csvFileName,
   exportObjectId,
   hoursBetween,
@@ -143,6 +147,8 @@ describe('hours and quantiles', () => {
 
 const counts: MonitorCounts = {
   total: 5,
+  acute: 1,
+  merged: 2,
   months: [{ k: '2026-02', n: 1 }, { k: '2026-03', n: 4 }],
   concerns: [{ k: 'eenzaamheid', n: 3 }, { k: 'onbekende_zorg', n: 1 }],
   channels: [{ k: 'inwoner', n: 3 }, { k: 'kcc', n: 2 }],
@@ -178,7 +184,7 @@ describe('monitorOf: labelled breakdowns and triage figures', () => {
       ],
     );
     const rows = Object.fromEntries(m.breakdowns.map((b) => [b.key, b.rows]));
-    assert.deepEqual(rows['maand'], [{ label: '2026-02', count: 1 }, { label: '2026-03', count: 4 }]);
+    assert.deepEqual(rows['maand'], [{ label: 'februari 2026', count: 1 }, { label: 'maart 2026', count: 4 }]);
     // A code without a label shows as stored.
     assert.deepEqual(rows['soort'], [{ label: 'Eenzaamheid', count: 3 }, { label: 'onbekende_zorg', count: 1 }]);
     assert.deepEqual(rows['kanaal'], [{ label: 'Inwoner', count: 3 }, { label: 'KCC', count: 2 }]);
@@ -193,6 +199,8 @@ describe('monitorOf: labelled breakdowns and triage figures', () => {
     assert.deepEqual(m.triage, { triaged: 3, medianHours: 26, p90Hours: 72, withinNorm: 2 });
     assert.equal(m.total, 5);
     assert.equal(m.overdueNow, 1);
+    // Acute and merged records are counted apart, never in the total.
+    assert.deepEqual([m.acute, m.merged], [1, 2]);
   });
 
   test('nothing triaged: no quantiles', () => {
@@ -228,6 +236,8 @@ describe('CSV', () => {
     const m: Monitor = {
       period: { from: '2026-03-01', to: '2026-03-31' },
       total: 4,
+      acute: 2,
+      merged: 1,
       breakdowns: [
         { key: 'kanaal', title: 'Kanaal', rows: [{ label: 'Inwoner', count: 3 }, { label: 'KCC', count: 1 }] },
         { key: 'gebied', title: 'Gebied (dorp of wijk)', rows: [{ label: '=cmd', count: 4 }] },
@@ -242,13 +252,15 @@ describe('CSV', () => {
         [
           '"onderdeel";"waarde";"aantal"',
           '"periode";"2026-03-01 t/m 2026-03-31";"4"',
+          '"apart geteld";"acuut doorgezet naar 112";"2"',
+          '"apart geteld";"samengevoegd";"1"',
           '"Kanaal";"Inwoner";"3"',
           '"Kanaal";"KCC";"1"',
           `"Gebied (dorp of wijk)";"'=cmd";"4"`,
           '"triage";"getrieerd";"2"',
           '"triage";"binnen de norm";"1"',
           '"triage";"mediaan uren tot triage";"35"',
-          '"triage";"90% binnen uren";"65.5"',
+          '"triage";"90% binnen uren";"65,5"',
           '"nu";"te laat";"0"',
         ].join('\r\n') +
         '\r\n',
@@ -262,5 +274,26 @@ describe('CSV', () => {
     assert.equal(csvFileName(p), 'ave-monitor-2026-01-01-2026-06-30.csv');
     assert.equal(exportObjectId(p), '2026-01-01/2026-06-30');
     assert.equal(periodQuery(p), 'van=2026-01-01&tot=2026-06-30');
+  });
+});
+
+describe('Dutch formats of the monitor', () => {
+  test('hours with a decimal comma, at most one decimal', () => {
+    assert.equal(formatHours(35.3), '35,3 uur');
+    assert.equal(formatHours(35), '35 uur');
+    assert.equal(formatHours(0.25), '0,3 uur');
+    assert.equal(formatHours(1234.5), '1.234,5 uur');
+  });
+
+  test('counts with a thousands point', () => {
+    assert.equal(formatCount(968), '968');
+    assert.equal(formatCount(12345), '12.345');
+  });
+
+  test('months and days in Dutch words', () => {
+    assert.equal(monthLabel('2025-12'), 'december 2025');
+    assert.equal(monthLabel('2026-03'), 'maart 2026');
+    assert.equal(monthLabel('2026-13'), '2026-13');
+    assert.equal(formatDay('2026-11-29'), '29 november 2026');
   });
 });

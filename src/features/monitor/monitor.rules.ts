@@ -29,7 +29,11 @@ export interface Breakdown {
 
 export interface Monitor {
   period: Period;
+  /** Reports, without merged and acute records. */
   total: number;
+  /** Acute records (`acuut_doorgezet`, passed on to 112) and merged reports of the period, counted apart. */
+  acute: number;
+  merged: number;
   breakdowns: Breakdown[];
   triage: { triaged: number; medianHours: number | null; p90Hours: number | null; withinNorm: number };
   overdueNow: number;
@@ -37,7 +41,10 @@ export interface Monitor {
 
 /** What the read model counts for a period (monitor.queries.server.ts), before labels and quantiles. */
 export interface MonitorCounts {
+  /** Reports, without merged and acute records. */
   total: number;
+  acute: number;
+  merged: number;
   /** By month of `created_at` (YYYY-MM, UTC), in month order. */
   months: { k: string; n: number }[];
   concerns: Count[];
@@ -117,8 +124,10 @@ export function monitorOf(period: Period, c: MonitorCounts): Monitor {
   return {
     period,
     total: c.total,
+    acute: c.acute,
+    merged: c.merged,
     breakdowns: [
-      { key: 'maand', title: 'Meldingen per maand', rows: c.months.map((m) => ({ label: m.k, count: m.n })) },
+      { key: 'maand', title: 'Meldingen per maand', rows: c.months.map((m) => ({ label: monthLabel(m.k), count: m.n })) },
       { key: 'soort', title: 'Soort zorg', rows: labelled(c.concerns, CONCERNS) },
       { key: 'kanaal', title: 'Kanaal', rows: labelled(c.channels, CHANNELS) },
       { key: 'ave', title: 'AVE-fase', rows: labelled(c.avePhases, AVE_PHASE) },
@@ -132,6 +141,29 @@ export function monitorOf(period: Period, c: MonitorCounts): Monitor {
   };
 }
 
+// ---------------------------------------------------------------------------------------------
+// Dutch formats: 1.234 meldingen, 35,3 uur, december 2025, 31 maart 2026.
+
+const whole = new Intl.NumberFormat('nl-NL', { maximumFractionDigits: 0 });
+const decimal = new Intl.NumberFormat('nl-NL', { maximumFractionDigits: 1, useGrouping: false });
+const oneDecimal = new Intl.NumberFormat('nl-NL', { maximumFractionDigits: 1 });
+const month = new Intl.DateTimeFormat('nl-NL', { timeZone: 'UTC', month: 'long', year: 'numeric' });
+const longDay = new Intl.DateTimeFormat('nl-NL', { timeZone: 'UTC', dateStyle: 'long' });
+
+/** A count with a thousands point: `1.234`. */
+export const formatCount = (n: number): string => whole.format(n);
+
+/** Hours with at most one decimal, a decimal comma: `35,3 uur`, `1 uur`. */
+export const formatHours = (h: number): string => `${oneDecimal.format(h)} uur`;
+
+/** A `YYYY-MM` month as Dutch words: `december 2025`; anything else as it is. */
+export function monthLabel(yearMonth: string): string {
+  return /^\d{4}-(0[1-9]|1[0-2])$/.test(yearMonth) ? month.format(new Date(`${yearMonth}-01T00:00:00Z`)) : yearMonth;
+}
+
+/** A `YYYY-MM-DD` day: `31 maart 2026`. */
+export const formatDay = (day: string): string => longDay.format(new Date(`${day}T00:00:00Z`));
+
 /** One CSV cell: always quoted, quotes doubled, and a leading = + - @ defused with an apostrophe (formula injection). */
 export function csvCell(v: string | number): string {
   const s = String(v);
@@ -142,11 +174,14 @@ export function csvCell(v: string | number): string {
 export function monitorCsv(m: Monitor): string {
   const lines = [['onderdeel', 'waarde', 'aantal'].map(csvCell).join(';')];
   lines.push(['periode', `${m.period.from} t/m ${m.period.to}`, m.total].map(csvCell).join(';'));
+  lines.push(['apart geteld', 'acuut doorgezet naar 112', m.acute].map(csvCell).join(';'));
+  lines.push(['apart geteld', 'samengevoegd', m.merged].map(csvCell).join(';'));
   for (const b of m.breakdowns) for (const r of b.rows) lines.push([b.title, r.label, r.count].map(csvCell).join(';'));
   lines.push(['triage', 'getrieerd', m.triage.triaged].map(csvCell).join(';'));
   lines.push(['triage', 'binnen de norm', m.triage.withinNorm].map(csvCell).join(';'));
-  lines.push(['triage', 'mediaan uren tot triage', m.triage.medianHours ?? ''].map(csvCell).join(';'));
-  lines.push(['triage', '90% binnen uren', m.triage.p90Hours ?? ''].map(csvCell).join(';'));
+  // A decimal comma: what a Dutch spreadsheet reads as a number in a semicolon-separated file.
+  lines.push(['triage', 'mediaan uren tot triage', m.triage.medianHours === null ? '' : decimal.format(m.triage.medianHours)].map(csvCell).join(';'));
+  lines.push(['triage', '90% binnen uren', m.triage.p90Hours === null ? '' : decimal.format(m.triage.p90Hours)].map(csvCell).join(';'));
   lines.push(['nu', 'te laat', m.overdueNow].map(csvCell).join(';'));
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }

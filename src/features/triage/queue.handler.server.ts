@@ -4,8 +4,9 @@ import type { Channel } from '#features/reports/reports.repo.server.ts';
 import { amsterdamDate } from '#lib/working-days.ts';
 import { now } from '#platform/clock.ts';
 import { FORM_LIMIT_BYTES, readForm, render, type FormOutcome } from '#platform/http.ts';
-import { COUNT_CAP, queuePage, type QueueFilter } from './triage.queries.server.ts';
-import { isOverdue, type Status } from './triage.rules.ts';
+import { COUNT_CAP, activeCoordinators, isOpenScope, queueAreas, queueOrder, queuePage, type QueueFilter, type QueueOrder } from './triage.queries.server.ts';
+import { OUTCOMES, isOverdue, wvggzDeadline, type Outcome, type Status } from './triage.rules.ts';
+import { ALL_STATUSES, QUEUE_ORDERS } from './queue.schema.ts';
 import { recordQueueSearch } from './triage.server.ts';
 
 /** The coordinator's queue, /intern/triage: filters from the URL, the search from a POST body (never in a URL). */
@@ -27,6 +28,8 @@ export interface QueueRowView {
   area: string;
   dueOn: string;
   overdue: boolean;
+  /** Signs beside the deadline: "Wvggz uiterlijk 12 dec.". */
+  markers: string[];
 }
 
 export interface QueueView {
@@ -45,6 +48,15 @@ export interface QueueView {
   /** The pages before and after this one, with the same filters. */
   previousHref: string;
   nextHref: string;
+  /** The open work is shown (no status chosen, no search). */
+  openWork: boolean;
+  /** The search looked in every status (no status chosen). */
+  searchAll: boolean;
+  /** Options of the area and colleague filters. */
+  areas: Record<string, string>;
+  coordinators: Record<string, string>;
+  /** The order shown (the `volgorde` select). */
+  order: QueueOrder;
 }
 
 export function queueHref(query: Record<string, string>, page: number): string {
@@ -78,19 +90,26 @@ export async function handleQueue(ctx: QueueContext): Promise<FormOutcome<QueueV
     }
     recordQueueSearch({ id: staff.user.id, role: staff.user.role, ip: ctx.locals.clientIp }, at);
   }
+  const status = p.get('status') === ALL_STATUSES ? ALL_STATUSES : pick<Status>(STATUS, p.get('status'));
+  const coordinators = activeCoordinators();
+  const colleague = Number.parseInt(p.get('toegewezen') ?? '', 10);
+  const areas = queueAreas();
+  const area = p.get('gebied') ?? '';
   const filter: QueueFilter = {
-    status: pick<Status>(STATUS, p.get('status')),
+    status,
     channel: pick<Channel>(CHANNELS, p.get('kanaal')),
     urgency: pick<Urgency>(URGENCY, p.get('urgentie')),
     avePhase: pick(AVE_PHASE, p.get('ave')),
     concern: pick(CONCERNS, p.get('zorg')),
+    outcome: pick<Outcome>(OUTCOMES, p.get('uitkomst')),
+    area: areas.some((a) => a.toLowerCase() === area.toLowerCase()) ? area : undefined,
     overdue: p.get('te-laat') === '1',
-    assignedTo: p.get('mij') === '1' ? staff.user.id : undefined,
-    oldestFirst: p.get('volgorde') === 'oud',
+    assignedTo: p.get('mij') === '1' ? staff.user.id : coordinators.some((c) => c.id === colleague) ? colleague : undefined,
+    order: pick<QueueOrder>(QUEUE_ORDERS, p.get('volgorde')),
     search: search || undefined,
   };
   const query: Record<string, string> = {};
-  for (const key of ['status', 'kanaal', 'urgentie', 'ave', 'zorg', 'te-laat', 'mij', 'volgorde']) {
+  for (const key of ['status', 'kanaal', 'urgentie', 'ave', 'zorg', 'uitkomst', 'gebied', 'toegewezen', 'te-laat', 'mij', 'volgorde']) {
     const v = p.get(key);
     if (v) query[key] = v;
   }
@@ -110,6 +129,7 @@ export async function handleQueue(ctx: QueueContext): Promise<FormOutcome<QueueV
     area: r.place ?? (r.postcode ? r.postcode.slice(0, 4) : 'Onbekend'),
     dueOn: day.format(new Date(`${r.dueOn}T00:00:00Z`)),
     overdue: isOverdue(r, today),
+    markers: r.wvggzStartedOn ? [`Wvggz uiterlijk ${day.format(new Date(`${wvggzDeadline(r.wvggzStartedOn)}T00:00:00Z`))}`] : [],
   }));
   const shown = Math.min(page, pages);
   return render({
@@ -124,5 +144,10 @@ export async function handleQueue(ctx: QueueContext): Promise<FormOutcome<QueueV
     action: queueHref(query, 1),
     previousHref: queueHref(query, shown - 1),
     nextHref: queueHref(query, shown + 1),
+    openWork: isOpenScope(filter) && filter.status === undefined,
+    searchAll: search !== '' && filter.status === undefined,
+    areas: Object.fromEntries(areas.map((a) => [a, a])),
+    coordinators: Object.fromEntries(coordinators.map((c) => [String(c.id), c.name])),
+    order: queueOrder(filter),
   });
 }

@@ -11,7 +11,9 @@ import { config, type Municipality } from '#platform/config.ts';
 import { FORM_LIMIT_BYTES, readForm, redirectTo, render, rewriteTo, type FormOutcome } from '#platform/http.ts';
 import { reportDetails, reportIdOf, type ReportDetails } from './triage.queries.server.ts';
 import { EVENT_KINDS, OUTCOMES, TRANSITIONS, isOverdue, wvggzDeadline } from './triage.rules.ts';
-import { FIELDS_OF, TRIAGE_FIELDS, isIntent, summaryLabel } from './triage.schema.ts';
+import { ASSIGN_ME, ASSIGN_TO_ME, FIELDS_OF, PARTS, SAVED, TRIAGE_FIELDS, isIntent, summaryLabel, type Intent } from './triage.schema.ts';
+import type { AstroCookies } from 'astro';
+import { auditActionLabel, auditResultLabel, auditRoleLabel } from '#features/audit/audit-labels.schema.ts';
 import { changeReport, openReport, type StaffActor } from './triage.server.ts';
 
 /**
@@ -20,24 +22,43 @@ import { changeReport, openReport, type StaffActor } from './triage.server.ts';
  * page again with the messages. The page renders the view this builds (ReportPage.astro).
  */
 
-/** What a POST of a triage form came to. */
+/** What a POST of the report page came to; `values` is everything that was typed on the page. */
 export type TriageOutcome =
-  | { kind: 'done'; anchor: string }
-  | { kind: 'reveal' }
+  | { kind: 'done'; intent: Intent; anchor: string; values: Record<string, string> }
+  | { kind: 'reveal'; values: Record<string, string> }
   | { kind: 'error'; status: 400 | 404 | 409 | 413; errors: FieldErrors; formError?: string; values: Record<string, string> };
 
 const actorOf = (staff: StaffSession, ip: string | undefined): StaffActor => ({ id: staff.user.id, role: staff.user.role, ip });
+
+/**
+ * The report page is one form: its buttons say what to save (`intent`). "Koppelen" names the other
+ * report in its own value (`link:MB-…`), "Aan mij toewijzen" is an assignment to `mij`; a post of the
+ * separate fields (`intent=link&other=…`) works the same.
+ */
+export function pressedButton(form: FormData): { intent: string; form: FormData } {
+  const pressed = String(form.get('intent') ?? '');
+  if (pressed.startsWith('link:')) {
+    const copy = new FormData();
+    copy.set('other', pressed.slice(5));
+    return { intent: 'link', form: copy };
+  }
+  if (pressed === ASSIGN_ME) {
+    const copy = new FormData();
+    copy.set('assignedTo', ASSIGN_TO_ME);
+    return { intent: 'assign', form: copy };
+  }
+  return { intent: pressed, form };
+}
 
 /** Reads a posted triage form and applies it (or refuses it) for `staff`. */
 export async function handleTriagePost(request: Request, reference: string, staff: StaffSession, ip: string | undefined): Promise<TriageOutcome> {
   if (!reportIdOf(reference)) return { kind: 'error', status: 404, errors: {}, formError: 'Deze melding bestaat niet.', values: {} };
   const posted = await readForm(request, FORM_LIMIT_BYTES);
   if (!posted.ok) return { kind: 'error', status: posted.status, errors: {}, formError: 'Het formulier kwam niet goed aan.', values: {} };
-  const form = posted.form;
-  // What was typed, to fill the form in again when it is refused.
+  // What was typed anywhere on the page, to fill the form in again: nothing typed is lost.
   const values: Record<string, string> = {};
-  for (const [k, v] of form) if (typeof v === 'string') values[k] = cleanText(v).slice(0, 4000);
-  const intent = String(form.get('intent') ?? '');
+  for (const [k, v] of posted.form) if (typeof v === 'string' && k !== 'intent') values[k] = cleanText(v).slice(0, 4000);
+  const { intent, form } = pressedButton(posted.form);
   const outcome = changeReport({
     reference,
     intent,
@@ -46,8 +67,25 @@ export async function handleTriagePost(request: Request, reference: string, staf
     at: now(),
     norms: config().municipality,
   });
-  if (outcome.kind !== 'refused') return outcome;
+  if (outcome.kind === 'done') return { kind: 'done', intent: intent as Intent, anchor: outcome.anchor, values };
+  if (outcome.kind === 'reveal') return { kind: 'reveal', values };
   return { kind: 'error', status: outcome.status, errors: outcome.errors, values, ...(outcome.formError ? { formError: outcome.formError } : {}) };
+}
+
+/**
+ * The parts of the page with entries that differ from what the report holds: typed but not saved.
+ * `values` are the posted fields; `current` the report as it stands after the save.
+ */
+export function unsavedParts(values: Record<string, string>, current: ReportView['current']): Intent[] {
+  const v = (name: string) => (values[name] ?? '').trim();
+  const differs = (name: string, stored: string) => name in values && v(name) !== stored.trim();
+  const parts: Intent[] = [];
+  if (differs('urgency', current.urgency) || differs('avePhase', current.avePhase) || v('aveReason') !== '') parts.push('urgency_ave');
+  if (differs('caseDirector', current.caseDirector) || differs('processDirector', current.processDirector) || differs('treatmentDirector', current.treatmentDirector)) parts.push('regie');
+  if (differs('assignedTo', current.assignedTo)) parts.push('assign');
+  if (v('status') !== '' || v('forwardedTo') !== '' || v('mergeInto') !== '' || v('reason') !== '' || (v('outcome') !== '' && differs('outcome', current.outcome))) parts.push('status');
+  if (v('note') !== '') parts.push('note');
+  return parts;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -62,6 +100,9 @@ export interface SummaryItem {
 /** What ReportPage.astro renders: labels and formatted dates, no codes to look up. */
 export interface ReportView {
   reference: string;
+  /** "Opgeslagen: …" after a save; the parts typed in but not saved, by name. */
+  saved: string | undefined;
+  unsaved: string[];
   /** Refused form: its messages and what was typed. */
   errors: FieldErrors;
   values: Record<string, string>;
@@ -172,30 +213,66 @@ function channelCard({ report, triage: t }: ReportDetails): ReportView['channel'
   return undefined;
 }
 
-/** A history line: "Status Nieuw → In behandeling", with names for assignments. */
-function historyOf({ events, coordinators }: ReportDetails): ReportView['history'] {
+/**
+ * A history line in words: "Status Nieuw → In behandeling", "Uitkomst geen → Bemoeizorg", "Toegewezen aan A. de Vries",
+ * "Wvggz verkennend onderzoek gestart op 29 november 2026". No codes, no user numbers.
+ */
+function historyOf({ events }: ReportDetails): ReportView['history'] {
   const maps: Record<string, Readonly<Record<string, string>>> = { status: STATUS, urgentie: URGENCY, ave_fase: AVE_PHASE, uitkomst: OUTCOMES };
-  const value = (kind: string, v: string | null): string => {
-    if (v === null) return '-';
-    if (kind === 'toewijzing') return coordinators.find((c) => String(c.id) === v)?.name ?? `gebruiker ${v}`;
-    return maps[kind]?.[v] ?? v;
+  const words = (e: ReportDetails['events'][number]): string => {
+    const value = (v: string | null) => (v === null ? 'geen' : (maps[e.kind]?.[v] ?? v));
+    switch (e.kind) {
+      case 'toewijzing': {
+        const who = (id: string | null, name: string | null) => name ?? (id === null ? 'niemand' : 'een oud account');
+        if (e.toValue === null) return `Toewijzing weggehaald (was ${who(e.fromValue, e.fromName)})`;
+        return e.fromValue === null ? `Toegewezen aan ${who(e.toValue, e.toName)}` : `Toewijzing: ${who(e.fromValue, e.fromName)} → ${who(e.toValue, e.toName)}`;
+      }
+      case 'wvggz':
+        return e.toValue !== null
+          ? `Wvggz verkennend onderzoek gestart op ${fmtDay(e.toValue)}`
+          : `Wvggz-markering weggehaald${e.fromValue ? ` (gestart op ${fmtDay(e.fromValue)})` : ''}`;
+      case 'koppeling':
+        return `Gekoppeld aan ${e.toValue ?? 'een andere melding'}`;
+      case 'samengevoegd':
+        return `Samengevoegd: ${e.toValue ?? 'een andere melding'} is hierin opgegaan`;
+      case 'regie': {
+        // Stored as "CR: name" ("CR: -" when cleared).
+        const abbreviation = (e.toValue ?? e.fromValue ?? '').split(': ')[0];
+        const who = (v: string | null) => {
+          const name = v === null ? '-' : v.slice(v.indexOf(': ') + 2);
+          return name === '-' ? 'geen' : name;
+        };
+        return `Regie ${abbreviation}: ${who(e.fromValue)} → ${who(e.toValue)}`;
+      }
+      default:
+        return `${label(EVENT_KINDS, e.kind)} ${value(e.fromValue)} → ${value(e.toValue)}`;
+    }
   };
-  return events.map((e) => ({
-    line: `${fmtDateTime(e.at)}, ${e.actor ?? 'systeem'}: ${label(EVENT_KINDS, e.kind)} ${value(e.kind, e.fromValue)} → ${value(e.kind, e.toValue)}`,
-    reason: e.reason,
-  }));
+  return events.map((e) => ({ line: `${fmtDateTime(e.at)}, ${e.actor ?? 'systeem'}: ${words(e)}`, reason: e.reason }));
 }
 
 export function reportView(
   details: ReportDetails,
-  state: { reveal: boolean; errors: FieldErrors; values: Record<string, string> },
+  state: { reveal: boolean; errors: FieldErrors; values: Record<string, string>; saved?: Intent | undefined },
   m: Municipality,
   today: string,
 ): ReportView {
   const { report, triage: t } = details;
   const hasContact = !report.anonymous && Boolean(report.reporterName || report.reporterPhone || report.reporterEmail);
+  const current = {
+    urgency: t.urgency,
+    avePhase: t.avePhase,
+    caseDirector: t.caseDirector ?? '',
+    processDirector: t.processDirector ?? '',
+    treatmentDirector: t.treatmentDirector ?? '',
+    assignedTo: t.assignedTo === null ? '' : String(t.assignedTo),
+    outcome: t.outcome ?? '',
+  };
+  const hasErrors = Object.keys(state.errors).length > 0;
   return {
     reference: report.reference,
+    saved: state.saved ? `Opgeslagen: ${SAVED[state.saved]}.` : undefined,
+    unsaved: hasErrors ? [] : unsavedParts(state.values, current).map((part) => PARTS[part]),
     errors: state.errors,
     values: state.values,
     summary: summaryOf(state.errors),
@@ -225,15 +302,7 @@ export function reportView(
       phone: report.reporterPhone,
       email: report.reporterEmail,
     },
-    current: {
-      urgency: t.urgency,
-      avePhase: t.avePhase,
-      caseDirector: t.caseDirector ?? '',
-      processDirector: t.processDirector ?? '',
-      treatmentDirector: t.treatmentDirector ?? '',
-      assignedTo: t.assignedTo === null ? '' : String(t.assignedTo),
-      outcome: t.outcome ?? '',
-    },
+    current,
     coordinators: Object.fromEntries(details.coordinators.map((c) => [String(c.id), c.name])),
     wvggz: {
       running: t.wvggzStartedOn !== null,
@@ -253,10 +322,10 @@ export function reportView(
     history: historyOf(details),
     access: details.access.map((a) => ({
       at: fmtDateTime(a.at),
-      actor: a.actor ?? (a.role === 'inwoner' ? 'Inwoner' : '-'),
-      role: a.role,
-      action: a.action.replace(/_/g, ' '),
-      result: a.result,
+      actor: a.actor ?? (a.role === 'inwoner' ? 'Inwoner' : 'Onbekend'),
+      role: auditRoleLabel(a.role),
+      action: auditActionLabel(a.action),
+      result: auditResultLabel(a.result),
     })),
   };
 }
@@ -266,9 +335,35 @@ export interface ReportContext {
   request: Request;
   params: Record<string, string | undefined>;
   locals: App.Locals;
+  cookies: AstroCookies;
 }
 
-/** GET: the report, its view audited. POST: one change, then 303 to its section, or the page with the messages. */
+/**
+ * What was saved travels to the page after the redirect in a cookie of a minute, read once: the URL
+ * and its history stay clean, and a reload does not say it again.
+ */
+const SAVED_COOKIE = 'mb_opgeslagen';
+const savedCookieOptions = (reference: string) => ({ path: `/intern/triage/${reference}`, httpOnly: true, sameSite: 'strict', maxAge: 60 }) as const;
+
+function takeSaved(cookies: AstroCookies, reference: string): Intent | undefined {
+  const value = cookies.get(SAVED_COOKIE)?.value;
+  if (value === undefined) return undefined;
+  cookies.delete(SAVED_COOKIE, savedCookieOptions(reference));
+  return isIntent(value) && value !== 'reveal' ? value : undefined;
+}
+
+/** Drops the fields of the part just saved: the page shows what the report now holds there. */
+function withoutPart(values: Record<string, string>, intent: Intent): Record<string, string> {
+  const saved = new Set(FIELDS_OF[intent].map((f) => f.name));
+  if (intent === 'urgency_ave') saved.add('aveReason');
+  return Object.fromEntries(Object.entries(values).filter(([k]) => !saved.has(k)));
+}
+
+/**
+ * GET: the report, its view audited, with "Opgeslagen: …" after a save. POST: one change; then 303
+ * back to the page, or, when other parts of the page hold entries not yet saved, the page itself
+ * with those entries kept and a warning; or the page with the messages of a refused change.
+ */
 export async function handleReport(ctx: ReportContext): Promise<FormOutcome<ReportView>> {
   const staff = ctx.locals.staff!;
   const ip = ctx.locals.clientIp;
@@ -279,13 +374,20 @@ export async function handleReport(ctx: ReportContext): Promise<FormOutcome<Repo
     const at = now();
     const details = openReport(reference, actorOf(staff, ip), at);
     if (!details) return rewriteTo('/404');
-    return render(reportView(details, { reveal: false, errors: {}, values: {} }, m, amsterdamDate(at)));
+    return render(reportView(details, { reveal: false, errors: {}, values: {}, saved: takeSaved(ctx.cookies, reference) }, m, amsterdamDate(at)));
   }
   const outcome = await handleTriagePost(ctx.request, reference, staff, ip);
-  if (outcome.kind === 'done') return redirectTo(`/intern/triage/${reference}#${outcome.anchor}`);
   // Read again after the post: what the page shows is what the database holds now.
   const details = reportDetails(reference);
   if (!details) return rewriteTo('/404');
-  const state = outcome.kind === 'error' ? { reveal: false, errors: outcome.errors, values: outcome.values } : { reveal: true, errors: {}, values: {} };
-  return render(reportView(details, state, m, amsterdamDate(now())), outcome.kind === 'error' ? outcome.status : 200);
+  const today = amsterdamDate(now());
+  if (outcome.kind === 'done') {
+    const values = withoutPart(outcome.values, outcome.intent);
+    const view = reportView(details, { reveal: false, errors: {}, values, saved: outcome.intent }, m, today);
+    if (view.unsaved.length > 0) return render(view);
+    ctx.cookies.set(SAVED_COOKIE, outcome.intent, savedCookieOptions(reference));
+    return redirectTo(`/intern/triage/${reference}#opgeslagen`);
+  }
+  const state = outcome.kind === 'error' ? { reveal: false, errors: outcome.errors, values: outcome.values } : { reveal: true, errors: {}, values: outcome.values };
+  return render(reportView(details, state, m, today), outcome.kind === 'error' ? outcome.status : 200);
 }

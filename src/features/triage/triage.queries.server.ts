@@ -5,22 +5,30 @@ import type { AuditObject } from '#features/audit/audit.repo.server.ts';
 import type { Role } from '#features/auth/roles.schema.ts';
 import { db } from '#platform/db.ts';
 import { lazy } from '#lib/lazy.ts';
-import { AWAITING_TRIAGE, type Status } from './triage.rules.ts';
+import { AWAITING_TRIAGE, OPEN_WORK, isOpenWork, type Outcome, type Status } from './triage.rules.ts';
+import { parseSearch } from './search.rules.ts';
 
 /** Read models of triage: the queue, a report's triage fields, notes, history, repeats, access. Never writes. */
 
 export interface QueueFilter {
-  status?: Status | undefined;
+  /** A chosen status, `alle` for every status; absent: the open work (OPEN_WORK). */
+  status?: Status | 'alle' | undefined;
   channel?: Channel | undefined;
   urgency?: Urgency | undefined;
   avePhase?: string | undefined;
   concern?: string | undefined;
+  outcome?: Outcome | undefined;
+  /** The village, from `place` (any case), until the address lookup brings real areas. */
+  area?: string | undefined;
   overdue?: boolean | undefined;
   assignedTo?: number | undefined;
-  /** Posted search, never in the URL: a reference, a postcode, or (part of) a street name. */
+  /** Posted search, never in the URL (search.rules.ts). Without a chosen status it looks in every status. */
   search?: string | undefined;
-  oldestFirst?: boolean | undefined;
+  /** `termijn`: overdue first, then by deadline, then most urgent (the open work's default); else most urgent, newest or oldest first. */
+  order?: QueueOrder | undefined;
 }
+
+export type QueueOrder = 'termijn' | 'nieuw' | 'oud';
 
 export interface QueueRow {
   reference: string;
@@ -33,104 +41,170 @@ export interface QueueRow {
   postcode: string | null;
   dueOn: string;
   assignedTo: number | null;
+  wvggzStartedOn: string | null;
 }
 
-function where(filter: QueueFilter, today: string): { sql: string; params: (string | number)[] } {
+/** The open statuses as an SQL list, written literally: SQLite uses a partial index only when the query repeats its condition. */
+const OPEN_SQL = `status IN (${OPEN_WORK.map((st) => `'${st}'`).join(', ')})`;
+/** Overdue: awaiting triage, due before today (the partial index `reports_awaiting_by_due`). */
+const OVERDUE_SQL = `status = '${AWAITING_TRIAGE}' AND due_on < ?`;
+
+/** The search as SQL terms (search.rules.ts): each reading of the term, OR-ed, each on its own index. */
+function searchClause(term: string | undefined): { sql: string; params: string[] } | undefined {
+  const search = parseSearch(term ?? '');
+  if (!search) return undefined;
+  const alternatives: { sql: string; params: string[] }[] = [];
+  // The start of a column, case-insensitive, as a range on its NOCASE index.
+  const prefix = (column: string, text: string) => ({ sql: `${column} >= ? COLLATE NOCASE AND ${column} < ? COLLATE NOCASE`, params: [text, `${text}\uffff`] });
+  const withNumber = (t: { sql: string; params: string[] }, houseNumber: string | undefined) =>
+    houseNumber === undefined ? t : { sql: `${t.sql} AND house_number = ?`, params: [...t.params, houseNumber] };
+  if (search.reference) alternatives.push({ sql: 'reference = ?', params: [search.reference] });
+  if (search.postcode) {
+    const p = search.postcode;
+    const code = p.complete ? { sql: 'postcode = ?', params: [p.postcode] } : { sql: 'postcode >= ? AND postcode < ?', params: [`${p.postcode}AA`, `${p.postcode}ZZ~`] };
+    alternatives.push(withNumber(code, p.houseNumber));
+  }
+  if (search.street) alternatives.push(withNumber(prefix('street', search.street.start), search.street.houseNumber));
+  if (search.name) alternatives.push(prefix('person_name', search.name));
+  if (alternatives.length === 1) return alternatives[0]!;
+  // Several readings: the ids each finds on its own index. (As an OR, the count gave up on the
+  // indexes and read the whole table.)
+  return {
+    sql: `id IN (${alternatives.map((t) => `SELECT id FROM reports WHERE ${t.sql}`).join(' UNION ALL ')})`,
+    params: alternatives.flatMap((t) => t.params),
+  };
+}
+
+/** The filters other than status and overdue, as SQL terms. */
+function filterClauses(filter: QueueFilter, byDue = false): { clauses: string[]; params: (string | number)[] } {
   const clauses: string[] = [];
   const params: (string | number)[] = [];
-  if (filter.status) {
-    clauses.push('status = ?');
-    params.push(filter.status);
-  }
-  if (filter.channel) {
-    clauses.push('channel = ?');
-    params.push(filter.channel);
-  }
-  if (filter.urgency) {
-    clauses.push('urgency_rank = ?');
-    params.push(urgencyRank(filter.urgency));
-  }
-  if (filter.avePhase) {
-    clauses.push('ave_phase = ?');
-    params.push(filter.avePhase);
-  }
-  if (filter.concern) {
-    // EXISTS keeps the queue order of the index for a page (it stops after 50 matches instead of
-    // sorting them all), and lets a count start from the index of the other filters. (An
-    // `id IN (…)` list is built whole first: 25 ms for a common concern in 100,000 reports.)
-    clauses.push('EXISTS (SELECT 1 FROM report_concerns c WHERE c.report_id = reports.id AND c.concern = ?)');
-    params.push(filter.concern);
-  }
-  if (filter.overdue) {
-    // The status is written into the SQL, not bound: SQLite uses the partial index `reports_overdue`
-    // (`WHERE status = 'nieuw'`) only when the query repeats that term literally. It comes from
-    // triage.rules.ts, never from input.
-    clauses.push(`status = '${AWAITING_TRIAGE}' AND due_on < ?`);
-    params.push(today);
-  }
-  if (filter.assignedTo !== undefined) {
-    clauses.push('assigned_to = ?');
-    params.push(filter.assignedTo);
-  }
-  const term = filter.search?.trim();
-  if (term) {
-    const compact = term.replace(/\s+/g, '').toUpperCase();
-    if (/^MB-?[A-Z0-9]{8}$/.test(compact)) {
-      clauses.push('reference = ?');
-      params.push(compact.startsWith('MB-') ? compact : `MB-${compact.slice(2)}`);
-    } else if (/^[1-9][0-9]{3}([A-Z]{2})?$/.test(compact)) {
-      clauses.push(compact.length === 6 ? 'postcode = ?' : 'postcode >= ? AND postcode < ?');
-      if (compact.length === 6) params.push(compact);
-      else params.push(`${compact}AA`, `${compact}ZZ~`);
-    } else {
-      // Streets by the start of their name, case-insensitive, on the street index.
-      clauses.push('street >= ? COLLATE NOCASE AND street < ? COLLATE NOCASE');
-      params.push(term, `${term}\uffff`);
-    }
-  }
-  return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+  const add = (sql: string, ...values: (string | number)[]) => {
+    clauses.push(sql);
+    params.push(...values);
+  };
+  if (filter.channel) add('channel = ?', filter.channel);
+  // By deadline, the urgency is a filter on the walk (`+` keeps SQLite from ordering by it and sorting).
+  if (filter.urgency) add(byDue ? '+urgency_rank = ?' : 'urgency_rank = ?', urgencyRank(filter.urgency));
+  if (filter.avePhase) add('ave_phase = ?', filter.avePhase);
+  // EXISTS keeps the queue order of the index for a page (it stops after 50 matches instead of
+  // sorting them all), and lets a count start from the index of the other filters. (An
+  // `id IN (…)` list is built whole first: 25 ms for a common concern in 100,000 reports.)
+  if (filter.concern) add('EXISTS (SELECT 1 FROM report_concerns c WHERE c.report_id = reports.id AND c.concern = ?)', filter.concern);
+  if (filter.outcome) add('outcome = ?', filter.outcome);
+  if (filter.area) add('place = ? COLLATE NOCASE', filter.area);
+  if (filter.assignedTo !== undefined) add('assigned_to = ?', filter.assignedTo);
+  const search = searchClause(filter.search);
+  if (search) add(search.sql, ...search.params);
+  return { clauses, params };
 }
 
 /** Above this many matches the queue says "more than" instead of counting on. */
 export const COUNT_CAP = 5000;
 
 const COLUMNS = `reference, created_at AS createdAt, channel, urgency, status, ave_phase AS avePhase, place, postcode,
-  due_on AS dueOn, assigned_to AS assignedTo`;
+  due_on AS dueOn, assigned_to AS assignedTo, wvggz_started_on AS wvggzStartedOn`;
 
-/** The queue's SQL, exposed for the test that checks every variant uses an index. */
-export function queueSql(filter: QueueFilter, today: string): { list: string; count: string; params: (string | number)[] } {
-  const w = where(filter, today);
-  const order = filter.oldestFirst ? 'urgency_rank, created_at' : 'urgency_rank, created_at DESC';
+/** One part of the queue: its page query, its count, their parameters. */
+export interface QueuePart {
+  list: string;
+  count: string;
+  params: (string | number)[];
+}
+
+/** Whether the filter asks for the open work: no status chosen (and no search), or an open status. */
+export function isOpenScope(filter: QueueFilter): boolean {
+  if (filter.status === undefined) return !parseSearch(filter.search ?? '');
+  return filter.status !== 'alle' && isOpenWork(filter.status);
+}
+
+/** The order the queue is shown in: `termijn` only for the open work. */
+export function queueOrder(filter: QueueFilter): QueueOrder {
+  const open = isOpenScope(filter);
+  const order = filter.order ?? (open ? 'termijn' : 'nieuw');
+  return order === 'termijn' && !open ? 'nieuw' : order;
+}
+
+const sql = (where: string[], order: string, from = 'reports'): string => `SELECT ${COLUMNS} FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ? OFFSET ?`;
+// Counting stops at COUNT_CAP: beyond that the exact number helps no one and costs a scan.
+const countSql = (where: string[], from = 'reports'): string => `SELECT count(*) AS n FROM (SELECT 1 FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} LIMIT ${COUNT_CAP + 1})`;
+
+/**
+ * The queue's SQL, in the parts shown one after the other, exposed for the test that checks every variant
+ * uses an index. The open work by deadline is two parts: the overdue reports, then the rest of the open
+ * work, each walked in the order of its own partial index (due date, urgency, age), so no part sorts.
+ */
+export function queueSql(filter: QueueFilter, today: string): QueuePart[] {
+  const order = queueOrder(filter);
+  const f = filterClauses(filter, order === 'termijn');
+  const chosen = filter.status !== undefined && filter.status !== 'alle' ? filter.status : undefined;
+  if (order === 'termijn') {
+    const byDue = 'due_on, urgency_rank, created_at';
+    // INDEXED BY: the planner, seeing `status = ?`, would take reports_by_status and sort. The open work
+    // is small (a few hundred reports where the table holds years of closed ones), so walking it in
+    // order and stopping after a page is cheaper than any other index plus a sort, whatever the filters.
+    const parts: QueuePart[] = [];
+    if (chosen === undefined || chosen === AWAITING_TRIAGE) {
+      const where = [OVERDUE_SQL, ...f.clauses];
+      const from = 'reports INDEXED BY reports_awaiting_by_due';
+      parts.push({ list: sql(where, byDue, from), count: countSql(where, from), params: [today, ...f.params] });
+    }
+    if (!filter.overdue) {
+      const where = [OPEN_SQL, `(status <> '${AWAITING_TRIAGE}' OR due_on >= ?)`, ...(chosen ? ['status = ?'] : []), ...f.clauses];
+      const from = 'reports INDEXED BY reports_open_by_due';
+      parts.push({ list: sql(where, byDue, from), count: countSql(where, from), params: [today, ...(chosen ? [chosen] : []), ...f.params] });
+    }
+    return parts;
+  }
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  if (chosen) (where.push('status = ?'), params.push(chosen));
+  else if (filter.status === undefined && isOpenScope(filter)) where.push(OPEN_SQL);
+  if (filter.overdue) (where.push(OVERDUE_SQL), params.push(today));
+  where.push(...f.clauses);
+  params.push(...f.params);
+  const byUrgency = order === 'oud' ? 'urgency_rank, created_at' : 'urgency_rank, created_at DESC';
   // A concern alone is counted in its own index, without visiting a report.
-  const { concern, oldestFirst: _order, ...others } = filter;
-  const concernOnly = concern !== undefined && Object.values(others).every((v) => v === undefined || v === false);
-  return {
-    list: `SELECT ${COLUMNS} FROM reports ${w.sql} ORDER BY ${order} LIMIT ? OFFSET ?`,
-    // Counting stops at COUNT_CAP: beyond that the exact number helps no one and costs a scan.
-    count: concernOnly
-      ? `SELECT count(*) AS n FROM (SELECT 1 FROM report_concerns WHERE concern = ? LIMIT ${COUNT_CAP + 1})`
-      : `SELECT count(*) AS n FROM (SELECT 1 FROM reports ${w.sql} LIMIT ${COUNT_CAP + 1})`,
-    params: w.params,
-  };
+  const { concern, order: _order, status, ...others } = filter;
+  const concernOnly = concern !== undefined && status === 'alle' && Object.values(others).every((v) => v === undefined || v === false);
+  return [
+    {
+      list: sql(where, byUrgency),
+      count: concernOnly ? `SELECT count(*) AS n FROM (SELECT 1 FROM report_concerns WHERE concern = ? LIMIT ${COUNT_CAP + 1})` : countSql(where),
+      params,
+    },
+  ];
 }
 
 // One statement per shape of the queue's SQL, prepared on first use (a few dozen shapes in practice).
 const prepared = new Map<string, ReturnType<ReturnType<typeof db>['prepare']>>();
-function statement(sql: string) {
-  let s = prepared.get(sql);
-  if (!s) {
-    s = db().prepare(sql);
-    if (prepared.size < 500) prepared.set(sql, s);
+function statement(text: string) {
+  let st = prepared.get(text);
+  if (!st) {
+    st = db().prepare(text);
+    if (prepared.size < 500) prepared.set(text, st);
   }
-  return s;
+  return st;
 }
 
-/** One page of the queue and the number of matching reports. */
+/** One page of the queue and the number of matching reports (each part counted up to COUNT_CAP + 1). */
 export function queuePage(filter: QueueFilter, today: string, limit: number, offset: number): { rows: QueueRow[]; total: number } {
-  const sql = queueSql(filter, today);
-  const rows = statement(sql.list).all([...sql.params, limit, offset]) as QueueRow[];
-  const total = (statement(sql.count).get(sql.params) as { n: number }).n;
+  const rows: QueueRow[] = [];
+  let total = 0;
+  let skip = offset;
+  for (const part of queueSql(filter, today)) {
+    const n = (statement(part.count).get(part.params) as { n: number }).n;
+    total += n;
+    const want = limit - rows.length;
+    if (want > 0 && skip < n) rows.push(...(statement(part.list).all([...part.params, want, skip]) as QueueRow[]));
+    skip = Math.max(0, skip - n);
+  }
   return { rows, total };
+}
+
+/** The areas the queue can filter on: the villages in `place`, as first written, by name. */
+export function queueAreas(): string[] {
+  return (s().areas.all() as { place: string }[]).map((r) => r.place);
 }
 
 export interface TriageFields {
@@ -172,6 +246,9 @@ export interface ReportEvent {
   fromValue: string | null;
   toValue: string | null;
   reason: string | null;
+  /** For an assignment: the names of the users the values name (any user, also one disabled since). */
+  fromName: string | null;
+  toName: string | null;
 }
 
 export interface RelatedReport {
@@ -218,8 +295,12 @@ const s = lazy(() => {
       SELECT n.id, u.name AS author, n.created_at AS createdAt, n.body FROM report_notes n JOIN users u ON u.id = n.author_id
       WHERE n.report_id = ? ORDER BY n.id DESC`),
     events: d.prepare(`
-      SELECT e.at, u.name AS actor, e.kind, e.from_value AS fromValue, e.to_value AS toValue, e.reason
-      FROM report_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.report_id = ? ORDER BY e.id DESC LIMIT 200`),
+      SELECT e.at, u.name AS actor, e.kind, e.from_value AS fromValue, e.to_value AS toValue, e.reason,
+        f.name AS fromName, t.name AS toName
+      FROM report_events e LEFT JOIN users u ON u.id = e.actor_id
+      LEFT JOIN users f ON e.kind = 'toewijzing' AND f.id = CAST(e.from_value AS INTEGER)
+      LEFT JOIN users t ON e.kind = 'toewijzing' AND t.id = CAST(e.to_value AS INTEGER)
+      WHERE e.report_id = ? ORDER BY e.id DESC LIMIT 200`),
     // The newest 50 by address and by person come from their indexes (ids follow time), plus every
     // linked report; only those are sorted. (Matching on everything first meant sorting hundreds of
     // rows for a common name: 4 ms of each report page on 100,000 reports.)
@@ -238,6 +319,8 @@ const s = lazy(() => {
     access: d.prepare(`
       SELECT a.at, u.name AS actor, a.actor_role AS role, a.action, a.result FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
       WHERE a.object_type = ? AND a.object_id = ? ORDER BY a.id DESC LIMIT ?`),
+    // Distinct on the NOCASE index: one row per village whatever its case, without reading a report.
+    areas: d.prepare('SELECT place FROM reports WHERE place IS NOT NULL GROUP BY place COLLATE NOCASE ORDER BY place COLLATE NOCASE LIMIT 200'),
     coordinators: d.prepare('SELECT id, name FROM users WHERE role = ? AND disabled_at IS NULL ORDER BY name COLLATE NOCASE'),
   };
 });

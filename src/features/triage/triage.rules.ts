@@ -26,6 +26,14 @@ export function isOverdue(report: { status: string; dueOn: string }, today: stri
   return report.status === AWAITING_TRIAGE && report.dueOn < today;
 }
 
+/**
+ * The open work (spec §5): what the queue shows by default. `acuut_doorgezet` is closed by nature and
+ * never part of it. Written literally into the queue's SQL (the partial index `reports_open_by_due`).
+ */
+export const OPEN_WORK: readonly Status[] = ['nieuw', 'in_behandeling', 'wacht_op_info'];
+
+export const isOpenWork = (status: string): boolean => (OPEN_WORK as readonly string[]).includes(status);
+
 /** Statuses a report leaves the active queue with. */
 export const CLOSED: ReadonlySet<Status> = new Set(['afgesloten', 'samengevoegd', 'doorgestuurd', 'geannuleerd']);
 

@@ -83,8 +83,13 @@ export const assignFields = [
   { name: 'assignedTo', label: 'Toewijzen aan', kind: 'text' },
 ] as const satisfies readonly TriageField[];
 
+/** The one form of the report page; buttons elsewhere on the page post it with `form=`. */
+export const REPORT_FORM_ID = 'f-melding';
+
 /** The posted value of "Aan mij toewijzen". */
 export const ASSIGN_TO_ME = 'mij';
+/** The `intent` of the "Aan mij toewijzen" button: an assignment to `mij`. */
+export const ASSIGN_ME = 'assign_me';
 
 /** Who handles the report: `me` (the coordinator posting) or one of the active `coordinators`. */
 export const assignSchema = (c: { me: number; coordinators: readonly number[] }) =>
@@ -227,6 +232,30 @@ export const TRIAGE_FIELDS: readonly TriageField[] = [
   ...linkFields,
   ...noteFields,
 ];
+
+/** What "Opgeslagen: …" names after each save. */
+export const SAVED: Readonly<Record<Intent, string>> = {
+  reveal: 'gegevens melder getoond',
+  urgency_ave: 'urgentie en AVE-fase',
+  regie: 'regie',
+  assign: 'toewijzing',
+  wvggz: 'Wvggz-markering',
+  note: 'notitie',
+  link: 'koppeling',
+  status: 'status',
+};
+
+/** The parts of the page a warning names when they hold entries not yet saved. */
+export const PARTS: Readonly<Record<Intent, string>> = {
+  reveal: 'Melder',
+  urgency_ave: 'Urgentie en AVE-fase',
+  regie: 'Regie',
+  assign: 'Toewijzing',
+  wvggz: 'Wvggz',
+  note: 'Notitie',
+  link: 'Eerdere meldingen',
+  status: 'Status wijzigen',
+};
 
 /** The fields each intent posts. */
 export const FIELDS_OF: Readonly<Record<Intent, readonly TriageField[]>> = {

@@ -64,10 +64,14 @@ test.describe('triage queue', () => {
     }
     expect(byRef.get(boa)?.area).toBe('9861');
     expect(byRef.get(resident)?.area).toBe('Leek');
-    // Most urgent first, newest first within an urgency.
-    const rank: Record<string, number> = { Direct: 0, Hoog: 1, Normaal: 2, Laag: 3 };
-    for (let i = 1; i < rows.length; i++) expect(rank[rows[i - 1]!.urgency]!).toBeLessThanOrEqual(rank[rows[i]!.urgency]!);
-    expect(rows.findIndex((r) => r.reference === boa)).toBeLessThan(rows.findIndex((r) => r.reference === resident));
+    // The open work (spec §5): overdue first, then by deadline, then most urgent. The three came in
+    // today with the same urgency, so the same deadline: the first received stands first.
+    const late = rows.map((r) => r.due.includes('Te laat'));
+    expect(late.indexOf(false) === -1 || late.lastIndexOf(true) < late.indexOf(false)).toBe(true);
+    const at = (ref: string) => rows.findIndex((r) => r.reference === ref);
+    expect(at(resident)).toBeLessThan(at(kcc));
+    expect(at(kcc)).toBeLessThan(at(boa));
+    for (const r of rows) expect(['Nieuw', 'In behandeling', 'Wacht op informatie']).toContain(r.status);
     // Each reference opens its report.
     await page.getByRole('link', { name: kcc, exact: true }).click();
     await expect(page.getByRole('heading', { level: 1, name: `Melding ${kcc}` })).toBeVisible();

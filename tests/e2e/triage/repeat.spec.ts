@@ -69,7 +69,7 @@ test.describe('repeat reports', () => {
     expect(reportRow(second)['closed_at']).not.toBeNull();
     // The first report records what went into it.
     await openReport(page, first);
-    await expect(page.getByRole('region', { name: 'Geschiedenis' })).toContainText(`Samengevoegd - → ${second}`);
+    await expect(page.getByRole('region', { name: 'Geschiedenis' })).toContainText(`Samengevoegd: ${second} is hierin opgegaan`);
     await expect(relatedRow(page, second)).toContainText('Samengevoegd');
     expect(actions(auditOf(first))).toContain('samengevoegd_ontvangen');
     // A merged report leaves the active statuses: it is not in the queue of new reports.

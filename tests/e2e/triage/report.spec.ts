@@ -54,8 +54,8 @@ test.describe('report page', () => {
     await openReport(page, reference);
     expect(await page.content()).not.toContain(answers.reporter.email!);
     const inzage = page.getByRole('region', { name: 'Inzage en wijzigingen (logboek)' });
-    await expect(inzage.getByRole('cell', { name: 'melder getoond' })).toHaveCount(1);
-    await expect(inzage.getByRole('cell', { name: 'melding bekeken' })).toHaveCount(2);
+    await expect(inzage.getByRole('cell', { name: 'Gegevens melder bekeken' })).toHaveCount(1);
+    await expect(inzage.getByRole('cell', { name: 'Melding bekeken' })).toHaveCount(2);
     expect(actions(auditOf(reference))).toEqual(['melding_aangemaakt', 'melding_bekeken', 'melder_getoond', 'melding_bekeken']);
   });
 
@@ -175,7 +175,7 @@ test.describe('report page', () => {
     const history = page.getByRole('region', { name: 'Geschiedenis' });
     await expect(history).toContainText('AVE-fase Onbekend → AVE 2. Reden: Vraag en probleem; meerdere hulpverleners betrokken');
     await expect(history).toContainText('Status Afgesloten → In behandeling. Reden: De buren melden nieuwe incidenten');
-    await expect(history).toContainText('Uitkomst - → Bemoeizorg');
+    await expect(history).toContainText('Uitkomst geen → Bemoeizorg');
     expect(eventsOf(reference).map((e) => `${e['kind']} ${e['to_value']}`)).toEqual([
       'urgentie direct',
       'ave_fase ave2',

@@ -103,11 +103,20 @@ test('Dhr. P.: triaged to AVE 3 with procesregie, a second report linked, out to
   const inzage = page.getByRole('region', { name: 'Inzage en wijzigingen (logboek)' });
   await expect(inzage.locator('tbody tr')).toHaveCount(expected.length);
   const shown = (await inzage.locator('tbody tr td:nth-child(4)').allTextContents()).reverse();
-  expect(shown).toEqual(expected.map((a) => a.replace(/_/g, ' ')));
+  // In words, never the codes (src/features/audit/audit-labels.schema.ts).
+  const words: Record<string, string> = {
+    melding_aangemaakt: 'Melding gedaan',
+    melding_bekeken: 'Melding bekeken',
+    status_gewijzigd: 'Status gewijzigd',
+    triage_gewijzigd: 'Urgentie of AVE-fase gewijzigd',
+    regie_gewijzigd: 'Regie gewijzigd',
+    gekoppeld: 'Gekoppeld aan een andere melding',
+  };
+  expect(shown).toEqual(expected.map((a) => words[a]));
   const history = page.getByRole('region', { name: 'Geschiedenis' });
   await expect(history).toContainText('AVE-fase Onbekend → AVE 3. Reden: Psychische problemen en dreiging met een gasexplosie');
-  await expect(history).toContainText(`Gekoppeld - → ${second}`);
-  await expect(history).toContainText('Uitkomst - → Bespreken in MDO');
+  await expect(history).toContainText(`Gekoppeld aan ${second}`);
+  await expect(history).toContainText('Uitkomst geen → Bespreken in MDO');
 
   // In the queue: AVE 3, Uitgezet.
   await page.goto('/intern/triage?ave=ave3&status=uitgezet');

@@ -1,0 +1,69 @@
+import { ROLES } from '#features/auth/roles.schema.ts';
+import type { AuditResult, AuditRole } from './audit.schema.ts';
+
+/**
+ * The audit log in Dutch words for the people who read it (a report's access history, the admin's log
+ * view): roles, results and actions. The codes stay in the database; no code reaches a page. Safe for
+ * islands: no server code.
+ */
+
+export const AUDIT_ROLE_LABELS: Readonly<Record<AuditRole, string>> = {
+  inwoner: 'Inwoner',
+  ...ROLES,
+  systeem: 'Systeem',
+  onbekend: 'Onbekend',
+};
+
+export const AUDIT_RESULT_LABELS: Readonly<Record<AuditResult, string>> = { gelukt: 'Gelukt', mislukt: 'Mislukt', geweigerd: 'Geweigerd' };
+
+/** Every action the portal writes, with what a person reads. */
+export const AUDIT_ACTION_LABELS: Readonly<Record<string, string>> = {
+  melding_aangemaakt: 'Melding gedaan',
+  melding_acuut_vastgelegd: 'Acute melding vastgelegd',
+  melding_ingevoerd: 'Melding ingevoerd',
+  melding_bekeken: 'Melding bekeken',
+  melder_getoond: 'Gegevens melder bekeken',
+  meldingen_gezocht: 'Meldingen doorzocht',
+  triage_gewijzigd: 'Urgentie of AVE-fase gewijzigd',
+  regie_gewijzigd: 'Regie gewijzigd',
+  toegewezen: 'Toegewezen',
+  wvggz_gestart: 'Wvggz-onderzoek gestart',
+  wvggz_gestopt: 'Wvggz-markering weggehaald',
+  notitie_toegevoegd: 'Notitie toegevoegd',
+  gekoppeld: 'Gekoppeld aan een andere melding',
+  samengevoegd_ontvangen: 'Andere melding hierin samengevoegd',
+  status_gewijzigd: 'Status gewijzigd',
+  wijziging_reveal: 'Gegevens melder bekijken',
+  wijziging_urgency_ave: 'Urgentie en AVE-fase wijzigen',
+  wijziging_regie: 'Regie wijzigen',
+  wijziging_assign: 'Toewijzen',
+  wijziging_wvggz: 'Wvggz wijzigen',
+  wijziging_note: 'Notitie toevoegen',
+  wijziging_link: 'Koppelen',
+  wijziging_status: 'Status wijzigen',
+  wijziging_onbekend: 'Onbekende wijziging',
+  monitor_geexporteerd: 'Cijfers van de monitor gedownload',
+  bewaartermijn_toegepast: 'Bewaartermijn toegepast',
+  account_aangemaakt: 'Account aangemaakt',
+  account_geblokkeerd: 'Account geblokkeerd',
+  account_gedeblokkeerd: 'Account gedeblokkeerd',
+  inloggen: 'Ingelogd',
+  inloggen_wachtwoord: 'Inloggen: wachtwoord',
+  inloggen_code: 'Inloggen: code',
+  uitloggen: 'Uitgelogd',
+  toegang: 'Toegang tot een pagina',
+  logboek_bekeken: 'Logboek bekeken',
+  mail_overzicht_bekeken: 'Mailoverzicht bekeken',
+  mail_opnieuw: 'Mail opnieuw verstuurd',
+};
+
+/** The Dutch name of an action; an action without one reads as words ("iets_nieuws" → "Iets nieuws"). */
+export function auditActionLabel(action: string): string {
+  const known = AUDIT_ACTION_LABELS[action];
+  if (known) return known;
+  const words = action.replace(/_/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+export const auditRoleLabel = (role: string): string => AUDIT_ROLE_LABELS[role as AuditRole] ?? role;
+export const auditResultLabel = (result: string): string => AUDIT_RESULT_LABELS[result as AuditResult] ?? result;

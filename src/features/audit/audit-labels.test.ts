@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { AUDIT_ACTION_LABELS, AUDIT_RESULT_LABELS, AUDIT_ROLE_LABELS, auditActionLabel } from './audit-labels.schema.ts';
+import { AUDIT_RESULTS, AUDIT_ROLES } from './audit.schema.ts';
+import { INTENTS } from '#features/triage/triage.schema.ts';
+
+const src = fileURLToPath(new URL('../..', import.meta.url));
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const file = path.join(dir, name);
+    if (statSync(file).isDirectory()) return sources(file);
+    return /\.ts$/.test(name) && !/\.test\.ts$/.test(name) ? [file] : [];
+  });
+}
+
+test('every role and result has a Dutch label', () => {
+  assert.deepEqual(Object.keys(AUDIT_ROLE_LABELS).sort(), Object.keys(AUDIT_ROLES).sort());
+  assert.deepEqual(Object.keys(AUDIT_RESULT_LABELS).sort(), Object.keys(AUDIT_RESULTS).sort());
+  assert.equal(AUDIT_ROLE_LABELS.coordinator, 'OGGz-coördinator');
+});
+
+test('every action written in src has a Dutch label, and so has every refused triage change', () => {
+  const written = new Set<string>();
+  for (const file of sources(src)) {
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/action: (?:[^'`,]*\? )?'([a-z_]+)'(?: : '([a-z_]+)')?/g)) for (const a of [m[1], m[2]]) if (a) written.add(a);
+    for (const m of text.matchAll(/'(account_[a-z]+|wvggz_[a-z]+)'/g)) written.add(m[1]!);
+  }
+  for (const step of ['wachtwoord', 'code']) written.add(`inloggen_${step}`);
+  for (const intent of [...INTENTS, 'onbekend']) written.add(`wijziging_${intent}`);
+  assert.ok(written.size > 25, [...written].join(', '));
+  for (const action of written) assert.ok(AUDIT_ACTION_LABELS[action], `no label for ${action}`);
+  assert.equal(auditActionLabel('iets_nieuws'), 'Iets nieuws');
+  assert.doesNotMatch(Object.values(AUDIT_ACTION_LABELS).join(' '), /_|geexporteerd|urgency|ave\b/);
+});
