@@ -79,6 +79,15 @@ function view(values: RawAnswers, status: 200 | 400 | 413 = 200, errors: FieldEr
   return render({ values, errors, formError }, status);
 }
 
+/**
+ * A refused step is answered with Post/Redirect/Get too, so that the browser's Back never meets a
+ * "resubmit form?" page: the posted answers and their messages wait in the draft under these keys
+ * (beside the step's accepted answers, which they never overwrite), the GET shows them once with a 400,
+ * and clears them.
+ */
+const pendingKey = (step: StepDef) => `${step.id}:ingevuld`;
+const errorsKey = (step: StepDef) => `${step.id}:fouten`;
+
 /** What the thanks page may know of a sent report: nothing of its content. */
 const SENT_KEY = 'verstuurd';
 
@@ -99,6 +108,14 @@ export async function handleStep(ctx: FlowContext, step: StepDef): Promise<FormO
     if (step.number > 1 && (!draft || draft.submittedReference || (missing && missing.number < step.number))) {
       return redirectTo(draft?.submittedReference ? STEPS[0]!.path : (missing ?? STEPS[0]!).path);
     }
+    const pending = draft?.answers[pendingKey(step)];
+    const errors = draft?.answers[errorsKey(step)];
+    if (draft && pending && errors) {
+      delete draft.answers[pendingKey(step)];
+      delete draft.answers[errorsKey(step)];
+      saveDraftAnswers(draft, at);
+      return view(pending, 400, errors as FieldErrors);
+    }
     return view(stored);
   }
 
@@ -111,7 +128,17 @@ export async function handleStep(ctx: FlowContext, step: StepDef): Promise<FormO
   if (posted.form.get(HONEYPOT)) return view(raw, 400, {}, HONEYPOT_MESSAGE);
 
   const parsed = parseStep(step.schema, raw);
-  if (!parsed.ok) return view(raw, 400, parsed.errors);
+  if (!parsed.ok) {
+    const refused = { [pendingKey(step)]: raw, [errorsKey(step)]: parsed.errors };
+    if (!draft || draft.submittedReference) {
+      if (draft) deleteDraft(draft);
+      setDraftCookie(ctx, createDraft(refused, at, cfg.municipality.retention.draftHours), cfg);
+    } else {
+      Object.assign(draft.answers, refused);
+      saveDraftAnswers(draft, at);
+    }
+    return redirectTo(step.path);
+  }
 
   if (step.id === 'gevaar' && raw['acuteDanger'] === 'ja') {
     // Acute danger: nothing is kept. Send them to 112.
@@ -125,6 +152,10 @@ export async function handleStep(ctx: FlowContext, step: StepDef): Promise<FormO
   const data = parsed.data as Record<string, unknown>;
   const kept: RawAnswers = {};
   for (const [name, value] of Object.entries(raw)) kept[name] = data[name] === undefined ? '' : value;
+  if (draft) {
+    delete draft.answers[pendingKey(step)];
+    delete draft.answers[errorsKey(step)];
+  }
 
   if (!draft || draft.submittedReference) {
     // A new report (or the old draft expired): start a draft with these answers; nothing is lost.

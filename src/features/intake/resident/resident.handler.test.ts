@@ -61,3 +61,32 @@ describe('the resident handler follows the one clock', () => {
     assert.deepEqual(handleThanks(browser().get('/melden/bedankt')), { kind: 'redirect', location: '/melden' });
   });
 });
+
+describe('a refused step is answered with Post/Redirect/Get too (Back never resubmits)', () => {
+  test('the POST answers 303 to the step; its GET shows the answers and messages once, with a 400', async () => {
+    moveClock(0);
+    const b = browser();
+    const gevaar = stepById('gevaar')!;
+    const persoon = stepById('persoon')!;
+    assert.deepEqual(await handleStep(b.post('/melden', {}), gevaar), { kind: 'redirect', location: '/melden' });
+    const refused = await handleStep(b.get('/melden'), gevaar);
+    assert.equal(refused.kind, 'render');
+    assert.equal(refused.kind === 'render' && refused.status, 400);
+    assert.ok(refused.kind === 'render' && refused.view.errors['acuteDanger']);
+    const again = await handleStep(b.get('/melden'), gevaar);
+    assert.deepEqual(again.kind === 'render' && [again.status, again.view.errors], [200, {}], 'shown once, then cleared');
+
+    assert.deepEqual(await handleStep(b.post('/melden', { acuteDanger: 'nee' }), gevaar), { kind: 'redirect', location: '/melden/persoon' });
+    const typed = { personName: 'Jan de Vries', personAge: '', locationKind: 'adres', postcode: '9351 AB', houseNumber: '' };
+    assert.deepEqual(await handleStep(b.post('/melden/persoon', typed), persoon), { kind: 'redirect', location: '/melden/persoon' });
+    const shown = await handleStep(b.get('/melden/persoon'), persoon);
+    assert.ok(shown.kind === 'render');
+    assert.equal(shown.status, 400);
+    assert.equal(shown.view.values['personName'], 'Jan de Vries');
+    assert.equal(shown.view.values['postcode'], '9351 AB');
+    assert.ok(shown.view.errors['personAge'] && shown.view.errors['houseNumber']);
+    // The accepted first step is untouched: the form goes on from step 2.
+    const first = await handleStep(b.get('/melden'), gevaar);
+    assert.ok(first.kind === 'render' && first.view.values['acuteDanger'] === 'nee');
+  });
+});
