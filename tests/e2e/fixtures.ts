@@ -228,6 +228,20 @@ export async function waitForPost(page: Page, action: () => Promise<void>): Prom
   return response;
 }
 
+/**
+ * Clicks the submit button of a form the server will refuse. A refusal is answered with
+ * Post/Redirect/Get too (so Back never asks to resubmit): the post must get a 303, and the page it
+ * leads to shows the messages with a 400. Returns that page's response.
+ */
+export async function submitRefused(page: Page, button: string | RegExp, scope: Page | Locator = page): Promise<Response> {
+  const [landed] = await Promise.all([
+    page.waitForResponse((r) => r.request().resourceType() === 'document' && r.request().redirectedFrom()?.method() === 'POST'),
+    submit(page, button, scope).then((posted) => expect(posted.status(), 'a refused post redirects (PRG)').toBe(303)),
+  ]);
+  await page.waitForLoadState('domcontentloaded');
+  return landed;
+}
+
 /** Clicks the submit button `button` (exact name when a string), inside `scope` if given. */
 export function submit(page: Page, button: string | RegExp, scope: Page | Locator = page): Promise<Response> {
   return waitForPost(page, () => scope.getByRole('button', { name: button, exact: typeof button === 'string' }).click());

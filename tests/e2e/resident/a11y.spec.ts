@@ -2,7 +2,7 @@
 // The check page in its error state and the rate-limit page are scanned in captcha.spec.ts and
 // rate-limit.spec.ts, where those states are made.
 import { dhrP } from '../../fixtures/cases.ts';
-import { expect, expectNoAxeViolations, marker, submit, test } from '../fixtures.ts';
+import { expect, expectNoAxeViolations, marker, submit, submitRefused, test } from '../fixtures.ts';
 import { NEXT, answerStepsBefore, expectStep, fillAcute, sendReport, walkToCheck } from './resident-utils.ts';
 
 // Each test scans several pages, each in a fresh browser context: like the staff scans, allow two minutes.
@@ -24,7 +24,7 @@ test.describe('accessibility (axe)', () => {
   test('step 1, normal and with an error, and the 112 page', async ({ page }) => {
     await page.goto('/melden');
     await expectNoAxeViolations(page, 'step 1');
-    expect((await submit(page, NEXT)).status()).toBe(400);
+    expect((await submitRefused(page, NEXT)).status()).toBe(400);
     await expectNoAxeViolations(page, 'step 1 with an error');
     await fillAcute(page, 'ja');
     await submit(page, NEXT);
@@ -42,7 +42,7 @@ test.describe('accessibility (axe)', () => {
       await page.goto(path);
       await expectStep(page, n);
       await expectNoAxeViolations(page, `step ${n}`);
-      expect((await submit(page, NEXT)).status()).toBe(400);
+      expect((await submitRefused(page, NEXT)).status()).toBe(400);
       await expect(page).toHaveTitle(/^Fout:/);
       await expectNoAxeViolations(page, `step ${n} with errors`);
     });

@@ -1,6 +1,6 @@
 // "Vorige stap" and "Wijzigen" keep every answer; a change made from the check page leads back to it.
 import { dhrP } from '../../fixtures/cases.ts';
-import { OPTION, Q, expect, field, group, marker, option, reportByReference, servers, submit, test } from '../fixtures.ts';
+import { OPTION, Q, expect, field, fillPerson, group, marker, option, reportByReference, servers, submit, submitRefused, test } from '../fixtures.ts';
 import { NEXT, expectCheckPage, expectStep, sendReport, walkToCheck } from './resident-utils.ts';
 
 test.describe('going back and changing answers', () => {
@@ -51,6 +51,38 @@ test.describe('going back and changing answers', () => {
     await expect(page.getByText(a.concerns.description)).toBeVisible();
   });
 
+  test('Back after an error returns to the form, never to a "resubmit form?" page', async ({ page }) => {
+    const a = dhrP(marker());
+    await page.goto('/melden');
+    await option(page, Q.acute, 'Nee').check();
+    await submit(page, NEXT);
+    await expectStep(page, 2);
+    // Refused: the messages are on a page reached by a redirect, so it has an address of its own.
+    await field(page, Q.personName).fill(a.person.name!);
+    await field(page, Q.postcode).fill('12345');
+    await submitRefused(page, NEXT);
+    await expect(page).toHaveTitle(/^Fout: /);
+    await expect(page).toHaveURL(/\/melden\/persoon$/);
+    await expect(field(page, Q.personName)).toHaveValue(a.person.name!);
+
+    // Corrected on the error page and sent: Back from step 3 shows step 2 with the corrected answers
+    // (the error page was a GET, so nothing is posted again).
+    await fillPerson(page, a.person);
+    expect((await submit(page, NEXT)).status()).toBe(303);
+    await expectStep(page, 3);
+    const back = await page.goBack();
+    expect(back?.status()).toBe(200);
+    await expectStep(page, 2);
+    await expect(page).not.toHaveTitle(/^Fout: /);
+    // One more Back is still a page as the resident saw it before, not a browser error.
+    const before = await page.goBack();
+    expect(before?.status()).toBe(200);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^(Direct gevaar|Over de persoon)$/);
+    await page.goForward();
+    await expectStep(page, 2);
+    await expect(field(page, Q.postcode)).toHaveValue(a.person.postcode!);
+  });
+
   test('Wijzigen opens the step at the question; a change returns to the check page and is sent', async ({ page }) => {
     const tag = marker();
     const a = dhrP(tag);
@@ -81,7 +113,7 @@ test.describe('going back and changing answers', () => {
     // A change that is refused first, then corrected, still returns to the check page.
     await page.getByRole('link', { name: 'Wijzigen wat heeft u gezien of gehoord' }).click();
     await field(page, Q.description).fill('Te kort');
-    expect((await submit(page, NEXT)).status()).toBe(400);
+    expect((await submitRefused(page, NEXT)).status()).toBe(400);
     await expect(field(page, Q.description)).toHaveValue('Te kort');
     await field(page, Q.description).fill(`${a.concerns.description} Gisteren weer.`);
     expect((await submit(page, NEXT)).status()).toBe(303);

@@ -3,7 +3,7 @@
 // every answer still filled in.
 import type { Page, Response } from '@playwright/test';
 import { dhrP } from '../../fixtures/cases.ts';
-import { Q, expect, expectNoAxeViolations, field, fillConcerns, fillPerson, group, marker, option, submit, test } from '../fixtures.ts';
+import { Q, expect, expectNoAxeViolations, field, fillConcerns, fillPerson, group, marker, option, submit, submitRefused, test } from '../fixtures.ts';
 import { NEXT, answerStepsBefore, expectStep, fillReporter } from './resident-utils.ts';
 
 interface ExpectedError {
@@ -50,7 +50,7 @@ function escape(text: string): string {
 test.describe('validation, step 1', () => {
   test('nothing chosen', async ({ page }) => {
     await page.goto('/melden');
-    const response = await submit(page, NEXT);
+    const response = await submitRefused(page, NEXT);
     await expectErrors(page, response, [
       { label: Q.acute, kind: 'group', id: 'f-acuteDanger-ja', message: 'Kies of er nu direct gevaar is voor iemand' },
     ]);
@@ -66,7 +66,7 @@ test.describe('validation, step 2', () => {
   test('nothing filled in', async ({ page }) => {
     await answerStepsBefore(page, 2, dhrP(marker()));
     await page.goto('/melden/persoon');
-    const response = await submit(page, NEXT);
+    const response = await submitRefused(page, NEXT);
     await expectErrors(page, response, [
       { label: Q.age, kind: 'group', id: 'f-personAge-jonger_dan_16', message: 'Kies de leeftijd van de persoon' },
       { label: Q.location, kind: 'group', id: 'f-locationKind-adres', message: 'Kies waar de persoon woont of verblijft' },
@@ -88,7 +88,7 @@ test.describe('validation, step 2', () => {
       place: 'Zuidhorn',
       children: 'weet_niet',
     });
-    const response = await submit(page, NEXT);
+    const response = await submitRefused(page, NEXT);
     await expectErrors(page, response, [
       { label: Q.personName, kind: 'field', id: 'f-personName', message: 'Gebruik maximaal 200 tekens' },
       { label: Q.postcode, kind: 'field', id: 'f-postcode', message: 'Vul een postcode in zoals 1234 AB' },
@@ -118,7 +118,7 @@ test.describe('validation, step 2', () => {
     await answerStepsBefore(page, 2, dhrP(marker()));
     await page.goto('/melden/persoon');
     await fillPerson(page, { age: 'onbekend', location: 'adres', place: 'Leek' });
-    let response = await submit(page, NEXT);
+    let response = await submitRefused(page, NEXT);
     await expectErrors(page, response, [
       { label: Q.postcode, kind: 'field', id: 'f-postcode', message: 'Vul de postcode in' },
       { label: Q.houseNumber, kind: 'field', id: 'f-houseNumber', message: 'Vul het huisnummer in' },
@@ -126,7 +126,7 @@ test.describe('validation, step 2', () => {
     await expect(field(page, Q.place)).toHaveValue('Leek');
 
     await option(page, Q.location, 'Geen vast adres of adres onbekend').check();
-    response = await submit(page, NEXT);
+    response = await submitRefused(page, NEXT);
     await expectErrors(page, response, [
       { label: Q.locationDescription, kind: 'field', id: 'f-locationDescription', message: 'Beschrijf de plek waar u de persoon ziet' },
     ]);
@@ -139,7 +139,7 @@ test.describe('validation, step 3', () => {
   test('nothing filled in', async ({ page }) => {
     await answerStepsBefore(page, 3, dhrP(marker()));
     await page.goto('/melden/zorgen');
-    const response = await submit(page, NEXT);
+    const response = await submitRefused(page, NEXT);
     await expectErrors(page, response, [
       { label: Q.concerns, kind: 'group', id: 'f-concerns-verward_gedrag', message: 'Kies minstens één ding waar u zich zorgen over maakt' },
       { label: Q.description, kind: 'field', id: 'f-description', message: 'Beschrijf wat u heeft gezien of gehoord' },
@@ -161,7 +161,7 @@ test.describe('validation, step 3', () => {
     await option(page, Q.personAware, 'Ja').check();
     await option(page, Q.involved, 'Huisarts').check();
     await option(page, Q.involved, 'Veilig Thuis').check();
-    const response = await submit(page, NEXT);
+    const response = await submitRefused(page, NEXT);
     await expectErrors(page, response, [
       { label: Q.description, kind: 'field', id: 'f-description', message: 'Schrijf minstens 10 tekens over wat u heeft gezien of gehoord' },
       { label: Q.dangerToOthers, kind: 'group', id: 'f-dangerToOthers-ja', message: 'Kies of de persoon een gevaar is voor anderen' },
@@ -190,7 +190,7 @@ test.describe('validation, step 3', () => {
       dangerToOthers: 'ja',
       personAware: 'weet_niet',
     });
-    const response = await submit(page, NEXT);
+    const response = await submitRefused(page, NEXT);
     await expectErrors(page, response, [
       { label: Q.description, kind: 'field', id: 'f-description', message: 'Gebruik maximaal 4000 tekens. Maak uw tekst korter.' },
     ]);
@@ -202,7 +202,7 @@ test.describe('validation, step 4', () => {
   test('nothing chosen', async ({ page }) => {
     await answerStepsBefore(page, 4, dhrP(marker()));
     await page.goto('/melden/over-u');
-    const response = await submit(page, NEXT);
+    const response = await submitRefused(page, NEXT);
     await expectErrors(page, response, [
       { label: Q.relation, kind: 'group', id: 'f-reporterRelation-buren', message: 'Kies wat uw relatie tot de persoon is' },
       { label: Q.anonymous, kind: 'group', id: 'f-anonymous-nee', message: 'Kies of u anoniem wilt melden' },
@@ -213,7 +213,7 @@ test.describe('validation, step 4', () => {
     await answerStepsBefore(page, 4, dhrP(marker()));
     await page.goto('/melden/over-u');
     await fillReporter(page, { relation: 'familie', anonymous: false });
-    const response = await submit(page, NEXT);
+    const response = await submitRefused(page, NEXT);
     await expectErrors(page, response, [
       { label: Q.reporterName, kind: 'field', id: 'f-reporterName', message: 'Vul uw naam in' },
       { label: Q.phone, kind: 'field', id: 'f-reporterPhone', message: 'Vul een telefoonnummer of een e-mailadres in' },
@@ -226,7 +226,7 @@ test.describe('validation, step 4', () => {
     await answerStepsBefore(page, 4, dhrP(marker()));
     await page.goto('/melden/over-u');
     await fillReporter(page, { relation: 'vriend', anonymous: false, name: 'Anna de Vries', phone: 'bel me maar', email: 'anna@' });
-    const response = await submit(page, NEXT);
+    const response = await submitRefused(page, NEXT);
     await expectErrors(page, response, [
       { label: Q.phone, kind: 'field', id: 'f-reporterPhone', message: 'Vul een telefoonnummer in zoals 06 12345678 of +31 6 12345678' },
       { label: Q.email, kind: 'field', id: 'f-reporterEmail', message: 'Vul een e-mailadres in zoals naam@voorbeeld.nl' },
