@@ -25,7 +25,7 @@ export const TABLE_OWNERS: Record<string, string> = {
   report_notes: 'src/features/triage/triage.repo.server.ts',
   report_events: 'src/features/triage/triage.repo.server.ts',
   report_links: 'src/features/triage/triage.repo.server.ts',
-  drafts: 'src/features/intake/resident/drafts.repo.server.ts',
+  drafts: 'src/features/intake/drafts.repo.server.ts',
   outbox: 'src/features/mail/outbox.repo.server.ts',
   users: 'src/features/auth/users.repo.server.ts',
   sessions: 'src/features/auth/sessions.repo.server.ts',

@@ -1,7 +1,7 @@
 import { purgeSessions } from '#features/auth/sessions.repo.server.ts';
 import { IDLE_MS } from '#features/auth/login.server.ts';
 import { now } from './clock.ts';
-import { purgeExpiredDrafts } from '#features/intake/resident/drafts.repo.server.ts';
+import { purgeExpiredDrafts } from '#features/intake/drafts.repo.server.ts';
 import { mailWorker, startMailWorker } from '#features/mail/worker.server.ts';
 import { config } from './config.ts';
 import { applyRetention } from '#features/retention/retention.server.ts';

@@ -1,7 +1,7 @@
 // axe (WCAG 2.0/2.1 A and AA) on every staff page, normal and in its error state, with JavaScript
 // on and off: login, code, KCC form, BOA form, saved pages, admin page, the "geen toegang" page.
 import { amsterdamLocal, dhrK, mevrB } from '../../fixtures/cases.ts';
-import { createAccount, expect, expectNoAxeViolations, loginAs, marker, option, servers, submit, test } from '../fixtures.ts';
+import { createAccount, expect, expectNoAxeViolations, loginAs, marker, option, servers, submit, submitRefused, test } from '../fixtures.ts';
 import { S, fillStaffForm, savedReference, staffAnswers, wrongCode } from './staff-utils.ts';
 
 const staff = servers.staff;
@@ -37,12 +37,12 @@ test.describe('accessibility of the staff pages', () => {
     await page.goto(`${staff.origin}/intern/kcc/melding`);
     await expectNoAxeViolations(page, 'KCC form');
 
-    expect((await submit(page, S.save)).status()).toBe(400);
+    expect((await submitRefused(page, S.save)).status()).toBe(400);
     await expect(page.getByRole('heading', { name: 'Er is een probleem' })).toBeVisible();
     await expectNoAxeViolations(page, 'KCC form with errors');
 
     await option(page, 'Is er nu direct gevaar voor iemand?', 'Ja').check();
-    expect((await submit(page, S.save)).status()).toBe(200);
+    expect((await submitRefused(page, S.save)).status()).toBe(200);
     await expect(page.getByRole('button', { name: S.acuteSave })).toBeVisible();
     await expectNoAxeViolations(page, 'KCC form with the 112 instruction');
   });
@@ -69,7 +69,7 @@ test.describe('accessibility of the staff pages', () => {
 
     const answers = staffAnswers(mevrB(marker()), 'boa');
     await fillStaffForm(page, { ...answers, observation: { ...answers.observation, observedAt: amsterdamLocal(new Date(Date.now() + 86_400_000)) } });
-    expect((await submit(page, S.save)).status()).toBe(400);
+    expect((await submitRefused(page, S.save)).status()).toBe(400);
     await expect(page.getByText('Fout: De datum en tijd mogen niet in de toekomst liggen', { exact: true })).toBeVisible();
     await expectNoAxeViolations(page, 'BOA form with errors');
 

@@ -3,7 +3,7 @@
 // the future. Runs with JavaScript on and off.
 import type { Page } from '@playwright/test';
 import { amsterdamLocal, mevrB } from '../../fixtures/cases.ts';
-import { auditRows, createAccount, expect, field, marker, reportByReference, reportsContaining, servers, submit, test, type StaffAccount } from '../fixtures.ts';
+import { auditRows, createAccount, expect, field, marker, reportByReference, reportsContaining, servers, submit, submitRefused, test, type StaffAccount } from '../fixtures.ts';
 import { S, expectFormErrors, expectStaffForm, fillStaffForm, openStaffForm, savedReference, staffAnswers, type StaffAnswers } from './staff-utils.ts';
 
 const staff = servers.staff;
@@ -38,7 +38,7 @@ test.describe('BOA form on a phone', () => {
 
     const future = mevrBSeenAt(tag, amsterdamLocal(new Date(Date.now() + 26 * HOUR)));
     await fillStaffForm(page, future);
-    const refused = await submit(page, S.save);
+    const refused = await submitRefused(page, S.save);
     await expectFormErrors(page, refused, ['De datum en tijd mogen niet in de toekomst liggen']);
     await expect(page.getByText('Fout: De datum en tijd mogen niet in de toekomst liggen', { exact: true })).toBeVisible();
     await expectStaffForm(page, future);
@@ -93,7 +93,7 @@ test.describe('BOA form on a phone', () => {
   test('missing answers: every message in Dutch, in the summary and at the field', async ({ page }) => {
     await openForm(page);
     await field(page, S.observedAt).fill('');
-    const refused = await submit(page, S.save);
+    const refused = await submitRefused(page, S.save);
     const messages = [
       'Kies of er nu direct gevaar is voor iemand',
       'Kies de leeftijd van de persoon',
@@ -117,7 +117,7 @@ test.describe('BOA form on a phone', () => {
     const tag = marker('boa-acuut');
     const answers = { ...mevrBSeenAt(tag, amsterdamLocal(new Date(Date.now() - HOUR))), acute: 'ja' as const };
     await fillStaffForm(page, answers);
-    const warned = await submit(page, S.save);
+    const warned = await submitRefused(page, S.save);
     expect(warned.status()).toBe(200);
     await expect(page.getByRole('alert').getByRole('heading', { name: 'Bel nu 112.' })).toBeVisible();
     await expectStaffForm(page, answers);

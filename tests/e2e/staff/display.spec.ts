@@ -4,7 +4,7 @@
 // `account 6`; role labels, not codes). Runs with JavaScript on and off.
 import type { Page } from '@playwright/test';
 import { dhrK, kccForm } from '../../fixtures/cases.ts';
-import { createAccount, exactLabel as exact, expect, loginAs, marker, postForm, reportByReference, servers, submit, test, withDb } from '../fixtures.ts';
+import { createAccount, exactLabel as exact, expect, loginAs, marker, postForm, reportByReference, servers, submit, submitRefused, test, withDb } from '../fixtures.ts';
 import { S, fillStaffForm, openStaffForm, savedReference, staffAnswers } from './staff-utils.ts';
 
 const staff = servers.staff;
@@ -39,7 +39,7 @@ test.describe('staff pages fit 375 px', () => {
     const tag = marker('smal');
     const c = longKccCase(tag);
     await fillStaffForm(page, { ...staffAnswers(c, 'kcc'), acute: 'ja', intakeMethod: undefined });
-    expect((await submit(page, S.save)).status()).toBe(200);
+    expect((await submitRefused(page, S.save)).status()).toBe(200);
     const alert = page.getByRole('alert');
     const heading = (await alert.getByRole('heading').boundingBox())!;
     const button = (await alert.getByRole('button', { name: S.acuteSave }).boundingBox())!;

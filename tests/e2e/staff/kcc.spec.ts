@@ -3,7 +3,7 @@
 // JavaScript on and off.
 import type { Page } from '@playwright/test';
 import { dhrK } from '../../fixtures/cases.ts';
-import { auditRows, expect, field, marker, outboxOf, reportByReference, reportsContaining, servers, submit, test, waitForPost } from '../fixtures.ts';
+import { auditRows, expect, field, marker, outboxOf, reportByReference, reportsContaining, servers, submit, submitRefused, test, waitForPost } from '../fixtures.ts';
 import { S, expectFormErrors, expectStaffForm, fillStaffForm, openStaffForm, savedReference, staffAnswers } from './staff-utils.ts';
 
 const staff = servers.staff;
@@ -90,7 +90,7 @@ test.describe('KCC form', () => {
     const answers = staffAnswers({ ...kase, reporter: { ...kase.reporter, anonymous: true } }, 'kcc');
     // First without saying how the report came in: the error keeps everything, the checkbox too.
     await fillStaffForm(page, { ...answers, intakeMethod: undefined });
-    const refused = await submit(page, S.save);
+    const refused = await submitRefused(page, S.save);
     await expectFormErrors(page, refused, ['Kies hoe de melding binnenkwam']);
     await expectStaffForm(page, { ...answers, intakeMethod: undefined });
     await expect(field(page, S.callerAnonymous)).toBeChecked();
@@ -112,6 +112,14 @@ test.describe('KCC form', () => {
     // The caller's name was typed, but is nowhere in the report, and no confirmation goes out.
     expect(reportsContaining(staff, `Ineke K. ${tag}`)).toEqual([]);
     expect(outboxOf(staff, reportByReference(staff, reference)!.id, tag).map((m) => m.kind)).toEqual(['coordinator_notification']);
+
+    // Back from the saved page is the form page (a GET, so nothing is posted again), not an error page:
+    // the refused answers were shown once and deleted.
+    const back = await page.goBack();
+    expect(back?.status()).toBe(200);
+    await expect(page.getByRole('heading', { level: 1, name: 'Melding namens beller' })).toBeVisible();
+    await expect(page).not.toHaveTitle(/^Fout: /);
+    await expect(page.getByRole('heading', { name: 'Er is een probleem' })).toHaveCount(0);
   });
 
   test('errors: status 400, "Fout:" title, the summary, and every answer kept; then saved', async ({ page }) => {
@@ -124,7 +132,7 @@ test.describe('KCC form', () => {
       caller: { ...good.caller, relation: undefined, phone: 'geen nummer' },
     };
     await fillStaffForm(page, bad);
-    const refused = await submit(page, S.save);
+    const refused = await submitRefused(page, S.save);
     await expectFormErrors(page, refused, [
       'Schrijf minstens 10 tekens over wat u heeft gezien of gehoord',
       'Kies de relatie van de beller tot de persoon',
@@ -151,7 +159,7 @@ test.describe('KCC form', () => {
     const tag = marker('acuut');
     const answers = { ...staffAnswers(dhrK(tag), 'kcc'), acute: 'ja' as const, intakeMethod: undefined };
     await fillStaffForm(page, answers);
-    const warned = await submit(page, S.save);
+    const warned = await submitRefused(page, S.save);
     expect(warned.status()).toBe(200);
     const alert = page.getByRole('alert');
     await expect(alert.getByRole('heading', { name: 'Verbind de beller nu door met 112.' })).toBeVisible();
@@ -207,7 +215,7 @@ test.describe('KCC form after the 112 warning', () => {
     const tag = marker('toch-niet');
     const answers = staffAnswers(dhrK(tag), 'kcc');
     await fillStaffForm(page, { ...answers, acute: 'ja' });
-    expect((await submit(page, S.save)).status()).toBe(200);
+    expect((await submitRefused(page, S.save)).status()).toBe(200);
     await expect(page.getByRole('button', { name: S.acuteSave })).toBeVisible();
 
     // The caller calms down: no direct danger. The agent changes the answer and presses Enter.

@@ -12,7 +12,7 @@ import {
   markDraftSubmitted,
   saveDraftAnswers,
   type Draft,
-} from './drafts.repo.server.ts';
+} from '#features/intake/drafts.repo.server.ts';
 import { recordReport } from '#features/intake/intake.server.ts';
 import { spokenReference } from '#features/reports/reference.rules.ts';
 import { RateLimiter } from '#platform/rate-limit.ts';

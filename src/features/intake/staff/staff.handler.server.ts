@@ -1,4 +1,6 @@
 import type { AstroCookies } from 'astro';
+import { config } from '#platform/config.ts';
+import { createDraft, deleteDraft, findDraft } from '#features/intake/drafts.repo.server.ts';
 import { readFields, type FieldErrors, type RawAnswers } from '#lib/forms.ts';
 import { ACUTE_INTAKE_DEFAULT, boaFields, boaSchemas, intakeSchema, kccFields, kccSchemas, parseParts, STAFF_MESSAGES } from './staff-report.schema.ts';
 import { utcToAmsterdam } from '#lib/dates.ts';
@@ -38,6 +40,52 @@ export interface StaffContext {
 }
 
 const SAVED = { kcc: '/intern/kcc/opgeslagen', boa: '/intern/boa/opgeslagen' } as const;
+const FORM = { kcc: '/intern/kcc/melding', boa: '/intern/boa/melding' } as const;
+
+/**
+ * A refused form (or the acute alert) is answered with Post/Redirect/Get, like the resident form, so
+ * that Back never meets a "resubmit form?" page: the typed answers and messages wait in a draft row
+ * (token in a cookie for this form page only) for the one GET that shows them, then are deleted.
+ */
+const REFUSED_COOKIE = 'mb_formulier';
+const REFUSED_HOURS = 1;
+
+interface Refused {
+  values: RawAnswers;
+  errors: FieldErrors;
+  acute: boolean;
+}
+
+function keepRefused(ctx: StaffContext, channel: StaffChannel, refused: Refused, at: Date): FormOutcome<never> {
+  dropRefused(ctx, channel, at);
+  const token = createDraft(
+    { values: refused.values, errors: refused.errors, state: { acute: refused.acute ? 'ja' : 'nee' } },
+    at,
+    REFUSED_HOURS,
+  );
+  ctx.cookies.set(REFUSED_COOKIE, token, { path: FORM[channel], httpOnly: true, sameSite: 'strict', secure: config().production });
+  return redirectTo(FORM[channel]);
+}
+
+/** The refused form waiting for this page, once: reading it deletes it. */
+function takeRefused(ctx: StaffContext, channel: StaffChannel, at: Date): Refused | undefined {
+  const draft = dropRefused(ctx, channel, at);
+  if (!draft?.answers['values'] || !draft.answers['errors']) return undefined;
+  return {
+    values: draft.answers['values'],
+    errors: draft.answers['errors'] as FieldErrors,
+    acute: draft.answers['state']?.['acute'] === 'ja',
+  };
+}
+
+function dropRefused(ctx: StaffContext, channel: StaffChannel, at: Date) {
+  const token = ctx.cookies.get(REFUSED_COOKIE)?.value;
+  if (!token) return undefined;
+  const draft = findDraft(token, at);
+  if (draft) deleteDraft(draft);
+  ctx.cookies.delete(REFUSED_COOKIE, { path: FORM[channel] });
+  return draft;
+}
 
 /** The KCC or BOA form page: GET shows it, POST saves the report (303 to its saved page) or shows what to fix. */
 export async function handleStaffReport(ctx: StaffContext, channel: StaffChannel): Promise<FormOutcome<StaffPageView>> {
@@ -47,6 +95,8 @@ export async function handleStaffReport(ctx: StaffContext, channel: StaffChannel
     render<StaffPageView>({ values, errors, formError, acute, ownReports: ownReports(channel, staff.user.id, at) }, status);
   const fields = channel === 'kcc' ? kccFields : boaFields;
   if (ctx.request.method !== 'POST') {
+    const refused = takeRefused(ctx, channel, at);
+    if (refused) return view(refused.values, refused.acute ? 200 : 400, refused.errors, undefined, refused.acute);
     return view(channel === 'boa' ? { observedAt: utcToAmsterdam(at) } : {});
   }
   const posted = await readForm(ctx.request, FORM_LIMIT_BYTES);
@@ -71,13 +121,13 @@ export async function handleStaffReport(ctx: StaffContext, channel: StaffChannel
 
   if (raw['acuteDanger'] === 'ja') {
     const shown = channel === 'kcc' && !raw['intakeMethod'] ? { ...raw, intakeMethod: ACUTE_INTAKE_DEFAULT } : raw;
-    return view(shown, 200, {}, undefined, true);
+    return keepRefused(ctx, channel, { values: shown, errors: {}, acute: true }, at);
   }
   const schemas = channel === 'kcc' ? kccSchemas : boaSchemas(at);
   const parsed = parseParts(raw, schemas);
   const errors: FieldErrors = parsed.ok ? {} : { ...parsed.errors };
   if (raw['acuteDanger'] !== 'nee') errors['acuteDanger'] = STAFF_MESSAGES.acuteDanger;
-  if (!parsed.ok || Object.keys(errors).length) return view(raw, 400, errors);
+  if (!parsed.ok || Object.keys(errors).length) return keepRefused(ctx, channel, { values: raw, errors, acute: false }, at);
 
   const data = parsed.data as Omit<IntakeReport, 'channel' | 'acuteDanger' | 'captchaStatus'>;
   const report: IntakeReport = {
@@ -90,6 +140,7 @@ export async function handleStaffReport(ctx: StaffContext, channel: StaffChannel
     ...(channel === 'boa' ? { reporterRelation: 'professional' } : {}),
   };
   const { reference } = recordReport(report, { actor, now: at, ...(onBehalfOf ? { onBehalfOf } : {}) });
+  dropRefused(ctx, channel, at);
   return redirectTo(`${SAVED[channel]}/${reference}`);
 }
 

@@ -4,7 +4,8 @@ import { db } from '#platform/db.ts';
 import { lazy } from '#lib/lazy.ts';
 
 /**
- * Unfinished resident reports. The browser keeps a random 256-bit token in a cookie; the database
+ * Unfinished reports: a resident's draft across the steps, and a KCC or BOA form that was refused and
+ * waits one redirect to be shown again (Post/Redirect/Get for errors too). The browser keeps a random 256-bit token in a cookie; the database
  * keeps only its hash, so a copy of the database cannot be used to take over someone's draft.
  * Every function takes `now` (the handler's `now()` from #platform/clock.ts, so the test clock moves
  * drafts too) and the lifetime comes from the caller (the municipality's `retention.draftHours`).
