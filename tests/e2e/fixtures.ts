@@ -314,6 +314,22 @@ export async function postForm(
   });
 }
 
+/**
+ * Posts a form the server refuses, without a browser: the refusal is a 303 back to the same page
+ * (Post/Redirect/Get), whose GET (same cookies) shows the messages with a 400. Returns that GET.
+ */
+export async function postRefused(
+  req: APIRequestContext,
+  url: string,
+  fields: FormFields | string,
+  options: { origin?: string | null; headers?: Record<string, string> } = {},
+): Promise<APIResponse> {
+  const posted = await postForm(req, url, fields, options);
+  expect(posted.status(), `${url}: a refused post redirects (PRG)`).toBe(303);
+  expect(locationPath(posted), `${url}: back to the same page`).toBe(new URL(url, servers.main.origin).pathname);
+  return req.get(new URL(locationPath(posted), url).toString(), { headers: options.headers ?? {}, maxRedirects: 0, failOnStatusCode: false });
+}
+
 /** The path a redirect goes to (Location may be absolute or relative). */
 export function locationPath(response: APIResponse): string {
   const location = response.headers()['location'];

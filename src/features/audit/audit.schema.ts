@@ -1,14 +1,14 @@
+import { ROLES } from '#features/auth/roles.schema.ts';
+
 /**
  * The audit log's domain sets: one home, audit.repo.server.ts types its rows by them and the admin's
  * log view filters by them (#features/admin/logboek.schema.ts) and shows their Dutch labels: codes
- * such as `coordinator` never reach a page.
+ * such as `coordinator` never reach a page (nor a report's access history). Safe for islands: no
+ * server code.
  */
 export const AUDIT_ROLES = {
   inwoner: 'Inwoner',
-  kcc: 'KCC-medewerker',
-  boa: 'BOA',
-  coordinator: 'OGGz-coördinator',
-  admin: 'Functioneel beheerder',
+  ...ROLES,
   systeem: 'Systeem',
   onbekend: 'Onbekend',
 } as const;
@@ -27,11 +27,57 @@ export const AUDIT_OBJECTS: Record<string, string> = {
 /** Who a staff member acted for (`on_behalf_of`). */
 export const AUDIT_ON_BEHALF_OF: Record<string, string> = { beller: 'Beller' };
 
-/** An action code in words: `account_aangemaakt` → `Account aangemaakt`. */
+/** Every action the portal writes, with what a person reads. */
+export const AUDIT_ACTION_LABELS: Readonly<Record<string, string>> = {
+  melding_aangemaakt: 'Melding gedaan',
+  melding_acuut_vastgelegd: 'Acute melding vastgelegd',
+  melding_ingevoerd: 'Melding ingevoerd',
+  melding_bekeken: 'Melding bekeken',
+  melder_getoond: 'Gegevens melder bekeken',
+  meldingen_gezocht: 'Meldingen doorzocht',
+  triage_gewijzigd: 'Urgentie of AVE-fase gewijzigd',
+  regie_gewijzigd: 'Regie gewijzigd',
+  toegewezen: 'Toegewezen',
+  wvggz_gestart: 'Wvggz-onderzoek gestart',
+  wvggz_gestopt: 'Wvggz-markering weggehaald',
+  notitie_toegevoegd: 'Notitie toegevoegd',
+  gekoppeld: 'Gekoppeld aan een andere melding',
+  samengevoegd_ontvangen: 'Andere melding hierin samengevoegd',
+  status_gewijzigd: 'Status gewijzigd',
+  wijziging_reveal: 'Gegevens melder bekijken',
+  wijziging_urgency_ave: 'Urgentie en AVE-fase wijzigen',
+  wijziging_regie: 'Regie wijzigen',
+  wijziging_assign: 'Toewijzen',
+  wijziging_wvggz: 'Wvggz wijzigen',
+  wijziging_note: 'Notitie toevoegen',
+  wijziging_link: 'Koppelen',
+  wijziging_status: 'Status wijzigen',
+  wijziging_onbekend: 'Onbekende wijziging',
+  monitor_geexporteerd: 'Cijfers van de monitor gedownload',
+  bewaartermijn_toegepast: 'Bewaartermijn toegepast',
+  account_aangemaakt: 'Account aangemaakt',
+  account_geblokkeerd: 'Account geblokkeerd',
+  account_gedeblokkeerd: 'Account gedeblokkeerd',
+  inloggen: 'Ingelogd',
+  inloggen_wachtwoord: 'Inloggen: wachtwoord',
+  inloggen_code: 'Inloggen: code',
+  uitloggen: 'Uitgelogd',
+  toegang: 'Toegang tot een pagina',
+  logboek_bekeken: 'Logboek bekeken',
+  mail_overzicht_bekeken: 'Mailoverzicht bekeken',
+  mail_opnieuw: 'Mail opnieuw verstuurd',
+};
+
+/** The Dutch name of an action; an action without one reads as words ("iets_nieuws" → "Iets nieuws"). */
 export function auditActionLabel(action: string): string {
+  const known = AUDIT_ACTION_LABELS[action];
+  if (known) return known;
   const words = action.replace(/_/g, ' ');
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
+
+export const auditRoleLabel = (role: string): string => AUDIT_ROLES[role as AuditRole] ?? role;
+export const auditResultLabel = (result: string): string => AUDIT_RESULTS[result as AuditResult] ?? result;
 
 export type AuditRole = keyof typeof AUDIT_ROLES;
 export type AuditResult = keyof typeof AUDIT_RESULTS;

@@ -13,7 +13,7 @@ import { reportDetails, reportIdOf, type ReportDetails } from './triage.queries.
 import { EVENT_KINDS, OUTCOMES, TRANSITIONS, isOverdue, wvggzDeadline } from './triage.rules.ts';
 import { ASSIGN_ME, ASSIGN_TO_ME, FIELDS_OF, PARTS, SAVED, TRIAGE_FIELDS, isIntent, summaryLabel, type Intent } from './triage.schema.ts';
 import type { AstroCookies } from 'astro';
-import { auditActionLabel, auditResultLabel, auditRoleLabel } from '#features/audit/audit-labels.schema.ts';
+import { auditActionLabel, auditResultLabel, auditRoleLabel } from '#features/audit/audit.schema.ts';
 import { changeReport, openReport, type StaffActor } from './triage.server.ts';
 
 /**

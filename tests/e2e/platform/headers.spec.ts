@@ -1,6 +1,6 @@
 // Security headers on the pages, and no cookie for a resident who only reads.
 import { dhrP, residentSteps } from '../../fixtures/cases.ts';
-import { expect, marker, postForm, postResidentSteps, servers, test } from '../fixtures.ts';
+import { expect, marker, postForm, postRefused, postResidentSteps, servers, test } from '../fixtures.ts';
 import { PUBLIC_PAGES, expectSecurityHeaders, setCookies } from './platform-utils.ts';
 
 test.describe('security headers', () => {
@@ -27,7 +27,7 @@ test.describe('security headers', () => {
       expectSecurityHeaders(response, path);
       expect(response.headers()['cache-control'], path).toBe('no-store');
     }
-    const refused = await postForm(request, `${origin}/melden/zorgen`, { description: tag }, { origin });
+    const refused = await postRefused(request, `${origin}/melden/zorgen`, { description: tag }, { origin });
     expect(refused.status()).toBe(400);
     expect(refused.headers()['cache-control']).toBe('no-store');
     expectSecurityHeaders(refused, 'refused step');

@@ -4,6 +4,7 @@ import type { Page } from '@playwright/test';
 import { dhrK } from '../../fixtures/cases.ts';
 import { auditText, createAccount, expect, expectNoAxeViolations, loginAs, marker, submit, test } from '../fixtures.ts';
 import { auditOf, logout, main, openReport, residentReport, triageChange } from './triage-utils.ts';
+import { auditActionLabel, auditResultLabel, auditRoleLabel } from '#features/audit/audit.schema.ts';
 
 test.describe.configure({ timeout: 90_000 });
 
@@ -56,28 +57,29 @@ test('the admin sees the metadata of every view and change, filterable, and none
   const rows = await logRows(page);
   const expected = auditOf(reference);
   expect(rows).toHaveLength(expected.length);
-  // Newest first: who, role, what, which report, result.
+  // Newest first: who, role, what, which report, result — in words, never the codes.
   expect(rows.map((r) => [r[1], r[2], r[3], r[4]])).toEqual(
-    expected.reverse().map((a) => [a['actor_role'], String(a['action']).replace(/_/g, ' '), `melding ${reference}`, a['result']]),
+    expected.reverse().map((a) => [auditRoleLabel(String(a['actor_role'])), auditActionLabel(String(a['action'])), `Melding ${reference}`, auditResultLabel(String(a['result']))]),
   );
-  for (const action of ['melding aangemaakt', 'melding bekeken', 'melder getoond', 'notitie toegevoegd', 'triage gewijzigd', 'regie gewijzigd', 'status gewijzigd', 'wijziging status']) {
+  for (const action of ['Melding gedaan', 'Melding bekeken', 'Gegevens melder bekeken', 'Notitie toegevoegd', 'Urgentie of AVE-fase gewijzigd', 'Regie gewijzigd', 'Status gewijzigd', 'Status wijzigen']) {
     expect(rows.some((r) => r[2] === action), action).toBe(true);
   }
-  expect(rows.filter((r) => r[1] === 'coordinator').every((r) => r[0] === coordinator.name)).toBe(true);
-  expect(rows.find((r) => r[2] === 'melding aangemaakt')).toEqual(['-', 'inwoner', 'melding aangemaakt', `melding ${reference}`, 'gelukt']);
-  expect(rows.find((r) => r[2] === 'wijziging status')?.[4]).toBe('geweigerd');
+  expect(rows.map((r) => r.join(' ')).join('\n')).not.toMatch(/_|\bcoordinator\b|\binwoner\b|\bgelukt\b|\burgency\b/);
+  expect(rows.filter((r) => r[1] === 'OGGz-coördinator').every((r) => r[0] === coordinator.name)).toBe(true);
+  expect(rows.find((r) => r[2] === 'Melding gedaan')).toEqual(['-', 'Inwoner', 'Melding gedaan', `Melding ${reference}`, 'Gelukt']);
+  expect(rows.find((r) => r[2] === 'Status wijzigen')?.[4]).toBe('Geweigerd');
   expect(await page.content()).not.toContain(secret);
   await expectNoAxeViolations(page, 'logboek filtered by a report');
 
   // And by action, role and result, together with the report.
-  await filters.getByLabel('Handeling').selectOption({ label: 'melder getoond' });
+  await filters.getByLabel('Handeling').selectOption({ label: 'Gegevens melder bekeken' });
   await filters.getByRole('button', { name: 'Filteren' }).click();
   await expect(page).toHaveURL(/actie=melder_getoond/);
-  expect(await logRows(page)).toEqual([[coordinator.name, 'coordinator', 'melder getoond', `melding ${reference}`, 'gelukt']]);
+  expect(await logRows(page)).toEqual([[coordinator.name, 'OGGz-coördinator', 'Gegevens melder bekeken', `Melding ${reference}`, 'Gelukt']]);
   await page.goto(`/intern/beheer/logboek?object=${reference}&resultaat=geweigerd`);
-  expect((await logRows(page)).map((r) => r[2])).toEqual(['wijziging status']);
+  expect((await logRows(page)).map((r) => r[2])).toEqual(['Status wijzigen']);
   await page.goto(`/intern/beheer/logboek?object=${reference}&rol=inwoner`);
-  expect((await logRows(page)).map((r) => r[2])).toEqual(['melding aangemaakt']);
+  expect((await logRows(page)).map((r) => r[2])).toEqual(['Melding gedaan']);
   // The search was logged as a search, without its term or a report.
   await page.goto('/intern/beheer/logboek?actie=meldingen_gezocht&rol=coordinator');
   expect((await logRows(page)).some((r) => r[0] === coordinator.name && r[3] === '-')).toBe(true);

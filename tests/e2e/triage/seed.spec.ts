@@ -103,7 +103,7 @@ test('Dhr. P.: triaged to AVE 3 with procesregie, a second report linked, out to
   const inzage = page.getByRole('region', { name: 'Inzage en wijzigingen (logboek)' });
   await expect(inzage.locator('tbody tr')).toHaveCount(expected.length);
   const shown = (await inzage.locator('tbody tr td:nth-child(4)').allTextContents()).reverse();
-  // In words, never the codes (src/features/audit/audit-labels.schema.ts).
+  // In words, never the codes (src/features/audit/audit.schema.ts).
   const words: Record<string, string> = {
     melding_aangemaakt: 'Melding gedaan',
     melding_bekeken: 'Melding bekeken',

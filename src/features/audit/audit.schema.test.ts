@@ -3,8 +3,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { AUDIT_ACTION_LABELS, AUDIT_RESULT_LABELS, AUDIT_ROLE_LABELS, auditActionLabel } from './audit-labels.schema.ts';
-import { AUDIT_RESULTS, AUDIT_ROLES } from './audit.schema.ts';
+import { AUDIT_ACTION_LABELS, AUDIT_ROLES, auditActionLabel, auditResultLabel, auditRoleLabel } from './audit.schema.ts';
 import { INTENTS } from '#features/triage/triage.schema.ts';
 
 const src = fileURLToPath(new URL('../..', import.meta.url));
@@ -17,10 +16,11 @@ function sources(dir: string): string[] {
   });
 }
 
-test('every role and result has a Dutch label', () => {
-  assert.deepEqual(Object.keys(AUDIT_ROLE_LABELS).sort(), Object.keys(AUDIT_ROLES).sort());
-  assert.deepEqual(Object.keys(AUDIT_RESULT_LABELS).sort(), Object.keys(AUDIT_RESULTS).sort());
-  assert.equal(AUDIT_ROLE_LABELS.coordinator, 'OGGz-coördinator');
+test('every role and result reads in Dutch', () => {
+  assert.equal(auditRoleLabel('coordinator'), 'OGGz-coördinator');
+  assert.equal(auditRoleLabel('inwoner'), 'Inwoner');
+  assert.equal(auditResultLabel('geweigerd'), 'Geweigerd');
+  for (const label of Object.values(AUDIT_ROLES)) assert.match(label, /^[A-Z]/);
 });
 
 test('every action written in src has a Dutch label, and so has every refused triage change', () => {
