@@ -1,5 +1,5 @@
 -- The current schema, generated from db/migrations by `npm run db:schema`. Do not edit: add a migration.
--- PRAGMA user_version = 7
+-- PRAGMA user_version = 8
 
 CREATE TABLE audit_log (
   id               INTEGER PRIMARY KEY,
@@ -203,7 +203,8 @@ CREATE TABLE "reports" (
   -- Repeat-report keys (0004) and the retention erasure (0005), in the order those migrations added them.
   address_key          TEXT,
   person_key           TEXT,
-  contact_erased_at    TEXT,
+  contact_erased_at    TEXT, address_check TEXT
+  CHECK (address_check IN ('gevonden', 'niet_gevonden', 'niet_gecontroleerd', 'ander_adres')), address_checked_on TEXT, bag_address_id TEXT CHECK (length(bag_address_id) <= 20), bag_object_id TEXT CHECK (length(bag_object_id) <= 20), woonplaats TEXT CHECK (length(woonplaats) <= 100), municipality_code TEXT CHECK (length(municipality_code) <= 10), municipality_name TEXT CHECK (length(municipality_name) <= 100), other_municipality INTEGER NOT NULL DEFAULT 0 CHECK (other_municipality IN (0, 1)), wijk_code TEXT CHECK (length(wijk_code) <= 20), wijk_name TEXT CHECK (length(wijk_name) <= 100), buurt_code TEXT CHECK (length(buurt_code) <= 20), buurt_name TEXT CHECK (length(buurt_name) <= 100),
 
   CONSTRAINT reports_reference_format CHECK (reference GLOB 'MB-[A-HJKMNP-Z2-9][A-HJKMNP-Z2-9][A-HJKMNP-Z2-9][A-HJKMNP-Z2-9][A-HJKMNP-Z2-9][A-HJKMNP-Z2-9][A-HJKMNP-Z2-9][A-HJKMNP-Z2-9]'),
   CONSTRAINT reports_address_complete CHECK (location_kind IS NOT 'adres' OR (postcode IS NOT NULL AND house_number IS NOT NULL)),
@@ -220,6 +221,8 @@ CREATE INDEX reports_by_assignee ON reports (assigned_to, urgency_rank, created_
 
 CREATE INDEX reports_by_ave_phase ON reports (ave_phase, urgency_rank, created_at DESC);
 
+CREATE INDEX reports_by_bag_address ON reports (bag_address_id) WHERE bag_address_id IS NOT NULL;
+
 CREATE INDEX reports_by_channel ON reports (channel, urgency_rank, created_at DESC);
 
 CREATE INDEX reports_by_created_at ON reports (created_at);
@@ -232,8 +235,6 @@ CREATE INDEX reports_by_person_key ON reports (person_key) WHERE person_key IS N
 
 CREATE INDEX reports_by_person_name ON reports (person_name COLLATE NOCASE) WHERE person_name IS NOT NULL;
 
-CREATE INDEX reports_by_place ON reports (place COLLATE NOCASE) WHERE place IS NOT NULL;
-
 CREATE UNIQUE INDEX reports_by_reference ON reports (reference);
 
 CREATE INDEX reports_by_status ON reports (status, urgency_rank, created_at DESC);
@@ -243,6 +244,10 @@ CREATE INDEX reports_by_status_and_ave_phase ON reports (status, ave_phase, urge
 CREATE INDEX reports_by_status_and_channel ON reports (status, channel, urgency_rank, created_at DESC);
 
 CREATE INDEX reports_by_street ON reports (street COLLATE NOCASE) WHERE street IS NOT NULL;
+
+CREATE INDEX reports_by_wijk ON reports (wijk_code) WHERE wijk_code IS NOT NULL;
+
+CREATE INDEX reports_by_woonplaats ON reports (woonplaats) WHERE woonplaats IS NOT NULL;
 
 CREATE INDEX reports_closed ON reports (closed_at) WHERE closed_at IS NOT NULL;
 

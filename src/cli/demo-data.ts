@@ -11,6 +11,7 @@ import { CLOSED, OUTCOMES, type Status } from '#features/triage/triage.rules.ts'
 import { suggestUrgency, type Urgency } from '#features/reports/urgency.rules.ts';
 import { addWorkingDays } from '#lib/working-days.ts';
 import { config } from '#platform/config.ts';
+import type { AddressCheck } from '#features/address/address.schema.ts';
 
 const { values } = parseArgs({ options: { count: { type: 'string', default: '200' }, months: { type: 'string', default: '12' } } });
 const count = Number(values.count);
@@ -18,10 +19,49 @@ const months = Number(values.months);
 if (!Number.isInteger(count) || count < 0 || count > 1_000_000) throw new Error('--count must be a whole number up to 1,000,000');
 if (config().production) throw new Error('demo data is not for production');
 
-const PLACES: [string, string][] = [
-  ['Leek', '9351'], ['Zuidhorn', '9801'], ['Grootegast', '9861'], ['Marum', '9363'], ['Aduard', '9831'], ['Tolbert', '9356'],
-  ['Oldehove', '9881'], ['Niekerk', '9822'], ['Zevenhuizen', '9354'], ['Nuis', '9364'], ['Opende', '9865'], ['Doezum', '9863'],
+/** Villages of the demo municipality with their postcode area and a wijk (CBS-style codes) with two buurten. */
+const PLACES: [village: string, pc4: string, wijk: string][] = [
+  ['Leek', '9351', '01'], ['Zuidhorn', '9801', '02'], ['Grootegast', '9861', '03'], ['Marum', '9363', '04'], ['Aduard', '9831', '05'],
+  ['Tolbert', '9356', '06'], ['Oldehove', '9881', '07'], ['Niekerk', '9822', '08'], ['Zevenhuizen', '9354', '09'], ['Nuis', '9364', '10'],
+  ['Opende', '9865', '11'], ['Doezum', '9863', '12'],
 ];
+
+/** A stable number for an address, so that the same address gets the same BAG identifiers. */
+function addressNumber(postcode: string, houseNumber: string): string {
+  let h = 0;
+  for (const c of `${postcode}|${houseNumber}`) h = (h * 31 + c.charCodeAt(0)) % 1_000_000;
+  return String(h).padStart(6, '0');
+}
+
+/** What the address lookup would have said: mostly found, sometimes down or not found. */
+function demoAddressCheck(village: string, wijk: string, postcode: string, houseNumber: string, street: string, at: Date): AddressCheck {
+  const checkedOn = at.toISOString().slice(0, 10);
+  const status = weighted<AddressCheck['status']>([['gevonden', 90], ['niet_gecontroleerd', 6], ['niet_gevonden', 4]]);
+  if (status !== 'gevonden') return { status, match: undefined, checkedOn, otherMunicipality: undefined };
+  const n = addressNumber(postcode, houseNumber);
+  const buurt = Number(n) % 2 === 0 ? 'Centrum' : 'Buitengebied';
+  return {
+    status,
+    checkedOn,
+    otherMunicipality: undefined,
+    match: {
+      nummeraanduidingId: `1969200000${n}`,
+      adresseerbaarobjectId: `1969010000${n}`,
+      label: `${street} ${houseNumber}, ${postcode.slice(0, 4)} ${postcode.slice(4)} ${village}`,
+      street,
+      houseNumber,
+      addition: '',
+      postcode,
+      place: village,
+      municipalityCode: '1969',
+      municipalityName: 'Westerkwartier',
+      wijkCode: `WK1969${wijk}`,
+      wijkName: `Wijk ${wijk} ${village}`,
+      buurtCode: `BU1969${wijk}${buurt === 'Centrum' ? '00' : '09'}`,
+      buurtName: `${village} ${buurt}`,
+    },
+  };
+}
 const STREETS = ['Hoofdstraat', 'Kerkstraat', 'Schoolstraat', 'Molenweg', 'Stationsweg', 'Dorpsstraat', 'Julianalaan', 'Wilhelminastraat', 'Tolberterstraat', 'Raadhuisstraat'];
 const NAMES = ['Dhr. de Vries', 'Mevr. Bakker', 'Dhr. Smit', 'Mevr. Mulder', 'Dhr. Bos', 'Mevr. Visser', 'Dhr. Hoekstra', 'Mevr. Dijkstra', 'Dhr. Jansen', undefined, undefined];
 const STORIES = [
@@ -68,14 +108,19 @@ const started = Date.now();
 const insertAll = db().transaction(() => {
   for (const c of seedCases()) {
     const suggested = suggestUrgency(c);
-    insertReport({ ...c, suggestedUrgency: suggested, dueOn: addWorkingDays(new Date(), m.urgencyNormDays[suggested], m.holidays) });
+    const [, , wijk] = PLACES.find(([v]) => v === c.place)!;
+    const addressCheck = demoAddressCheck(c.place!, wijk, c.postcode!, c.houseNumber!, c.street ?? 'Hoofdstraat', new Date());
+    insertReport({ ...c, addressCheck, suggestedUrgency: suggested, dueOn: addWorkingDays(new Date(), m.urgencyNormDays[suggested], m.holidays) });
   }
   // Oldest first, as a real database fills: ids follow time, and the indexes grow at their ends.
   const nowMs = Date.now();
   const ages = Array.from({ length: count }, () => randomInt(Math.max(1, months * 30 * 24 * 60))).sort((a, b) => b - a);
   for (let i = 0; i < count; i++) {
     const created = new Date(nowMs - ages[i]! * 60_000);
-    const [place, pc4] = pickOne(PLACES);
+    const [place, pc4, wijk] = pickOne(PLACES);
+    const postcode = `${pc4}${pickOne(['AA', 'AB', 'BC', 'CD', 'KL', 'XZ'])}`;
+    const houseNumber = String(1 + randomInt(150));
+    const street = pickOne(STREETS);
     const channel = weighted<'inwoner' | 'kcc' | 'boa'>([['inwoner', 6], ['kcc', 3], ['boa', 1]]);
     const concerns = [...new Set([pickOne(Object.keys(CONCERNS)), ...(Math.random() < 0.4 ? [pickOne(Object.keys(CONCERNS))] : [])])];
     const atAddress = Math.random() < 0.9;
@@ -85,10 +130,11 @@ const insertAll = db().transaction(() => {
       personName: pickOne(NAMES),
       personAge: weighted([['18_plus', 8], ['onbekend', 2], ['16_17', 0.5], ['jonger_dan_16', 0.3]]),
       locationKind: atAddress ? 'adres' : 'geen_vast_adres',
-      postcode: atAddress ? `${pc4}${pickOne(['AA', 'AB', 'BC', 'CD', 'KL', 'XZ'])}` : undefined,
-      houseNumber: atAddress ? String(1 + randomInt(150)) : undefined,
-      street: atAddress ? pickOne(STREETS) : undefined,
+      postcode: atAddress ? postcode : undefined,
+      houseNumber: atAddress ? houseNumber : undefined,
+      street: atAddress ? street : undefined,
       place,
+      addressCheck: atAddress ? demoAddressCheck(place, wijk, postcode, houseNumber, street, created) : undefined,
       locationDescription: atAddress ? undefined : 'Bij het bushokje aan de Hoofdstraat.',
       childrenInHome: pickOne(['ja', 'nee', 'weet_niet', undefined]),
       concerns,

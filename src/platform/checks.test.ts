@@ -1,3 +1,4 @@
+import { ADDRESS_CHECKS } from '#features/address/address.schema.ts';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { schemaSql } from '#cli/db.ts';
@@ -77,6 +78,8 @@ const TYPESCRIPT: Readonly<Record<string, Codes>> = {
   'reports.urgency': keys(URGENCY),
   'reports.ave_phase': keys(AVE_PHASE),
   'reports.outcome': keys(OUTCOMES),
+  'reports.address_check': keys(ADDRESS_CHECKS),
+  'reports.other_municipality': BOOLEAN,
   'report_concerns.concern': keys(CONCERNS),
   'report_events.kind': EVENT_KIND_WITHOUT_HOME,
   'outbox.kind': keys(OUTBOX_KIND),
@@ -135,7 +138,7 @@ const schema = checkLists(schemaSql());
 
 describe('CHECK lists equal their TypeScript sets', () => {
   test('the schema has the IN lists this test knows', () => {
-    assert.equal(Object.keys(schema).length, 30);
+    assert.equal(Object.keys(schema).length, 32);
     assert.deepEqual(schema['reports.outcome'], Object.keys(OUTCOMES));
     assert.deepEqual(schema['reports.acute_danger'], [0, 1]);
     assert.deepEqual(schema['audit_log.on_behalf_of'], ['beller']);

@@ -36,6 +36,11 @@ export const municipalitySchema = z.object({
   mailFrom: z.string().min(3),
   /** How soon a new report is screened, in words shown to residents ("binnen 1 werkdag"). */
   screeningNorm: z.string().min(1),
+  /**
+   * The CBS municipality code (`1969`, without `GM`): an address the register places elsewhere lies in
+   * another municipality. Without it (and when the register cannot be asked) the postcodes decide.
+   */
+  municipalityCode: z.string().regex(/^[0-9]{4}$/).optional(),
   /** Four-digit postcode areas that belong to the municipality. */
   postcodePrefixes: z.array(z.string().regex(/^[1-9][0-9]{3}$/)).min(1),
   /** Working days to triage per urgency. */
@@ -79,6 +84,8 @@ export interface AppConfig {
   mailFrom: string;
   coordinatorEmail: string;
   hcaptcha: { siteKey: string; secret: string; verifyUrl: string; timeoutMs: number } | undefined;
+  /** PDOK Locatieserver (`PDOK_LOCATIESERVER_URL`, `off` to not look addresses up). */
+  addressLookup: { url: string; timeoutMs: number } | undefined;
   production: boolean;
   /** Reports one address may send per hour; step posts are allowed twenty times as many. */
   reportsPerHourPerIp: number;
@@ -142,6 +149,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
             timeoutMs: positive(env, 'HCAPTCHA_TIMEOUT_MS', 3000),
           }
         : undefined,
+    addressLookup:
+      env['PDOK_LOCATIESERVER_URL'] === 'off'
+        ? undefined
+        : {
+            url: (env['PDOK_LOCATIESERVER_URL'] || 'https://api.pdok.nl/bzk/locatieserver/search/v3_1').replace(/\/+$/, ''),
+            timeoutMs: positive(env, 'PDOK_TIMEOUT_MS', 3000),
+          },
     production,
     reportsPerHourPerIp: positive(env, 'REPORTS_PER_HOUR_PER_IP', 30),
     trustProxy: env['TRUST_PROXY'] === '1' || env['TRUST_PROXY'] === 'true',

@@ -31,9 +31,12 @@ export function useTempDatabase(prefix: string): string {
     'MAIL_FROM',
     'COORDINATOR_EMAIL',
     'TEST_CLOCK_FILE',
+    'PDOK_TIMEOUT_MS',
   ]) {
     delete process.env[key];
   }
+  // No national address service from unit tests; a test that wants one sets its stub's URL.
+  process.env['PDOK_LOCATIESERVER_URL'] = 'off';
   return file;
 }
 

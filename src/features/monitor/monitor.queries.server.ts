@@ -1,6 +1,6 @@
 import { db } from '#platform/db.ts';
 import { lazy } from '#lib/lazy.ts';
-import type { Count, MonitorCounts } from './monitor.rules.ts';
+import type { AreaLevel, Count, MonitorCounts } from './monitor.rules.ts';
 
 /**
  * The AVE-monitor's read model: counts of the reports received in a period (merged and acute records
@@ -46,7 +46,9 @@ const statements = lazy(() => {
     ),
     channels: groupBy('channel'),
     avePhases: groupBy('ave_phase'),
-    places: groupBy('place'),
+    // Areas come from the address lookup, never from the free-text `place` (spec §5 Monitor).
+    byVillage: groupBy('woonplaats'),
+    byWijk: groupBy('wijk_name'),
     statuses: groupBy('status'),
     outcomes: groupBy('outcome'),
     triaged: d.prepare<{ start: string; end: string }, { createdAt: string; triagedAt: string }>(
@@ -64,7 +66,7 @@ const statements = lazy(() => {
  * Everything the monitor counts for the reports created in [start, end) (UTC instants), and the reports
  * overdue on `today` (YYYY-MM-DD, Amsterdam). Call inside the caller's transaction for one snapshot.
  */
-export function monitorCounts(range: { start: string; end: string }, today: string): MonitorCounts {
+export function monitorCounts(range: { start: string; end: string }, today: string, areaBy: AreaLevel = 'dorp'): MonitorCounts {
   const s = statements();
   const apart = new Map(s.apart.all(range).map((r) => [r.k, r.n]));
   return {
@@ -76,7 +78,7 @@ export function monitorCounts(range: { start: string; end: string }, today: stri
     channels: s.channels.all(range),
     avePhases: s.avePhases.all(range),
     regie: s.regie.all(range),
-    places: s.places.all(range),
+    areas: (areaBy === 'wijk' ? s.byWijk : s.byVillage).all(range),
     statuses: s.statuses.all(range),
     outcomes: s.outcomes.all(range),
     triaged: s.triaged.all(range),

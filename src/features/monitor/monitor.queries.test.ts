@@ -16,7 +16,7 @@ const { OUTCOMES } = await import('#features/triage/triage.rules.ts');
 
 // March 2026: Amsterdam midnight on 1 March is 23:00 UTC the day before; the clocks go forward on
 // 29 March, so midnight after 31 March is 22:00 UTC.
-const PERIOD = { from: '2026-03-01', to: '2026-03-31' };
+const PERIOD = { from: '2026-03-01', to: '2026-03-31', areaBy: 'dorp' as const };
 const START = '2026-02-28T23:00:00.000Z';
 const END = '2026-03-31T22:00:00.000Z';
 const TODAY = '2026-04-15';
@@ -34,9 +34,9 @@ function insert(createdAt: string, i: number): void {
   const created = Date.parse(createdAt);
   const { lastInsertRowid } = d
     .prepare(
-      `INSERT INTO reports (reference, channel, status, created_at, updated_at, acute_danger, place, suggested_urgency, urgency, due_on,
+      `INSERT INTO reports (reference, channel, status, created_at, updated_at, acute_danger, place, woonplaats, wijk_name, suggested_urgency, urgency, due_on,
                             ave_phase, outcome, case_director, process_director, treatment_director, triaged_at)
-       VALUES (@reference, @channel, @status, @createdAt, @createdAt, 0, @place, 'normaal', 'normaal', @dueOn,
+       VALUES (@reference, @channel, @status, @createdAt, @createdAt, 0, @place, @woonplaats, @wijkName, 'normaal', 'normaal', @dueOn,
                @avePhase, @outcome, @caseDirector, @processDirector, @treatmentDirector, @triagedAt)`,
     )
     .run({
@@ -44,7 +44,10 @@ function insert(createdAt: string, i: number): void {
       channel: pick(Object.keys(CHANNELS), i),
       status,
       createdAt,
-      place: i % 5 === 0 ? null : pick(['Leek', 'Zuidhorn', 'Marum'], i),
+      // The free text `place` as typed (never an area), and the village and wijk of the address lookup.
+      place: pick(['9801', 'leek', 'Zuidhorn '], i),
+      woonplaats: i % 5 === 0 ? null : pick(['Leek', 'Zuidhorn', 'Marum'], i),
+      wijkName: i % 5 === 0 ? null : pick(['Wijk 01 Leek', 'Wijk 02 Zuidhorn'], i),
       dueOn: new Date(created + 3 * 86_400_000).toISOString().slice(0, 10),
       avePhase: pick(Object.keys(AVE_PHASE), i * 7),
       outcome: ['afgesloten', 'uitgezet'].includes(status) ? pick(Object.keys(OUTCOMES), i) : null,
@@ -122,16 +125,20 @@ describe('monitorCounts against direct COUNT(*) queries', () => {
     assert.ok(!counts.statuses.some((s) => s.k === 'samengevoegd' || s.k === 'acuut_doorgezet'));
   });
 
-  test('by channel, AVE phase, place, status and outcome', () => {
+  test('by channel, AVE phase, area (village or wijk from the lookup, never the typed place), status and outcome', () => {
     const counts = c();
+    const byWijk = monitorCounts(periodBounds(PERIOD), TODAY, 'wijk').areas;
+    assert.deepEqual(byValue(byWijk), byValue(direct('wijk_name', ['Wijk 01 Leek', 'Wijk 02 Zuidhorn', null])));
+    assert.equal(byWijk.reduce((s, r) => s + r.n, 0), counts.total);
     assert.deepEqual(byValue(counts.channels), byValue(direct('channel', Object.keys(CHANNELS))));
     assert.deepEqual(byValue(counts.avePhases), byValue(direct('ave_phase', Object.keys(AVE_PHASE))));
-    assert.deepEqual(byValue(counts.places), byValue(direct('place', ['Leek', 'Zuidhorn', 'Marum', null])));
+    assert.deepEqual(byValue(counts.areas), byValue(direct('woonplaats', ['Leek', 'Zuidhorn', 'Marum', null])));
+    assert.ok(!counts.areas.some((a) => a.k === '9801' || a.k === 'leek'));
     assert.deepEqual(byValue(counts.statuses), byValue(direct('status', Object.keys(STATUS))));
     assert.deepEqual(byValue(counts.outcomes), byValue(direct('outcome', [...Object.keys(OUTCOMES), null])));
-    assert.ok(counts.places.some((p) => p.k === null));
+    assert.ok(counts.areas.some((p) => p.k === null));
     assert.ok(counts.outcomes.some((o) => o.k === null) && counts.outcomes.some((o) => o.k !== null));
-    for (const list of [counts.channels, counts.avePhases, counts.places, counts.statuses, counts.outcomes]) {
+    for (const list of [counts.channels, counts.avePhases, counts.areas, counts.statuses, counts.outcomes]) {
       assert.equal(list.reduce((s, r) => s + r.n, 0), counts.total);
       assert.deepEqual(list.map((r) => r.n), [...list.map((r) => r.n)].sort((a, b) => b - a), 'most frequent first');
     }
@@ -194,7 +201,7 @@ describe('monitorCounts against direct COUNT(*) queries', () => {
       channels: [],
       avePhases: [],
       regie: [{ k: 'Casusregie (CR)', n: 0 }, { k: 'Procesregie (PR)', n: 0 }, { k: 'Behandelregie (BR)', n: 0 }],
-      places: [],
+      areas: [],
       statuses: [],
       outcomes: [],
       triaged: [],

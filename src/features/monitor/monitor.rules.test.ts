@@ -28,52 +28,52 @@ describe('periodFrom: the period asked for', () => {
   const at = new Date('2026-11-29T10:00:00.000Z');
 
   test('both ends given, inclusive', () => {
-    assert.deepEqual(periodFrom(query('van=2026-01-01&tot=2026-06-30'), at), { from: '2026-01-01', to: '2026-06-30' });
-    assert.deepEqual(periodFrom(query('van=2026-03-29&tot=2026-03-29'), at), { from: '2026-03-29', to: '2026-03-29' });
+    assert.deepEqual(periodFrom(query('van=2026-01-01&tot=2026-06-30'), at), { from: '2026-01-01', to: '2026-06-30', areaBy: 'dorp' });
+    assert.deepEqual(periodFrom(query('van=2026-03-29&tot=2026-03-29'), at), { from: '2026-03-29', to: '2026-03-29', areaBy: 'dorp' });
   });
 
   test('reversed ends are swapped', () => {
-    assert.deepEqual(periodFrom(query('van=2026-06-30&tot=2026-01-01'), at), { from: '2026-01-01', to: '2026-06-30' });
+    assert.deepEqual(periodFrom(query('van=2026-06-30&tot=2026-01-01'), at), { from: '2026-01-01', to: '2026-06-30', areaBy: 'dorp' });
   });
 
   test('without ends: the twelve months up to and including today', () => {
-    assert.deepEqual(periodFrom(query(''), at), { from: '2025-11-30', to: '2026-11-29' });
+    assert.deepEqual(periodFrom(query(''), at), { from: '2025-11-30', to: '2026-11-29', areaBy: 'dorp' });
   });
 
   test('today is the date in Amsterdam, not in UTC', () => {
     // 23:30 UTC on 28 March is 00:30 on 29 March in Amsterdam (winter time, UTC+1).
-    assert.deepEqual(periodFrom(query(''), new Date('2026-03-28T23:30:00.000Z')), { from: '2025-03-30', to: '2026-03-29' });
+    assert.deepEqual(periodFrom(query(''), new Date('2026-03-28T23:30:00.000Z')), { from: '2025-03-30', to: '2026-03-29', areaBy: 'dorp' });
     // 22:30 UTC on 30 June is 00:30 on 1 July (summer time, UTC+2).
-    assert.deepEqual(periodFrom(query(''), new Date('2026-06-30T22:30:00.000Z')), { from: '2025-07-02', to: '2026-07-01' });
+    assert.deepEqual(periodFrom(query(''), new Date('2026-06-30T22:30:00.000Z')), { from: '2025-07-02', to: '2026-07-01', areaBy: 'dorp' });
     // 21:59 UTC on 30 June is still 30 June, 23:59.
     assert.equal(periodFrom(query(''), new Date('2026-06-30T21:59:00.000Z')).to, '2026-06-30');
   });
 
   test('one end given: the other follows from it', () => {
-    assert.deepEqual(periodFrom(query('tot=2026-02-28'), at), { from: '2025-03-01', to: '2026-02-28' });
-    assert.deepEqual(periodFrom(query('van=2025-01-01'), at), { from: '2025-01-01', to: '2026-11-29' });
+    assert.deepEqual(periodFrom(query('tot=2026-02-28'), at), { from: '2025-03-01', to: '2026-02-28', areaBy: 'dorp' });
+    assert.deepEqual(periodFrom(query('van=2025-01-01'), at), { from: '2025-01-01', to: '2026-11-29', areaBy: 'dorp' });
     // A start after today: swapped, so the period runs from today.
-    assert.deepEqual(periodFrom(query('van=2027-01-01'), at), { from: '2026-11-29', to: '2027-01-01' });
+    assert.deepEqual(periodFrom(query('van=2027-01-01'), at), { from: '2026-11-29', to: '2027-01-01', areaBy: 'dorp' });
   });
 
   test('a year back from 29 February', () => {
     // 29 February 2023 does not exist: the date rolls to 1 March, and the period starts a day later.
-    assert.deepEqual(periodFrom(query('tot=2024-02-29'), at), { from: '2023-03-02', to: '2024-02-29' });
+    assert.deepEqual(periodFrom(query('tot=2024-02-29'), at), { from: '2023-03-02', to: '2024-02-29', areaBy: 'dorp' });
   });
 
   test('malformed ends count as absent', () => {
     for (const bad of ['garbage', '2026-1-01', '20260101', '2026-01-01T00:00', ' 2026-01-01', '2026-13-01', '']) {
-      assert.deepEqual(periodFrom(query(`van=${encodeURIComponent(bad)}&tot=${encodeURIComponent(bad)}`), at), { from: '2025-11-30', to: '2026-11-29' }, bad);
+      assert.deepEqual(periodFrom(query(`van=${encodeURIComponent(bad)}&tot=${encodeURIComponent(bad)}`), at), { from: '2025-11-30', to: '2026-11-29', areaBy: 'dorp' }, bad);
     }
-    assert.deepEqual(periodFrom(query('van=garbage&tot=2026-03-31'), at), { from: '2025-04-01', to: '2026-03-31' });
+    assert.deepEqual(periodFrom(query('van=garbage&tot=2026-03-31'), at), { from: '2025-04-01', to: '2026-03-31', areaBy: 'dorp' });
   });
 
   test('a day that is not in the calendar counts as absent (it used to answer 500)', () => {
     for (const bad of ['2026-02-30', '2026-02-29', '2026-04-31', '2026-00-10', '2026-01-00', '2026-01-32']) {
-      assert.deepEqual(periodFrom(query(`van=${bad}&tot=2026-03-31`), at), { from: '2025-04-01', to: '2026-03-31' }, bad);
-      assert.deepEqual(periodFrom(query(`van=2026-01-01&tot=${bad}`), at), { from: '2026-01-01', to: '2026-11-29' }, bad);
+      assert.deepEqual(periodFrom(query(`van=${bad}&tot=2026-03-31`), at), { from: '2025-04-01', to: '2026-03-31', areaBy: 'dorp' }, bad);
+      assert.deepEqual(periodFrom(query(`van=2026-01-01&tot=${bad}`), at), { from: '2026-01-01', to: '2026-11-29', areaBy: 'dorp' }, bad);
     }
-    assert.deepEqual(periodFrom(query('van=2028-02-29&tot=2028-03-01'), at), { from: '2028-02-29', to: '2028-03-01' });
+    assert.deepEqual(periodFrom(query('van=2028-02-29&tot=2028-03-01'), at), { from: '2028-02-29', to: '2028-03-01', areaBy: 'dorp' });
     assert.doesNotThrow(() => periodBounds(periodFrom(query('van=2026-02-30&tot=2026-02-31'), at)));
   });
 });
@@ -154,7 +154,7 @@ const counts: MonitorCounts = {
   channels: [{ k: 'inwoner', n: 3 }, { k: 'kcc', n: 2 }],
   avePhases: [{ k: 'onbekend', n: 4 }, { k: 'ave2', n: 1 }],
   regie: [{ k: 'Casusregie (CR)', n: 2 }, { k: 'Procesregie (PR)', n: 1 }, { k: 'Behandelregie (BR)', n: 0 }],
-  places: [{ k: 'Leek', n: 3 }, { k: null, n: 2 }],
+  areas: [{ k: 'Leek', n: 3 }, { k: null, n: 2 }],
   statuses: [{ k: 'nieuw', n: 3 }, { k: 'afgesloten', n: 2 }],
   outcomes: [{ k: null, n: 3 }, { k: 'bemoeizorg', n: 2 }],
   triaged: [
@@ -167,7 +167,7 @@ const counts: MonitorCounts = {
 };
 
 describe('monitorOf: labelled breakdowns and triage figures', () => {
-  const m = monitorOf({ from: '2026-03-01', to: '2026-03-31' }, counts);
+  const m = monitorOf({ from: '2026-03-01', to: '2026-03-31', areaBy: 'dorp' }, counts);
 
   test('breakdowns in their order, with Dutch labels', () => {
     assert.deepEqual(
@@ -178,7 +178,7 @@ describe('monitorOf: labelled breakdowns and triage figures', () => {
         ['kanaal', 'Kanaal'],
         ['ave', 'AVE-fase'],
         ['regie', 'Regie'],
-        ['gebied', 'Gebied (dorp of wijk)'],
+        ['gebied', 'Gebied: dorp'],
         ['status', 'Status'],
         ['uitkomst', 'Uitkomst'],
       ],
@@ -204,7 +204,7 @@ describe('monitorOf: labelled breakdowns and triage figures', () => {
   });
 
   test('nothing triaged: no quantiles', () => {
-    assert.deepEqual(monitorOf({ from: '2026-03-01', to: '2026-03-31' }, { ...counts, triaged: [] }).triage, { triaged: 0, medianHours: null, p90Hours: null, withinNorm: 2 });
+    assert.deepEqual(monitorOf({ from: '2026-03-01', to: '2026-03-31', areaBy: 'dorp' }, { ...counts, triaged: [] }).triage, { triaged: 0, medianHours: null, p90Hours: null, withinNorm: 2 });
   });
 
   test('labelled: a missing value gets the word given', () => {
@@ -234,13 +234,13 @@ describe('CSV', () => {
 
   test('the monitor as CSV: BOM, semicolons, CRLF, a line per row', () => {
     const m: Monitor = {
-      period: { from: '2026-03-01', to: '2026-03-31' },
+      period: { from: '2026-03-01', to: '2026-03-31', areaBy: 'dorp' },
       total: 4,
       acute: 2,
       merged: 1,
       breakdowns: [
         { key: 'kanaal', title: 'Kanaal', rows: [{ label: 'Inwoner', count: 3 }, { label: 'KCC', count: 1 }] },
-        { key: 'gebied', title: 'Gebied (dorp of wijk)', rows: [{ label: '=cmd', count: 4 }] },
+        { key: 'gebied', title: 'Gebied: dorp', rows: [{ label: '=cmd', count: 4 }] },
         { key: 'leeg', title: 'Leeg', rows: [] },
       ],
       triage: { triaged: 2, medianHours: 35, p90Hours: 65.5, withinNorm: 1 },
@@ -256,7 +256,7 @@ describe('CSV', () => {
           '"apart geteld";"samengevoegd";"1"',
           '"Kanaal";"Inwoner";"3"',
           '"Kanaal";"KCC";"1"',
-          `"Gebied (dorp of wijk)";"'=cmd";"4"`,
+          `"Gebied: dorp";"'=cmd";"4"`,
           '"triage";"getrieerd";"2"',
           '"triage";"binnen de norm";"1"',
           '"triage";"mediaan uren tot triage";"35"',
@@ -270,10 +270,11 @@ describe('CSV', () => {
   });
 
   test('file name, audit object id and export query of a period', () => {
-    const p = { from: '2026-01-01', to: '2026-06-30' };
+    const p = { from: '2026-01-01', to: '2026-06-30', areaBy: 'dorp' } as const;
     assert.equal(csvFileName(p), 'ave-monitor-2026-01-01-2026-06-30.csv');
     assert.equal(exportObjectId(p), '2026-01-01/2026-06-30');
-    assert.equal(periodQuery(p), 'van=2026-01-01&tot=2026-06-30');
+    assert.equal(periodQuery(p), 'van=2026-01-01&tot=2026-06-30&gebied=dorp');
+    assert.equal(periodQuery({ ...p, areaBy: 'wijk' }), 'van=2026-01-01&tot=2026-06-30&gebied=wijk');
   });
 });
 

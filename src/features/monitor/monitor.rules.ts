@@ -13,7 +13,13 @@ export interface Period {
   /** Inclusive, YYYY-MM-DD (Amsterdam). */
   from: string;
   to: string;
+  /** Areas by village (`woonplaats`) or by wijk, both from the address lookup. */
+  areaBy: AreaLevel;
 }
+
+/** How the monitor groups areas (`?gebied=`). */
+export const AREA_LEVELS = { dorp: 'Dorp', wijk: 'Wijk' } as const;
+export type AreaLevel = keyof typeof AREA_LEVELS;
 
 /** A count per stored value; `k` is NULL for reports without one. */
 export interface Count {
@@ -52,7 +58,8 @@ export interface MonitorCounts {
   avePhases: Count[];
   /** Reports with a case, process and treatment director, in that order. */
   regie: { k: string; n: number }[];
-  places: Count[];
+  /** By village or wijk (the period's `areaBy`); `k` NULL without a looked-up address. */
+  areas: Count[];
   statuses: Count[];
   outcomes: Count[];
   /** Receipt and triage instants (ISO 8601, UTC) of the reports triaged so far. */
@@ -83,7 +90,8 @@ export function periodFrom(params: URLSearchParams, at: Date): Period {
   yearAgo.setUTCFullYear(yearAgo.getUTCFullYear() - 1);
   yearAgo.setUTCDate(yearAgo.getUTCDate() + 1);
   const from = dateParam(params.get('van')) ?? yearAgo.toISOString().slice(0, 10);
-  return from <= to ? { from, to } : { from: to, to: from };
+  const areaBy: AreaLevel = params.get('gebied') === 'wijk' ? 'wijk' : 'dorp';
+  return from <= to ? { from, to, areaBy } : { from: to, to: from, areaBy };
 }
 
 /**
@@ -91,7 +99,7 @@ export function periodFrom(params: URLSearchParams, at: Date): Period {
  * (not including) midnight in Amsterdam after `to`. `created_at` is stored in UTC, so a report made at
  * 00:30 Amsterdam time on `from` (22:30 or 23:30 UTC the day before) belongs to the period.
  */
-export function periodBounds(p: Period): { start: string; end: string } {
+export function periodBounds(p: Pick<Period, 'from' | 'to'>): { start: string; end: string } {
   const start = amsterdamToUtc(`${p.from}T00:00`)!;
   const next = new Date(`${p.to}T00:00:00Z`);
   next.setUTCDate(next.getUTCDate() + 1);
@@ -132,7 +140,7 @@ export function monitorOf(period: Period, c: MonitorCounts): Monitor {
       { key: 'kanaal', title: 'Kanaal', rows: labelled(c.channels, CHANNELS) },
       { key: 'ave', title: 'AVE-fase', rows: labelled(c.avePhases, AVE_PHASE) },
       { key: 'regie', title: 'Regie', rows: c.regie.map((r) => ({ label: r.k, count: r.n })) },
-      { key: 'gebied', title: 'Gebied (dorp of wijk)', rows: labelled(c.places, {}, 'Onbekend') },
+      { key: 'gebied', title: `Gebied: ${AREA_LEVELS[period.areaBy].toLowerCase()}`, rows: labelled(c.areas, {}, 'Onbekend') },
       { key: 'status', title: 'Status', rows: labelled(c.statuses, STATUS) },
       { key: 'uitkomst', title: 'Uitkomst', rows: labelled(c.outcomes, OUTCOMES, 'Nog geen uitkomst') },
     ],
@@ -187,10 +195,10 @@ export function monitorCsv(m: Monitor): string {
 }
 
 /** The export's file name. */
-export const csvFileName = (p: Period): string => `ave-monitor-${p.from}-${p.to}.csv`;
+export const csvFileName = (p: Pick<Period, 'from' | 'to'>): string => `ave-monitor-${p.from}-${p.to}.csv`;
 
 /** The period as the audit row's object id (at most 60 characters, like the column). */
-export const exportObjectId = (p: Period): string => `${p.from}/${p.to}`.slice(0, 60);
+export const exportObjectId = (p: Pick<Period, 'from' | 'to'>): string => `${p.from}/${p.to}`.slice(0, 60);
 
 /** The query string of a period, for the export link. */
-export const periodQuery = (p: Period): string => new URLSearchParams({ van: p.from, tot: p.to }).toString();
+export const periodQuery = (p: Period): string => new URLSearchParams({ van: p.from, tot: p.to, gebied: p.areaBy }).toString();

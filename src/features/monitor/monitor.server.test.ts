@@ -13,9 +13,9 @@ const { insertUser, findUserById, publicUser } = await import('#features/auth/us
 const { db } = await import('#platform/db.ts');
 type StaffSession = import('#features/auth/login.server.ts').StaffSession;
 
-const PERIOD = { from: '2026-03-01', to: '2026-03-31' };
+const PERIOD = { from: '2026-03-01', to: '2026-03-31', areaBy: 'dorp' as const };
 
-db().exec(`INSERT INTO reports (reference, channel, created_at, updated_at, acute_danger, suggested_urgency, urgency, due_on, place)
+db().exec(`INSERT INTO reports (reference, channel, created_at, updated_at, acute_danger, suggested_urgency, urgency, due_on, woonplaats)
            VALUES ('MB-AAAA2345', 'inwoner', '2026-03-02T10:00:00.000Z', '2026-03-02T10:00:00.000Z', 0, 'normaal', 'normaal', '2026-03-05', '=Leek'),
                   ('MB-BBBB2345', 'kcc', '2026-03-03T10:00:00.000Z', '2026-03-03T10:00:00.000Z', 0, 'normaal', 'normaal', '2026-03-06', 'Marum')`);
 
@@ -43,7 +43,7 @@ describe('exportMonitorCsv', () => {
     const csv = exportMonitorCsv(PERIOD, '2026-04-15', { id, role: 'coordinator', ip: '192.0.2.7' }, new Date('2026-04-15T09:00:00.000Z'));
     assert.match(csv, /^\uFEFF"onderdeel";"waarde";"aantal"\r\n"periode";"2026-03-01 t\/m 2026-03-31";"2"\r\n/);
     // A place that reads as a formula is defused.
-    assert.match(csv, /"Gebied \(dorp of wijk\)";"'=Leek";"1"/);
+    assert.match(csv, /"Gebied: dorp";"'=Leek";"1"/);
     const rows = auditRows();
     assert.equal(rows.length, before + 1);
     assert.deepEqual(rows.at(-1), {
@@ -64,7 +64,7 @@ describe('exportMonitorCsv', () => {
   test('when the read fails, the audit row is rolled back with it', () => {
     const before = auditRows().length;
     // A period whose start is not a day: the bounds cannot be computed after the audit row is written.
-    assert.throws(() => exportMonitorCsv({ from: '2026-02-30', to: '2026-03-31' }, '2026-04-15', { id, role: 'coordinator' }, new Date()));
+    assert.throws(() => exportMonitorCsv({ from: '2026-02-30', to: '2026-03-31', areaBy: 'dorp' }, '2026-04-15', { id, role: 'coordinator' }, new Date()));
     assert.equal(auditRows().length, before);
   });
 });
@@ -77,7 +77,10 @@ describe('monitor handlers', () => {
     assert.equal(outcome.status, 200);
     assert.deepEqual(outcome.view.monitor.period, PERIOD);
     assert.equal(outcome.view.monitor.total, 2);
-    assert.equal(outcome.view.exportHref, '/intern/monitor/export.csv?van=2026-03-01&tot=2026-03-31');
+    assert.equal(outcome.view.exportHref, '/intern/monitor/export.csv?van=2026-03-01&tot=2026-03-31&gebied=dorp');
+    const byWijk = monitorPage({ url: new URL('http://localhost/intern/monitor?van=2026-03-01&tot=2026-03-31&gebied=wijk') });
+    assert.equal(byWijk.kind === 'render' && byWijk.view.exportHref, '/intern/monitor/export.csv?van=2026-03-01&tot=2026-03-31&gebied=wijk');
+    assert.equal(byWijk.kind === 'render' && byWijk.view.charts.find((c) => c.key === 'gebied')?.title, 'Gebied: wijk');
   });
 
   test('the export without a staff member is refused and audits nothing', () => {

@@ -12,7 +12,7 @@ import { exportObjectId, monitorCsv, monitorOf, periodBounds, type Monitor, type
 export function monitorView(period: Period, today: string): Monitor {
   // Read only: a deferred transaction takes no write lock, yet all counts see one snapshot (WAL).
   return db()
-    .transaction(() => monitorOf(period, monitorCounts(periodBounds(period), today)))
+    .transaction(() => monitorOf(period, monitorCounts(periodBounds(period), today, period.areaBy)))
     .deferred();
 }
 
@@ -24,7 +24,7 @@ export function exportMonitorCsv(period: Period, today: string, actor: Actor, at
         { actorId: actor.id, actorRole: actor.role, action: 'monitor_geexporteerd', objectType: 'export', objectId: exportObjectId(period), result: 'gelukt', clientIp: actor.ip },
         at,
       );
-      return monitorCsv(monitorOf(period, monitorCounts(periodBounds(period), today)));
+      return monitorCsv(monitorOf(period, monitorCounts(periodBounds(period), today, period.areaBy)));
     })
     .immediate();
 }

@@ -3,6 +3,7 @@ import { newReference } from './reference.rules.ts';
 import { addressKey, personKey } from './repeat-keys.rules.ts';
 import type { Urgency } from './urgency.rules.ts';
 import type { STATUS } from './options.schema.ts';
+import type { AddressCheck } from '#features/address/address.schema.ts';
 import { db } from '#platform/db.ts';
 import { lazy } from '#lib/lazy.ts';
 
@@ -48,6 +49,8 @@ export interface NewReport {
   policePresent?: boolean | undefined;
   policeReference?: string | undefined;
   captchaStatus: CaptchaStatus;
+  /** What the national address register said (`undefined`: no address to look up). */
+  addressCheck?: AddressCheck | undefined;
   suggestedUrgency: Urgency;
   dueOn: string;
 }
@@ -65,6 +68,25 @@ export interface StoredReport extends Omit<NewReport, 'status' | 'acuteDanger' |
   avePhase: string;
 }
 
+/** The lookup's columns (migration 0008). */
+function addressColumns(check: AddressCheck | undefined) {
+  const m = check?.match;
+  return {
+    addressCheck: orNull(check?.status),
+    addressCheckedOn: orNull(check?.checkedOn),
+    bagAddressId: orNull(m?.nummeraanduidingId),
+    bagObjectId: orNull(m?.adresseerbaarobjectId),
+    woonplaats: orNull(m?.place),
+    municipalityCode: orNull(m?.municipalityCode),
+    municipalityName: orNull(m?.municipalityName ?? (check?.otherMunicipality || undefined)),
+    otherMunicipality: check?.otherMunicipality === undefined ? 0 : 1,
+    wijkCode: orNull(m?.wijkCode),
+    wijkName: orNull(m?.wijkName),
+    buurtCode: orNull(m?.buurtCode),
+    buurtName: orNull(m?.buurtName),
+  };
+}
+
 const statements = lazy(() => {
   const d = db();
   return {
@@ -75,14 +97,18 @@ const statements = lazy(() => {
         location_description, children_in_home, description, concern_since, danger_to_self, danger_to_others,
         person_aware, involved, reporter_relation, anonymous, reporter_name, reporter_phone, reporter_email,
         intake_method, observed_at, police_present, police_reference, captcha_status,
-        suggested_urgency, urgency, due_on, address_key, person_key)
+        suggested_urgency, urgency, due_on, address_key, person_key,
+        address_check, address_checked_on, bag_address_id, bag_object_id, woonplaats, municipality_code,
+        municipality_name, other_municipality, wijk_code, wijk_name, buurt_code, buurt_name)
       VALUES (
         @reference, @channel, @status, @createdAt, @createdAt, @enteredBy, @acuteDanger,
         @personName, @personAge, @locationKind, @postcode, @houseNumber, @houseAddition, @street, @place,
         @locationDescription, @childrenInHome, @description, @concernSince, @dangerToSelf, @dangerToOthers,
         @personAware, @involved, @reporterRelation, @anonymous, @reporterName, @reporterPhone, @reporterEmail,
         @intakeMethod, @observedAt, @policePresent, @policeReference, @captchaStatus,
-        @suggestedUrgency, @suggestedUrgency, @dueOn, @addressKey, @personKey)`),
+        @suggestedUrgency, @suggestedUrgency, @dueOn, @addressKey, @personKey,
+        @addressCheck, @addressCheckedOn, @bagAddressId, @bagObjectId, @woonplaats, @municipalityCode,
+        @municipalityName, @otherMunicipality, @wijkCode, @wijkName, @buurtCode, @buurtName)`),
     insertConcern: d.prepare('INSERT INTO report_concerns (report_id, concern) VALUES (?, ?)'),
     byReference: d.prepare('SELECT * FROM reports WHERE reference = ?'),
     concernsOf: d.prepare('SELECT concern FROM report_concerns WHERE report_id = ? ORDER BY concern'),
@@ -151,7 +177,8 @@ export function insertReport(report: NewReport, now: Date = new Date()): { id: n
     suggestedUrgency: report.suggestedUrgency,
     dueOn: report.dueOn,
     addressKey: orNull(addressKey(report.postcode, report.houseNumber, report.houseAddition)),
-    personKey: orNull(personKey(report.personName, report.place, report.postcode)),
+    personKey: orNull(personKey(report.personName, report.addressCheck?.match?.place ?? report.place, report.postcode)),
+    ...addressColumns(report.addressCheck),
   };
   for (let attempt = 0; ; attempt++) {
     const reference = newReference();
@@ -217,6 +244,38 @@ export function findReportByReference(reference: string): StoredReport | undefin
     urgency: String(r['urgency']) as Urgency,
     dueOn: String(r['due_on']),
     avePhase: String(r['ave_phase']),
+    addressCheck: readAddressCheck(r),
+  };
+}
+
+/** The lookup's columns back into a check (`undefined`: no lookup was made). */
+function readAddressCheck(r: ReportRow): AddressCheck | undefined {
+  const status = str(r['address_check']) as AddressCheck['status'] | undefined;
+  if (!status) return undefined;
+  const id = str(r['bag_address_id']);
+  const municipalityName = str(r['municipality_name']);
+  return {
+    status,
+    checkedOn: String(r['address_checked_on']),
+    otherMunicipality: r['other_municipality'] === 1 ? (municipalityName ?? '') : undefined,
+    match: id
+      ? {
+          nummeraanduidingId: id,
+          adresseerbaarobjectId: str(r['bag_object_id']),
+          label: '',
+          street: str(r['street']) ?? '',
+          houseNumber: str(r['house_number']) ?? '',
+          addition: str(r['house_addition']) ?? '',
+          postcode: str(r['postcode']) ?? '',
+          place: str(r['woonplaats']) ?? '',
+          municipalityCode: str(r['municipality_code']) ?? '',
+          municipalityName: municipalityName ?? '',
+          wijkCode: str(r['wijk_code']),
+          wijkName: str(r['wijk_name']),
+          buurtCode: str(r['buurt_code']),
+          buurtName: str(r['buurt_name']),
+        }
+      : undefined,
   };
 }
 

@@ -180,7 +180,34 @@ describe('recordReport', () => {
       urgency: 'normaal',
       dueOn: '2026-03-05',
       avePhase: 'onbekend',
+      addressCheck: undefined,
     });
+  });
+
+  test('the address lookup is stored with the report and read back: BAG identifiers, village, wijk, buurt', () => {
+    const match = {
+      nummeraanduidingId: '1969200000035015',
+      adresseerbaarobjectId: '1969010000035015',
+      label: '',
+      street: 'Hoofdstraat',
+      houseNumber: '12',
+      addition: 'A',
+      postcode: '9351AB',
+      place: 'Leek',
+      municipalityCode: '1969',
+      municipalityName: 'Westerkwartier',
+      wijkCode: 'WK196901',
+      wijkName: 'Wijk 01 Leek',
+      buurtCode: 'BU19690100',
+      buurtName: 'Leek Centrum',
+    };
+    const found = recordReport({ ...residentReport, addressCheck: { status: 'gevonden', match, checkedOn: '2026-03-02', otherMunicipality: undefined } }, { now: monday });
+    assert.deepEqual(findReportByReference(found.reference)?.addressCheck, { status: 'gevonden', match, checkedOn: '2026-03-02', otherMunicipality: undefined });
+    const row = db().prepare('SELECT bag_address_id, bag_object_id, woonplaats, municipality_code, wijk_code, buurt_name, other_municipality FROM reports WHERE id = ?').get(found.id);
+    assert.deepEqual(row, { bag_address_id: '1969200000035015', bag_object_id: '1969010000035015', woonplaats: 'Leek', municipality_code: '1969', wijk_code: 'WK196901', buurt_name: 'Leek Centrum', other_municipality: 0 });
+    // Down: marked, and outside the municipality by its postcode only.
+    const down = recordReport({ ...residentReport, addressCheck: { status: 'niet_gecontroleerd', match: undefined, checkedOn: '2026-03-02', otherMunicipality: '' } }, { now: monday });
+    assert.deepEqual(findReportByReference(down.reference)?.addressCheck, { status: 'niet_gecontroleerd', match: undefined, checkedOn: '2026-03-02', otherMunicipality: '' });
   });
 
   test('findReportByReference round-trips the KCC and BOA fields', () => {

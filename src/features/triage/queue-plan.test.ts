@@ -160,7 +160,8 @@ describe('queue SQL: EXPLAIN QUERY PLAN on a few thousand reports', () => {
       [{ status: 'nieuw', channel: 'kcc' }, exact("SELECT count(*) AS n FROM reports WHERE status = 'nieuw' AND channel = 'kcc'")],
       [{ status: 'in_behandeling' }, exact("SELECT count(*) AS n FROM reports WHERE status = 'in_behandeling'")],
       [{ status: 'alle', outcome: 'bespreken_in_mdo' }, exact("SELECT count(*) AS n FROM reports WHERE outcome = 'bespreken_in_mdo'")],
-      [{ area: 'LEEK' }, exact(`SELECT count(*) AS n FROM reports WHERE place = 'Leek' AND ${OPEN_SQL}`)],
+      [{ area: 'Leek' }, exact(`SELECT count(*) AS n FROM reports WHERE woonplaats = 'Leek' AND ${OPEN_SQL}`)],
+      [{ area: 'onbekend' }, exact(`SELECT count(*) AS n FROM reports WHERE woonplaats IS NULL AND ${OPEN_SQL}`)],
       [{ overdue: true }, exact("SELECT count(*) AS n FROM reports WHERE status = 'nieuw' AND due_on < ?", TODAY)],
     ];
     for (const [filter, expected] of cases) {
@@ -193,7 +194,8 @@ describe('queue SQL: EXPLAIN QUERY PLAN on a few thousand reports', () => {
       const found = queuePage({ search }, TODAY, 10_000, 0).rows;
       assert.ok(found.some((f) => f.reference === r.reference), `search ${search} finds ${r.reference}`);
       // A postcode finds that postcode area only.
-      if (/^\d{4}/.test(search)) for (const f of found) assert.equal(f.postcode?.slice(0, 4), r.postcode.slice(0, 4), search);
+      const postcodeOf = db().prepare('SELECT postcode FROM reports WHERE reference = ?').pluck();
+      if (/^\d{4}/.test(search)) for (const f of found) assert.equal(String(postcodeOf.get(f.reference)).slice(0, 4), r.postcode.slice(0, 4), search);
     }
     // A house number narrows: another number in the same street is not found.
     const other = queuePage({ search: `${r.street} 99999` }, TODAY, 10, 0);

@@ -4,7 +4,8 @@ import type { Channel } from '#features/reports/reports.repo.server.ts';
 import { amsterdamDate } from '#lib/working-days.ts';
 import { now } from '#platform/clock.ts';
 import { FORM_LIMIT_BYTES, readForm, render, type FormOutcome } from '#platform/http.ts';
-import { COUNT_CAP, activeCoordinators, isOpenScope, queueAreas, queueOrder, queuePage, type QueueFilter, type QueueOrder } from './triage.queries.server.ts';
+import { ADDRESS_CHECKS } from '#features/address/address.schema.ts';
+import { COUNT_CAP, UNKNOWN_AREA, activeCoordinators, isOpenScope, queueAreas, queueOrder, queuePage, type QueueFilter, type QueueOrder } from './triage.queries.server.ts';
 import { OUTCOMES, isOverdue, wvggzDeadline, type Outcome, type Status } from './triage.rules.ts';
 import { ALL_STATUSES, QUEUE_ORDERS } from './queue.schema.ts';
 import { recordQueueSearch } from './triage.server.ts';
@@ -24,7 +25,7 @@ export interface QueueRowView {
   urgency: string;
   status: string;
   avePhase: string;
-  /** The place, else the postcode area, else "Onbekend". */
+  /** The village from the address lookup, else "Onbekend". */
   area: string;
   dueOn: string;
   overdue: boolean;
@@ -102,7 +103,7 @@ export async function handleQueue(ctx: QueueContext): Promise<FormOutcome<QueueV
     avePhase: pick(AVE_PHASE, p.get('ave')),
     concern: pick(CONCERNS, p.get('zorg')),
     outcome: pick<Outcome>(OUTCOMES, p.get('uitkomst')),
-    area: areas.some((a) => a.toLowerCase() === area.toLowerCase()) ? area : undefined,
+    area: area === UNKNOWN_AREA || areas.includes(area) ? area : undefined,
     overdue: p.get('te-laat') === '1',
     assignedTo: p.get('mij') === '1' ? staff.user.id : coordinators.some((c) => c.id === colleague) ? colleague : undefined,
     order: pick<QueueOrder>(QUEUE_ORDERS, p.get('volgorde')),
@@ -126,10 +127,14 @@ export async function handleQueue(ctx: QueueContext): Promise<FormOutcome<QueueV
     urgency: URGENCY[r.urgency],
     status: STATUS[r.status],
     avePhase: AVE_PHASE[r.avePhase as keyof typeof AVE_PHASE] ?? r.avePhase,
-    area: r.place ?? (r.postcode ? r.postcode.slice(0, 4) : 'Onbekend'),
+    area: r.woonplaats ?? 'Onbekend',
     dueOn: day.format(new Date(`${r.dueOn}T00:00:00Z`)),
     overdue: isOverdue(r, today),
-    markers: r.wvggzStartedOn ? [`Wvggz uiterlijk ${day.format(new Date(`${wvggzDeadline(r.wvggzStartedOn)}T00:00:00Z`))}`] : [],
+    markers: [
+      ...(r.wvggzStartedOn ? [`Wvggz uiterlijk ${day.format(new Date(`${wvggzDeadline(r.wvggzStartedOn)}T00:00:00Z`))}`] : []),
+      ...(r.addressCheck === 'niet_gecontroleerd' ? [ADDRESS_CHECKS.niet_gecontroleerd] : []),
+      ...(r.otherMunicipality ? ['Andere gemeente'] : []),
+    ],
   }));
   const shown = Math.min(page, pages);
   return render({
@@ -146,7 +151,7 @@ export async function handleQueue(ctx: QueueContext): Promise<FormOutcome<QueueV
     nextHref: queueHref(query, shown + 1),
     openWork: isOpenScope(filter) && filter.status === undefined,
     searchAll: search !== '' && filter.status === undefined,
-    areas: Object.fromEntries(areas.map((a) => [a, a])),
+    areas: { ...Object.fromEntries(areas.map((a) => [a, a])), [UNKNOWN_AREA]: 'Onbekend (adres niet opgezocht)' },
     coordinators: Object.fromEntries(coordinators.map((c) => [String(c.id), c.name])),
     order: queueOrder(filter),
   });

@@ -1,5 +1,6 @@
 import type { StaffSession } from '#features/auth/login.server.ts';
 import { concernFields, personFields } from '#features/intake/resident/report.schema.ts';
+import { ADDRESS_CHECKS, type AddressCheck } from '#features/address/address.schema.ts';
 import { INTAKE_METHOD } from '#features/intake/staff/staff-report.schema.ts';
 import { AVE_PHASE, CHANNELS, RELATION, STATUS, URGENCY } from '#features/reports/options.schema.ts';
 import { REFERENCE_PATTERN } from '#features/reports/reference.rules.ts';
@@ -170,11 +171,33 @@ function summaryOf(errors: FieldErrors): SummaryItem[] {
   });
 }
 
+/** What the address lookup found, under the person's address (names only: no codes on screen). */
+const ADDRESS_FACT_FIELDS: readonly FieldDef[] = [
+  { name: 'addressCheckLabel', label: 'Adresregistratie', kind: 'text' },
+  { name: 'registerPlace', label: 'Woonplaats (adresregistratie)', kind: 'text' },
+  { name: 'wijkName', label: 'Wijk', kind: 'text' },
+  { name: 'buurtName', label: 'Buurt', kind: 'text' },
+];
+
+function addressFacts(check: AddressCheck | undefined): Record<string, string | undefined> {
+  return {
+    addressCheckLabel: check ? `${ADDRESS_CHECKS[check.status]} (${fmtDay(check.checkedOn)})` : undefined,
+    registerPlace: check?.match?.place,
+    wijkName: check?.match?.wijkName,
+    buurtName: check?.match?.buurtName,
+  };
+}
+
 /** Signs the coordinator must see first: age, outside the municipality, captcha, overdue, acute. */
 function flagsOf({ report, triage }: ReportDetails, m: Municipality, today: string): string[] {
   const flags: string[] = [];
   if (report.personAge === 'jonger_dan_16') flags.push('Jonger dan 16: jeugdroute (jeugd / Veilig Thuis)');
-  if (report.postcode && !m.postcodePrefixes.includes(report.postcode.slice(0, 4))) flags.push(`Postcode buiten de gemeente ${m.municipalityName}: doorsturen`);
+  const address = report.addressCheck;
+  if (address?.otherMunicipality) flags.push(`Adres in de gemeente ${address.otherMunicipality}: doorsturen`);
+  else if (address ? address.otherMunicipality === '' : report.postcode && !m.postcodePrefixes.includes(report.postcode.slice(0, 4))) {
+    flags.push(`Postcode buiten de gemeente ${m.municipalityName}: doorsturen`);
+  }
+  if (address?.status === 'niet_gecontroleerd') flags.push('Adres niet gecontroleerd: de adresregistratie was niet bereikbaar');
   if (report.captchaStatus === 'niet_gecontroleerd') flags.push('Captcha niet gecontroleerd');
   if (isOverdue(triage, today)) flags.push('Te laat: termijn verstreken');
   if (report.status === 'acuut_doorgezet') flags.push('Acuut doorgezet naar 112');
@@ -291,8 +314,8 @@ export function reportView(
       outcome: t.outcome === null ? null : label(OUTCOMES, t.outcome),
     },
     flags: flagsOf(details, m, today),
-    answers: report as unknown as Record<string, unknown>,
-    personFields,
+    answers: { ...report, ...addressFacts(report.addressCheck) } as Record<string, unknown>,
+    personFields: [...personFields, ...ADDRESS_FACT_FIELDS],
     concernFields,
     channel: channelCard(details),
     reporter: {

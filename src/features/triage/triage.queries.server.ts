@@ -18,7 +18,7 @@ export interface QueueFilter {
   avePhase?: string | undefined;
   concern?: string | undefined;
   outcome?: Outcome | undefined;
-  /** The village, from `place` (any case), until the address lookup brings real areas. */
+  /** The village from the address lookup (`woonplaats`), or `onbekend` for reports without one. */
   area?: string | undefined;
   overdue?: boolean | undefined;
   assignedTo?: number | undefined;
@@ -37,8 +37,10 @@ export interface QueueRow {
   urgency: Urgency;
   status: Status;
   avePhase: string;
-  place: string | null;
-  postcode: string | null;
+  /** The village from the address lookup; `null` without one. */
+  woonplaats: string | null;
+  otherMunicipality: number;
+  addressCheck: string | null;
   dueOn: string;
   assignedTo: number | null;
   wvggzStartedOn: string | null;
@@ -92,7 +94,8 @@ function filterClauses(filter: QueueFilter, byDue = false): { clauses: string[];
   // `id IN (…)` list is built whole first: 25 ms for a common concern in 100,000 reports.)
   if (filter.concern) add('EXISTS (SELECT 1 FROM report_concerns c WHERE c.report_id = reports.id AND c.concern = ?)', filter.concern);
   if (filter.outcome) add('outcome = ?', filter.outcome);
-  if (filter.area) add('place = ? COLLATE NOCASE', filter.area);
+  if (filter.area === UNKNOWN_AREA) add('woonplaats IS NULL');
+  else if (filter.area) add('woonplaats = ?', filter.area);
   if (filter.assignedTo !== undefined) add('assigned_to = ?', filter.assignedTo);
   const search = searchClause(filter.search);
   if (search) add(search.sql, ...search.params);
@@ -102,8 +105,8 @@ function filterClauses(filter: QueueFilter, byDue = false): { clauses: string[];
 /** Above this many matches the queue says "more than" instead of counting on. */
 export const COUNT_CAP = 5000;
 
-const COLUMNS = `reference, created_at AS createdAt, channel, urgency, status, ave_phase AS avePhase, place, postcode,
-  due_on AS dueOn, assigned_to AS assignedTo, wvggz_started_on AS wvggzStartedOn`;
+const COLUMNS = `reference, created_at AS createdAt, channel, urgency, status, ave_phase AS avePhase, woonplaats,
+  other_municipality AS otherMunicipality, address_check AS addressCheck, due_on AS dueOn, assigned_to AS assignedTo, wvggz_started_on AS wvggzStartedOn`;
 
 /** One part of the queue: its page query, its count, their parameters. */
 export interface QueuePart {
@@ -202,9 +205,12 @@ export function queuePage(filter: QueueFilter, today: string, limit: number, off
   return { rows, total };
 }
 
-/** The areas the queue can filter on: the villages in `place`, as first written, by name. */
+/** The value of the area filter for reports without a looked-up address. */
+export const UNKNOWN_AREA = 'onbekend';
+
+/** The areas the queue can filter on: the villages the address lookup found, by name. */
 export function queueAreas(): string[] {
-  return (s().areas.all() as { place: string }[]).map((r) => r.place);
+  return (s().areas.all() as { woonplaats: string }[]).map((r) => r.woonplaats);
 }
 
 export interface TriageFields {
@@ -226,6 +232,8 @@ export interface TriageFields {
   triagedAt: string | null;
   closedAt: string | null;
   addressKey: string | null;
+  /** BAG `nummeraanduiding_id` from the address lookup. */
+  bagAddressId: string | null;
   personKey: string | null;
   enteredByName: string | null;
   enteredByServiceNumber: string | null;
@@ -283,7 +291,7 @@ const s = lazy(() => {
         r.assigned_to AS assignedTo, a.name AS assignedName, r.outcome, r.case_director AS caseDirector,
         r.process_director AS processDirector, r.treatment_director AS treatmentDirector, r.wvggz_started_on AS wvggzStartedOn,
         r.forwarded_to AS forwardedTo, m.reference AS mergedInto, r.triaged_at AS triagedAt, r.closed_at AS closedAt,
-        r.address_key AS addressKey, r.person_key AS personKey, e.name AS enteredByName,
+        r.address_key AS addressKey, r.bag_address_id AS bagAddressId, r.person_key AS personKey, e.name AS enteredByName,
         e.service_number AS enteredByServiceNumber, r.created_at AS createdAt
       FROM reports r
       LEFT JOIN users a ON a.id = r.assigned_to
@@ -307,20 +315,25 @@ const s = lazy(() => {
     related: d.prepare(`
       WITH candidates(id) AS (
         SELECT id FROM (SELECT id FROM reports WHERE address_key = @addressKey AND id <> @id ORDER BY id DESC LIMIT 50)
+        UNION SELECT id FROM (SELECT id FROM reports WHERE bag_address_id = @bagAddressId AND id <> @id ORDER BY id DESC LIMIT 50)
         UNION SELECT id FROM (SELECT id FROM reports WHERE person_key = @personKey AND id <> @id ORDER BY id DESC LIMIT 50)
         UNION SELECT linked_id FROM report_links WHERE report_id = @id
         UNION SELECT report_id FROM report_links WHERE linked_id = @id)
-      SELECT r.id, r.reference, r.created_at AS createdAt, r.status, r.channel,
-        (r.address_key IS NOT NULL AND r.address_key = @addressKey) AS sameAddress,
-        (r.person_key IS NOT NULL AND r.person_key = @personKey) AS samePerson,
-        EXISTS (SELECT 1 FROM report_links l WHERE (l.report_id = @id AND l.linked_id = r.id) OR (l.report_id = r.id AND l.linked_id = @id)) AS linked
-      FROM candidates c JOIN reports r ON r.id = c.id
-      ORDER BY r.created_at DESC LIMIT 50`),
+      SELECT * FROM (
+        SELECT r.id, r.reference, r.created_at AS createdAt, r.status, r.channel,
+          -- The same address: by BAG identifier where both reports have one, else postcode + number + addition.
+          CASE WHEN r.bag_address_id IS NOT NULL AND @bagAddressId IS NOT NULL THEN r.bag_address_id = @bagAddressId
+            ELSE r.address_key IS NOT NULL AND r.address_key = @addressKey END AS sameAddress,
+          (r.person_key IS NOT NULL AND r.person_key = @personKey) AS samePerson,
+          EXISTS (SELECT 1 FROM report_links l WHERE (l.report_id = @id AND l.linked_id = r.id) OR (l.report_id = r.id AND l.linked_id = @id)) AS linked
+        FROM candidates c JOIN reports r ON r.id = c.id)
+      WHERE sameAddress OR samePerson OR linked
+      ORDER BY createdAt DESC LIMIT 50`),
     access: d.prepare(`
       SELECT a.at, u.name AS actor, a.actor_role AS role, a.action, a.result FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
       WHERE a.object_type = ? AND a.object_id = ? ORDER BY a.id DESC LIMIT ?`),
-    // Distinct on the NOCASE index: one row per village whatever its case, without reading a report.
-    areas: d.prepare('SELECT place FROM reports WHERE place IS NOT NULL GROUP BY place COLLATE NOCASE ORDER BY place COLLATE NOCASE LIMIT 200'),
+    // Distinct on its index: one row per village, without reading a report.
+    areas: d.prepare('SELECT DISTINCT woonplaats FROM reports WHERE woonplaats IS NOT NULL ORDER BY woonplaats LIMIT 200'),
     coordinators: d.prepare('SELECT id, name FROM users WHERE role = ? AND disabled_at IS NULL ORDER BY name COLLATE NOCASE'),
   };
 });
@@ -342,8 +355,8 @@ export function eventsOf(reportId: number): ReportEvent[] {
 }
 
 /** Reports about the same address or person, and those already linked. */
-export function relatedReports(t: Pick<TriageFields, 'id' | 'addressKey' | 'personKey'>): RelatedReport[] {
-  return (s().related.all({ id: t.id, addressKey: t.addressKey, personKey: t.personKey }) as (Omit<RelatedReport, 'sameAddress' | 'samePerson' | 'linked'> & {
+export function relatedReports(t: Pick<TriageFields, 'id' | 'addressKey' | 'bagAddressId' | 'personKey'>): RelatedReport[] {
+  return (s().related.all({ id: t.id, addressKey: t.addressKey, bagAddressId: t.bagAddressId, personKey: t.personKey }) as (Omit<RelatedReport, 'sameAddress' | 'samePerson' | 'linked'> & {
     sameAddress: number;
     samePerson: number;
     linked: number;

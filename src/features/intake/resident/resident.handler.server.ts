@@ -16,6 +16,10 @@ import {
 import { recordReport } from '#features/intake/intake.server.ts';
 import { spokenReference } from '#features/reports/reference.rules.ts';
 import { RateLimiter } from '#platform/rate-limit.ts';
+import { ADDRESS_CHOICE_FIELD, type AddressCheck, type BagAddress } from '#features/address/address.schema.ts';
+import { addressChoiceField, addressNotice, parseCheck, serialiseCheck } from '#features/address/address.rules.ts';
+import { checkFormAddress, fillFromRegister } from '#features/address/address.server.ts';
+import type { FieldDef } from '#lib/forms.ts';
 import { clientIp, FORM_LIMIT_BYTES, readForm, redirectTo, render, rewriteTo, type FormOutcome } from '#platform/http.ts';
 
 /**
@@ -45,6 +49,10 @@ export interface StepView {
   errors: FieldErrors;
   /** A problem that belongs to no one field (too much text, the honeypot). */
   formError: string | undefined;
+  /** Step 2, several addresses at the postcode and number: the question `Welk adres bedoelt u?`. */
+  addressChoice?: FieldDef | undefined;
+  /** The step after the address: what the lookup found worth saying (not found, another municipality). */
+  notice?: string | undefined;
 }
 
 export const RATE_LIMIT_PATH = '/melden/te-veel';
@@ -80,6 +88,48 @@ function view(values: RawAnswers, status: 200 | 400 | 413 = 200, errors: FieldEr
 }
 
 /**
+ * The address lookup of step 2 keeps, beside the step's answers: what the register said (for the
+ * report, the next page's notice and whether street and place were filled in for this address), and
+ * while `Welk adres bedoelt u?` is open, the addresses it offers.
+ */
+const ADDRESS_KEY = 'persoon:adres';
+const CHOICE_KEY = 'persoon:keuze';
+
+function draftCheck(draft: Draft | undefined): AddressCheck | undefined {
+  const kept = draft?.answers[ADDRESS_KEY]?.['check'];
+  return parseCheck(typeof kept === 'string' ? kept : undefined);
+}
+
+function draftChoice(draft: Draft | undefined): BagAddress[] | undefined {
+  const kept = draft?.answers[CHOICE_KEY]?.['options'];
+  if (typeof kept !== 'string') return undefined;
+  try {
+    return JSON.parse(kept) as BagAddress[];
+  } catch {
+    return undefined;
+  }
+}
+
+/** The page's extras: the address question on step 2, the lookup's notice on the step after it. */
+function extras(step: StepDef, draft: Draft | undefined, cfg: AppConfig): Pick<StepView, 'addressChoice' | 'notice'> {
+  if (step.id === 'persoon') {
+    const options = draftChoice(draft);
+    return { addressChoice: options ? addressChoiceField(options) : undefined };
+  }
+  if (step.id === 'zorgen') return { notice: addressNotice(draftCheck(draft), cfg.municipality.municipalityName) };
+  return {};
+}
+
+function withExtras(outcome: FormOutcome<StepView>, more: Pick<StepView, 'addressChoice' | 'notice'>): FormOutcome<StepView> {
+  return outcome.kind === 'render' ? { ...outcome, view: { ...outcome.view, ...more } } : outcome;
+}
+
+/** The notice about the address for the check page, if the report has an address. */
+export function checkPageNotice(draft: Draft, cfg: AppConfig): string | undefined {
+  return draft.answers['persoon']?.['locationKind'] === 'adres' ? addressNotice(draftCheck(draft), cfg.municipality.municipalityName) : undefined;
+}
+
+/**
  * A refused step is answered with Post/Redirect/Get too, so that the browser's Back never meets a
  * "resubmit form?" page: the posted answers and their messages wait in the draft under these keys
  * (beside the step's accepted answers, which they never overwrite), the GET shows them once with a 400,
@@ -110,13 +160,14 @@ export async function handleStep(ctx: FlowContext, step: StepDef): Promise<FormO
     }
     const pending = draft?.answers[pendingKey(step)];
     const errors = draft?.answers[errorsKey(step)];
+    const more = extras(step, draft, cfg);
     if (draft && pending && errors) {
       delete draft.answers[pendingKey(step)];
       delete draft.answers[errorsKey(step)];
       saveDraftAnswers(draft, at);
-      return view(pending, 400, errors as FieldErrors);
+      return withExtras(view(pending, Object.keys(errors).length ? 400 : 200, errors as FieldErrors), more);
     }
-    return view(stored);
+    return withExtras(view(stored), more);
   }
 
   if (!stepPosts.allow(clientIp(ctx.request, ctx.clientAddress, cfg.trustProxy), at.getTime())) return rewriteTo(RATE_LIMIT_PATH);
@@ -128,8 +179,9 @@ export async function handleStep(ctx: FlowContext, step: StepDef): Promise<FormO
   if (posted.form.get(HONEYPOT)) return view(raw, 400, {}, HONEYPOT_MESSAGE);
 
   const parsed = parseStep(step.schema, raw);
-  if (!parsed.ok) {
-    const refused = { [pendingKey(step)]: raw, [errorsKey(step)]: parsed.errors };
+  /** Back to this step's page with the answers as typed (and messages, if any): Post/Redirect/Get. */
+  const again = (errors: FieldErrors, more: Record<string, RawAnswers> = {}) => {
+    const refused = { [pendingKey(step)]: raw, [errorsKey(step)]: errors, ...more };
     if (!draft || draft.submittedReference) {
       if (draft) deleteDraft(draft);
       setDraftCookie(ctx, createDraft(refused, at, cfg.municipality.retention.draftHours), cfg);
@@ -138,6 +190,12 @@ export async function handleStep(ctx: FlowContext, step: StepDef): Promise<FormO
       saveDraftAnswers(draft, at);
     }
     return redirectTo(step.path);
+  };
+  const asked = draftChoice(draft);
+  const choice = posted.form.get(ADDRESS_CHOICE_FIELD);
+  if (!parsed.ok) {
+    // Keep the address question open (and its answer) while other answers are fixed.
+    return again(parsed.errors, asked ? { [pendingKey(step)]: { ...raw, [ADDRESS_CHOICE_FIELD]: typeof choice === 'string' ? choice : '' } } : {});
   }
 
   if (step.id === 'gevaar' && raw['acuteDanger'] === 'ja') {
@@ -150,22 +208,44 @@ export async function handleStep(ctx: FlowContext, step: StepDef): Promise<FormO
   // Keep the answers as typed, minus those the schema dropped (an anonymous reporter's details,
   // the address of someone without one).
   const data = parsed.data as Record<string, unknown>;
-  const kept: RawAnswers = {};
+  let kept: RawAnswers = {};
   for (const [name, value] of Object.entries(raw)) kept[name] = data[name] === undefined ? '' : value;
+  const addressKept: Record<string, RawAnswers> = {};
+  if (step.id === 'persoon') {
+    const address = await checkFormAddress(cfg, data, { asked, choice: typeof choice === 'string' ? choice : undefined }, at);
+    if (address.kind === 'choose') {
+      // Several addresses: the step comes back with `Welk adres bedoelt u?` (an error only when it was
+      // asked and not answered).
+      return again(address.error ? { [ADDRESS_CHOICE_FIELD]: address.error } : {}, { [CHOICE_KEY]: { options: JSON.stringify(address.options) } });
+    }
+    if (address.kind === 'checked') {
+      const before = draftCheck(draft);
+      // Street and place from the register the first time this address is found; after that the
+      // reporter's own changes stand.
+      const sameAsBefore = before?.match?.nummeraanduidingId !== undefined && before.match.nummeraanduidingId === address.check.match?.nummeraanduidingId;
+      kept = fillFromRegister(kept as { street?: string; place?: string }, address.check, !sameAsBefore) as RawAnswers;
+      addressKept[ADDRESS_KEY] = { check: serialiseCheck(address.check) };
+    }
+  }
   if (draft) {
     delete draft.answers[pendingKey(step)];
     delete draft.answers[errorsKey(step)];
+    if (step.id === 'persoon') {
+      delete draft.answers[CHOICE_KEY];
+      delete draft.answers[ADDRESS_KEY];
+    }
   }
 
   if (!draft || draft.submittedReference) {
     // A new report (or the old draft expired): start a draft with these answers; nothing is lost.
     if (draft) deleteDraft(draft);
-    const answers = { [step.id]: kept };
+    const answers = { [step.id]: kept, ...addressKept };
     setDraftCookie(ctx, createDraft(answers, at, cfg.municipality.retention.draftHours), cfg);
     const fresh: Draft = { tokenHash: '', answers, submittedReference: undefined };
     return redirectTo((firstIncomplete(fresh) ?? STEPS[0]!).path);
   }
   draft.answers[step.id] = kept;
+  Object.assign(draft.answers, addressKept);
   saveDraftAnswers(draft, at);
   const next = firstIncomplete(draft);
   // After the last question, or after a change from the check page: on to the check page.
@@ -187,6 +267,8 @@ export function draftReport(draft: Draft): ResidentReport | undefined {
 
 export interface CheckView {
   report: ResidentReport;
+  /** What the address lookup found worth saying (not found, another municipality). */
+  addressNotice: string | undefined;
   captchaError: string | undefined;
   /** hCaptcha's site key for the widget; `undefined` when hCaptcha is off. */
   captchaSiteKey: string | undefined;
@@ -203,14 +285,15 @@ export async function handleCheck(ctx: FlowContext): Promise<FormOutcome<CheckVi
   if (missing || !report) return redirectTo((missing ?? STEPS[0]!).path);
 
   const captchaSiteKey = cfg.hcaptcha?.siteKey;
-  if (ctx.request.method !== 'POST') return render({ report, captchaError: undefined, captchaSiteKey });
+  const addressNotice = checkPageNotice(draft, cfg);
+  if (ctx.request.method !== 'POST') return render({ report, addressNotice, captchaError: undefined, captchaSiteKey });
 
   const ip = clientIp(ctx.request, ctx.clientAddress, cfg.trustProxy);
   if (!reportPosts.allow(ip, at.getTime())) return rewriteTo(RATE_LIMIT_PATH);
 
   const posted = await readForm(ctx.request, FORM_LIMIT_BYTES);
   const form = posted.ok ? posted.form : new FormData();
-  if (form.get(HONEYPOT)) return render({ report, captchaError: HONEYPOT_MESSAGE, captchaSiteKey }, 400);
+  if (form.get(HONEYPOT)) return render({ report, addressNotice, captchaError: HONEYPOT_MESSAGE, captchaSiteKey }, 400);
 
   const token = form.get('h-captcha-response');
   const captcha = await verifyCaptcha(captchaSettings(cfg), typeof token === 'string' && token ? token : undefined, ip);
@@ -218,6 +301,7 @@ export async function handleCheck(ctx: FlowContext): Promise<FormOutcome<CheckVi
     return render(
       {
         report,
+        addressNotice,
         captchaError: 'De controle of u een mens bent is niet gelukt. Doe de controle opnieuw en verstuur uw melding nog een keer.',
         captchaSiteKey,
       },
@@ -226,10 +310,11 @@ export async function handleCheck(ctx: FlowContext): Promise<FormOutcome<CheckVi
   }
 
   const { acuteDanger: _noAcuteDanger, anonymous, ...answers } = report;
+  const addressCheck = report.locationKind === 'adres' ? draftCheck(draft) : undefined;
   // The report and the draft's "sent" mark commit together: a crash can never leave a stored report
   // whose draft could be sent a second time.
   recordReport(
-    { ...answers, channel: 'inwoner', acuteDanger: false, anonymous: anonymous === 'ja', captchaStatus: captcha },
+    { ...answers, channel: 'inwoner', acuteDanger: false, anonymous: anonymous === 'ja', captchaStatus: captcha, addressCheck },
     {
       now: at,
       alsoInTransaction: (stored) =>

@@ -1,6 +1,10 @@
 import type { AstroCookies } from 'astro';
 import { config } from '#platform/config.ts';
 import { createDraft, deleteDraft, findDraft } from '#features/intake/drafts.repo.server.ts';
+import { ADDRESS_CHOICE_FIELD, type BagAddress } from '#features/address/address.schema.ts';
+import { addressChoiceField } from '#features/address/address.rules.ts';
+import { checkFormAddress, fillFromRegister } from '#features/address/address.server.ts';
+import type { FieldDef } from '#lib/forms.ts';
 import { readFields, type FieldErrors, type RawAnswers } from '#lib/forms.ts';
 import { ACUTE_INTAKE_DEFAULT, boaFields, boaSchemas, intakeSchema, kccFields, kccSchemas, parseParts, STAFF_MESSAGES } from './staff-report.schema.ts';
 import { utcToAmsterdam } from '#lib/dates.ts';
@@ -26,6 +30,8 @@ export interface StaffFormView {
   formError: string | undefined;
   /** The agent answered "Ja" to acute danger: show the 112 instruction and the minimal record button. */
   acute: boolean;
+  /** Several addresses at the postcode and number: the question `Welk adres bedoelt u?`. */
+  addressChoice?: FieldDef | undefined;
 }
 
 /** The form, and the staff member's own reports below it. */
@@ -54,12 +60,18 @@ interface Refused {
   values: RawAnswers;
   errors: FieldErrors;
   acute: boolean;
+  /** The addresses to choose from, when the register found several. */
+  addressOptions?: BagAddress[] | undefined;
 }
 
 function keepRefused(ctx: StaffContext, channel: StaffChannel, refused: Refused, at: Date): FormOutcome<never> {
   dropRefused(ctx, channel, at);
   const token = createDraft(
-    { values: refused.values, errors: refused.errors, state: { acute: refused.acute ? 'ja' : 'nee' } },
+    {
+      values: refused.values,
+      errors: refused.errors,
+      state: { acute: refused.acute ? 'ja' : 'nee', addressOptions: refused.addressOptions ? JSON.stringify(refused.addressOptions) : '' },
+    },
     at,
     REFUSED_HOURS,
   );
@@ -71,10 +83,12 @@ function keepRefused(ctx: StaffContext, channel: StaffChannel, refused: Refused,
 function takeRefused(ctx: StaffContext, channel: StaffChannel, at: Date): Refused | undefined {
   const draft = dropRefused(ctx, channel, at);
   if (!draft?.answers['values'] || !draft.answers['errors']) return undefined;
+  const options = draft.answers['state']?.['addressOptions'];
   return {
     values: draft.answers['values'],
     errors: draft.answers['errors'] as FieldErrors,
     acute: draft.answers['state']?.['acute'] === 'ja',
+    addressOptions: typeof options === 'string' && options ? (JSON.parse(options) as BagAddress[]) : undefined,
   };
 }
 
@@ -91,12 +105,18 @@ function dropRefused(ctx: StaffContext, channel: StaffChannel, at: Date) {
 export async function handleStaffReport(ctx: StaffContext, channel: StaffChannel): Promise<FormOutcome<StaffPageView>> {
   const staff = ctx.locals.staff as StaffSession;
   const at = now();
-  const view = (values: RawAnswers, status: 200 | 400 | 413 = 200, errors: FieldErrors = {}, formError?: string, acute = false) =>
-    render<StaffPageView>({ values, errors, formError, acute, ownReports: ownReports(channel, staff.user.id, at) }, status);
+  const view = (values: RawAnswers, status: 200 | 400 | 413 = 200, errors: FieldErrors = {}, formError?: string, acute = false, options?: BagAddress[]) =>
+    render<StaffPageView>(
+      { values, errors, formError, acute, addressChoice: options ? addressChoiceField(options) : undefined, ownReports: ownReports(channel, staff.user.id, at) },
+      status,
+    );
   const fields = channel === 'kcc' ? kccFields : boaFields;
   if (ctx.request.method !== 'POST') {
     const refused = takeRefused(ctx, channel, at);
-    if (refused) return view(refused.values, refused.acute ? 200 : 400, refused.errors, undefined, refused.acute);
+    if (refused) {
+      const status = refused.acute || !Object.keys(refused.errors).length ? 200 : 400;
+      return view(refused.values, status, refused.errors, undefined, refused.acute, refused.addressOptions);
+    }
     return view(channel === 'boa' ? { observedAt: utcToAmsterdam(at) } : {});
   }
   const posted = await readForm(ctx.request, FORM_LIMIT_BYTES);
@@ -127,15 +147,23 @@ export async function handleStaffReport(ctx: StaffContext, channel: StaffChannel
   const parsed = parseParts(raw, schemas);
   const errors: FieldErrors = parsed.ok ? {} : { ...parsed.errors };
   if (raw['acuteDanger'] !== 'nee') errors['acuteDanger'] = STAFF_MESSAGES.acuteDanger;
-  if (!parsed.ok || Object.keys(errors).length) return keepRefused(ctx, channel, { values: raw, errors, acute: false }, at);
+  const choice = posted.form.get(ADDRESS_CHOICE_FIELD);
+  const answered = typeof choice === 'string' && choice ? { ...raw, [ADDRESS_CHOICE_FIELD]: choice } : raw;
+  if (!parsed.ok || Object.keys(errors).length) return keepRefused(ctx, channel, { values: answered, errors, acute: false }, at);
 
-  const data = parsed.data as Omit<IntakeReport, 'channel' | 'acuteDanger' | 'captchaStatus'>;
+  // The address in the national register (never holds the report up: unreachable means unchecked).
+  const parsedData = parsed.data as Omit<IntakeReport, 'channel' | 'acuteDanger' | 'captchaStatus'>;
+  const address = await checkFormAddress(config(), parsedData, { asked: undefined, choice: typeof choice === 'string' ? choice : undefined }, at);
+  if (address.kind === 'choose') return keepRefused(ctx, channel, { values: answered, errors: {}, acute: false, addressOptions: address.options }, at);
+  const addressCheck = address.kind === 'checked' ? address.check : undefined;
+  const data = addressCheck ? fillFromRegister(parsedData, addressCheck, false) : parsedData;
   const report: IntakeReport = {
     ...data,
     ...base,
     concerns: (data.concerns ?? []) as string[],
     involved: (data.involved ?? []) as string[],
     acuteDanger: false,
+    addressCheck,
     anonymous: channel === 'kcc' ? Boolean(data.anonymous) : false,
     ...(channel === 'boa' ? { reporterRelation: 'professional' } : {}),
   };

@@ -2,6 +2,8 @@ import { REFERENCE_PATTERN } from '#features/reports/reference.rules.ts';
 import { findReportByReference, listReportsEnteredBy, type OwnReport } from '#features/reports/reports.repo.server.ts';
 import type { StaffSession } from '#features/auth/login.server.ts';
 import { startOfAmsterdamDay } from '#lib/dates.ts';
+import { addressNotice } from '#features/address/address.rules.ts';
+import { config } from '#platform/config.ts';
 
 /** What the KCC and BOA pages read beside their forms: the staff member's own reports. */
 
@@ -12,6 +14,8 @@ export interface SavedReportView {
   reference: string;
   createdAt: string;
   status: string;
+  /** What the address lookup found worth telling the caller (not found, another municipality). */
+  addressNotice: string | undefined;
 }
 
 /**
@@ -29,5 +33,11 @@ export function ownReports(channel: 'kcc' | 'boa', userId: number, at: Date): Ow
 export function savedReportFor(staff: StaffSession, reference: string): SavedReportView | undefined {
   const report = REFERENCE_PATTERN.test(reference) ? findReportByReference(reference) : undefined;
   if (!report || (report.enteredBy !== staff.user.id && staff.user.role !== 'coordinator')) return undefined;
-  return { reference: report.reference, createdAt: report.createdAt, status: report.status };
+  const addressCheck = report.addressCheck;
+  return {
+    reference: report.reference,
+    createdAt: report.createdAt,
+    status: report.status,
+    addressNotice: addressNotice(addressCheck, config().municipality.municipalityName, 'medewerker'),
+  };
 }
