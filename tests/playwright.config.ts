@@ -19,12 +19,15 @@ const executablePath = process.env['CHROMIUM_PATH'] || (existsSync('/usr/bin/chr
  * them all (and their data folders), so that two runs on one machine do not collide.
  */
 const BASE = Number(process.env['E2E_PORT_BASE'] || 4391);
-export const PORTS = { main: BASE, captcha: BASE + 1, captchaDown: BASE + 2, limits: BASE + 3, staff: BASE + 4, stub: BASE + 8 } as const;
+export const PORTS = { main: BASE, captcha: BASE + 1, captchaDown: BASE + 2, limits: BASE + 3, staff: BASE + 4, stub: BASE + 8, pdok: BASE + 9 } as const;
 /** The data folder of a test server under data/test/. */
 export const dataName = (name: string): string => (process.env['E2E_PORT_BASE'] ? `${name}-${BASE}` : name);
 
+/** Every portal asks the local stand-in of the national address service (tests/support/pdok-stub.ts). */
+const PDOK_URL = `http://127.0.0.1:${PORTS.pdok}/bzk/locatieserver/search/v3_1`;
+
 const serve = (name: string, port: number, ...settings: string[]) => ({
-  command: `node tests/support/serve.ts ${dataName(name)} ${port} ${settings.join(' ')}`,
+  command: `node tests/support/serve.ts ${dataName(name)} ${port} PDOK_LOCATIESERVER_URL=${PDOK_URL} PDOK_TIMEOUT_MS=1500 ${settings.join(' ')}`,
   cwd: root,
   url: `http://localhost:${port}/health`,
   reuseExistingServer: false,
@@ -60,6 +63,12 @@ export default defineConfig({
       command: `node tests/support/hcaptcha-stub.ts ${PORTS.stub}`,
       cwd: root,
       url: `http://127.0.0.1:${PORTS.stub}/health`,
+      reuseExistingServer: false,
+    },
+    {
+      command: `node tests/support/pdok-stub.ts ${PORTS.pdok}`,
+      cwd: root,
+      url: `http://127.0.0.1:${PORTS.pdok}/health`,
       reuseExistingServer: false,
     },
     serve('main', PORTS.main, 'REPORTS_PER_HOUR_PER_IP=100000'),

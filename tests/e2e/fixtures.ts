@@ -433,6 +433,19 @@ export interface ReportRow {
   observed_at: string | null;
   police_present: number | null;
   police_reference: string | null;
+  /** The address lookup (migration 0008). */
+  address_check: string | null;
+  address_checked_on: string | null;
+  bag_address_id: string | null;
+  bag_object_id: string | null;
+  woonplaats: string | null;
+  municipality_code: string | null;
+  municipality_name: string | null;
+  other_municipality: number;
+  wijk_code: string | null;
+  wijk_name: string | null;
+  buurt_code: string | null;
+  buurt_name: string | null;
 }
 
 export function reportByReference(srv: Server, reference: string): (ReportRow & { concerns: string[] }) | undefined {

@@ -4,9 +4,9 @@
 //   9801ZZ 12          → one address (Zuidhorn, Westerkwartier)
 //   9351XY 14          → several: 14, 14A, 14B and 14-1 (Leek)
 //   9711AA 1           → one address in another municipality (Groningen)
-//   9999ZZ             → HTTP 500
-//   9998ZZ             → answers after 10 s (longer than the portal's timeout)
-//   9997ZZ             → the connection is reset
+//   house number 9999 → HTTP 500
+//   house number 9998 → answers after 10 s (longer than the portal's timeout)
+//   house number 9997 → the connection is reset
 //   anything else      → no match (numFound 0)
 // GET /_requests lists the query strings and header names received (newest last), so tests can check
 // that nothing but the address was sent.
@@ -106,9 +106,9 @@ export function startPdokStub(port = 0): Promise<Server> {
     if (unknown.length) return json(400, { error: { msg: `Unknown parameter(s): ${unknown.join(', ')}`, code: 400 } });
     if (!url.searchParams.getAll('fq').includes('type:adres')) return json(400, { error: { msg: 'expected fq=type:adres', code: 400 } });
     const asked = askedAddress(url.searchParams);
-    if (asked?.postcode === '9999ZZ') return json(500, { error: { msg: 'Internal Server Error', code: 500 } });
-    if (asked?.postcode === '9998ZZ') return void setTimeout(() => json(200, { response: { numFound: 0, start: 0, maxScore: 0, numFoundExact: true, docs: [] } }), 10_000);
-    if (asked?.postcode === '9997ZZ') return void req.socket.destroy();
+    if (asked?.number === '9999') return json(500, { error: { msg: 'Internal Server Error', code: 500 } });
+    if (asked?.number === '9998') return void setTimeout(() => json(200, { response: { numFound: 0, start: 0, maxScore: 0, numFoundExact: true, docs: [] } }), 10_000);
+    if (asked?.number === '9997') return void req.socket.destroy();
     const docs = asked ? (PDOK_ADDRESSES[`${asked.postcode}|${asked.number}`] ?? []) : [];
     const fields = url.searchParams.get('fl')?.split(/[\s,]+/).filter(Boolean);
     const shown = fields ? docs.map((d) => Object.fromEntries(Object.entries(d).filter(([k]) => fields.includes(k)))) : docs;

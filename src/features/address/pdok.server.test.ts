@@ -52,9 +52,9 @@ describe('lookupAddresses', () => {
   });
 
   test('a 500, a timeout, a reset and a refused connection: unavailable, within the timeout', async () => {
-    for (const postcode of ['9999ZZ', '9997ZZ']) assert.deepEqual(await lookupAddresses(settings(), postcode, '1', now), { kind: 'unavailable' }, postcode);
+    for (const number of ['9999', '9997']) assert.deepEqual(await lookupAddresses(settings(), '9801ZZ', number, now), { kind: 'unavailable' }, number);
     const started = Date.now();
-    assert.deepEqual(await lookupAddresses(settings(300), '9998ZZ', '1', now), { kind: 'unavailable' });
+    assert.deepEqual(await lookupAddresses(settings(300), '9801ZZ', '9998', now), { kind: 'unavailable' });
     assert.ok(Date.now() - started < 2000, 'the timeout holds');
     assert.deepEqual(await lookupAddresses({ url: 'http://127.0.0.1:9/free', timeoutMs: 1000 }, '9801ZZ', '12', now), { kind: 'unavailable' });
     assert.deepEqual(await lookupAddresses(undefined, '9801ZZ', '12', now), { kind: 'unavailable' });
@@ -79,8 +79,8 @@ describe('lookupAddresses', () => {
     await lookupAddresses(settings(), '9801ZZ', '12', now);
     await lookupAddresses(settings(), '9801 ZZ', '12', now);
     assert.equal(await count(), before + 1);
-    await lookupAddresses(settings(), '9999ZZ', '1', now);
-    await lookupAddresses(settings(), '9999ZZ', '1', now);
+    await lookupAddresses(settings(), '9801ZZ', '9999', now);
+    await lookupAddresses(settings(), '9801ZZ', '9999', now);
     assert.equal(await count(), before + 3);
   });
 });
@@ -113,7 +113,7 @@ describe('checkAddress: what the lookup means for the report', () => {
   test('not found; not reachable: the postcode list decides whether it lies elsewhere', async () => {
     const none = await checkAddress(cfg(), { postcode: '9351XY', houseNumber: '99', addition: undefined, choice: undefined }, now);
     assert.deepEqual(none.kind === 'checked' && [none.check.status, none.check.otherMunicipality], ['niet_gevonden', undefined]);
-    const down = await checkAddress(cfg(), { postcode: '9999ZZ', houseNumber: '1', addition: undefined, choice: undefined }, now);
+    const down = await checkAddress(cfg(), { postcode: '9999ZZ', houseNumber: '9999', addition: undefined, choice: undefined }, now);
     assert.deepEqual(down.kind === 'checked' && [down.check.status, down.check.otherMunicipality], ['niet_gecontroleerd', '']);
     const downOwn = await checkAddress({ ...cfg(), addressLookup: undefined }, { postcode: '9801ZZ', houseNumber: '12', addition: undefined, choice: undefined }, now);
     assert.deepEqual(downOwn.kind === 'checked' && [downOwn.check.status, downOwn.check.otherMunicipality], ['niet_gecontroleerd', undefined]);
