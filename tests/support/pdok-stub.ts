@@ -4,6 +4,7 @@
 //   9801ZZ 12          → one address (Zuidhorn, Westerkwartier)
 //   9351XY 14          → several: 14, 14A, 14B and 14-1 (Leek)
 //   9711AA 1           → one address in another municipality (Groningen)
+//   the four cases of tests/fixtures/cases.ts (9351AB 12, 9801AB 7, 9861CD 3, 9363BC 21) → their address
 //   house number 9999 → HTTP 500
 //   house number 9998 → answers after 10 s (longer than the portal's timeout)
 //   house number 9997 → the connection is reset
@@ -72,6 +73,11 @@ export const PDOK_ADDRESSES: Record<string, Doc[]> = {
     doc('Kerkstraat', 14, '9351XY', 'Leek', WESTERKWARTIER, ['WK196901', 'Wijk 01 Leek'], ['BU19690100', 'Leek Centrum'], '035016', 'B'),
     doc('Kerkstraat', 14, '9351XY', 'Leek', WESTERKWARTIER, ['WK196901', 'Wijk 01 Leek'], ['BU19690100', 'Leek Centrum'], '035017', '', '1'),
   ],
+  // The cases of tests/fixtures/cases.ts, with the streets they type.
+  '9351AB|12': [doc('Hoofdstraat', 12, '9351AB', 'Leek', WESTERKWARTIER, ['WK196901', 'Wijk 01 Leek'], ['BU19690109', 'Leek Buitengebied'], '035112', 'B')],
+  '9801AB|7': [doc('Dorpsstraat', 7, '9801AB', 'Zuidhorn', WESTERKWARTIER, ['WK196902', 'Wijk 02 Zuidhorn'], ['BU19690200', 'Zuidhorn Centrum'], '080107')],
+  '9861CD|3': [doc('Molenweg', 3, '9861CD', 'Grootegast', WESTERKWARTIER, ['WK196903', 'Wijk 03 Grootegast'], ['BU19690300', 'Grootegast Centrum'], '086103')],
+  '9363BC|21': [doc('Schoolstraat', 21, '9363BC', 'Marum', WESTERKWARTIER, ['WK196904', 'Wijk 04 Marum'], ['BU19690400', 'Marum Centrum'], '036321')],
   '9711AA|1': [
     { ...doc('Grote Markt', 1, '9711AA', 'Groningen', ['0014', 'Groningen'], ['WK001401', 'Centrum'], ['BU00140100', 'Binnenstad-Zuid'], '000001'), nummeraanduiding_id: '0014200000000001', adresseerbaarobject_id: '0014010000000001' },
   ],

@@ -65,13 +65,12 @@ export async function checkFormAddress(
   return decision.kind === 'choose' ? { ...decision, error: undefined } : decision;
 }
 
-/** Street and place from the register, where the form left them empty or they were for another address. */
-export function fillFromRegister<T extends { street?: string | undefined; place?: string | undefined }>(
-  answers: T,
-  check: AddressCheck,
-  overwrite: boolean,
-): T {
+/**
+ * Street and place from the register where the form left them empty. What was typed stands: the
+ * areas come from the register's own fields (`woonplaats`, wijk), never from the typed `Plaats`.
+ */
+export function fillFromRegister<T extends { street?: string | undefined; place?: string | undefined }>(answers: T, check: AddressCheck): T {
   const m = check.match;
   if (!m) return answers;
-  return { ...answers, street: overwrite || !answers.street ? m.street : answers.street, place: overwrite || !answers.place ? m.place : answers.place };
+  return { ...answers, street: answers.street || m.street, place: answers.place || m.place };
 }

@@ -4,7 +4,7 @@
 // an unreachable service never holds the report up (marked "adres niet gecontroleerd").
 import type { Page } from '@playwright/test';
 import { dhrP } from '../../fixtures/cases.ts';
-import { Q, expect, field, fillConcerns, group, marker, option, reportByReference, servers, submit, submitRefused, test } from '../fixtures.ts';
+import { Q, expect, expectNoAxeViolations, field, fillConcerns, group, loginAs, marker, option, reportByReference, servers, submit, submitRefused, test } from '../fixtures.ts';
 import { NEXT, expectCheckPage, expectStep, fillAcute, fillReporter, sendReport } from './resident-utils.ts';
 
 const NOTICE = '.mb-address-notice';
@@ -149,4 +149,44 @@ test.describe('address lookup on step 2', () => {
       expect(reportByReference(servers.main, reference)).toMatchObject({ address_check: 'niet_gecontroleerd', woonplaats: null, other_municipality: 0 });
     });
   }
+});
+
+test.describe('areas for the coordinator', () => {
+  test.describe.configure({ timeout: 90_000 });
+  test('the queue and the report page show the village and wijk from the register; the monitor counts by village or wijk', async ({ page }) => {
+    const tag = marker('gebied');
+    await sendAddress(page, tag, '9801 ZZ', '12');
+    const reference = await finish(page, tag);
+    const down = marker('gebied-stuk');
+    await sendAddress(page, down, '9801 ZZ', '9999');
+    const unchecked = await finish(page, down);
+
+    await loginAs(page, servers.main, 'coordinator');
+    await page.goto('/intern/triage?gebied=Zuidhorn');
+    await expect(page.getByLabel('Gebied', { exact: true })).toHaveValue('Zuidhorn');
+    const row = page.locator('table.mb-queue tbody tr').filter({ hasText: reference });
+    await expect(row).toContainText('Zuidhorn');
+    // Without a looked-up address: "Onbekend", and the mark for the coordinator.
+    await page.goto('/intern/triage?gebied=onbekend');
+    await expect(page.locator('table.mb-queue tbody tr').filter({ hasText: unchecked })).toContainText('Adres niet gecontroleerd');
+
+    await page.goto(`/intern/triage/${reference}`);
+    await expect(page.locator('dd').filter({ hasText: /^Adres gevonden in de adresregistratie/ })).toHaveCount(1);
+    await expect(page.locator('dd').filter({ hasText: 'Wijk 02 Zuidhorn' })).toHaveCount(1);
+    await expect(page.locator('dd').filter({ hasText: 'Zuidhorn Centrum' })).toHaveCount(1);
+    await page.goto(`/intern/triage/${unchecked}`);
+    await expect(page.getByText('Adres niet gecontroleerd: de adresregistratie was niet bereikbaar')).toBeVisible();
+
+    await page.goto('/intern/monitor');
+    const byVillage = page.getByRole('region', { name: 'Gebied: dorp' });
+    await expect(byVillage).toContainText('Gebied: dorp');
+    await expect(byVillage).toContainText('Zuidhorn');
+    await expect(byVillage).not.toContainText('9801');
+    await page.getByLabel('Gebieden per').selectOption({ label: 'Wijk' });
+    await page.getByRole('button', { name: 'Toon periode' }).click();
+    await expect(page).toHaveURL(/gebied=wijk/);
+    await expect(page.getByRole('region', { name: 'Gebied: wijk' })).toContainText('Wijk 02 Zuidhorn');
+    await expect(page.getByRole('link', { name: 'Cijfers downloaden (CSV)' })).toHaveAttribute('href', /gebied=wijk/);
+    await expectNoAxeViolations(page, 'monitor by wijk');
+  });
 });

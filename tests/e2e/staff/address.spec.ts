@@ -38,7 +38,7 @@ test.describe('address lookup on the staff forms', () => {
   test('BOA: an address not in the register is saved, and the saved page says so', async ({ page }) => {
     await openStaffForm(page, 'boa');
     const tag = marker('boa-adres');
-    await fillStaffForm(page, at(staffAnswers(mevrB(tag), 'boa'), '9861 CD', '77'));
+    await fillStaffForm(page, at(staffAnswers(mevrB(tag), 'boa'), '9861 CE', '77'));
     expect((await submit(page, S.save)).status()).toBe(303);
     const reference = await savedReference(page, 'boa');
     await expect(page.locator('.mb-address-notice')).toContainText('Dit adres staat niet in de adresregistratie.');

@@ -2,7 +2,7 @@
 // type, a save on the report page is confirmed and keeps what was typed elsewhere, and the staff
 // pages fit a 375 px phone. With JavaScript on and off (the two projects); axe on each page.
 import { dhrP, type Case } from '../../fixtures/cases.ts';
-import { expect, expectNoAxeViolations, loginAs, marker, submit, test, withWritableDb } from '../fixtures.ts';
+import { createAccount, expect, expectNoAxeViolations, loginAs, marker, submit, test, withWritableDb } from '../fixtures.ts';
 import { main, openReport, queueReferences, reportRow, residentReport, triageChange, uniqueAddress } from './triage-utils.ts';
 
 test.describe.configure({ timeout: 120_000 });
@@ -21,8 +21,11 @@ function ownCase(tag: string, n: number): Case & { address: { postcode: string; 
 test('the default queue is the open work: closed, cancelled, merged and acute records are not in it', async ({ page }) => {
   const tag = marker('q');
   const req = page.request;
+  // A colleague of their own: the "Toegewezen aan" filter narrows the queue to this test's reports.
+  const colleague = createAccount(main, 'coordinator', { name: `Collega ${tag}` });
   await loginAs(page, main, 'coordinator');
   const [open, closed, cancelled, merged, acute] = await Promise.all([0, 1, 2, 3, 4].map((n) => residentReport(ownCase(tag, n))));
+  for (const r of [open, closed, cancelled, merged, acute]) await triageChange(req, r!, { intent: 'assign', assignedTo: String(colleague.id) });
   await triageChange(req, closed!, { intent: 'status', status: 'in_behandeling' });
   await triageChange(req, closed!, { intent: 'status', status: 'afgesloten', outcome: 'bespreken_in_mdo' });
   await triageChange(req, cancelled!, { intent: 'status', status: 'geannuleerd', reason: 'Test' });
@@ -31,22 +34,23 @@ test('the default queue is the open work: closed, cancelled, merged and acute re
   withWritableDb(main, (db) => db.prepare("UPDATE reports SET status = 'acuut_doorgezet', acute_danger = 1 WHERE reference = ?").run(acute));
   expect(reportRow(acute!)['status']).toBe('acuut_doorgezet');
 
-  // The area filter narrows the queue to this test's village; the default is the open work.
+  // The colleague filter narrows the queue to these five; the default is the open work.
   await page.goto('/intern/triage');
-  await page.getByLabel('Gebied', { exact: true }).selectOption({ label: `Dorp${tag}` });
+  await page.getByLabel('Toegewezen aan', { exact: true }).selectOption({ label: colleague.name });
   await page.getByRole('button', { name: 'Filteren', exact: true }).click();
-  await expect(page).toHaveURL(new RegExp(`gebied=Dorp${tag}`));
+  await expect(page).toHaveURL(new RegExp(`toegewezen=${colleague.id}`));
   await expect(page.getByLabel('Status', { exact: true })).toHaveValue('');
   expect(await queueReferences(page)).toEqual([open]);
   await expect(page.getByRole('status')).toContainText('1 melding in het open werk');
-  await expectNoAxeViolations(page, 'queue, open work of one village');
+  await expectNoAxeViolations(page, 'queue, open work of one colleague');
 
   // "Alle statussen" shows the rest; a chosen status shows that status only.
-  await page.goto(`/intern/triage?gebied=Dorp${tag}&status=alle`);
+  const mine = `toegewezen=${colleague.id}`;
+  await page.goto(`/intern/triage?${mine}&status=alle`);
   expect((await queueReferences(page)).sort()).toEqual([open, closed, cancelled, merged, acute].sort());
-  await page.goto(`/intern/triage?gebied=Dorp${tag}&status=afgesloten`);
+  await page.goto(`/intern/triage?${mine}&status=afgesloten`);
   expect(await queueReferences(page)).toEqual([closed]);
-  await page.goto(`/intern/triage?gebied=Dorp${tag}&status=alle&uitkomst=bespreken_in_mdo`);
+  await page.goto(`/intern/triage?${mine}&status=alle&uitkomst=bespreken_in_mdo`);
   expect(await queueReferences(page)).toEqual([closed]);
 });
 
@@ -60,7 +64,9 @@ test('the search finds a report by what people type: reference with or without M
   const reference = await residentReport(c);
   const other = await residentReport(neighbour);
   const req = page.request;
+  const colleague = createAccount(main, 'coordinator', { name: `Collega ${tag}` });
   await loginAs(page, main, 'coordinator');
+  for (const r of [reference, other]) await triageChange(req, r, { intent: 'assign', assignedTo: String(colleague.id) });
   // Closed: a search looks in every status.
   await triageChange(req, reference, { intent: 'status', status: 'geannuleerd', reason: 'Dubbel' });
   const code = reference.slice(3);
@@ -76,7 +82,8 @@ test('the search finds a report by what people type: reference with or without M
     [`Naam${tag}1`, [reference]],
     [`naam${tag}1 de vries`, [reference]],
   ];
-  await page.goto(`/intern/triage?gebied=Dorp${tag}`);
+  // Searched within this test's colleague, so that other reports at a random postcode stay out.
+  await page.goto(`/intern/triage?toegewezen=${colleague.id}`);
   for (const [term, expected] of searches) {
     await page.getByLabel(/^Zoeken op referentienummer/).fill(term);
     const response = await submit(page, 'Zoeken', page.getByRole('search'));
@@ -86,7 +93,7 @@ test('the search finds a report by what people type: reference with or without M
     expect(await queueReferences(page), term).toEqual(expected);
     await expect(page.getByRole('status')).toContainText('in alle statussen');
   }
-  // The postcode without a number finds both reports at that postcode in this village.
+  // The postcode without a number finds both reports at that postcode.
   await page.getByLabel(/^Zoeken op referentienummer/).fill(pc);
   await submit(page, 'Zoeken', page.getByRole('search'));
   expect((await queueReferences(page)).sort()).toEqual([reference, other].sort());
@@ -154,6 +161,8 @@ test('queue, report page and monitor fit a 375 px phone: no sideways scrolling',
     await expectNoAxeViolations(page, `${path} at 375 px`);
   }
   // The Wvggz deadline as a marker in the queue.
-  await page.goto(`/intern/triage?gebied=Dorp${tag}`);
+  await page.goto('/intern/triage');
+  await page.getByLabel(/^Zoeken op referentienummer/).fill(reference);
+  await submit(page, 'Zoeken', page.getByRole('search'));
   await expect(page.locator('table.mb-queue tbody tr').first()).toContainText('Wvggz uiterlijk');
 });

@@ -66,7 +66,8 @@ test.describe('triage queue', () => {
       expect(row.urgency).toBe('Hoog'); // danger to self: suggested Hoog
       expect(row.ave).toBe('Onbekend');
     }
-    expect(byRef.get(boa)?.area).toBe('9861');
+    // Areas are the villages of the address lookup (the PDOK stand-in knows the cases' addresses).
+    expect(byRef.get(boa)?.area).toBe('Grootegast');
     expect(byRef.get(resident)?.area).toBe('Leek');
     // The open work (spec §5): overdue first, then by deadline, then most urgent. The three came in
     // today with the same urgency, so the same deadline: the first received stands first.

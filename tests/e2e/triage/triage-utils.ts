@@ -49,7 +49,7 @@ export async function postStaffReport(req: APIRequestContext, channel: 'kcc' | '
 /** A postcode inside the municipality and a house number nobody else uses: an address of its own. */
 export function uniqueAddress(): { postcode: string; houseNumber: string } {
   const letters = 'ABCDEFGHJKLMNPRSTVWXZ';
-  return { postcode: `9351${letters[randomInt(letters.length)]}${letters[randomInt(letters.length)]}`, houseNumber: String(randomInt(1000, 9999)) };
+  return { postcode: `9351${letters[randomInt(letters.length)]}${letters[randomInt(letters.length)]}`, houseNumber: String(randomInt(1000, 9900)) };
 }
 
 // ---------------------------------------------------------------------------------------------

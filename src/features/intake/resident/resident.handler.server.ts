@@ -219,11 +219,8 @@ export async function handleStep(ctx: FlowContext, step: StepDef): Promise<FormO
       return again(address.error ? { [ADDRESS_CHOICE_FIELD]: address.error } : {}, { [CHOICE_KEY]: { options: JSON.stringify(address.options) } });
     }
     if (address.kind === 'checked') {
-      const before = draftCheck(draft);
-      // Street and place from the register the first time this address is found; after that the
-      // reporter's own changes stand.
-      const sameAsBefore = before?.match?.nummeraanduidingId !== undefined && before.match.nummeraanduidingId === address.check.match?.nummeraanduidingId;
-      kept = fillFromRegister(kept as { street?: string; place?: string }, address.check, !sameAsBefore) as RawAnswers;
+      // Street and place from the register where the reporter left them empty; what they typed stands.
+      kept = fillFromRegister(kept as { street?: string; place?: string }, address.check) as RawAnswers;
       addressKept[ADDRESS_KEY] = { check: serialiseCheck(address.check) };
     }
   }

@@ -156,7 +156,7 @@ export async function handleStaffReport(ctx: StaffContext, channel: StaffChannel
   const address = await checkFormAddress(config(), parsedData, { asked: undefined, choice: typeof choice === 'string' ? choice : undefined }, at);
   if (address.kind === 'choose') return keepRefused(ctx, channel, { values: answered, errors: {}, acute: false, addressOptions: address.options }, at);
   const addressCheck = address.kind === 'checked' ? address.check : undefined;
-  const data = addressCheck ? fillFromRegister(parsedData, addressCheck, false) : parsedData;
+  const data = addressCheck ? fillFromRegister(parsedData, addressCheck) : parsedData;
   const report: IntakeReport = {
     ...data,
     ...base,
