@@ -401,6 +401,35 @@ describe('repeat reports (Eerdere meldingen)', () => {
     assert.deepEqual(related(otherAddition), []);
   });
 
+  test('by BAG identifier where both reports have one: another spelling of the addition is the same address, the same typing of another dwelling is not', async () => {
+    const at = (minutes: number) => new Date(Date.UTC(2026, 10, 3, 9, minutes));
+    const bag = (id: string, addition: string) => ({
+      status: 'gevonden' as const,
+      checkedOn: '2026-11-03',
+      otherMunicipality: undefined,
+      match: {
+        nummeraanduidingId: id, adresseerbaarobjectId: undefined, label: '', street: 'Kerkstraat', houseNumber: '14', addition, postcode: '9351XY',
+        place: 'Leek', municipalityCode: '1969', municipalityName: 'Westerkwartier', wijkCode: undefined, wijkName: undefined, buurtCode: undefined, buurtName: undefined,
+      },
+    });
+    const make = (minutes: number, extra: Partial<IntakeReport>) =>
+      recordReport({ ...base, postcode: '9351XY', houseNumber: '14', personName: `Persoon ${minutes}`, ...extra }, { now: at(minutes) }).reference;
+    // Typed "1 hoog" and chosen from the register as 14-1; typed "-1" and matched to 14-1: one dwelling.
+    const upstairs = make(1, { houseAddition: '1 hoog', addressCheck: bag('1969200000035017', '1') });
+    const upstairs2 = make(2, { houseAddition: '-1', addressCheck: bag('1969200000035017', '1') });
+    // Nothing typed twice, but two different dwellings chosen (14 and 14A): not the same address.
+    const ground = make(3, { houseAddition: '', addressCheck: bag('1969200000035014', '') });
+    const letterA = make(4, { houseAddition: '', addressCheck: bag('1969200000035015', 'A') });
+    // Without a lookup (service down) the typed address decides, also against a report that has one.
+    const unchecked = make(5, { houseAddition: '' });
+    const { relatedReports, triageFields } = await import('./triage.queries.server.ts');
+    const sameAddress = (ref: string) => relatedReports(triageFields(ref)!).filter((r) => r.sameAddress).map((r) => r.reference);
+    assert.deepEqual(sameAddress(upstairs), [upstairs2]);
+    assert.deepEqual(sameAddress(ground), [unchecked]);
+    assert.deepEqual(sameAddress(letterA), [unchecked]);
+    assert.deepEqual(sameAddress(unchecked).sort(), [ground, letterA].sort());
+  });
+
   test('at most 50, the newest', () => {
     const refs: string[] = [];
     for (let i = 0; i < 60; i++) refs.push(recordReport({ ...base, postcode: '9354QQ', houseNumber: '5', personName: `P ${i}` }, { now: new Date(Date.UTC(2026, 0, 1, 0, i)) }).reference);
