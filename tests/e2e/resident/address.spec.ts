@@ -38,6 +38,7 @@ async function finish(page: Page, tag: string): Promise<string> {
 }
 
 test.describe('address lookup on step 2', () => {
+  test.describe.configure({ timeout: 90_000 });
   test('one match: street and village filled in, editable, stored with the BAG identifiers and areas', async ({ page }) => {
     const tag = marker('een');
     const { response } = await sendAddress(page, tag, '9801 zz', '12');
@@ -79,6 +80,7 @@ test.describe('address lookup on step 2', () => {
 
   test('several: "Welk adres bedoelt u?" with every address and "Een ander adres"; a choice is needed, then stored', async ({ page }) => {
     const tag = marker('keuze');
+    await page.setViewportSize({ width: 320, height: 800 });
     const { response } = await sendAddress(page, tag, '9351 XY', '14');
     expect(response.status()).toBe(303);
     await expectStep(page, 2);
@@ -92,6 +94,9 @@ test.describe('address lookup on step 2', () => {
       'Kerkstraat 14B, 9351XY Leek',
       'Een ander adres',
     ]);
+    // At 320 px the question fits without sideways scrolling; no axe violations.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+    await expectNoAxeViolations(page, 'step 2 with "Welk adres bedoelt u?"');
     // Everything typed is still there.
     await expect(field(page, Q.postcode)).toHaveValue('9351 XY');
     await expect(field(page, Q.personName)).toHaveValue(dhrP(tag).person.name!);
@@ -99,6 +104,7 @@ test.describe('address lookup on step 2', () => {
     const refused = await submitRefused(page, NEXT);
     expect(refused.status()).toBe(400);
     await expect(page.getByRole('alert').getByRole('link', { name: 'Kies welk adres u bedoelt' })).toBeVisible();
+    await expectNoAxeViolations(page, 'step 2, address not chosen');
     await option(page, 'Welk adres bedoelt u?', 'Kerkstraat 14A, 9351XY Leek').check();
     expect((await submit(page, NEXT)).status()).toBe(303);
     const reference = await finish(page, tag);
