@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'astro/zod';
 import demoMunicipality from './westerkwartier.json' with { type: 'json' };
+import { LOOPBACK_PROXIES, trustedProxies, type TrustedProxies } from './http.ts';
 
 const hexColour = z.string().regex(/^#[0-9a-fA-F]{6}$/);
 
@@ -82,8 +83,11 @@ export interface AppConfig {
   production: boolean;
   /** Reports one address may send per hour; step posts are allowed twenty times as many. */
   reportsPerHourPerIp: number;
-  /** Behind a reverse proxy: take the client's address from the last X-Forwarded-For hop. */
-  trustProxy: boolean;
+  /**
+   * Behind a reverse proxy (`TRUST_PROXY=1`): the proxies (`TRUSTED_PROXIES`, loopback by default) whose
+   * X-Forwarded-For is believed; `false`: the socket's address only.
+   */
+  trustProxy: TrustedProxies | false;
   municipality: Municipality;
 }
 
@@ -144,7 +148,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         : undefined,
     production,
     reportsPerHourPerIp: positive(env, 'REPORTS_PER_HOUR_PER_IP', 30),
-    trustProxy: env['TRUST_PROXY'] === '1' || env['TRUST_PROXY'] === 'true',
+    trustProxy:
+      env['TRUST_PROXY'] === '1' || env['TRUST_PROXY'] === 'true'
+        ? trustedProxies(env['TRUSTED_PROXIES'] ? env['TRUSTED_PROXIES'].split(',').map((e) => e.trim()).filter(Boolean) : LOOPBACK_PROXIES)
+        : false,
     municipality,
   };
   if (production) {
