@@ -31,12 +31,3 @@ export function db(): DB {
   shared ??= openDatabase(config().databasePath);
   return shared;
 }
-
-/** True when the database answers; used by /health. */
-export function databaseIsReachable(): boolean {
-  try {
-    return db().prepare('SELECT 1 AS ok').get() !== undefined;
-  } catch {
-    return false;
-  }
-}

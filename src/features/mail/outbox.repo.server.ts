@@ -44,6 +44,10 @@ const statements = lazy(() => {
       SELECT o.id, o.kind, r.reference, o.attempts, o.last_error AS lastError, o.created_at AS createdAt
       FROM outbox o LEFT JOIN reports r ON r.id = o.report_id
       WHERE o.state = 'dead' ORDER BY o.id DESC LIMIT ? OFFSET ?`),
+    health: d.prepare(`
+      SELECT count(*) FILTER (WHERE state = 'dead') AS dead,
+             count(*) FILTER (WHERE state = 'pending' AND created_at < ?) AS late
+      FROM outbox WHERE state IN ('dead', 'pending')`),
     nextDue: d.prepare(`SELECT min(max(next_attempt_at, coalesce(leased_until, ''))) AS at FROM outbox WHERE state = 'pending'`),
   };
 });
@@ -127,6 +131,11 @@ export interface DeadLetter {
 
 export function deadLetters(limit = 50, offset = 0): DeadLetter[] {
   return statements().deadLetters.all(limit, offset) as DeadLetter[];
+}
+
+/** For /health: dead letters, and mail still unsent that was queued before `lateBefore`. Counts only. */
+export function outboxHealth(lateBefore: Date): { dead: number; late: number } {
+  return statements().health.get(lateBefore.toISOString()) as { dead: number; late: number };
 }
 
 /** When the next pending mail is due, if any. */
