@@ -88,6 +88,8 @@ export interface AppConfig {
    * X-Forwarded-For is believed; `false`: the socket's address only.
    */
   trustProxy: TrustedProxies | false;
+  /** How long requests in progress may take to finish after SIGTERM/SIGINT. */
+  shutdownTimeoutMs: number;
   /** /health answers 503 when the database's filesystem has less free space than this. */
   healthMinFreeBytes: number;
   municipality: Municipality;
@@ -154,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       env['TRUST_PROXY'] === '1' || env['TRUST_PROXY'] === 'true'
         ? trustedProxies(env['TRUSTED_PROXIES'] ? env['TRUSTED_PROXIES'].split(',').map((e) => e.trim()).filter(Boolean) : LOOPBACK_PROXIES)
         : false,
+    shutdownTimeoutMs: positive(env, 'SHUTDOWN_TIMEOUT_MS', 10_000),
     healthMinFreeBytes: positive(env, 'HEALTH_MIN_FREE_MB', 100) * 1024 * 1024,
     municipality,
   };

@@ -31,3 +31,18 @@ export function db(): DB {
   shared ??= openDatabase(config().databasePath);
   return shared;
 }
+
+/**
+ * At shutdown: moves the WAL into the database file (so the file alone is complete) and closes the
+ * connection. Safe to call twice.
+ */
+export function closeDatabase(): void {
+  if (!shared) return;
+  const d = shared;
+  shared = undefined;
+  try {
+    d.pragma('wal_checkpoint(TRUNCATE)');
+  } finally {
+    d.close();
+  }
+}

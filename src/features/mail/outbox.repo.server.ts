@@ -31,6 +31,7 @@ const statements = lazy(() => {
     lease: d.prepare(`
       UPDATE outbox SET attempts = attempts + 1, leased_until = @until
       WHERE id = @id AND state = 'pending' AND (leased_until IS NULL OR leased_until <= @now)`),
+    unsent: d.prepare(`UPDATE outbox SET attempts = max(attempts - 1, 0), leased_until = NULL WHERE id = ? AND state = 'pending'`),
     releaseAll: d.prepare(`UPDATE outbox SET leased_until = NULL WHERE state = 'pending' AND leased_until IS NOT NULL`),
     sent: d.prepare(`
       UPDATE outbox SET state = 'sent', sent_at = ?, last_error = NULL, leased_until = NULL,
@@ -95,6 +96,11 @@ export function claimDueMail(now: Date, leaseUntil: Date, limit: number): Outbox
  */
 export function releaseLeases(): number {
   return statements().releaseAll.run().changes;
+}
+
+/** A claimed mail the worker did not try (its batch ran out of time, or the server stops): back in the queue. */
+export function returnUnsent(id: number): void {
+  statements().unsent.run(id);
 }
 
 export function markSent(id: number, now: Date): void {

@@ -1,6 +1,6 @@
 import type { AppConfig } from '#platform/config.ts';
 import { db } from '#platform/db.ts';
-import { claimDueMail, markDead, markSent, nextDueAt, releaseLeases, scheduleRetry } from './outbox.repo.server.ts';
+import { claimDueMail, markDead, markSent, nextDueAt, releaseLeases, returnUnsent, scheduleRetry } from './outbox.repo.server.ts';
 import { createSender, type SendMail } from './transport.server.ts';
 
 /**
@@ -17,6 +17,11 @@ export const MAX_ATTEMPTS = 10;
 // Longer than the SMTP time-outs together (10 s connect, 10 s greeting, 30 s socket).
 const LEASE_MS = 2 * 60_000;
 const BATCH = 20;
+/**
+ * A batch stops taking new mails after this long (a hanging SMTP server answers one mail per time-out):
+ * the rest go back to the queue, well before their lease runs out, so no other sender takes them.
+ */
+export const BATCH_MS = LEASE_MS / 2;
 
 /** Whether an SMTP error means "never going to work" (5xx from the server). */
 export function isPermanent(error: unknown): boolean {
@@ -24,13 +29,19 @@ export function isPermanent(error: unknown): boolean {
   return typeof code === 'number' && code >= 500 && code < 600;
 }
 
-/** A short description of a failure, without addresses (SMTP servers like to echo the recipient). */
+/**
+ * A failure as codes only: the error code (ECONNECTION, EENVELOPE, ETIMEDOUT), the SMTP reply code and
+ * the enhanced status code (5.1.1). SMTP servers echo recipients' names, addresses and streets in their
+ * text, so no text is kept: this is what the admin's mail page and the log show.
+ */
 export function describeError(error: unknown): string {
-  const e = error as { code?: unknown; responseCode?: unknown; message?: unknown };
-  const parts = [e.code, e.responseCode, typeof e.message === 'string' ? e.message : String(error)]
-    .filter((p) => p !== undefined && p !== null && p !== '')
-    .map(String);
-  return parts.join(' ').replace(/[^\s<>"'@]+@[^\s<>"']+/g, '[adres]').replace(/\s+/g, ' ').slice(0, 500);
+  const e = (error ?? {}) as { code?: unknown; responseCode?: unknown; message?: unknown; response?: unknown };
+  const code = typeof e.code === 'string' && /^[A-Z][A-Z_]{1,30}$/.test(e.code) ? e.code : undefined;
+  const reply = typeof e.responseCode === 'number' && e.responseCode >= 200 && e.responseCode < 600 ? String(e.responseCode) : undefined;
+  const text = [e.response, e.message].filter((t): t is string => typeof t === 'string').join(' ');
+  const enhanced = /\b([245]\.\d{1,3}\.\d{1,3})\b/.exec(text)?.[1];
+  const parts = [code, reply, enhanced].filter((p): p is string => p !== undefined);
+  return parts.length ? parts.join(' ') : 'onbekende fout';
 }
 
 /** Delay before attempt `attempts + 1`: base·2^(attempts−1), capped at an hour, ±20 % jitter. */
@@ -81,10 +92,15 @@ export function flushOutbox(worker: MailWorker): Promise<number> {
   return running;
 }
 
+let stopping = false;
+
 async function sendDue(worker: MailWorker): Promise<number> {
   let sent = 0;
   for (;;) {
+    if (stopping) return sent;
     const now = worker.now();
+    // Real time, not the server's clock: a hanging server takes real seconds.
+    const batchStart = Date.now();
     const batch = claimDueMail(now, new Date(now.getTime() + LEASE_MS), BATCH);
     if (batch.length === 0) return sent;
     // Send the whole batch, then record every outcome in one transaction: one disk sync per batch
@@ -92,6 +108,10 @@ async function sendDue(worker: MailWorker): Promise<number> {
     // between means the batch is sent again when its lease runs out (same Message-IDs).
     const outcomes: (() => void)[] = [];
     for (const mail of batch) {
+      if (stopping || Date.now() - batchStart > BATCH_MS) {
+        outcomes.push(() => returnUnsent(mail.id));
+        continue;
+      }
       try {
         await worker.send({ from: worker.mailFrom, to: mail.recipient, subject: mail.subject, text: mail.text, html: mail.html, messageId: mail.messageId });
         const at = worker.now();
@@ -109,6 +129,7 @@ async function sendDue(worker: MailWorker): Promise<number> {
       }
     }
     db().transaction(() => outcomes.forEach((record) => record()))();
+    if (Date.now() - batchStart > BATCH_MS) return sent;
   }
 }
 
@@ -142,6 +163,7 @@ export function startMailWorker(worker: MailWorker): void {
     void flushOutbox(worker)
       .catch((e: unknown) => console.error('mail: flush failed:', describeError(e)))
       .finally(() => {
+        if (stopping) return;
         const due = nextDueAt();
         const wait = due ? Math.max(50, Math.min(due.getTime() - worker.now().getTime(), worker.pollMs)) : worker.pollMs;
         timer = setTimeout(poll, wait);
@@ -150,4 +172,22 @@ export function startMailWorker(worker: MailWorker): void {
   };
   timer = setTimeout(poll, 0);
   timer.unref();
+}
+
+/**
+ * At shutdown: no new batches; the mail being sent may finish within `waitMs`; then every lease this
+ * process holds is released, so the next start (or mail:flush) sends the rest at once.
+ */
+export async function stopMailWorker(waitMs: number): Promise<void> {
+  stopping = true;
+  clearTimeout(timer);
+  clearTimeout(nudged);
+  started = undefined;
+  const current = running;
+  if (current) {
+    let wait: NodeJS.Timeout | undefined;
+    await Promise.race([current.catch(() => 0), new Promise((r) => (wait = setTimeout(r, waitMs)))]);
+    clearTimeout(wait);
+  }
+  releaseLeases();
 }
