@@ -78,6 +78,14 @@ describe('loadConfig: defaults', () => {
     assert.deepEqual(c.trustProxy.entries, ['127.0.0.0/8', '::1']);
   });
 
+  test('without PUBLIC_URL the default follows HOST and PORT (links in e-mail point where the server listens)', () => {
+    assert.equal(loadConfig({ PORT: '8080' }).publicUrl, 'http://localhost:8080');
+    assert.equal(loadConfig({ HOST: '0.0.0.0', PORT: '3000' }).publicUrl, 'http://localhost:3000');
+    assert.equal(loadConfig({ HOST: 'meldpunt.intern', PORT: '80' }).publicUrl, 'http://meldpunt.intern');
+    assert.equal(loadConfig({ HOST: '::1', PORT: '4400' }).publicUrl, 'http://[::1]:4400');
+    assert.equal(loadConfig({ HOST: '::', PORT: '8080', PUBLIC_URL: 'https://meldpunt.example.nl' }).publicUrl, 'https://meldpunt.example.nl');
+  });
+
   test('TRUSTED_PROXIES lists the proxies; loopback by default; a wrong entry stops the start', () => {
     const c = loadConfig({ TRUST_PROXY: '1', TRUSTED_PROXIES: '10.0.0.5, 192.0.2.0/24,2001:db8::/32' });
     assert.ok(c.trustProxy);

@@ -125,6 +125,16 @@ function loadMunicipality(env: NodeJS.ProcessEnv): Municipality {
   return parsed.data;
 }
 
+/**
+ * Without PUBLIC_URL: where this server listens (HOST, PORT), so that links in e-mail work on another
+ * port too. A wildcard address (0.0.0.0, ::) is reached as localhost.
+ */
+export function defaultPublicUrl(env: NodeJS.ProcessEnv): string {
+  const host = env['HOST'] && !['0.0.0.0', '::', 'true'].includes(env['HOST']) ? env['HOST'] : 'localhost';
+  const port = env['PORT'] || '4321';
+  return `http://${host.includes(':') ? `[${host}]` : host}${port === '80' ? '' : `:${port}`}`;
+}
+
 /** Reads the configuration from the environment; throws when production would run unsafely. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const municipality = loadMunicipality(env);
@@ -133,7 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const production = env['NODE_ENV'] === 'production';
   const config: AppConfig = {
     databasePath: env['DATABASE_PATH'] || 'data/meldpunt.db',
-    publicUrl: (env['PUBLIC_URL'] || 'http://localhost:4321').replace(/\/+$/, ''),
+    publicUrl: (env['PUBLIC_URL'] || defaultPublicUrl(env)).replace(/\/+$/, ''),
     smtpUrl: env['SMTP_URL'] || undefined,
     smtpRequireTls: env['SMTP_REQUIRE_TLS'] === '1' || env['SMTP_REQUIRE_TLS'] === 'true',
     mailRetryBaseMs: positive(env, 'MAIL_RETRY_BASE_MS', 30_000),
