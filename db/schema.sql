@@ -1,5 +1,5 @@
 -- The current schema, generated from db/migrations by `npm run db:schema`. Do not edit: add a migration.
--- PRAGMA user_version = 7
+-- PRAGMA user_version = 8
 
 CREATE TABLE audit_log (
   id               INTEGER PRIMARY KEY,
@@ -125,6 +125,10 @@ CREATE TABLE report_notes (
 ) STRICT;
 
 CREATE INDEX report_notes_by_report ON report_notes (report_id, id);
+
+CREATE TRIGGER report_notes_append_only_delete BEFORE DELETE ON report_notes
+WHEN EXISTS (SELECT 1 FROM reports WHERE id = OLD.report_id)
+BEGIN SELECT RAISE(ABORT, 'report_notes is append-only'); END;
 
 CREATE TRIGGER report_notes_append_only_update BEFORE UPDATE ON report_notes
 BEGIN SELECT RAISE(ABORT, 'report_notes is append-only'); END;

@@ -1,10 +1,7 @@
-import { purgeSessions } from '#features/auth/sessions.repo.server.ts';
-import { IDLE_MS } from '#features/auth/login.server.ts';
 import { now } from './clock.ts';
-import { purgeExpiredDrafts } from '#features/intake/drafts.repo.server.ts';
 import { mailWorker, startMailWorker, stopMailWorker } from '#features/mail/worker.server.ts';
 import { config } from './config.ts';
-import { applyRetention } from '#features/retention/retention.server.ts';
+import { applyRetention, purgeExpired } from '#features/retention/retention.server.ts';
 
 /**
  * Work the server does in the background: the mail worker; every quarter of an hour deleting expired
@@ -21,9 +18,7 @@ export function startBackgroundJobs(): void {
   startMailWorker(mailWorker(config(), now));
   const purge = () => {
     try {
-      const at = now();
-      purgeExpiredDrafts(at);
-      purgeSessions(at, new Date(at.getTime() - IDLE_MS));
+      purgeExpired(now());
     } catch (error) {
       console.error('jobs: purge failed:', (error as Error).message);
     }
