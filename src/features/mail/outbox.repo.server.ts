@@ -3,6 +3,7 @@ import { db } from '#platform/db.ts';
 import { lazy } from '#lib/lazy.ts';
 import type { MailContent } from './templates.rules.ts';
 import type { OutboxKind } from './outbox.schema.ts';
+import { storedErrorCodes } from './smtp-errors.rules.ts';
 
 export type { OutboxKind };
 export type OutboxState = 'pending' | 'sent' | 'dead';
@@ -135,8 +136,9 @@ export interface DeadLetter {
   createdAt: string;
 }
 
+/** The dead letters, newest first; their errors as codes only (smtp-errors.rules.ts). */
 export function deadLetters(limit = 50, offset = 0): DeadLetter[] {
-  return statements().deadLetters.all(limit, offset) as DeadLetter[];
+  return (statements().deadLetters.all(limit, offset) as DeadLetter[]).map((d) => ({ ...d, lastError: d.lastError === null ? null : storedErrorCodes(d.lastError) }));
 }
 
 /** For /health: dead letters, and mail still unsent that was queued before `lateBefore`. Counts only. */

@@ -1,7 +1,10 @@
 import type { AppConfig } from '#platform/config.ts';
 import { db } from '#platform/db.ts';
 import { claimDueMail, markDead, markSent, nextDueAt, releaseLeases, returnUnsent, scheduleRetry } from './outbox.repo.server.ts';
+import { describeError } from './smtp-errors.rules.ts';
 import { createSender, type SendMail } from './transport.server.ts';
+
+export { describeError };
 
 /**
  * Sends due outbox mail. Temporary failures (no connection, time-out, 4xx) are retried with
@@ -27,21 +30,6 @@ export const BATCH_MS = LEASE_MS / 2;
 export function isPermanent(error: unknown): boolean {
   const code = (error as { responseCode?: unknown }).responseCode;
   return typeof code === 'number' && code >= 500 && code < 600;
-}
-
-/**
- * A failure as codes only: the error code (ECONNECTION, EENVELOPE, ETIMEDOUT), the SMTP reply code and
- * the enhanced status code (5.1.1). SMTP servers echo recipients' names, addresses and streets in their
- * text, so no text is kept: this is what the admin's mail page and the log show.
- */
-export function describeError(error: unknown): string {
-  const e = (error ?? {}) as { code?: unknown; responseCode?: unknown; message?: unknown; response?: unknown };
-  const code = typeof e.code === 'string' && /^[A-Z][A-Z_]{1,30}$/.test(e.code) ? e.code : undefined;
-  const reply = typeof e.responseCode === 'number' && e.responseCode >= 200 && e.responseCode < 600 ? String(e.responseCode) : undefined;
-  const text = [e.response, e.message].filter((t): t is string => typeof t === 'string').join(' ');
-  const enhanced = /\b([245]\.\d{1,3}\.\d{1,3})\b/.exec(text)?.[1];
-  const parts = [code, reply, enhanced].filter((p): p is string => p !== undefined);
-  return parts.length ? parts.join(' ') : 'onbekende fout';
 }
 
 /** Delay before attempt `attempts + 1`: base·2^(attempts−1), capped at an hour, ±20 % jitter. */

@@ -108,3 +108,15 @@ test('a batch is bounded by time: under a hanging SMTP server the rest goes back
   const leased = db().prepare(`SELECT count(*) AS n FROM outbox WHERE leased_until IS NOT NULL AND id IN (${ids.join(',')})`).get() as { n: number };
   assert.equal(leased.n, 0);
 });
+
+test('dead letters stored with a server text before errors were kept as codes show their codes only', async () => {
+  const { deadLetters } = await import('./outbox.repo.server.ts');
+  const { storedErrorCodes } = await import('./smtp-errors.rules.ts');
+  assert.equal(storedErrorCodes('EENVELOPE 550 5.1.1 <[adres]>: Jan de Vries, Dorpsstraat 12 unknown'), 'EENVELOPE 550 5.1.1');
+  assert.equal(storedErrorCodes('mailbox of Jan de Vries is full'), 'onbekende fout');
+  const at = new Date(Date.now() + 60 * HOUR);
+  reportAt(at);
+  const id = rows().at(-1)!.id;
+  db().prepare(`UPDATE outbox SET state = 'dead', last_error = ? WHERE id = ?`).run('EENVELOPE 550 mailbox unavailable for Jan de Vries, Dorpsstraat 12', id);
+  assert.equal(deadLetters(500).find((d) => d.id === id)!.lastError, 'EENVELOPE 550');
+});
