@@ -102,3 +102,41 @@ test('node dist/server/entry.mjs refuses a bad production configuration before l
   assert.doesNotMatch(output, /listening/);
   assert.equal(existsSync(path.join(dir, 'meldpunt.db')), false, 'the database was opened before the checks');
 });
+
+test('a portal with a dead letter starts and keeps running (degraded health is for monitoring, not a reason to stop)', async () => {
+  const first = await startPortal('lifecycle-degraded', await freePort());
+  const dbPath = path.resolve('data/test/lifecycle-degraded/meldpunt.db');
+  await first.stop();
+  const db = new Database(dbPath);
+  const now = new Date().toISOString();
+  db.prepare(`INSERT INTO outbox (kind, recipient, subject, text_body, html_body, message_id, state, next_attempt_at, created_at)
+    VALUES ('coordinator_notification', 'oggz@test.example', 'Nieuwe melding', 'x', 'x', '<dead@test>', 'dead', ?, ?)`).run(now, now);
+  db.close();
+  const port = await freePort();
+  const child = spawn(process.execPath, ['tests/support/serve.ts', 'lifecycle-degraded', String(port)], {
+    env: { ...process.env, KEEP_DATA: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  try {
+    const deadline = Date.now() + 20_000;
+    while (!/answered 503/.test(output)) {
+      assert.equal(child.exitCode, null, output);
+      assert.ok(Date.now() < deadline, `no health warning: ${output}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(child.exitCode, null, `the launcher stopped the portal: ${output}`);
+    const response = await fetch(`http://localhost:${port}/melden`);
+    assert.equal(response.status, 200);
+    const health = await fetch(`http://localhost:${port}/health`);
+    assert.equal(health.status, 503);
+    assert.equal(((await health.json()) as { status: string }).status, 'degraded');
+  } finally {
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  }
+});
