@@ -5,7 +5,7 @@ import { config } from '#platform/config.ts';
 import { FORM_LIMIT_BYTES, readForm, redirectTo, render, type FormOutcome } from '#platform/http.ts';
 import { safeReturnTo } from './access.rules.ts';
 import { clearSessionCookie, sessionToken, setSessionCookie } from './cookies.server.ts';
-import { codeFields, codeStepSchema, LOGIN_FAILED, loginFields, loginThrottled, passwordStepSchema } from './login.schema.ts';
+import { codeFields, codeStepSchema, LOGIN_FAILED, LOGIN_TOO_LARGE, loginFields, loginThrottled, passwordStepSchema } from './login.schema.ts';
 import { checkCode, checkPassword, logout, pendingLogin } from './login.server.ts';
 import { HOME } from './roles.schema.ts';
 
@@ -53,6 +53,7 @@ export async function handlePasswordStep(ctx: LoginContext): Promise<FormOutcome
   if (ctx.request.method !== 'POST') return render(view(''));
 
   const posted = await readForm(ctx.request, FORM_LIMIT_BYTES);
+  if (!posted.ok && posted.status === 413) return render(view('', LOGIN_TOO_LARGE), 413);
   const raw = posted.ok ? readFields(posted.form, loginFields) : {};
   const typed = passwordStepSchema.shape.email.safeParse(raw['email']);
   const email = typed.success ? typed.data : '';
@@ -81,6 +82,7 @@ export async function handleCodeStep(ctx: LoginContext): Promise<FormOutcome<Cod
   }
 
   const posted = await readForm(ctx.request, FORM_LIMIT_BYTES);
+  if (!posted.ok && posted.status === 413) return render({ formError: LOGIN_TOO_LARGE }, 413);
   const parsed = parseStep(codeStepSchema, posted.ok ? readFields(posted.form, codeFields) : {});
   // What cannot be a code is checked as a wrong code: counted and logged like one.
   const result = checkCode(token, parsed.ok ? parsed.data.code : undefined, ctx.locals.clientIp ?? '', at);
