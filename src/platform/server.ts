@@ -56,7 +56,7 @@ export function guarded(handler: Handler, clientDir: string, options: { producti
     // An encoded slash or backslash, or a folder of static files: no page is there, and the static
     // server's directory redirect would echo the path into Location.
     const kind = decoded === '/' ? undefined : staticKind(root, decoded);
-    if (/%2f|%5c|\\/i.test(rawPath) || rawPath.startsWith('//') || kind === 'directory') {
+    if (/%2f|%5c|\\/i.test(rawPath) || kind === 'directory') {
       req.url = '/404';
     } else if (kind === 'file') {
       for (const [name, value] of headers) res.setHeader(name, value);
