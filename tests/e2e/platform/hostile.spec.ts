@@ -2,7 +2,7 @@
 // stored literally when it is valid text, and never answered with a 5xx.
 import type { APIRequestContext, APIResponse } from '@playwright/test';
 import { dhrP, residentSteps, type ResidentSteps } from '../../fixtures/cases.ts';
-import { expect, locationPath, marker, postForm, postRefused, postResidentSteps, reportByReference, reportsContaining, sendDraft, servers, test } from '../fixtures.ts';
+import { expect, expectNoAxeViolations, locationPath, marker, postForm, postRefused, postResidentSteps, reportByReference, reportsContaining, sendDraft, servers, test } from '../fixtures.ts';
 import { expectDutchRefusal, expectSecurityHeaders, expectUsableDutchPage } from './platform-utils.ts';
 
 const origin = servers.main.origin;
@@ -283,5 +283,21 @@ test.describe('hostile input', () => {
     // The draft is still there: the report can still be sent.
     await send(request);
     expect(reportsContaining(servers.main, tag)).toHaveLength(1);
+  });
+
+  test('a resident whose browser hides the origin (Origin: null) sees the Dutch page, accessible, and gets back to the form', async ({ browser }) => {
+    const context = await browser.newContext({ extraHTTPHeaders: { Origin: 'null' } });
+    const page = await context.newPage();
+    await page.goto(`${origin}/melden`);
+    await page.getByLabel('Nee', { exact: true }).check();
+    const [response] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: 'Volgende' }).click()]);
+    expect(response.status()).toBe(403);
+    await expect(page).toHaveTitle(/^Fout: Formulier niet verstuurd/);
+    await expect(page.getByRole('alert')).toContainText('Uw formulier is niet verstuurd');
+    await expectNoAxeViolations(page, '403 Origin: null');
+    await page.getByRole('link', { name: 'Terug naar de pagina' }).click();
+    await expect(page).toHaveURL(`${origin}/melden`);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Direct gevaar');
+    await context.close();
   });
 });
