@@ -3,17 +3,42 @@ import { defineConfig } from 'astro/config';
 import node from '@astrojs/node';
 import preact from '@astrojs/preact';
 
-/** Largest request body the server reads. The biggest legitimate form is a few dozen kilobytes. */
+/** Largest request body the server reads (src/platform/refusal.ts). The biggest legitimate form is a few dozen kilobytes. */
 const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/**
+ * @astrojs/node in standalone mode, with the portal's own server entry (src/platform/entry.ts): it
+ * checks the configuration before listening, however the built server is started, and serves through
+ * the portal's HTTP server (refusals in Dutch, headers on static files, graceful shutdown).
+ * @param {import('astro').AstroIntegration} integration
+ * @returns {import('astro').AstroIntegration}
+ */
+function withPortalEntry(integration) {
+  const done = integration.hooks['astro:config:done'];
+  if (!done) throw new Error('@astrojs/node has no astro:config:done hook: check src/platform/entry.ts still fits');
+  return {
+    ...integration,
+    hooks: {
+      ...integration.hooks,
+      'astro:config:done': (params) =>
+        done({
+          ...params,
+          setAdapter: (adapter) =>
+            params.setAdapter({ ...adapter, serverEntrypoint: new URL('./src/platform/entry.ts', import.meta.url) }),
+        }),
+    },
+  };
+}
 
 export default defineConfig({
   output: 'server',
-  adapter: node({ mode: 'standalone', bodySizeLimit: BODY_LIMIT_BYTES }),
+  adapter: withPortalEntry(node({ mode: 'standalone', bodySizeLimit: BODY_LIMIT_BYTES })),
   integrations: [preact()],
   // No inline <style>: the CSP allows stylesheets from 'self' only.
   build: { inlineStylesheets: 'never' },
-  // Cross-origin and Origin: null form posts are refused (403); keep it on.
-  security: { checkOrigin: true },
+  // Cross-origin and Origin: null form posts are refused (403) by src/middleware.ts, with a Dutch page
+  // and the security headers (Astro's own check answers in English plain text).
+  security: { checkOrigin: false },
   // A resident's page must not announce itself to other sites or tools.
   devToolbar: { enabled: false },
   vite: { build: { assetsInlineLimit: 0 } },

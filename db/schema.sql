@@ -126,6 +126,10 @@ CREATE TABLE report_notes (
 
 CREATE INDEX report_notes_by_report ON report_notes (report_id, id);
 
+CREATE TRIGGER report_notes_append_only_delete BEFORE DELETE ON report_notes
+WHEN EXISTS (SELECT 1 FROM reports WHERE id = OLD.report_id)
+BEGIN SELECT RAISE(ABORT, 'report_notes is append-only'); END;
+
 CREATE TRIGGER report_notes_append_only_update BEFORE UPDATE ON report_notes
 BEGIN SELECT RAISE(ABORT, 'report_notes is append-only'); END;
 

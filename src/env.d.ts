@@ -6,5 +6,7 @@ declare namespace App {
     staff?: import('#features/auth/login.server.ts').StaffSession;
     /** The client's address as the portal sees it (after TRUST_PROXY). */
     clientIp?: string;
+    /** A refused request (src/platform/refusal.ts): the status and a same-site path to go back to. */
+    refusal?: { status: import('#platform/refusal.ts').RefusalStatus; back: string | undefined };
   }
 }

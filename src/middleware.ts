@@ -3,6 +3,7 @@ import { checkStaffAccess } from '#features/auth/access.handler.server.ts';
 import { config } from '#platform/config.ts';
 import { clientIp } from '#platform/http.ts';
 import { startBackgroundJobs } from '#platform/jobs.ts';
+import { isCrossOriginPost, REFUSAL_HEADER, REFUSAL_PATH, REFUSED_PATH_HEADER, refusalFromHeader, safeBackPath, tooLarge, type RefusalStatus } from '#platform/refusal.ts';
 import { applySecurityHeaders, contentSecurityPolicy } from '#platform/security-headers.ts';
 
 /**
@@ -32,14 +33,39 @@ const securityHeaders = defineMiddleware(async (context, next) => {
   const headers = new Headers(response.headers);
   applySecurityHeaders(headers, config().production);
   if (!(headers.get('Content-Type') ?? '').startsWith('text/html')) {
-    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+    return new Response(response.body, { status: response.status, headers });
   }
   // Pages are a few kilobytes: read the HTML once to hash its inline island loader for the CSP.
   const html = await response.text();
   headers.set('Content-Type', 'text/html; charset=utf-8');
   headers.set('Content-Security-Policy', contentSecurityPolicy(html, context.locals.allowHcaptcha === true));
   headers.delete('Content-Length');
-  return new Response(html, { status: response.status, statusText: response.statusText, headers });
+  return new Response(html, { status: response.status, headers });
 });
 
-export const onRequest = sequence(requestContext, securityHeaders, staffAccess);
+/** Routes that exist only for Astro's own use: never answered (the image service is not used, /500 is the error page). */
+const HIDDEN_ROUTES = new Set(['/_image', '/500']);
+
+/**
+ * Requests refused before any page (refusal.ts), answered with the Dutch page /geweigerd: rewritten
+ * by the HTTP server (its token in a header), a form post from another origin (Astro's checkOrigin,
+ * turned off in astro.config.mjs, is done here so that the answer is a page), or a declared body
+ * over the limit. Inside the security headers, so every refusal carries them.
+ */
+const refusals = defineMiddleware((context, next) => {
+  // The rewrite runs the middleware again, for /geweigerd: let it render.
+  if (context.locals.refusal) return next();
+  const refuse = (status: RefusalStatus, back: string | undefined) => {
+    context.locals.refusal = { status, back: safeBackPath(back) };
+    return context.rewrite(REFUSAL_PATH);
+  };
+  const fromServer = refusalFromHeader(context.request.headers.get(REFUSAL_HEADER));
+  if (fromServer) return refuse(fromServer, context.request.headers.get(REFUSED_PATH_HEADER) ?? undefined);
+  if (HIDDEN_ROUTES.has(context.url.pathname.replace(/\/+$/, '').toLowerCase())) return context.rewrite('/404');
+  if (context.url.pathname === REFUSAL_PATH && !context.locals.refusal) return context.rewrite('/404');
+  if (isCrossOriginPost(context.request, context.url.origin)) return refuse(403, context.url.pathname);
+  if (context.request.method === 'POST' && tooLarge(context.request)) return refuse(413, context.url.pathname);
+  return next();
+});
+
+export const onRequest = sequence(requestContext, securityHeaders, refusals, staffAccess);

@@ -79,7 +79,8 @@ export default defineConfig({
       'HCAPTCHA_VERIFY_URL=http://127.0.0.1:9/siteverify', 'REPORTS_PER_HOUR_PER_IP=100000'),
     // Low limits, with the client address taken from X-Forwarded-For so each test can be its own "computer".
     serve('limits', PORTS.limits, 'REPORTS_PER_HOUR_PER_IP=2', 'TRUST_PROXY=1'),
-    // Staff: a clock the tests can move forward (idle and absolute session time-outs).
-    serve('staff', PORTS.staff, `TEST_CLOCK_FILE=data/test/${dataName('staff')}-clock.txt`, 'REPORTS_PER_HOUR_PER_IP=100000'),
+    // Staff: a clock the tests can move forward (idle and absolute session time-outs), and the client
+    // address from X-Forwarded-For (loopback is a trusted proxy) so a login test can be several computers.
+    serve('staff', PORTS.staff, `TEST_CLOCK_FILE=data/test/${dataName('staff')}-clock.txt`, 'REPORTS_PER_HOUR_PER_IP=100000', 'TRUST_PROXY=1'),
   ],
 });

@@ -1,8 +1,9 @@
 /**
- * The standalone server loads the portal's code on the first request. A launcher calls this right
- * after starting it, so that the database is opened and migrated, the configuration checked and the
- * mail worker started at once (pending mail resumes after a restart without waiting for a visitor).
- * A portal that cannot start properly stops the process.
+ * After starting the built server (`npm start`, tests/support/serve.ts): waits until it answers, and says
+ * so when /health is not `ok` (README "Monitoring"). The server itself checks its configuration and opens
+ * the database before it listens (src/platform/entry.ts): a portal that answers is running, and a
+ * `degraded` or `unavailable` health is for monitoring to report, not a reason to stop it (a dead letter
+ * must not keep the portal down). A server that never answers stops the process.
  */
 export async function warmUp(): Promise<void> {
   const host = process.env['HOST'] && !['0.0.0.0', '::', 'true'].includes(process.env['HOST']) ? process.env['HOST'] : '127.0.0.1';
@@ -11,9 +12,8 @@ export async function warmUp(): Promise<void> {
   for (let attempt = 0; attempt < 50; attempt++) {
     try {
       const response = await fetch(url);
-      if (response.ok) return;
-      console.error(`start: ${url} answered ${response.status}; see the error above. Stopping.`);
-      process.exit(1);
+      if (!response.ok) console.error(`start: ${url} answered ${response.status}: ${await response.text()}`);
+      return;
     } catch {
       await new Promise((r) => setTimeout(r, 100));
     }

@@ -74,7 +74,28 @@ describe('loadConfig: defaults', () => {
     assert.equal(c.mailFrom, 'noreply@example.nl');
     assert.equal(c.coordinatorEmail, 'oggz@example.nl');
     assert.equal(c.reportsPerHourPerIp, 5);
-    assert.equal(c.trustProxy, true);
+    assert.ok(c.trustProxy);
+    assert.deepEqual(c.trustProxy.entries, ['127.0.0.0/8', '::1']);
+  });
+
+  test('without PUBLIC_URL the default follows HOST and PORT (links in e-mail point where the server listens)', () => {
+    assert.equal(loadConfig({ PORT: '8080' }).publicUrl, 'http://localhost:8080');
+    assert.equal(loadConfig({ HOST: '0.0.0.0', PORT: '3000' }).publicUrl, 'http://localhost:3000');
+    assert.equal(loadConfig({ HOST: 'meldpunt.intern', PORT: '80' }).publicUrl, 'http://meldpunt.intern');
+    assert.equal(loadConfig({ HOST: '::1', PORT: '4400' }).publicUrl, 'http://[::1]:4400');
+    assert.equal(loadConfig({ HOST: '::', PORT: '8080', PUBLIC_URL: 'https://meldpunt.example.nl' }).publicUrl, 'https://meldpunt.example.nl');
+  });
+
+  test('TRUSTED_PROXIES lists the proxies; loopback by default; a wrong entry stops the start', () => {
+    const c = loadConfig({ TRUST_PROXY: '1', TRUSTED_PROXIES: '10.0.0.5, 192.0.2.0/24,2001:db8::/32' });
+    assert.ok(c.trustProxy);
+    assert.equal(c.trustProxy.has('10.0.0.5'), true);
+    assert.equal(c.trustProxy.has('192.0.2.77'), true);
+    assert.equal(c.trustProxy.has('2001:db8::9'), true);
+    assert.equal(c.trustProxy.has('127.0.0.1'), false);
+    assert.equal(loadConfig({ TRUSTED_PROXIES: '10.0.0.5' }).trustProxy, false);
+    assert.throws(() => loadConfig({ TRUST_PROXY: '1', TRUSTED_PROXIES: 'proxy.example.nl' }), /TRUSTED_PROXIES: "proxy.example.nl" is not an IP address/);
+    assert.throws(() => loadConfig({ TRUST_PROXY: '1', TRUSTED_PROXIES: '10.0.0.0/33' }), /TRUSTED_PROXIES/);
   });
 
   test('hCaptcha is on only with both a site key and a secret', () => {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'astro/zod';
 import demoMunicipality from './westerkwartier.json' with { type: 'json' };
+import { LOOPBACK_PROXIES, trustedProxies, type TrustedProxies } from './http.ts';
 
 const hexColour = z.string().regex(/^#[0-9a-fA-F]{6}$/);
 
@@ -89,8 +90,15 @@ export interface AppConfig {
   production: boolean;
   /** Reports one address may send per hour; step posts are allowed twenty times as many. */
   reportsPerHourPerIp: number;
-  /** Behind a reverse proxy: take the client's address from the last X-Forwarded-For hop. */
-  trustProxy: boolean;
+  /**
+   * Behind a reverse proxy (`TRUST_PROXY=1`): the proxies (`TRUSTED_PROXIES`, loopback by default) whose
+   * X-Forwarded-For is believed; `false`: the socket's address only.
+   */
+  trustProxy: TrustedProxies | false;
+  /** How long requests in progress may take to finish after SIGTERM/SIGINT. */
+  shutdownTimeoutMs: number;
+  /** /health answers 503 when the database's filesystem has less free space than this. */
+  healthMinFreeBytes: number;
   municipality: Municipality;
 }
 
@@ -124,6 +132,16 @@ function loadMunicipality(env: NodeJS.ProcessEnv): Municipality {
   return parsed.data;
 }
 
+/**
+ * Without PUBLIC_URL: where this server listens (HOST, PORT), so that links in e-mail work on another
+ * port too. A wildcard address (0.0.0.0, ::) is reached as localhost.
+ */
+export function defaultPublicUrl(env: NodeJS.ProcessEnv): string {
+  const host = env['HOST'] && !['0.0.0.0', '::', 'true'].includes(env['HOST']) ? env['HOST'] : 'localhost';
+  const port = env['PORT'] || '4321';
+  return `http://${host.includes(':') ? `[${host}]` : host}${port === '80' ? '' : `:${port}`}`;
+}
+
 /** Reads the configuration from the environment; throws when production would run unsafely. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const municipality = loadMunicipality(env);
@@ -132,7 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const production = env['NODE_ENV'] === 'production';
   const config: AppConfig = {
     databasePath: env['DATABASE_PATH'] || 'data/meldpunt.db',
-    publicUrl: (env['PUBLIC_URL'] || 'http://localhost:4321').replace(/\/+$/, ''),
+    publicUrl: (env['PUBLIC_URL'] || defaultPublicUrl(env)).replace(/\/+$/, ''),
     smtpUrl: env['SMTP_URL'] || undefined,
     smtpRequireTls: env['SMTP_REQUIRE_TLS'] === '1' || env['SMTP_REQUIRE_TLS'] === 'true',
     mailRetryBaseMs: positive(env, 'MAIL_RETRY_BASE_MS', 30_000),
@@ -158,7 +176,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
           },
     production,
     reportsPerHourPerIp: positive(env, 'REPORTS_PER_HOUR_PER_IP', 30),
-    trustProxy: env['TRUST_PROXY'] === '1' || env['TRUST_PROXY'] === 'true',
+    trustProxy:
+      env['TRUST_PROXY'] === '1' || env['TRUST_PROXY'] === 'true'
+        ? trustedProxies(env['TRUSTED_PROXIES'] ? env['TRUSTED_PROXIES'].split(',').map((e) => e.trim()).filter(Boolean) : LOOPBACK_PROXIES)
+        : false,
+    shutdownTimeoutMs: positive(env, 'SHUTDOWN_TIMEOUT_MS', 10_000),
+    healthMinFreeBytes: positive(env, 'HEALTH_MIN_FREE_MB', 100) * 1024 * 1024,
     municipality,
   };
   if (production) {

@@ -7,7 +7,7 @@ import { sqliteCode, tempDir, useTempDatabase } from '#tests/support/unit-db.ts'
 // db() reads DATABASE_PATH once: point it at a directory that does not exist yet.
 const sharedFile = path.join(path.dirname(useTempDatabase('db')), 'nested', 'dir', 'meldpunt.db');
 process.env['DATABASE_PATH'] = sharedFile;
-const { databaseIsReachable, db, openDatabase } = await import('./db.ts');
+const { db, openDatabase } = await import('./db.ts');
 const { readMigrations } = await import('./migrate.ts');
 
 describe('openDatabase', () => {
@@ -40,14 +40,5 @@ describe('db()', () => {
     assert.equal(path.resolve(first.name), path.resolve(sharedFile));
     assert.equal(first.pragma('journal_mode', { simple: true }), 'wal');
     assert.equal(first.pragma('synchronous', { simple: true }), 2);
-  });
-
-  test('databaseIsReachable is true for an open database', () => {
-    assert.equal(databaseIsReachable(), true);
-  });
-
-  test('databaseIsReachable is false once the database is closed', () => {
-    db().close();
-    assert.equal(databaseIsReachable(), false);
   });
 });

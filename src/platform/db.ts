@@ -32,11 +32,17 @@ export function db(): DB {
   return shared;
 }
 
-/** True when the database answers; used by /health. */
-export function databaseIsReachable(): boolean {
+/**
+ * At shutdown: moves the WAL into the database file (so the file alone is complete) and closes the
+ * connection. Safe to call twice.
+ */
+export function closeDatabase(): void {
+  if (!shared) return;
+  const d = shared;
+  shared = undefined;
   try {
-    return db().prepare('SELECT 1 AS ok').get() !== undefined;
-  } catch {
-    return false;
+    d.pragma('wal_checkpoint(TRUNCATE)');
+  } finally {
+    d.close();
   }
 }

@@ -1,25 +1,46 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { clientIp, readForm, redirectTo, render, respond, rewriteTo, type Responder } from './http.ts';
+import { clientIp, LOOPBACK_PROXIES, readForm, trustedProxies, redirectTo, render, respond, rewriteTo, type Responder } from './http.ts';
 
 const withForwarded = (value: string): Request =>
   new Request('http://localhost/melden', { headers: { 'X-Forwarded-For': value } });
 
 describe('clientIp', () => {
-  test('without a trusted proxy: the socket address, whatever X-Forwarded-For says', () => {
+  const loopback = trustedProxies(LOOPBACK_PROXIES);
+
+  test('without proxy trust: the socket address, whatever X-Forwarded-For says', () => {
     assert.equal(clientIp(withForwarded('198.51.100.9'), '203.0.113.7', false), '203.0.113.7');
     assert.equal(clientIp(new Request('http://localhost/'), undefined, false), 'unknown');
   });
 
-  test('behind a trusted proxy: the last X-Forwarded-For hop (the one the proxy added)', () => {
-    assert.equal(clientIp(withForwarded('10.9.9.9, 198.51.100.9'), '127.0.0.1', true), '198.51.100.9');
-    assert.equal(clientIp(withForwarded(' 198.51.100.9 '), '127.0.0.1', true), '198.51.100.9');
-    assert.equal(clientIp(withForwarded('2001:db8::1,'), '127.0.0.1', true), '2001:db8::1');
+  test('from a trusted proxy: the last X-Forwarded-For hop (the one the proxy added)', () => {
+    assert.equal(clientIp(withForwarded('10.9.9.9, 198.51.100.9'), '127.0.0.1', loopback), '198.51.100.9');
+    assert.equal(clientIp(withForwarded(' 198.51.100.9 '), '::ffff:127.0.0.1', loopback), '198.51.100.9');
+    assert.equal(clientIp(withForwarded('2001:db8::1,'), '::1', loopback), '2001:db8::1');
   });
 
-  test('behind a trusted proxy without the header: the socket address', () => {
-    assert.equal(clientIp(new Request('http://localhost/'), '127.0.0.1', true), '127.0.0.1');
-    assert.equal(clientIp(withForwarded(' , '), '127.0.0.1', true), '127.0.0.1');
+  test('a peer that is not a trusted proxy cannot choose its address with X-Forwarded-For', () => {
+    // The port reached directly: a fresh header per request must not make a fresh client.
+    assert.equal(clientIp(withForwarded('198.51.100.9'), '203.0.113.7', loopback), '203.0.113.7');
+    assert.equal(clientIp(withForwarded('198.51.100.9'), '::ffff:203.0.113.7', loopback), '203.0.113.7');
+    const proxy = trustedProxies(['192.0.2.10']);
+    assert.equal(clientIp(withForwarded('198.51.100.9'), '127.0.0.1', proxy), '127.0.0.1');
+    assert.equal(clientIp(withForwarded('198.51.100.9'), '192.0.2.10', proxy), '198.51.100.9');
+  });
+
+  test('a chain of trusted proxies is skipped from the right; what the client wrote itself is not believed', () => {
+    const proxies = trustedProxies(['10.0.0.0/8', '127.0.0.1']);
+    // The client sent "X-Forwarded-For: 1.2.3.4"; the outer proxy appended the real address, the inner one its own.
+    assert.equal(clientIp(withForwarded('1.2.3.4, 198.51.100.9, 10.0.0.2'), '127.0.0.1', proxies), '198.51.100.9');
+    // Only proxies in the chain: the leftmost.
+    assert.equal(clientIp(withForwarded('10.0.0.3, 10.0.0.2'), '127.0.0.1', proxies), '10.0.0.3');
+    // Garbage where the proxy would have written an address: the peer.
+    assert.equal(clientIp(withForwarded('<script>'), '127.0.0.1', proxies), '127.0.0.1');
+  });
+
+  test('from a trusted proxy without the header: the socket address', () => {
+    assert.equal(clientIp(new Request('http://localhost/'), '127.0.0.1', loopback), '127.0.0.1');
+    assert.equal(clientIp(withForwarded(' , '), '127.0.0.1', loopback), '127.0.0.1');
   });
 });
 

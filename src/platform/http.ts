@@ -1,14 +1,63 @@
-/**
- * The client's address: the socket's, or behind a trusted proxy (`TRUST_PROXY`) the last
- * X-Forwarded-For hop. Callers pass `config().trustProxy`.
- */
-export function clientIp(request: Request, socketAddress: string | undefined, trustProxy: boolean): string {
-  if (trustProxy) {
-    const hops = request.headers.get('x-forwarded-for')?.split(',').map((h) => h.trim()).filter(Boolean);
-    const last = hops?.at(-1);
-    if (last) return last;
+import { BlockList, isIP } from 'node:net';
+
+/** The peers whose X-Forwarded-For is believed (`TRUSTED_PROXIES`): addresses and CIDR ranges, IPv4 and IPv6. */
+export interface TrustedProxies {
+  /** The entries as configured, for messages. */
+  readonly entries: readonly string[];
+  has(address: string): boolean;
+}
+
+/** Loopback: a proxy on the same machine (the default of `TRUSTED_PROXIES`). */
+export const LOOPBACK_PROXIES = ['127.0.0.0/8', '::1'] as const;
+
+/** `::ffff:127.0.0.1` (an IPv4 peer on a dual-stack socket) as `127.0.0.1`. */
+function plainAddress(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  return mapped ? mapped[1]! : address;
+}
+
+/** Builds the list; throws on an entry that is no address or range (the start stops with the message). */
+export function trustedProxies(entries: readonly string[]): TrustedProxies {
+  const list = new BlockList();
+  for (const entry of entries) {
+    const [address = '', bits, extra] = entry.split('/');
+    const family = isIP(address);
+    const prefix = bits === undefined ? undefined : Number(bits);
+    const max = family === 4 ? 32 : 128;
+    if (!family || extra !== undefined || (prefix !== undefined && (!/^\d+$/.test(bits!) || prefix > max))) {
+      throw new Error(`TRUSTED_PROXIES: "${entry}" is not an IP address or CIDR range`);
+    }
+    const type = family === 4 ? 'ipv4' : 'ipv6';
+    if (prefix === undefined) list.addAddress(address, type);
+    else list.addSubnet(address, prefix, type);
   }
-  return socketAddress ?? 'unknown';
+  return {
+    entries: [...entries],
+    has(candidate: string): boolean {
+      const address = plainAddress(candidate.trim());
+      const family = isIP(address);
+      return family !== 0 && list.check(address, family === 4 ? 'ipv4' : 'ipv6');
+    },
+  };
+}
+
+/**
+ * The client's address. Without proxy trust (`false`), the socket's. With `TRUST_PROXY`, and only when
+ * the socket's peer is one of the trusted proxies: the X-Forwarded-For hops read from the right,
+ * skipping trusted proxies; the first other address is the client. A request that reaches the port
+ * directly cannot choose its address by sending the header. Callers pass `config().trustProxy`.
+ */
+export function clientIp(request: Request, socketAddress: string | undefined, trust: TrustedProxies | false): string {
+  const peer = socketAddress === undefined ? undefined : plainAddress(socketAddress);
+  if (!trust || peer === undefined || !trust.has(peer)) return peer ?? 'unknown';
+  const hops = request.headers.get('x-forwarded-for')?.split(',').map((h) => h.trim()).filter(Boolean) ?? [];
+  for (let i = hops.length - 1; i >= 0; i--) {
+    const hop = plainAddress(hops[i]!);
+    // A hop that is no address was not written by a proxy of ours: stop believing the header there.
+    if (!isIP(hop)) return i === hops.length - 1 ? peer : plainAddress(hops[i + 1]!);
+    if (!trust.has(hop)) return hop;
+  }
+  return hops.length ? plainAddress(hops[0]!) : peer;
 }
 
 export type FormResult = { ok: true; form: FormData } | { ok: false; status: 400 | 413 };

@@ -1,10 +1,7 @@
-import { purgeSessions } from '#features/auth/sessions.repo.server.ts';
-import { IDLE_MS } from '#features/auth/login.server.ts';
 import { now } from './clock.ts';
-import { purgeExpiredDrafts } from '#features/intake/drafts.repo.server.ts';
-import { mailWorker, startMailWorker } from '#features/mail/worker.server.ts';
+import { mailWorker, startMailWorker, stopMailWorker } from '#features/mail/worker.server.ts';
 import { config } from './config.ts';
-import { applyRetention } from '#features/retention/retention.server.ts';
+import { applyRetention, purgeExpired } from '#features/retention/retention.server.ts';
 
 /**
  * Work the server does in the background: the mail worker; every quarter of an hour deleting expired
@@ -12,6 +9,7 @@ import { applyRetention } from '#features/retention/retention.server.ts';
  * periods (retention.ts) at start and every six hours.
  */
 let started = false;
+const intervals: NodeJS.Timeout[] = [];
 
 export function startBackgroundJobs(): void {
   if (started) return;
@@ -20,9 +18,7 @@ export function startBackgroundJobs(): void {
   startMailWorker(mailWorker(config(), now));
   const purge = () => {
     try {
-      const at = now();
-      purgeExpiredDrafts(at);
-      purgeSessions(at, new Date(at.getTime() - IDLE_MS));
+      purgeExpired(now());
     } catch (error) {
       console.error('jobs: purge failed:', (error as Error).message);
     }
@@ -36,6 +32,11 @@ export function startBackgroundJobs(): void {
   };
   purge();
   retain();
-  setInterval(purge, 15 * 60_000).unref();
-  setInterval(retain, 6 * 3_600_000).unref();
+  intervals.push(setInterval(purge, 15 * 60_000).unref(), setInterval(retain, 6 * 3_600_000).unref());
+}
+
+/** At shutdown: no more clean-ups; the mail worker finishes its current mail (within `waitMs`) and releases its leases. */
+export async function stopBackgroundJobs(waitMs: number): Promise<void> {
+  for (const interval of intervals.splice(0)) clearInterval(interval);
+  if (started) await stopMailWorker(waitMs);
 }

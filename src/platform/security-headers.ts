@@ -37,15 +37,35 @@ export function contentSecurityPolicy(html: string, allowHcaptcha: boolean): str
   ].join('; ');
 }
 
+/** Headers every answer carries, pages and static files alike. */
+export function baseSecurityHeaders(production: boolean): Record<string, string> {
+  return {
+    'X-Content-Type-Options': 'nosniff',
+    // same-origin, not no-referrer: with no-referrer Chromium sends Origin: null and form posts fail.
+    'Referrer-Policy': 'same-origin',
+    'X-Frame-Options': 'DENY',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=()',
+    ...(production ? { 'Strict-Transport-Security': 'max-age=31536000; includeSubDomains' } : {}),
+  };
+}
+
+/**
+ * Static files (/_astro/*, favicon.svg), served by the portal's HTTP server (server.ts) without the
+ * middleware: the same headers, a CSP of their own (an SVG opened by itself is a document: no script,
+ * no plugins, no framing) and no use by other sites.
+ */
+export function staticSecurityHeaders(production: boolean): Record<string, string> {
+  return {
+    ...baseSecurityHeaders(production),
+    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    'Cross-Origin-Resource-Policy': 'same-origin',
+  };
+}
+
 /** Headers every dynamic response carries. */
 export function applySecurityHeaders(headers: Headers, production: boolean): void {
-  headers.set('X-Content-Type-Options', 'nosniff');
-  // same-origin, not no-referrer: with no-referrer Chromium sends Origin: null and form posts fail.
-  headers.set('Referrer-Policy', 'same-origin');
-  headers.set('X-Frame-Options', 'DENY');
-  headers.set('Cross-Origin-Opener-Policy', 'same-origin');
-  headers.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=()');
-  if (production) headers.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+  for (const [name, value] of Object.entries(baseSecurityHeaders(production))) headers.set(name, value);
   // Pages may hold report data: never cached, unless the route chose otherwise (the theme stylesheet).
   if (!headers.has('Cache-Control')) headers.set('Cache-Control', 'no-store');
 }

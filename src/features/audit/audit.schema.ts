@@ -55,6 +55,7 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<string, string>> = {
   wijziging_onbekend: 'Onbekende wijziging',
   monitor_geexporteerd: 'Cijfers van de monitor gedownload',
   bewaartermijn_toegepast: 'Bewaartermijn toegepast',
+  verlopen_opgeruimd: 'Verlopen concepten en sessies opgeruimd',
   account_aangemaakt: 'Account aangemaakt',
   account_geblokkeerd: 'Account geblokkeerd',
   account_gedeblokkeerd: 'Account gedeblokkeerd',

@@ -5,13 +5,13 @@ import { config } from '#platform/config.ts';
 import { FORM_LIMIT_BYTES, readForm, redirectTo, render, type FormOutcome } from '#platform/http.ts';
 import { safeReturnTo } from './access.rules.ts';
 import { clearSessionCookie, sessionToken, setSessionCookie } from './cookies.server.ts';
-import { codeFields, codeStepSchema, LOGIN_FAILED, LOGIN_THROTTLED, loginFields, passwordStepSchema } from './login.schema.ts';
+import { codeFields, codeStepSchema, LOGIN_FAILED, LOGIN_TOO_LARGE, loginFields, loginThrottled, passwordStepSchema } from './login.schema.ts';
 import { checkCode, checkPassword, logout, pendingLogin } from './login.server.ts';
 import { HOME } from './roles.schema.ts';
 
 /**
  * The login pages (/intern/inloggen, /intern/inloggen/code), logging out and /intern itself.
- * A failed login always answers with one message (LOGIN_FAILED, or LOGIN_THROTTLED with 429).
+ * A failed login always answers with one message (LOGIN_FAILED, or loginThrottled with 429).
  */
 
 /** What the handlers need from Astro. */
@@ -39,8 +39,8 @@ export interface CodeStepView {
   formError: string | undefined;
 }
 
-const failure = (reason: 'failed' | 'throttled') =>
-  reason === 'throttled' ? { formError: LOGIN_THROTTLED, status: 429 } : { formError: LOGIN_FAILED, status: 400 };
+const failure = (result: { reason: 'failed' } | { reason: 'throttled'; retryAfterMs: number }) =>
+  result.reason === 'throttled' ? { formError: loginThrottled(result.retryAfterMs), status: 429 } : { formError: LOGIN_FAILED, status: 400 };
 
 /** Step 1: e-mail and password. */
 export async function handlePasswordStep(ctx: LoginContext): Promise<FormOutcome<PasswordStepView>> {
@@ -53,6 +53,7 @@ export async function handlePasswordStep(ctx: LoginContext): Promise<FormOutcome
   if (ctx.request.method !== 'POST') return render(view(''));
 
   const posted = await readForm(ctx.request, FORM_LIMIT_BYTES);
+  if (!posted.ok && posted.status === 413) return render(view('', LOGIN_TOO_LARGE), 413);
   const raw = posted.ok ? readFields(posted.form, loginFields) : {};
   const typed = passwordStepSchema.shape.email.safeParse(raw['email']);
   const email = typed.success ? typed.data : '';
@@ -67,7 +68,7 @@ export async function handlePasswordStep(ctx: LoginContext): Promise<FormOutcome
     setSessionCookie(ctx.cookies, result.token, config().production);
     return redirectTo(CODE_PATH);
   }
-  const { formError, status } = failure(result.reason);
+  const { formError, status } = failure(result);
   return render(view(email, formError), status);
 }
 
@@ -81,6 +82,7 @@ export async function handleCodeStep(ctx: LoginContext): Promise<FormOutcome<Cod
   }
 
   const posted = await readForm(ctx.request, FORM_LIMIT_BYTES);
+  if (!posted.ok && posted.status === 413) return render({ formError: LOGIN_TOO_LARGE }, 413);
   const parsed = parseStep(codeStepSchema, posted.ok ? readFields(posted.form, codeFields) : {});
   // What cannot be a code is checked as a wrong code: counted and logged like one.
   const result = checkCode(token, parsed.ok ? parsed.data.code : undefined, ctx.locals.clientIp ?? '', at);
@@ -93,7 +95,7 @@ export async function handleCodeStep(ctx: LoginContext): Promise<FormOutcome<Cod
     clearSessionCookie(ctx.cookies, production);
     return redirectTo(LOGIN_PATH);
   }
-  const { formError, status } = failure(result.reason);
+  const { formError, status } = failure(result);
   return render({ formError }, status);
 }
 

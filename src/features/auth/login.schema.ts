@@ -10,7 +10,13 @@ import type { FieldDef } from '#lib/forms.ts';
 
 /** One message for a wrong e-mail, password or code: nothing tells which one was wrong. */
 export const LOGIN_FAILED = 'Inloggen is niet gelukt. Controleer uw e-mailadres, wachtwoord en code, en probeer het opnieuw.';
-export const LOGIN_THROTTLED = 'Er is te vaak geprobeerd in te loggen. Wacht 15 minuten en probeer het dan opnieuw.';
+/** A post over the body limit (sent without a length, so the middleware could not refuse it first). */
+export const LOGIN_TOO_LARGE = 'U heeft te veel tekst verstuurd. Vul uw gegevens opnieuw in.';
+/** Too many failures from this address on this account: how long to wait, in whole minutes (at least 1). */
+export function loginThrottled(retryAfterMs: number): string {
+  const minutes = Math.max(1, Math.ceil(retryAfterMs / 60_000));
+  return `Er is te vaak geprobeerd in te loggen. Wacht ${minutes === 1 ? '1 minuut' : `${minutes} minuten`} en probeer het dan opnieuw.`;
+}
 
 /** Login fields (exact labels). */
 export const loginFields: FieldDef[] = [

@@ -1,7 +1,6 @@
 import type { Role } from './roles.schema.ts';
 import { audit } from '#features/audit/audit.repo.server.ts';
 import { db } from '#platform/db.ts';
-import { RateLimiter } from '#platform/rate-limit.ts';
 import { dummyHash, verifyPassword } from './passwords.server.ts';
 import {
   createSession,
@@ -12,12 +11,13 @@ import {
   type SessionRow,
 } from './sessions.repo.server.ts';
 import { safeReturnTo } from './access.rules.ts';
+import { LoginThrottle } from './throttle.rules.ts';
 import { matchingStep } from './totp.server.ts';
 import { findUserByEmail, findUserById, publicUser, useTotpStep, type User } from './users.repo.server.ts';
 
 /**
  * Staff login in two steps (password, then a TOTP code), sessions with idle and absolute time-outs,
- * and throttling per account and per address without a permanent lock-out. `at` is the server's
+ * and throttling per (account, address) pair without a permanent lock-out (throttle.rules.ts). `at` is the server's
  * clock (#platform/clock.ts), read by the caller: the tests' clock moves sessions and throttling.
  */
 
@@ -26,25 +26,25 @@ export const ABSOLUTE_MS = 8 * 3_600_000;
 const PENDING_MS = 5 * 60_000;
 const TOUCH_EVERY_MS = 60_000;
 
-const WINDOW = 15 * 60_000;
-const accountFailures = new RateLimiter(() => 5, WINDOW);
-// Per address generous: a whole town hall may sit behind one address.
-const addressFailures = new RateLimiter(() => 100, WINDOW);
+const throttle = new LoginThrottle();
 
-export type PasswordResult = { ok: true; token: string } | { ok: false; reason: 'failed' | 'throttled' };
+/** Refused: `retryAfterMs` says how long this address must wait before trying this account again. */
+export type Throttled = { ok: false; reason: 'throttled'; retryAfterMs: number };
+export type PasswordResult = { ok: true; token: string } | { ok: false; reason: 'failed' } | Throttled;
 export type CodeResult =
   | { ok: true; token: string; role: Role; returnTo: string | undefined }
-  | { ok: false; reason: 'failed' | 'throttled' };
+  | { ok: false; reason: 'failed' }
+  | Throttled;
 type Failed = { ok: false; reason: 'failed' };
 
-// The windows follow the server's clock, like the session time-outs.
-function throttled(email: string, ip: string, at: Date): boolean {
-  return accountFailures.exhausted(`a:${email}`, at.getTime()) || addressFailures.exhausted(`i:${ip}`, at.getTime());
+// The waits follow the server's clock, like the session time-outs.
+function throttled(email: string, ip: string, at: Date): Throttled | undefined {
+  const verdict = throttle.check(email, ip, at.getTime());
+  return verdict.allowed ? undefined : { ok: false, reason: 'throttled', retryAfterMs: verdict.retryAfterMs };
 }
 
 function fail(email: string, ip: string, userId: number | undefined, role: Role | undefined, step: string, at: Date): Failed {
-  accountFailures.allow(`a:${email}`, at.getTime());
-  addressFailures.allow(`i:${ip}`, at.getTime());
+  throttle.fail(email, ip, at.getTime());
   audit({ actorId: userId, actorRole: role ?? 'onbekend', action: `inloggen_${step}`, objectType: 'sessie', result: 'mislukt', clientIp: ip }, at);
   return { ok: false, reason: 'failed' };
 }
@@ -55,9 +55,10 @@ function fail(email: string, ip: string, userId: number | undefined, role: Role 
  */
 export async function checkPassword(email: string, password: string, ip: string, returnTo: string | undefined, at: Date): Promise<PasswordResult> {
   const key = email.trim().toLowerCase();
-  if (throttled(key, ip, at)) {
+  const refused = throttled(key, ip, at);
+  if (refused) {
     audit({ actorRole: 'onbekend', action: 'inloggen_wachtwoord', objectType: 'sessie', result: 'geweigerd', clientIp: ip, detail: 'te veel pogingen' }, at);
-    return { ok: false, reason: 'throttled' };
+    return refused;
   }
   const user = key ? findUserByEmail(key) : undefined;
   // Verify against a dummy hash for unknown accounts: the answer takes as long either way.
@@ -79,13 +80,14 @@ export function checkCode(pendingToken: string | undefined, code: string | undef
   }
   const user = findUserById(pending.userId);
   if (!user || user.disabled) return fail('', ip, pending.userId, user?.role, 'code', at);
-  if (throttled(user.email, ip, at)) return { ok: false, reason: 'throttled' };
+  const refused = throttled(user.email, ip, at);
+  if (refused) return refused;
   const step = code === undefined ? null : matchingStep(user.totpSecret, code, at);
   return db().transaction((): CodeResult => {
     if (step === null || !useTotpStep(user.id, step)) return fail(user.email, ip, user.id, user.role, 'code', at);
     deleteSession(pending.tokenHash);
     const token = createSession(user.id, 'complete', undefined, at, new Date(at.getTime() + ABSOLUTE_MS));
-    accountFailures.reset(`a:${user.email}`);
+    throttle.succeed(user.email, ip);
     audit({ actorId: user.id, actorRole: user.role, action: 'inloggen', objectType: 'sessie', result: 'gelukt', clientIp: ip }, at);
     return { ok: true, token, role: user.role, returnTo: pending.returnTo };
   }).immediate();

@@ -3,6 +3,7 @@ import { db } from '#platform/db.ts';
 import { lazy } from '#lib/lazy.ts';
 import type { MailContent } from './templates.rules.ts';
 import type { OutboxKind } from './outbox.schema.ts';
+import { storedErrorCodes } from './smtp-errors.rules.ts';
 
 export type { OutboxKind };
 export type OutboxState = 'pending' | 'sent' | 'dead';
@@ -31,6 +32,7 @@ const statements = lazy(() => {
     lease: d.prepare(`
       UPDATE outbox SET attempts = attempts + 1, leased_until = @until
       WHERE id = @id AND state = 'pending' AND (leased_until IS NULL OR leased_until <= @now)`),
+    unsent: d.prepare(`UPDATE outbox SET attempts = max(attempts - 1, 0), leased_until = NULL WHERE id = ? AND state = 'pending'`),
     releaseAll: d.prepare(`UPDATE outbox SET leased_until = NULL WHERE state = 'pending' AND leased_until IS NOT NULL`),
     sent: d.prepare(`
       UPDATE outbox SET state = 'sent', sent_at = ?, last_error = NULL, leased_until = NULL,
@@ -44,6 +46,10 @@ const statements = lazy(() => {
       SELECT o.id, o.kind, r.reference, o.attempts, o.last_error AS lastError, o.created_at AS createdAt
       FROM outbox o LEFT JOIN reports r ON r.id = o.report_id
       WHERE o.state = 'dead' ORDER BY o.id DESC LIMIT ? OFFSET ?`),
+    health: d.prepare(`
+      SELECT count(*) FILTER (WHERE state = 'dead') AS dead,
+             count(*) FILTER (WHERE state = 'pending' AND created_at < ?) AS late
+      FROM outbox WHERE state IN ('dead', 'pending')`),
     nextDue: d.prepare(`SELECT min(max(next_attempt_at, coalesce(leased_until, ''))) AS at FROM outbox WHERE state = 'pending'`),
   };
 });
@@ -93,6 +99,11 @@ export function releaseLeases(): number {
   return statements().releaseAll.run().changes;
 }
 
+/** A claimed mail the worker did not try (its batch ran out of time, or the server stops): back in the queue. */
+export function returnUnsent(id: number): void {
+  statements().unsent.run(id);
+}
+
 export function markSent(id: number, now: Date): void {
   statements().sent.run(now.toISOString(), id);
 }
@@ -125,8 +136,14 @@ export interface DeadLetter {
   createdAt: string;
 }
 
+/** The dead letters, newest first; their errors as codes only (smtp-errors.rules.ts). */
 export function deadLetters(limit = 50, offset = 0): DeadLetter[] {
-  return statements().deadLetters.all(limit, offset) as DeadLetter[];
+  return (statements().deadLetters.all(limit, offset) as DeadLetter[]).map((d) => ({ ...d, lastError: d.lastError === null ? null : storedErrorCodes(d.lastError) }));
+}
+
+/** For /health: dead letters, and mail still unsent that was queued before `lateBefore`. Counts only. */
+export function outboxHealth(lateBefore: Date): { dead: number; late: number } {
+  return statements().health.get(lateBefore.toISOString()) as { dead: number; late: number };
 }
 
 /** When the next pending mail is due, if any. */

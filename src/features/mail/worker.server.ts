@@ -1,7 +1,10 @@
 import type { AppConfig } from '#platform/config.ts';
 import { db } from '#platform/db.ts';
-import { claimDueMail, markDead, markSent, nextDueAt, releaseLeases, scheduleRetry } from './outbox.repo.server.ts';
+import { claimDueMail, markDead, markSent, nextDueAt, releaseLeases, returnUnsent, scheduleRetry } from './outbox.repo.server.ts';
+import { describeError } from './smtp-errors.rules.ts';
 import { createSender, type SendMail } from './transport.server.ts';
+
+export { describeError };
 
 /**
  * Sends due outbox mail. Temporary failures (no connection, time-out, 4xx) are retried with
@@ -17,20 +20,16 @@ export const MAX_ATTEMPTS = 10;
 // Longer than the SMTP time-outs together (10 s connect, 10 s greeting, 30 s socket).
 const LEASE_MS = 2 * 60_000;
 const BATCH = 20;
+/**
+ * A batch stops taking new mails after this long (a hanging SMTP server answers one mail per time-out):
+ * the rest go back to the queue, well before their lease runs out, so no other sender takes them.
+ */
+export const BATCH_MS = LEASE_MS / 2;
 
 /** Whether an SMTP error means "never going to work" (5xx from the server). */
 export function isPermanent(error: unknown): boolean {
   const code = (error as { responseCode?: unknown }).responseCode;
   return typeof code === 'number' && code >= 500 && code < 600;
-}
-
-/** A short description of a failure, without addresses (SMTP servers like to echo the recipient). */
-export function describeError(error: unknown): string {
-  const e = error as { code?: unknown; responseCode?: unknown; message?: unknown };
-  const parts = [e.code, e.responseCode, typeof e.message === 'string' ? e.message : String(error)]
-    .filter((p) => p !== undefined && p !== null && p !== '')
-    .map(String);
-  return parts.join(' ').replace(/[^\s<>"'@]+@[^\s<>"']+/g, '[adres]').replace(/\s+/g, ' ').slice(0, 500);
 }
 
 /** Delay before attempt `attempts + 1`: base·2^(attempts−1), capped at an hour, ±20 % jitter. */
@@ -81,10 +80,15 @@ export function flushOutbox(worker: MailWorker): Promise<number> {
   return running;
 }
 
+let stopping = false;
+
 async function sendDue(worker: MailWorker): Promise<number> {
   let sent = 0;
   for (;;) {
+    if (stopping) return sent;
     const now = worker.now();
+    // Real time, not the server's clock: a hanging server takes real seconds.
+    const batchStart = Date.now();
     const batch = claimDueMail(now, new Date(now.getTime() + LEASE_MS), BATCH);
     if (batch.length === 0) return sent;
     // Send the whole batch, then record every outcome in one transaction: one disk sync per batch
@@ -92,6 +96,10 @@ async function sendDue(worker: MailWorker): Promise<number> {
     // between means the batch is sent again when its lease runs out (same Message-IDs).
     const outcomes: (() => void)[] = [];
     for (const mail of batch) {
+      if (stopping || Date.now() - batchStart > BATCH_MS) {
+        outcomes.push(() => returnUnsent(mail.id));
+        continue;
+      }
       try {
         await worker.send({ from: worker.mailFrom, to: mail.recipient, subject: mail.subject, text: mail.text, html: mail.html, messageId: mail.messageId });
         const at = worker.now();
@@ -109,6 +117,7 @@ async function sendDue(worker: MailWorker): Promise<number> {
       }
     }
     db().transaction(() => outcomes.forEach((record) => record()))();
+    if (Date.now() - batchStart > BATCH_MS) return sent;
   }
 }
 
@@ -142,6 +151,7 @@ export function startMailWorker(worker: MailWorker): void {
     void flushOutbox(worker)
       .catch((e: unknown) => console.error('mail: flush failed:', describeError(e)))
       .finally(() => {
+        if (stopping) return;
         const due = nextDueAt();
         const wait = due ? Math.max(50, Math.min(due.getTime() - worker.now().getTime(), worker.pollMs)) : worker.pollMs;
         timer = setTimeout(poll, wait);
@@ -150,4 +160,22 @@ export function startMailWorker(worker: MailWorker): void {
   };
   timer = setTimeout(poll, 0);
   timer.unref();
+}
+
+/**
+ * At shutdown: no new batches; the mail being sent may finish within `waitMs`; then every lease this
+ * process holds is released, so the next start (or mail:flush) sends the rest at once.
+ */
+export async function stopMailWorker(waitMs: number): Promise<void> {
+  stopping = true;
+  clearTimeout(timer);
+  clearTimeout(nudged);
+  started = undefined;
+  const current = running;
+  if (current) {
+    let wait: NodeJS.Timeout | undefined;
+    await Promise.race([current.catch(() => 0), new Promise((r) => (wait = setTimeout(r, waitMs)))]);
+    clearTimeout(wait);
+  }
+  releaseLeases();
 }

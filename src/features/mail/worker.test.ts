@@ -64,11 +64,59 @@ test('a temporary failure is retried after the backoff on the given clock; a per
   assert.equal(await flushOutbox(worker(later, async () => { throw permanent; })), 0);
   row = rows().find((r) => r.id === id)!;
   assert.equal(row.state, 'dead');
-  assert.equal(row.lastError, '550 mailbox unavailable for [adres]');
+  assert.equal(row.lastError, '550');
 
   // The admin's retry puts it back, due at the time given.
   assert.equal(reviveDeadLetter(id, later), true);
   assert.equal(reviveDeadLetter(id, later), false);
   row = rows().find((r) => r.id === id)!;
   assert.deepEqual([row.state, row.attempts, row.nextAttemptAt], ['pending', 0, later.toISOString()]);
+});
+
+test('SMTP errors keep their codes only: no names, streets or addresses that a server echoes', async () => {
+  const { describeError } = await import('./worker.server.ts');
+  const echoed = Object.assign(new Error("Can't send mail - all recipients were rejected: 550 5.1.1 <j.de.vries@example.nl>: Jan de Vries, Dorpsstraat 12 unknown"), {
+    code: 'EENVELOPE',
+    responseCode: 550,
+    response: '550 5.1.1 <j.de.vries@example.nl>: Jan de Vries, Dorpsstraat 12 unknown',
+  });
+  assert.equal(describeError(echoed), 'EENVELOPE 550 5.1.1');
+  assert.equal(describeError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:25'), { code: 'ESOCKET' })), 'ESOCKET');
+  assert.equal(describeError(new Error('Jan de Vries')), 'onbekende fout');
+  assert.equal(describeError('Dorpsstraat 12'), 'onbekende fout');
+});
+
+test('a batch is bounded by time: under a hanging SMTP server the rest goes back to the queue untouched', async (t) => {
+  const { BATCH_MS } = await import('./worker.server.ts');
+  const at = new Date(Date.now() + 40 * HOUR);
+  // Whatever earlier tests left due goes out first.
+  await flushOutbox(worker(at, async () => {}));
+  for (let n = 0; n < 3; n++) reportAt(at);
+  const ids = rows().slice(-3).map((r) => r.id);
+  // Real time runs on: the first send "hangs" past the batch's time.
+  t.mock.timers.enable({ apis: ['Date'], now: Date.now() });
+  let tried = 0;
+  const sent = await flushOutbox(worker(at, async () => {
+    tried++;
+    t.mock.timers.tick(BATCH_MS + 1000);
+  }));
+  t.mock.timers.reset();
+  assert.equal(tried, 1);
+  assert.equal(sent, 1);
+  const after = rows().filter((r) => ids.includes(r.id));
+  assert.deepEqual(after.map((r) => [r.state, r.attempts]), [['sent', 1], ['pending', 0], ['pending', 0]]);
+  const leased = db().prepare(`SELECT count(*) AS n FROM outbox WHERE leased_until IS NOT NULL AND id IN (${ids.join(',')})`).get() as { n: number };
+  assert.equal(leased.n, 0);
+});
+
+test('dead letters stored with a server text before errors were kept as codes show their codes only', async () => {
+  const { deadLetters } = await import('./outbox.repo.server.ts');
+  const { storedErrorCodes } = await import('./smtp-errors.rules.ts');
+  assert.equal(storedErrorCodes('EENVELOPE 550 5.1.1 <[adres]>: Jan de Vries, Dorpsstraat 12 unknown'), 'EENVELOPE 550 5.1.1');
+  assert.equal(storedErrorCodes('mailbox of Jan de Vries is full'), 'onbekende fout');
+  const at = new Date(Date.now() + 60 * HOUR);
+  reportAt(at);
+  const id = rows().at(-1)!.id;
+  db().prepare(`UPDATE outbox SET state = 'dead', last_error = ? WHERE id = ?`).run('EENVELOPE 550 mailbox unavailable for Jan de Vries, Dorpsstraat 12', id);
+  assert.equal(deadLetters(500).find((d) => d.id === id)!.lastError, 'EENVELOPE 550');
 });

@@ -1,4 +1,7 @@
 import { audit } from '#features/audit/audit.repo.server.ts';
+import { purgeSessions } from '#features/auth/sessions.repo.server.ts';
+import { IDLE_MS } from '#features/auth/login.server.ts';
+import { purgeExpiredDrafts } from '#features/intake/drafts.repo.server.ts';
 import { closedReportIds, deleteReports, eraseReporterContact } from '#features/reports/reports.repo.server.ts';
 import { now } from '#platform/clock.ts';
 import { config } from '#platform/config.ts';
@@ -12,7 +15,8 @@ import { CONTACT_ERASURE_STATUSES, DELETION_RULES, type DeletionRule } from './r
  * - other closed reports lose the reporter's contact details `contactErasureDays` after closing, and are
  *   deleted `reportDeletionDays` after closing.
  * A deleted report leaves a metadata row in `deletion_log`; each run is audited (counts only).
- * Drafts older than 24 hours are purged by the background jobs (jobs.ts).
+ * Drafts older than 24 hours and ended staff sessions are purged every quarter of an hour by the
+ * background jobs (jobs.ts) through `purgeExpired`, audited (counts only) whenever it deletes anything.
  */
 export interface RetentionResult {
   contactsErased: number;
@@ -46,6 +50,20 @@ export function applyRetention(at: Date = now()): RetentionResult {
         }, at);
       }
       return { contactsErased, cancelledDeleted, reportsDeleted };
+    })
+    .immediate();
+}
+
+/** Deletes expired drafts and ended sessions; one transaction with an audit row (counts) when any went. */
+export function purgeExpired(at: Date = now()): { drafts: number; sessions: number } {
+  return db()
+    .transaction(() => {
+      const drafts = purgeExpiredDrafts(at);
+      const sessions = purgeSessions(at, new Date(at.getTime() - IDLE_MS));
+      if (drafts + sessions > 0) {
+        audit({ actorRole: 'systeem', action: 'verlopen_opgeruimd', result: 'gelukt', detail: `concepten ${drafts}, sessies ${sessions}` }, at);
+      }
+      return { drafts, sessions };
     })
     .immediate();
 }

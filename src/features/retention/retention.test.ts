@@ -68,3 +68,40 @@ test('retention: contact details, cancelled reports and old reports, with a dele
 
   assert.deepEqual(applyRetention(at), { contactsErased: 0, cancelledDeleted: 0, reportsDeleted: 0 }, 'a second run changes nothing');
 });
+
+test('notes are append-only in the database: no UPDATE, no DELETE, except with their report through retention', async () => {
+  const { insertUser } = await import('#features/auth/users.repo.server.ts');
+  const author = insertUser({ email: `notes-${Date.now()}@test.example`, name: 'Coördinator', role: 'coordinator', passwordHash: 'x', totpSecret: 'x' }, at);
+  const kept = report('in_behandeling', null);
+  const old = report('afgesloten', 1900);
+  const addNote = (reference: string) =>
+    db().prepare(`INSERT INTO report_notes (report_id, author_id, body, created_at) SELECT id, ?, 'Huisbezoek gedaan', ? FROM reports WHERE reference = ?`)
+      .run(author, at.toISOString(), reference);
+  addNote(kept);
+  addNote(old);
+  const notesOf = (reference: string) =>
+    (db().prepare('SELECT count(*) AS n FROM report_notes n JOIN reports r ON r.id = n.report_id WHERE r.reference = ?').get(reference) as { n: number }).n;
+
+  assert.throws(() => db().prepare('DELETE FROM report_notes').run(), /report_notes is append-only/);
+  assert.throws(() => db().prepare(`UPDATE report_notes SET body = 'weg'`).run(), /report_notes is append-only/);
+  assert.equal(notesOf(kept), 1);
+  assert.equal(notesOf(old), 1);
+
+  // Retention deletes the old report, and its note with it.
+  const before = (db().prepare('SELECT count(*) AS n FROM report_notes').get() as { n: number }).n;
+  assert.equal(applyRetention(at).reportsDeleted, 1);
+  assert.equal((db().prepare('SELECT count(*) AS n FROM report_notes').get() as { n: number }).n, before - 1);
+  assert.equal(notesOf(kept), 1);
+});
+
+test('the clean-up of expired drafts and sessions leaves an audit row with counts when it deletes anything', async () => {
+  const { purgeExpired } = await import('./retention.server.ts');
+  const audits = () => db().prepare(`SELECT actor_role AS role, detail FROM audit_log WHERE action = 'verlopen_opgeruimd' ORDER BY id`).all() as { role: string; detail: string }[];
+  const later = new Date(at.getTime() + 30 * DAY);
+  // No drafts or sessions yet: nothing deleted, nothing audited.
+  assert.deepEqual(purgeExpired(later), { drafts: 0, sessions: 0 });
+  assert.deepEqual(audits(), []);
+  db().prepare(`INSERT INTO drafts (token_hash, answers, created_at, updated_at, expires_at) VALUES ('h1', '{}', ?, ?, ?)`).run(at.toISOString(), at.toISOString(), at.toISOString());
+  assert.deepEqual(purgeExpired(later), { drafts: 1, sessions: 0 });
+  assert.deepEqual(audits(), [{ role: 'systeem', detail: 'concepten 1, sessies 0' }]);
+});

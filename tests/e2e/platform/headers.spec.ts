@@ -51,6 +51,27 @@ test.describe('security headers', () => {
 });
 
 test.describe('no cookie for reading', () => {
+  test('static files carry the headers too, served by the portal itself: nosniff, Referrer-Policy, a CSP of their own', async ({ request }) => {
+    const html = await (await request.get('/melden')).text();
+    const assets = [...html.matchAll(/(?:href|src)="(\/_astro\/[^"]+)"/g)].map((m) => m[1]!);
+    expect(assets.length).toBeGreaterThan(0);
+    for (const path of ['/favicon.svg', ...new Set(assets)]) {
+      const response = await request.get(path);
+      expect(response.status(), path).toBe(200);
+      const h = response.headers();
+      expect(h['x-content-type-options'], path).toBe('nosniff');
+      expect(h['referrer-policy'], path).toBe('same-origin');
+      expect(h['x-frame-options'], path).toBe('DENY');
+      expect(h['cross-origin-resource-policy'], path).toBe('same-origin');
+      const csp = h['content-security-policy'] ?? '';
+      expect(csp, path).toContain("default-src 'none'");
+      expect(csp, path).toContain("frame-ancestors 'none'");
+      expect(csp, path).not.toContain('script-src');
+    }
+    // Files under /_astro/ keep their long cache; the favicon is revalidated.
+    expect((await request.get(assets[0]!)).headers()['cache-control']).toContain('immutable');
+  });
+
   test('public pages send no Set-Cookie', async ({ request }) => {
     for (const path of [...PUBLIC_PAGES, '/melden/persoon', '/melden/controleren', '/melden/bedankt', '/bestaat-niet']) {
       const response = await request.get(path, { maxRedirects: 0, failOnStatusCode: false });

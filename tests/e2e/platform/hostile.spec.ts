@@ -2,8 +2,8 @@
 // stored literally when it is valid text, and never answered with a 5xx.
 import type { APIRequestContext, APIResponse } from '@playwright/test';
 import { dhrP, residentSteps, type ResidentSteps } from '../../fixtures/cases.ts';
-import { expect, locationPath, marker, postForm, postRefused, postResidentSteps, reportByReference, reportsContaining, sendDraft, servers, test } from '../fixtures.ts';
-import { expectUsableDutchPage } from './platform-utils.ts';
+import { expect, expectNoAxeViolations, locationPath, marker, postForm, postRefused, postResidentSteps, reportByReference, reportsContaining, sendDraft, servers, test } from '../fixtures.ts';
+import { expectDutchRefusal, expectSecurityHeaders, expectUsableDutchPage } from './platform-utils.ts';
 
 const origin = servers.main.origin;
 /** The answers of Dhr. P. (tests/fixtures/cases.ts), as the form posts them. */
@@ -17,8 +17,7 @@ test.describe('hostile input', () => {
     await postSteps(request, raw(tag));
     const huge = `${tag} ${'x'.repeat(10 * 1024 * 1024)}`;
     const response = await postForm(request, `${origin}/melden/zorgen`, { ...raw(tag).zorgen, description: huge }, { origin });
-    expect(response.status()).toBe(413);
-    const html = await expectUsableDutchPage(response, 'U heeft te veel tekst ingevuld om te versturen.');
+    const html = await expectDutchRefusal(response, 413, 'U heeft te veel tekst ingevuld om te versturen.', '/melden/zorgen');
     expect(html.length).toBeLessThan(100_000);
     // The earlier answers are still there: the check page still works with the old description.
     const check = await request.get(`${origin}/melden/controleren`, { maxRedirects: 0 });
@@ -151,7 +150,8 @@ test.describe('hostile input', () => {
     const tag = marker('csrf');
     for (const bad of ['http://evil.example', 'null', servers.captcha.origin, `http://127.0.0.1:${new URL(origin).port}`]) {
       const response = await postForm(request, `${origin}/melden`, { acuteDanger: 'nee' }, { origin: bad });
-      expect(response.status(), bad).toBe(403);
+      // The page a resident with a privacy extension meets: Dutch, with the headers and a way back.
+      await expectDutchRefusal(response, 403, 'Uw formulier is niet verstuurd', '/melden');
       expect(response.headers()['set-cookie']).toBeUndefined();
     }
     // With a draft in hand, a cross-site post cannot send the report either.
@@ -223,5 +223,81 @@ test.describe('hostile input', () => {
     // first step (with an overlong cookie, which is ignored) is a page as usual.
     expect(responses.filter(([, r]) => r.status() === 200).map(([what]) => what)).toEqual(['GET /melden']);
     expect(responses.filter(([, r]) => r.status() >= 400 && r.status() !== 403).length).toBeGreaterThan(4);
+  });
+
+  test('odd methods, hidden routes and undecodable addresses: a Dutch page with the headers, never a 5xx', async ({ request }) => {
+    const answers: [string, APIResponse][] = [];
+    for (const method of ['TRACE', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']) {
+      for (const path of ['/', '/melden', '/melden/controleren', '/intern/triage', '/health', '/favicon.svg']) {
+        const response = await request.fetch(`${origin}${path}`, { method, maxRedirects: 0, failOnStatusCode: false });
+        answers.push([`${method} ${path}`, response]);
+        await expectDutchRefusal(response, 405, 'Dit verzoek kan hier niet');
+        expect(response.headers()['allow'], `${method} ${path}`).toBe('GET, HEAD, POST');
+      }
+    }
+    // Astro's image service is not used, and /500 is the error page, not a route.
+    for (const [method, path] of [['GET', '/_image?href=/favicon.svg&w=10'], ['GET', '/_image'], ['GET', '/500'], ['POST', '/500'], ['GET', '/500/'], ['GET', '/geweigerd']]) {
+      const response = await request.fetch(`${origin}${path}`, { method: method!, headers: { Origin: origin }, maxRedirects: 0, failOnStatusCode: false });
+      answers.push([`${method} ${path}`, response]);
+      expect(response.status(), `${method} ${path}`).toBe(404);
+      expectSecurityHeaders(response, `${method} ${path}`);
+      expect(await response.text()).toContain('Deze pagina bestaat niet');
+    }
+    for (const path of ['/%E0%A4%A', '/melden/%C0', '/melden?postcode=%E0%A4%A']) {
+      const response = await request.get(`${origin}${path}`, { maxRedirects: 0, failOnStatusCode: false });
+      answers.push([`GET ${path}`, response]);
+      await expectDutchRefusal(response, 400, 'Dit adres kunnen wij niet lezen');
+    }
+    for (const [what, response] of answers) expect(response.status(), what).toBeLessThan(500);
+  });
+
+  test('directory redirects never echo an encoded slash or backslash into Location', async ({ request }) => {
+    for (const path of ['/_astro', '/_astro/', '/%5F%61stro', '/%5C%5Cevil.example%2F_astro', '/%2F%2Fevil.example/_astro', '/_astro%2F..%2F_astro', '/_astro%5C', '//_astro', '///_astro']) {
+      const response = await request.get(`${origin}${path}`, { maxRedirects: 0, failOnStatusCode: false });
+      expect(response.status(), path).toBe(404);
+      expect(response.headers()['location'], path).toBeUndefined();
+      expectSecurityHeaders(response, path);
+    }
+  });
+
+  test('a body over the limit gets 413 everywhere: the login and the final submit too, and nothing is kept', async ({ request }) => {
+    const tag = marker('groot');
+    const big = `${tag}${'x'.repeat(2 * 1024 * 1024)}`;
+    const login = await postForm(request, `${origin}/intern/inloggen`, { email: `${tag}@test.example`, password: big }, { origin });
+    await expectDutchRefusal(login, 413, 'U heeft te veel tekst ingevuld om te versturen.', '/intern/inloggen');
+    // The same body without a Content-Length (chunked): the login page says so, with 413.
+    const chunked = await fetch(`${origin}/intern/inloggen`, {
+      method: 'POST',
+      headers: { Origin: origin, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new Blob([`email=${tag}%40test.example&password=${big}`]).stream(),
+      duplex: 'half',
+    } as RequestInit);
+    expect(chunked.status).toBe(413);
+    const page = await chunked.text();
+    expect(page).toContain('<html lang="nl">');
+    expect(page).toContain('U heeft te veel tekst verstuurd.');
+    await postSteps(request, raw(tag));
+    const submit = await postForm(request, `${origin}/melden/controleren`, { website: big }, { origin });
+    await expectDutchRefusal(submit, 413, 'U heeft te veel tekst ingevuld om te versturen.', '/melden/controleren');
+    expect(reportsContaining(servers.main, tag)).toEqual([]);
+    // The draft is still there: the report can still be sent.
+    await send(request);
+    expect(reportsContaining(servers.main, tag)).toHaveLength(1);
+  });
+
+  test('a resident whose browser hides the origin (Origin: null) sees the Dutch page, accessible, and gets back to the form', async ({ browser }) => {
+    const context = await browser.newContext({ extraHTTPHeaders: { Origin: 'null' } });
+    const page = await context.newPage();
+    await page.goto(`${origin}/melden`);
+    await page.getByLabel('Nee', { exact: true }).check();
+    const [response] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: 'Volgende' }).click()]);
+    expect(response.status()).toBe(403);
+    await expect(page).toHaveTitle(/^Fout: Formulier niet verstuurd/);
+    await expect(page.getByRole('alert')).toContainText('Uw formulier is niet verstuurd');
+    await expectNoAxeViolations(page, '403 Origin: null');
+    await page.getByRole('link', { name: 'Terug naar de pagina' }).click();
+    await expect(page).toHaveURL(`${origin}/melden`);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Direct gevaar');
+    await context.close();
   });
 });

@@ -50,3 +50,22 @@ export async function expectUsableDutchPage(response: APIResponse, message: stri
   expect(html).not.toMatch(/at \S+\.(ts|js|mjs):\d+|SqliteError|node_modules|\/work\//);
   return html;
 }
+
+/**
+ * A request refused before any page (src/platform/refusal.ts): the status, a Dutch page with the
+ * security headers, the message, and a link back; never a stack trace or bare text.
+ */
+export async function expectDutchRefusal(response: APIResponse, status: number, message: string, back = '/'): Promise<string> {
+  const what = `${response.url()} (${status})`;
+  expect(response.status(), what).toBe(status);
+  expect(response.headers()['content-type'], what).toMatch(/^text\/html/);
+  expectSecurityHeaders(response, what);
+  expect(response.headers()['cache-control'], what).toBe('no-store');
+  const html = await response.text();
+  expect(html, what).toContain('<html lang="nl">');
+  expect(html, what).toMatch(/<title>Fout: /);
+  expect(html, what).toContain(message);
+  expect(html, what).toContain(`href="${back}"`);
+  expect(html, what).not.toMatch(/forbidden|Bad request|Internal Server Error|at \S+\.(ts|js|mjs):\d+|node_modules|\/work\//i);
+  return html;
+}

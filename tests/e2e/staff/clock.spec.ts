@@ -1,11 +1,12 @@
 // Time-outs and throttling, with the staff server's test clock (TEST_CLOCK_FILE): idle expiry after
-// 30 minutes, absolute expiry after 8 hours, and login throttling that lifts after 15 minutes.
+// 30 minutes, absolute expiry after 8 hours, and login throttling per (account, address) with growing
+// waits that lift within 15 minutes.
 //
 // Moving the clock would end the sessions and break the TOTP codes of any other test on the staff
 // server, so these tests hold Playwright's built-in `-exclusive-` lock: they run while no other
 // test runs, one after another, and put the clock back afterwards.
-import type { Page } from '@playwright/test';
-import { createAccount, expect, servers, sessionsOf, submit, test, userByEmail } from '../fixtures.ts';
+import type { APIRequestContext, Page } from '@playwright/test';
+import { createAccount, expect, postForm, servers, sessionsOf, submit, test, uniqueIp, userByEmail } from '../fixtures.ts';
 import { codeFor, login, sessionCookie, setClockOffset } from './staff-utils.ts';
 
 test.describe.configure({ mode: 'serial', lock: '-exclusive-' });
@@ -13,7 +14,8 @@ test.describe.configure({ mode: 'serial', lock: '-exclusive-' });
 const staff = servers.staff;
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
-const THROTTLED = 'Er is te vaak geprobeerd in te loggen. Wacht 15 minuten en probeer het dan opnieuw.';
+const throttledText = (minutes: number): string =>
+  `Er is te vaak geprobeerd in te loggen. Wacht ${minutes === 1 ? '1 minuut' : `${minutes} minuten`} en probeer het dan opnieuw.`;
 
 test.afterEach(() => setClockOffset(0));
 
@@ -65,44 +67,60 @@ test('absolute time-out: after 8 hours the session ends, however busy', async ({
   expect(sessionsOf(staff, userByEmail(staff, boa.email)!.id)).toBe(0);
 });
 
-test('throttling: after 5 failures the account gets "te vaak" (429); 16 minutes later it logs in again', async ({ page }) => {
+/** A password attempt for `email` from the client address `ip` (the staff server trusts X-Forwarded-For from loopback). */
+async function passwordFrom(request: APIRequestContext, ip: string, email: string, password: string) {
+  const response = await postForm(request, `${staff.origin}/intern/inloggen`, { email, password }, { origin: staff.origin, headers: { 'X-Forwarded-For': ip } });
+  return { status: response.status(), text: await response.text() };
+}
+
+test('throttling per account and address: growing waits for the attacker, never a lock-out of the account', async ({ page, browser, request }) => {
   const coordinator = createAccount(staff, 'coordinator');
-  const other = createAccount(staff, 'kcc');
-  // Start 16 minutes ahead: a fresh 15-minute window, whatever failed earlier in this run.
-  const start = 16 * MINUTE;
-  setClockOffset(start);
-  const attempt = async (password: string) => {
-    await page.goto(`${staff.origin}/intern/inloggen`);
-    await page.getByLabel('E-mailadres').fill(coordinator.email);
-    await page.getByLabel('Wachtwoord').fill(password);
-    return submit(page, 'Inloggen');
-  };
-  for (let n = 1; n <= 5; n++) {
-    const response = await attempt(`verkeerd wachtwoord ${n}`);
-    expect(response.status(), `attempt ${n}`).toBe(400);
-    await expect(page.getByRole('alert')).toContainText('Inloggen is niet gelukt.');
-  }
-  // Now even the right password is refused, with the Dutch "te vaak" message.
-  const refused = await attempt(coordinator.password);
-  expect(refused.status()).toBe(429);
+  const attacker = uniqueIp();
+  // Start 16 minutes ahead: whatever failed earlier in this run is forgotten.
+  let offset = 16 * MINUTE;
+  setClockOffset(offset);
+
+  // Three free wrong passwords, then every failure makes the attacker's address wait longer.
+  for (let n = 1; n <= 3; n++) expect((await passwordFrom(request, attacker, coordinator.email, `verkeerd ${n}`)).status, `attempt ${n}`).toBe(400);
+  const first = await passwordFrom(request, attacker, coordinator.email, 'verkeerd 4');
+  expect(first.status).toBe(429);
+  expect(first.text).toContain(throttledText(1));
+  // Even the right password is refused on that address while it waits.
+  expect((await passwordFrom(request, attacker, coordinator.email, coordinator.password)).status).toBe(429);
+  offset += MINUTE + 1000;
+  setClockOffset(offset);
+  expect((await passwordFrom(request, attacker, coordinator.email, 'verkeerd 5')).status).toBe(400);
+  const second = await passwordFrom(request, attacker, coordinator.email, 'verkeerd 6');
+  expect(second.status).toBe(429);
+  expect(second.text).toContain(throttledText(2));
+  offset += 2 * MINUTE + 1000;
+  setClockOffset(offset);
+  expect((await passwordFrom(request, attacker, coordinator.email, 'verkeerd 7')).status).toBe(400);
+  expect((await passwordFrom(request, attacker, coordinator.email, 'verkeerd 8')).text).toContain(throttledText(4));
+
+  // Meanwhile the coordinator, on an address without failures, logs in with password and code.
+  const own = await browser.newContext({ extraHTTPHeaders: { 'X-Forwarded-For': uniqueIp() } });
+  const ownPage = await own.newPage();
+  await login(ownPage, staff, coordinator, { code: codeFor(coordinator, 0, offset) });
+  await expect(ownPage).toHaveURL(`${staff.origin}/intern/triage`);
+  await expect(ownPage.getByRole('heading', { level: 1 })).toHaveText('Meldingen');
+  await own.close();
+
+  // The browser on the attacker's address sees the Dutch page with 429.
+  await page.context().setExtraHTTPHeaders({ 'X-Forwarded-For': attacker });
+  await page.goto(`${staff.origin}/intern/inloggen`);
+  await page.getByLabel('E-mailadres').fill(coordinator.email);
+  await page.getByLabel('Wachtwoord').fill(coordinator.password);
+  expect((await submit(page, 'Inloggen')).status()).toBe(429);
   await expect(page).toHaveTitle(/^Fout: /);
-  await expect(page.getByRole('alert')).toContainText(THROTTLED);
-  await expect(page.getByRole('alert')).toContainText('te vaak');
-  expect(sessionsOf(staff, userByEmail(staff, coordinator.email)!.id)).toBe(0);
+  await expect(page.getByRole('alert')).toContainText('Er is te vaak geprobeerd in te loggen.');
 
-  // Another account from the same computer is not locked out.
-  await login(page, staff, other, { code: codeFor(other, 0, start) });
-  await expect(page).toHaveURL(`${staff.origin}/intern/kcc/melding`);
-  await page.context().clearCookies();
-
-  // Thirteen minutes later: still throttled.
-  setClockOffset(start + 13 * MINUTE);
-  expect((await attempt(coordinator.password)).status()).toBe(429);
-
-  // Sixteen minutes after the failures: no permanent lock-out.
-  const later = start + 16 * MINUTE;
-  setClockOffset(later);
-  await login(page, staff, coordinator, { code: codeFor(coordinator, 0, later) });
+  // No permanent lock-out: no wait is longer than 15 minutes; then the right password and code work
+  // from that address too.
+  offset += 15 * MINUTE;
+  setClockOffset(offset);
+  await login(page, staff, coordinator, { code: codeFor(coordinator, 0, offset) });
   await expect(page).toHaveURL(`${staff.origin}/intern/triage`);
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Meldingen');
+  // Two sessions: the coordinator's own computer and this one.
+  expect(sessionsOf(staff, userByEmail(staff, coordinator.email)!.id)).toBe(2);
 });

@@ -1,0 +1,50 @@
+/**
+ * The built server's entry (dist/server/entry.mjs), in place of @astrojs/node's own (astro.config.mjs):
+ * however the portal is started — `npm start`, `node dist/server/entry.mjs` in a container or a
+ * systemd unit, the tests' launcher — the configuration is checked and the database opened and
+ * migrated before the port is opened; a bad configuration stops the process with its message and
+ * exit code 1. Then the portal's own HTTP server (server.ts) serves Astro's handler.
+ *
+ * Exports what @astrojs/node's entry exports (`handler`, `options`, `startServer`);
+ * ASTRO_NODE_AUTOSTART=disabled still means "import without listening".
+ */
+import { fileURLToPath } from 'node:url';
+import { config } from './config.ts';
+import { db } from './db.ts';
+import { startBackgroundJobs } from './jobs.ts';
+import { serve } from './server.ts';
+
+const autostart = process.env['ASTRO_NODE_AUTOSTART'] !== 'disabled';
+// The adapter's module starts its own server when imported, unless told not to.
+process.env['ASTRO_NODE_AUTOSTART'] = 'disabled';
+const adapter = await import('@astrojs/node/server.js');
+
+export const handler = adapter.handler;
+export const options = adapter.options;
+
+/** Checks, opens the database, listens; exits with code 1 and the reason when the portal cannot run. */
+export function startServer(): ReturnType<typeof serve> {
+  let production: boolean;
+  let shutdownTimeoutMs: number;
+  try {
+    ({ production, shutdownTimeoutMs } = config());
+    db();
+  } catch (error) {
+    console.error(`start: ${(error as Error).message}`);
+    process.exit(1);
+  }
+  const configuredHost = adapter.options.host;
+  const host = process.env['HOST'] || (typeof configuredHost === 'string' ? configuredHost : configuredHost ? '0.0.0.0' : 'localhost');
+  const port = process.env['PORT'] ? Number(process.env['PORT']) : adapter.options.port;
+  const server = serve(handler as Parameters<typeof serve>[0], {
+    host,
+    port,
+    clientDir: fileURLToPath(new URL('../client/', import.meta.url)),
+    production,
+    shutdownTimeoutMs,
+  });
+  startBackgroundJobs();
+  return server;
+}
+
+if (autostart) startServer();

@@ -1,0 +1,123 @@
+import { statSync } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { closeDatabase } from './db.ts';
+import { stopBackgroundJobs } from './jobs.ts';
+import { ALLOWED_METHODS, REFUSAL_HEADER, REFUSAL_PATH, REFUSAL_TOKEN, REFUSED_PATH_HEADER, safeBackPath, type RefusalStatus } from './refusal.ts';
+import { staticSecurityHeaders } from './security-headers.ts';
+
+/**
+ * The portal's HTTP server, in front of Astro's request handler (@astrojs/node's, static files and
+ * pages): it refuses what no page should see (refusal.ts) with the Dutch page, gives static files
+ * the security headers, never lets a directory redirect echo a path, and stops gracefully.
+ */
+
+type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+
+/** What kind of thing a decoded path is under the static folder. */
+function staticKind(clientDir: string, decodedPath: string): 'file' | 'directory' | undefined {
+  const full = path.resolve(clientDir, `.${decodedPath}`);
+  if (full !== clientDir && !full.startsWith(clientDir + path.sep)) return undefined;
+  try {
+    const stats = statSync(full);
+    return stats.isFile() ? 'file' : stats.isDirectory() ? 'directory' : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Wraps Astro's handler: refusals, static headers, no directory redirects, `Connection: close` while stopping. */
+export function guarded(handler: Handler, clientDir: string, options: { production: boolean; stopping: () => boolean }): Handler {
+  const root = path.resolve(clientDir);
+  const headers = Object.entries(staticSecurityHeaders(options.production));
+  return (req, res) => {
+    if (options.stopping()) res.setHeader('Connection', 'close');
+    delete req.headers[REFUSAL_HEADER];
+    delete req.headers[REFUSED_PATH_HEADER];
+    const refuse = (status: RefusalStatus, back?: string) => {
+      req.method = 'GET';
+      req.headers[REFUSAL_HEADER] = `${REFUSAL_TOKEN}:${status}`;
+      const safe = safeBackPath(back);
+      if (safe) req.headers[REFUSED_PATH_HEADER] = safe;
+      req.url = REFUSAL_PATH;
+      handler(req, res);
+    };
+    const raw = req.url ?? '/';
+    const rawPath = raw.split(/[?#]/, 1)[0] ?? '/';
+    let decoded: string;
+    try {
+      // The whole URL too (the query): @astrojs/node answers an undecodable one with English text.
+      if (decodeURI(raw) === '') return refuse(400);
+      decoded = decodeURIComponent(rawPath);
+    } catch {
+      return refuse(400);
+    }
+    if (!(ALLOWED_METHODS as readonly string[]).includes(req.method ?? '')) return refuse(405, rawPath);
+    // An encoded slash or backslash, or a folder of static files: no page is there, and the static
+    // server's directory redirect would echo the path into Location.
+    const kind = decoded === '/' ? undefined : staticKind(root, decoded);
+    if (/%2f|%5c|\\/i.test(rawPath) || kind === 'directory') {
+      req.url = '/404';
+    } else if (kind === 'file') {
+      for (const [name, value] of headers) res.setHeader(name, value);
+    }
+    handler(req, res);
+  };
+}
+
+export interface ServeOptions {
+  host: string;
+  port: number;
+  clientDir: string;
+  production: boolean;
+  shutdownTimeoutMs: number;
+}
+
+/**
+ * Listens, and on SIGTERM or SIGINT stops gracefully: no new connections, requests in flight may finish
+ * within `shutdownTimeoutMs` (then their connections are cut), the mail worker releases its leases,
+ * the WAL is checkpointed into the database file, the database closed, exit code 0.
+ */
+export function serve(handler: Handler, options: ServeOptions): http.Server {
+  let stopping = false;
+  const server = http.createServer(guarded(handler, options.clientDir, { production: options.production, stopping: () => stopping }));
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    const started = Date.now();
+    console.log(`server: ${signal}: stopping; requests in progress may finish within ${options.shutdownTimeoutMs} ms`);
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Keep-alive connections become idle when their answer is sent: close them then, not after 5 s.
+    const sweeper = setInterval(() => server.closeIdleConnections(), 50);
+    server.closeIdleConnections();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      closed.then(() => false),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), options.shutdownTimeoutMs))),
+    ]);
+    clearTimeout(timer);
+    clearInterval(sweeper);
+    if (timedOut) {
+      console.error('server: requests still running after the time-out; their connections are closed');
+      server.closeAllConnections();
+    }
+    let code = 0;
+    try {
+      await stopBackgroundJobs(Math.max(1000, options.shutdownTimeoutMs - (Date.now() - started)));
+      closeDatabase();
+    } catch (error) {
+      console.error('server: stopping failed:', (error as Error).message);
+      code = 1;
+    }
+    console.log('server: stopped');
+    process.exit(code);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+  server.listen(options.port, options.host, () => {
+    const address = server.address();
+    const where = typeof address === 'object' && address ? `${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}` : String(address);
+    console.log(`server: listening on http://${where}`);
+  });
+  return server;
+}
