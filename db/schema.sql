@@ -1,5 +1,5 @@
 -- The current schema, generated from db/migrations by `npm run db:schema`. Do not edit: add a migration.
--- PRAGMA user_version = 8
+-- PRAGMA user_version = 9
 
 CREATE TABLE audit_log (
   id               INTEGER PRIMARY KEY,
