@@ -69,6 +69,24 @@ export interface MonitorCounts {
 }
 
 const DAY_FORMAT = /^\d{4}-\d{2}-\d{2}$/;
+const FIRST_YEAR = 2000;
+const LAST_YEAR = 2999;
+
+/** The period form's fields with what a person reads when a date is not one (`van`, `tot`). */
+export const PERIOD_FIELDS = { van: 'Vanaf', tot: 'Tot en met' } as const;
+
+/**
+ * The dates asked for that are not a day the monitor can count (`2026-02-30`, `9999-01-01`, `morgen`):
+ * a Dutch message per field. Empty when every given date is fine (absent dates take their default).
+ */
+export function periodErrors(params: URLSearchParams): Partial<Record<keyof typeof PERIOD_FIELDS, string>> {
+  const errors: Partial<Record<keyof typeof PERIOD_FIELDS, string>> = {};
+  for (const name of ['van', 'tot'] as const) {
+    const value = params.get(name);
+    if (value && !dateParam(value)) errors[name] = `Vul bij "${PERIOD_FIELDS[name]}" een bestaande datum in tussen ${FIRST_YEAR} en ${LAST_YEAR}`;
+  }
+  return errors;
+}
 
 /**
  * A `YYYY-MM-DD` query value that is a day of the calendar, or `undefined` for anything else. Checked by
@@ -76,6 +94,9 @@ const DAY_FORMAT = /^\d{4}-\d{2}-\d{2}$/;
  */
 function dateParam(value: string | null): string | undefined {
   if (!value || !DAY_FORMAT.test(value)) return undefined;
+  // Years the portal can count in (a year like 9999 has no day after its last).
+  const year = Number(value.slice(0, 4));
+  if (year < FIRST_YEAR || year > LAST_YEAR) return undefined;
   const day = new Date(`${value}T00:00:00Z`);
   return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === value ? value : undefined;
 }

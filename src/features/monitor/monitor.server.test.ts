@@ -83,6 +83,25 @@ describe('monitor handlers', () => {
     assert.equal(byWijk.kind === 'render' && byWijk.view.charts.find((c) => c.key === 'gebied')?.title, 'Gebied: wijk');
   });
 
+  test('a date that is not one (year 9999, 30 February, text) gets a 400 with the form and the message, never a 500', () => {
+    for (const query of ['van=9999-01-01&tot=9999-12-31', 'van=2026-02-30', 'tot=morgen', 'van=0001-01-01']) {
+      const outcome = monitorPage({ url: new URL(`http://localhost/intern/monitor?${query}`) });
+      assert.equal(outcome.kind, 'render', query);
+      if (outcome.kind !== 'render') continue;
+      assert.equal(outcome.status, 400, query);
+      assert.ok(Object.values(outcome.view.errors).every((m) => /^Vul bij "(Vanaf|Tot en met)" een bestaande datum in tussen 2000 en 2999$/.test(m!)), query);
+      assert.ok(Object.keys(outcome.view.errors).length > 0, query);
+    }
+    const both = monitorPage({ url: new URL('http://localhost/intern/monitor?van=9999-01-01&tot=9999-12-31') });
+    assert.deepEqual(both.kind === 'render' && both.view.typed, { van: '9999-01-01', tot: '9999-12-31' });
+    // The CSV of such a period goes back to the page, which says what is wrong; nothing is exported or audited.
+    const before = auditRows().length;
+    const csv = monitorExport({ url: new URL('http://localhost/intern/monitor/export.csv?van=9999-01-01&tot=9999-12-31'), locals: { staff, clientIp: '192.0.2.7' } as App.Locals });
+    assert.equal(csv.status, 303);
+    assert.equal(csv.headers.get('Location'), '/intern/monitor?van=9999-01-01&tot=9999-12-31');
+    assert.equal(auditRows().length, before);
+  });
+
   test('the export without a staff member is refused and audits nothing', () => {
     const before = auditRows().length;
     const response = monitorExport({ url: new URL('http://localhost/intern/monitor/export.csv'), locals: {} });

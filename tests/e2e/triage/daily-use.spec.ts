@@ -166,3 +166,17 @@ test('queue, report page and monitor fit a 375 px phone: no sideways scrolling',
   await submit(page, 'Zoeken', page.getByRole('search'));
   await expect(page.locator('table.mb-queue tbody tr').first()).toContainText('Wvggz uiterlijk');
 });
+
+test('the monitor with a date that is not one (year 9999): a 400 with the form and the message, also from the CSV link', async ({ page }) => {
+  await loginAs(page, main, 'coordinator');
+  const response = await page.goto('/intern/monitor?van=9999-01-01&tot=9999-12-31');
+  expect(response?.status()).toBe(400);
+  await expect(page).toHaveTitle(/^Fout: /);
+  const summary = page.getByRole('alert').filter({ has: page.getByRole('heading', { name: 'Er is een probleem' }) });
+  await expect(summary.getByRole('link', { name: 'Vul bij "Vanaf" een bestaande datum in tussen 2000 en 2999' })).toBeVisible();
+  await expect(page.getByLabel('Vanaf', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+  await expectNoAxeViolations(page, 'monitor with a wrong date');
+  const csv = await page.request.get('/intern/monitor/export.csv?van=9999-01-01', { maxRedirects: 0 });
+  expect(csv.status()).toBe(303);
+  expect(csv.headers()['location']).toBe('/intern/monitor?van=9999-01-01');
+});
