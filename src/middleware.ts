@@ -3,6 +3,7 @@ import { checkStaffAccess } from '#features/auth/access.handler.server.ts';
 import { config } from '#platform/config.ts';
 import { clientIp } from '#platform/http.ts';
 import { startBackgroundJobs } from '#platform/jobs.ts';
+import { STEPS } from '#features/intake/resident/resident-steps.schema.ts';
 import { isCrossOriginPost, REFUSAL_HEADER, REFUSAL_PATH, REFUSED_PATH_HEADER, refusalFromHeader, safeBackPath, tooLarge, type RefusalStatus } from '#platform/refusal.ts';
 import { applySecurityHeaders, contentSecurityPolicy } from '#platform/security-headers.ts';
 
@@ -52,6 +53,9 @@ const HIDDEN_ROUTES = new Set(['/_image', '/500']);
  * turned off in astro.config.mjs, is done here so that the answer is a page), or a declared body
  * over the limit. Inside the security headers, so every refusal carries them.
  */
+/** The resident's question steps and the KCC and BOA forms: their handlers read at most the limit and say so on the form. */
+const ANSWERS_TOO_LARGE_ITSELF = new Set([...STEPS.map((s) => s.path), '/intern/kcc/melding', '/intern/boa/melding']);
+
 const refusals = defineMiddleware((context, next) => {
   // The rewrite runs the middleware again, for /geweigerd: let it render.
   if (context.locals.refusal) return next();
@@ -64,7 +68,11 @@ const refusals = defineMiddleware((context, next) => {
   if (HIDDEN_ROUTES.has(context.url.pathname.replace(/\/+$/, '').toLowerCase())) return context.rewrite('/404');
   if (context.url.pathname === REFUSAL_PATH && !context.locals.refusal) return context.rewrite('/404');
   if (isCrossOriginPost(context.request, context.url.origin)) return refuse(403, context.url.pathname);
-  if (context.request.method === 'POST' && tooLarge(context.request)) return refuse(413, context.url.pathname);
+  // A form page that answers too much text itself (the form again, every stored answer kept, with the
+  // message) gets the body; every other route gets the Dutch refusal page.
+  if (context.request.method === 'POST' && tooLarge(context.request) && !ANSWERS_TOO_LARGE_ITSELF.has(context.url.pathname)) {
+    return refuse(413, context.url.pathname);
+  }
   return next();
 });
 
