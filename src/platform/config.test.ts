@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { loadConfig, municipalitySchema } from './config.ts';
@@ -26,8 +26,12 @@ const ownMunicipality = writeJson('gemeente.json', {
   postcodePrefixes: ['1234'],
 });
 
+const dataKey = path.join(dir, 'data-key');
+writeFileSync(dataKey, `${Buffer.alloc(32, 7).toString('base64')}\n`);
+
 const production = {
   NODE_ENV: 'production',
+  DATA_KEY_FILE: dataKey,
   PUBLIC_URL: 'https://meldpunt.voorbeeldstad.nl',
   MUNICIPALITY_CONFIG: ownMunicipality,
   HCAPTCHA_SITEKEY: '4a8b2c1d-0000-4000-8000-123456789abc',
@@ -159,6 +163,22 @@ describe('loadConfig: production start-up checks', () => {
 
   test('refuses a test clock', () => {
     assert.throws(() => loadConfig({ ...production, TEST_CLOCK_FILE: '/tmp/clock' }), /TEST_CLOCK_FILE/);
+  });
+
+  test('refuses to start without a data key, and with a key file that is not there', () => {
+    const { DATA_KEY_FILE: _d, ...withoutKey } = production;
+    assert.throws(() => loadConfig(withoutKey), /no data key: set DATA_KEY_FILE or the systemd credential data-key/);
+    assert.throws(() => loadConfig({ ...production, DATA_KEY_FILE: path.join(dir, 'missing') }), /data key file .*missing does not exist/);
+  });
+
+  test('the data key from systemd: $CREDENTIALS_DIRECTORY/data-key', () => {
+    const credentials = path.join(dir, 'credentials');
+    mkdirSync(credentials, { recursive: true });
+    writeFileSync(path.join(credentials, 'data-key'), readFileSync(dataKey));
+    const { DATA_KEY_FILE: _d, ...withoutKey } = production;
+    const c = loadConfig({ ...withoutKey, CREDENTIALS_DIRECTORY: credentials });
+    assert.deepEqual(c.dataKey, { file: path.join(credentials, 'data-key'), source: 'systemd' });
+    assert.equal(loadConfig({}).dataKey.source, 'standaard');
   });
 
   test('names every problem at once', () => {

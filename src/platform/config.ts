@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'astro/zod';
 import demoMunicipality from './westerkwartier.json' with { type: 'json' };
@@ -99,7 +99,20 @@ export interface AppConfig {
   shutdownTimeoutMs: number;
   /** /health answers 503 when the database's filesystem has less free space than this. */
   healthMinFreeBytes: number;
+  /**
+   * The data key file (spec §8): `DATA_KEY_FILE`, else the systemd credential `data-key`
+   * (`$CREDENTIALS_DIRECTORY/data-key`), else `data/data-key` (created on first start; never in production).
+   */
+  dataKey: { file: string; source: 'DATA_KEY_FILE' | 'systemd' | 'standaard' };
   municipality: Municipality;
+}
+
+/** Where the data key comes from (see AppConfig.dataKey). */
+export function dataKeyLocation(env: NodeJS.ProcessEnv): AppConfig['dataKey'] {
+  if (env['DATA_KEY_FILE']) return { file: path.resolve(env['DATA_KEY_FILE']), source: 'DATA_KEY_FILE' };
+  const credentials = env['CREDENTIALS_DIRECTORY'];
+  if (credentials && existsSync(path.join(credentials, 'data-key'))) return { file: path.join(credentials, 'data-key'), source: 'systemd' };
+  return { file: path.resolve('data/data-key'), source: 'standaard' };
 }
 
 /** A positive number from the environment, or the default; a wrong value stops the start. */
@@ -182,6 +195,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         : false,
     shutdownTimeoutMs: positive(env, 'SHUTDOWN_TIMEOUT_MS', 10_000),
     healthMinFreeBytes: positive(env, 'HEALTH_MIN_FREE_MB', 100) * 1024 * 1024,
+    dataKey: dataKeyLocation(env),
     municipality,
   };
   if (production) {
@@ -193,6 +207,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       problems.push('the municipality configuration still has the demo (.example) addresses');
     }
     if (env['TEST_CLOCK_FILE']) problems.push('TEST_CLOCK_FILE is for tests only');
+    // The embedded default key lives beside the database, in every backup of the data folder: never in production.
+    if (config.dataKey.source === 'standaard') problems.push('no data key: set DATA_KEY_FILE or the systemd credential data-key');
+    else if (!existsSync(config.dataKey.file)) problems.push(`the data key file ${config.dataKey.file} does not exist (DATA_KEY_FILE)`);
     if (problems.length) throw new Error(`Refusing to start in production: ${problems.join('; ')}`);
   }
   return config;

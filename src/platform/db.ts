@@ -9,7 +9,7 @@ export type DB = Database.Database;
 /**
  * Opens a SQLite file the way this portal needs it: WAL so readers never block the writer,
  * synchronous=FULL so an acknowledged report survives power loss, foreign keys, and a busy timeout
- * for the command-line tools that share the file. Migrates to the latest schema.
+ * for the command-line tools that share the file, secure deletion. Migrates to the latest schema.
  */
 export function openDatabase(file: string): DB {
   if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -18,10 +18,27 @@ export function openDatabase(file: string): DB {
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // Deleted content is overwritten with zeros: an erased draft, reporter or report leaves no residue in
+  // free pages (spec §8).
+  db.pragma('secure_delete = ON');
+  // Notes are append-only (migration 0010): only the encryption pass, inside rekeying(), may seal one again.
+  db.function('meldpunt_rekeying', { deterministic: false }, () => (rekeyDepth > 0 ? 1 : 0));
   migrate(db);
   // Keeps the query planner's statistics fresh for a long-lived connection (cheap; SQLite's advice).
   db.pragma('optimize=0x10002');
   return db;
+}
+
+let rekeyDepth = 0;
+
+/** Runs `work` as the encryption pass: the one writer allowed to seal an append-only note again. */
+export function rekeying<T>(work: () => T): T {
+  rekeyDepth++;
+  try {
+    return work();
+  } finally {
+    rekeyDepth--;
+  }
 }
 
 let shared: DB | undefined;

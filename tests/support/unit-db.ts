@@ -20,6 +20,8 @@ export function useTempDatabase(prefix: string): string {
   process.env['DATABASE_PATH'] = file;
   // Mail written by the outbox worker goes to this test's own directory, never to data/mail.
   process.env['MAIL_DIR'] = path.join(dir, 'mail');
+  // Its own data key, created on first use (never the developer's data/data-key).
+  process.env['DATA_KEY_FILE'] = path.join(dir, 'data-key');
   for (const key of [
     'NODE_ENV',
     'MUNICIPALITY_CONFIG',
