@@ -178,7 +178,9 @@ describe('loadConfig: production start-up checks', () => {
     const { DATA_KEY_FILE: _d, ...withoutKey } = production;
     const c = loadConfig({ ...withoutKey, CREDENTIALS_DIRECTORY: credentials });
     assert.deepEqual(c.dataKey, { file: path.join(credentials, 'data-key'), source: 'systemd' });
-    assert.equal(loadConfig({}).dataKey.source, 'standaard');
+    // The embedded default: beside the database (data/data-key with the default DATABASE_PATH).
+    assert.deepEqual(loadConfig({}).dataKey, { file: path.resolve('data/data-key'), source: 'standaard' });
+    assert.equal(loadConfig({ DATABASE_PATH: '/srv/mb/meldpunt.db' }).dataKey.file, '/srv/mb/data-key');
   });
 
   test('names every problem at once', () => {

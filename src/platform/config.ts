@@ -101,7 +101,8 @@ export interface AppConfig {
   healthMinFreeBytes: number;
   /**
    * The data key file (spec §8): `DATA_KEY_FILE`, else the systemd credential `data-key`
-   * (`$CREDENTIALS_DIRECTORY/data-key`), else `data/data-key` (created on first start; never in production).
+   * (`$CREDENTIALS_DIRECTORY/data-key`), else `data-key` beside the database — `data/data-key` with the
+   * default DATABASE_PATH — created on first start; never in production.
    */
   dataKey: { file: string; source: 'DATA_KEY_FILE' | 'systemd' | 'standaard' };
   municipality: Municipality;
@@ -112,7 +113,8 @@ export function dataKeyLocation(env: NodeJS.ProcessEnv): AppConfig['dataKey'] {
   if (env['DATA_KEY_FILE']) return { file: path.resolve(env['DATA_KEY_FILE']), source: 'DATA_KEY_FILE' };
   const credentials = env['CREDENTIALS_DIRECTORY'];
   if (credentials && existsSync(path.join(credentials, 'data-key'))) return { file: path.join(credentials, 'data-key'), source: 'systemd' };
-  return { file: path.resolve('data/data-key'), source: 'standaard' };
+  // Beside the database, so every tool given DATABASE_PATH alone (user:add, demo:data, a test's portal) finds its key.
+  return { file: path.join(path.dirname(path.resolve(env['DATABASE_PATH'] || 'data/meldpunt.db')), 'data-key'), source: 'standaard' };
 }
 
 /** A positive number from the environment, or the default; a wrong value stops the start. */

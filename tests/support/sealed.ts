@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { db } from '#platform/db.ts';
 import { fieldsOf } from '#platform/crypto/fields.server.ts';
-import { SEALED_COLUMNS } from '#features/reports/reports.repo.server.ts';
+import { SEALED_COLUMNS } from '#features/reports/sealed-columns.rules.ts';
 import { SEALED_EVENT_KINDS, type EventKind } from '#features/triage/triage.rules.ts';
 
 export type Row = Record<string, string | number | null>;

@@ -12,8 +12,6 @@ if (!process.env['KEEP_DATA']) rmSync(dir, { recursive: true, force: true });
 mkdirSync(dir, { recursive: true });
 process.env['DATABASE_PATH'] = path.join(dir, 'meldpunt.db');
 process.env['MAIL_DIR'] = path.join(dir, 'mail');
-// The portal's own data key, beside its database (created on first start; kept with KEEP_DATA).
-process.env['DATA_KEY_FILE'] = path.join(dir, 'data-key');
 process.env['HOST'] = '127.0.0.1';
 process.env['PORT'] = port;
 process.env['PUBLIC_URL'] = `http://localhost:${port}`;

@@ -20,8 +20,6 @@ export function useTempDatabase(prefix: string): string {
   process.env['DATABASE_PATH'] = file;
   // Mail written by the outbox worker goes to this test's own directory, never to data/mail.
   process.env['MAIL_DIR'] = path.join(dir, 'mail');
-  // Its own data key, created on first use (never the developer's data/data-key).
-  process.env['DATA_KEY_FILE'] = path.join(dir, 'data-key');
   for (const key of [
     'NODE_ENV',
     'MUNICIPALITY_CONFIG',
@@ -34,6 +32,9 @@ export function useTempDatabase(prefix: string): string {
     'COORDINATOR_EMAIL',
     'TEST_CLOCK_FILE',
     'PDOK_TIMEOUT_MS',
+    // Its own data key beside its database (created on first use), never the developer's.
+    'DATA_KEY_FILE',
+    'CREDENTIALS_DIRECTORY',
   ]) {
     delete process.env[key];
   }

@@ -7,6 +7,9 @@ import type { AddressCheck } from '#features/address/address.schema.ts';
 import { db } from '#platform/db.ts';
 import { blind, blindAll, fieldsOf, needsReseal } from '#platform/crypto/fields.server.ts';
 import { lazy } from '#lib/lazy.ts';
+import { SEALED_COLUMNS, type SealedColumn } from './sealed-columns.rules.ts';
+
+export { SEALED_COLUMNS };
 
 /**
  * The one module that reads and writes report rows. Sensitive columns (names, contact details,
@@ -15,13 +18,6 @@ import { lazy } from '#lib/lazy.ts';
  * indexes that find repeat reports and serve the search are computed here too.
  */
 
-/** The encrypted columns of `reports`. Everything else is a date, a code or an area, kept plain to sort and count. */
-export const SEALED_COLUMNS = [
-  'person_name', 'house_number', 'house_addition', 'street', 'location_description', 'description',
-  'reporter_name', 'reporter_phone', 'reporter_email', 'police_reference', 'bag_address_id', 'bag_object_id',
-  'case_director', 'process_director', 'treatment_director', 'forwarded_to',
-] as const;
-type SealedColumn = (typeof SEALED_COLUMNS)[number];
 const SEALED = new Set<string>(SEALED_COLUMNS);
 
 const fields = fieldsOf('reports');
