@@ -25,9 +25,11 @@ class Refusal extends Error {}
 
 /**
  * The Litestream binary: `LITESTREAM_BIN` (production: the upstream release, e.g. /usr/bin/litestream from its
- * .deb), else the one @flydotio/litestream installs for this platform. Called directly, not through the
- * package's `litestream` script: that script waits with spawnSync, so it neither passes a SIGTERM on nor
- * returns Litestream's exit code.
+ * .deb), else the static binary of the npm package @flydotio/litestream-<platform>-<arch>. Only linux-x64 is on
+ * the registry, so package.json names that package itself, as optional (npm skips it elsewhere), and not the
+ * @flydotio/litestream wrapper: its lock entry would name the three missing packages and `npm ci` refuses such a
+ * lock. The wrapper's script would not do here anyway: it waits with spawnSync, so it neither passes a SIGTERM
+ * on nor returns Litestream's exit code.
  */
 export function litestreamBinary(env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (env['LITESTREAM_BIN']) return env['LITESTREAM_BIN'];
