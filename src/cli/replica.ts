@@ -1,4 +1,4 @@
-// Off-site replication with Litestream (db/litestream.yml; README "Replicatie en herstel"):
+// Off-site replication with Litestream (db/litestream.yml; README "Replication and restore"):
 //   npm run start:replicated [-- --new-database]
 //       the portal under `litestream replicate` when LITESTREAM_REPLICA_URL is set; without it the portal alone,
 //       with a warning in production. Refuses to start on a missing database while the replica holds one.

@@ -1,4 +1,4 @@
-// The restore drill (README "Replicatie en herstel"): the portal runs under `npm run start:replicated`
+// The restore drill (README "Replication and restore"): the portal runs under `npm run start:replicated`
 // (Litestream, db/litestream.yml) with a file replica standing in for S3 while residents send reports; once the
 // replica has them, the machine dies (SIGKILL to portal and Litestream alike) and its disk is lost; the portal
 // refuses to start on an empty disk; `npm run db:restore-replica` brings the database back, the portal starts
