@@ -129,7 +129,7 @@ async function start(args: string[]): Promise<void> {
   if (!existsSync(s.databasePath)) {
     // A new, empty database would become the replica's newest generation, and a restore takes the newest:
     // after a lost disk, starting before restoring would hide the reports behind an empty database.
-    if (replicaHoldsDatabase(s) && !values['new-database']) {
+    if (!values['new-database'] && replicaHoldsDatabase(s)) {
       throw new Refusal(
         `Er is geen database (${s.databasePath}), maar de replica ${s.url} heeft er wel een. Zet die eerst terug met ` +
           'npm run db:restore-replica. Wilt u echt opnieuw beginnen met een lege database, start dan met npm run start:replicated -- --new-database.',

@@ -186,6 +186,19 @@ test('a portal that cannot start ends start:replicated with its failure (exit co
   }
 });
 
+test('without LITESTREAM_REPLICA_URL, start:replicated says so and runs the portal alone', async () => {
+  const alone = startReplicated(await freePort(), { LITESTREAM_REPLICA_URL: '' });
+  try {
+    await healthy(alone);
+    assert.match(alone.output(), /Replicatie staat uit \(LITESTREAM_REPLICA_URL is niet gezet\); de portal start zonder\./);
+    assert.doesNotMatch(alone.output(), /msg=litestream|Replicatie staat aan/);
+    alone.child.kill('SIGTERM');
+    assert.equal(await alone.exit, 0, alone.output());
+  } finally {
+    if (alone.child.exitCode === null) process.kill(-alone.child.pid!, 'SIGKILL');
+  }
+});
+
 test('npm run db:snapshot: a checked copy in SNAPSHOT_DIR; the newest SNAPSHOT_KEEP stay, other files are never touched', () => {
   const before = readdirSync(snapshotDir).filter((n) => n.startsWith('meldpunt-')).sort();
   const out = execFileSync(process.execPath, ['src/cli/db.ts', 'snapshot'], {
