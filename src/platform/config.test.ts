@@ -102,6 +102,20 @@ describe('loadConfig: defaults', () => {
     assert.throws(() => loadConfig({ TRUST_PROXY: '1', TRUSTED_PROXIES: '10.0.0.0/33' }), /TRUSTED_PROXIES/);
   });
 
+  test('checkpoints and snapshots: the app checkpoints and no daily snapshot by default; wrong values stop the start', () => {
+    const c = loadConfig({});
+    assert.equal(c.walCheckpoints, 'app');
+    assert.equal(c.snapshotDir, undefined);
+    assert.equal(c.snapshotKeep, 14);
+    const replicated = loadConfig({ WAL_CHECKPOINTS: 'litestream', SNAPSHOT_DIR: '/mnt/backup/snapshots', SNAPSHOT_KEEP: '30' });
+    assert.equal(replicated.walCheckpoints, 'litestream');
+    assert.equal(replicated.snapshotDir, '/mnt/backup/snapshots');
+    assert.equal(replicated.snapshotKeep, 30);
+    assert.throws(() => loadConfig({ WAL_CHECKPOINTS: 'never' }), /WAL_CHECKPOINTS must be "app" or "litestream"/);
+    assert.throws(() => loadConfig({ SNAPSHOT_KEEP: '0' }), /SNAPSHOT_KEEP must be a positive number/);
+    assert.throws(() => loadConfig({ SNAPSHOT_KEEP: '2.5' }), /SNAPSHOT_KEEP must be a whole number/);
+  });
+
   test('hCaptcha is on only with both a site key and a secret', () => {
     assert.equal(loadConfig({ HCAPTCHA_SITEKEY: 'key' }).hcaptcha, undefined);
     assert.equal(loadConfig({ HCAPTCHA_SECRET: 'secret' }).hcaptcha, undefined);

@@ -105,6 +105,16 @@ export interface AppConfig {
    * default DATABASE_PATH — created on first start; never in production.
    */
   dataKey: { file: string; source: 'DATA_KEY_FILE' | 'systemd' | 'standaard' };
+  /**
+   * Who checkpoints the WAL: `app` (SQLite's automatic checkpoints, TRUNCATE at shutdown) or `litestream`
+   * (`WAL_CHECKPOINTS=litestream`, set by `npm run start:replicated`): Litestream must copy every WAL frame
+   * before it reaches the database file, so the portal leaves checkpoints to it.
+   */
+  walCheckpoints: 'app' | 'litestream';
+  /** Where the daily snapshots go (`SNAPSHOT_DIR`); unset: the server takes none (`npm run db:snapshot` still can). */
+  snapshotDir: string | undefined;
+  /** How many snapshots are kept (`SNAPSHOT_KEEP`); older ones are deleted after each new one. */
+  snapshotKeep: number;
   municipality: Municipality;
 }
 
@@ -124,6 +134,19 @@ function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): numbe
   const value = Number(raw);
   if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, not "${raw}"`);
   return value;
+}
+
+/** A whole number of at least 1 from the environment, or the default. */
+function count(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = positive(env, name, fallback);
+  if (!Number.isInteger(value)) throw new Error(`${name} must be a whole number, not "${env[name]}"`);
+  return value;
+}
+
+function walCheckpoints(env: NodeJS.ProcessEnv): AppConfig['walCheckpoints'] {
+  const raw = env['WAL_CHECKPOINTS'] || 'app';
+  if (raw !== 'app' && raw !== 'litestream') throw new Error(`WAL_CHECKPOINTS must be "app" or "litestream", not "${raw}"`);
+  return raw;
 }
 
 /** Keys hCaptcha publishes for testing; production must not run with them. */
@@ -198,6 +221,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     shutdownTimeoutMs: positive(env, 'SHUTDOWN_TIMEOUT_MS', 10_000),
     healthMinFreeBytes: positive(env, 'HEALTH_MIN_FREE_MB', 100) * 1024 * 1024,
     dataKey: dataKeyLocation(env),
+    walCheckpoints: walCheckpoints(env),
+    snapshotDir: env['SNAPSHOT_DIR'] || undefined,
+    snapshotKeep: count(env, 'SNAPSHOT_KEEP', 14),
     municipality,
   };
   if (production) {

@@ -42,23 +42,35 @@ export function rekeying<T>(work: () => T): T {
 }
 
 let shared: DB | undefined;
+let checkpoints: 'app' | 'litestream' = 'app';
 
-/** The process's one connection, opened on first use. */
+/**
+ * The process's one connection, opened on first use. Under Litestream (`WAL_CHECKPOINTS=litestream`) SQLite's
+ * automatic checkpoints are off: Litestream checkpoints after it has copied the WAL, and a checkpoint by the
+ * portal in between could move frames into the database file before Litestream saw them (litestream.io/tips).
+ */
 export function db(): DB {
-  shared ??= openDatabase(config().databasePath);
+  if (!shared) {
+    const { databasePath, walCheckpoints } = config();
+    shared = openDatabase(databasePath);
+    checkpoints = walCheckpoints;
+    if (checkpoints === 'litestream') shared.pragma('wal_autocheckpoint = 0');
+  }
   return shared;
 }
 
 /**
  * At shutdown: moves the WAL into the database file (so the file alone is complete) and closes the
- * connection. Safe to call twice.
+ * connection. Safe to call twice. Under Litestream only a PASSIVE checkpoint: Litestream's read lock makes a
+ * TRUNCATE wait the whole busy timeout (5 s, measured) and then give up. Litestream sends what is left to the
+ * replica after the portal has exited; the WAL file stays beside the database file, and SQLite reads both.
  */
 export function closeDatabase(): void {
   if (!shared) return;
   const d = shared;
   shared = undefined;
   try {
-    d.pragma('wal_checkpoint(TRUNCATE)');
+    d.pragma(checkpoints === 'litestream' ? 'wal_checkpoint(PASSIVE)' : 'wal_checkpoint(TRUNCATE)');
   } finally {
     d.close();
   }
