@@ -20,11 +20,14 @@ const dataDir = path.join(root, 'data'); // the machine's disk
 const dbPath = path.join(dataDir, 'meldpunt.db');
 const replicaUrl = `file://${path.join(root, 'replica')}`; // elsewhere: S3
 const snapshotDir = path.join(root, 'snapshots');
+// The data key is kept apart from the disk (the README: in the municipality's vault); it survives the disk's loss.
+const dataKeyFile = path.join(root, 'vault', 'data-key');
 
 function settings(port: number, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_PATH: dbPath,
+    DATA_KEY_FILE: dataKeyFile,
     MAIL_DIR: path.join(root, 'mail'),
     HOST: '127.0.0.1',
     PORT: String(port),

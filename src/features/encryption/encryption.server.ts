@@ -5,6 +5,8 @@ import { resealOutbox } from '#features/mail/outbox.repo.server.ts';
 import { resealUsers } from '#features/auth/users.repo.server.ts';
 import { audit } from '#features/audit/audit.repo.server.ts';
 import { keyring } from '#platform/crypto/keyring.server.ts';
+import { existsSync } from 'node:fs';
+import { config } from '#platform/config.ts';
 import { db } from '#platform/db.ts';
 import { completedPass, recordCompletedPass } from './encryption.repo.server.ts';
 
@@ -78,6 +80,10 @@ export function runPass(options: { batchSize?: number; onBatch?: (p: PassProgres
   return changedPerTable;
 }
 
+const keyMissing = (keyId: string, file: string): string =>
+  `De gegevens in deze database zijn versleuteld met sleutel ${keyId}, maar die staat niet in ${file}. ` +
+  'Zet het sleutelbestand terug dat bij deze database hoort (DATA_KEY_FILE); zonder die sleutel is niets te lezen.';
+
 /**
  * At start-up, before the port opens: loads the data key (outside production the first start creates
  * one) and, when the data is not all under the current key — an upgrade from a version without
@@ -85,7 +91,12 @@ export function runPass(options: { batchSize?: number; onBatch?: (p: PassProgres
  * upgrade the file is rewritten (VACUUM) and the WAL emptied, so no plain copy stays in free pages.
  */
 export function prepareEncryption(log: (line: string) => void = console.log): void {
-  keyring();
+  const done = completedPass();
+  const { file } = config().dataKey;
+  // A database already encrypted, and no key file: a new key would read none of it. Refuse, and say what to do.
+  if (done && !existsSync(file)) throw new Error(keyMissing(done.keyId, file));
+  const ring = keyring();
+  if (done && !ring.keys.some((k) => k.id === done.keyId)) throw new Error(keyMissing(done.keyId, file));
   if (!passNeeded()) return;
   const upgrade = completedPass() === undefined;
   let lastTable = '';

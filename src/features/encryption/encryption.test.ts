@@ -101,3 +101,15 @@ test('notes stay append-only outside the pass, also for the same text sealed aga
   const note = db().prepare('SELECT id, body FROM report_notes WHERE report_id = ?').get(id) as { id: number; body: string };
   assert.throws(() => db().prepare('UPDATE report_notes SET body = ? WHERE id = ?').run(note.body, note.id), /append-only/);
 });
+
+test('a database encrypted under a key that is not there: the start refuses, names the key, creates none', async () => {
+  const { rmSync, existsSync, writeFileSync } = await import('node:fs');
+  const file = config().dataKey.file;
+  rmSync(file);
+  resetKeyring();
+  assert.throws(() => prepareEncryption(() => {}), /versleuteld met sleutel [0-9a-f]{8}, maar die staat niet in .*data-key/);
+  assert.equal(existsSync(file), false, 'no new key made over an encrypted database');
+  writeFileSync(file, `${randomBytes(32).toString('base64')}\n`);
+  resetKeyring();
+  assert.throws(() => prepareEncryption(() => {}), /Zet het sleutelbestand terug/);
+});
