@@ -54,7 +54,7 @@ test('the default queue is the open work: closed, cancelled, merged and acute re
   expect(await queueReferences(page)).toEqual([closed]);
 });
 
-test('the search finds a report by what people type: reference with or without MB-, postcode or street with or without number, the name', async ({ page }) => {
+test('the search finds a report by what people type: reference with or without MB-, postcode or street with or without number, the whole name', async ({ page }) => {
   const tag = marker('s');
   const c = ownCase(tag, 1);
   const neighbour = ownCase(tag, 2);
@@ -79,8 +79,10 @@ test('the search finds a report by what people type: reference with or without M
     [`${pc} ${c.address.houseNumber}`, [reference]],
     [`${c.person.street} ${c.address.houseNumber}`, [reference]],
     [`${c.person.street!.toLowerCase()}`, [reference]],
-    [`Naam${tag}1`, [reference]],
+    [`NAAM${tag}1 DE VRIES`, [reference]],
     [`naam${tag}1 de vries`, [reference]],
+    // Names and streets are encrypted at rest and found whole by a blind index: a start finds nothing.
+    [`Naam${tag}1`, []],
   ];
   // Searched within this test's colleague, so that other reports at a random postcode stay out.
   await page.goto(`/intern/triage?toegewezen=${colleague.id}`);
