@@ -415,13 +415,15 @@ describe('one portal: markers and lookups', () => {
     assert.ok(backupBytes.includes(Buffer.from('9801ZZ')) && backupBytes.includes(Buffer.from(boaReference)), 'the backup does not hold the plain postcode and reference');
 
     // The portal's output.
+    assert.match(p.output(), /listening/, 'the portal output was not captured');
     const output = Buffer.from(p.output(), 'utf8');
     assert.deepEqual(markersIn(output, [...markers, ...bagIds, ...secrets]), [], 'markers in the portal output');
 
     // The mails.
     const mailDir = path.join(dataDir(NAME), 'mail');
-    const mails = readdirSync(mailDir).filter((f) => f.endsWith('.eml')).map((f) => readFileSync(path.join(mailDir, f)));
-    assert.ok(mails.length >= 4, `expected at least 4 mails (2 confirmations, notifications), found ${mails.length}`);
+    const files = readdirSync(mailDir, { recursive: true, withFileTypes: true }).filter((f) => f.isFile());
+    assert.ok(files.filter((f) => f.name.endsWith('.eml')).length >= 4, `expected at least 4 mails (2 confirmations, notifications), found ${files.length} files`);
+    const mails = files.map((f) => readFileSync(path.join(f.parentPath, f.name)));
     assert.ok(mails.some((m) => m.includes(Buffer.from(resident))), 'no mail names the resident report: the mail search proves nothing');
     for (const mail of mails) {
       assert.deepEqual(markersIn(mail, notInMail), [], 'markers in a mail');
@@ -515,9 +517,9 @@ test('keys:rotate killed with SIGKILL after its first progress line and run agai
   // First run: killed after its first line of progress.
   const first = runKeys({ ...env, KEYS_BATCH_SIZE: '10' });
   await eventually(() => (first.out().includes('\n') || first.exitCode !== null ? true : undefined), 30_000, 'the first progress line of keys:rotate');
-  assert.equal(first.exitCode, null, `keys:rotate ended before it could be killed: ${first.out()}`);
   first.kill('SIGKILL');
-  assert.equal((await exitOf(first)).signal, 'SIGKILL');
+  const killed = await exitOf(first);
+  assert.equal(killed.signal, 'SIGKILL', `keys:rotate ended by itself (exit code ${killed.code}) before the kill: ${first.out()}`);
   assert.ok(keyLines(keyFile).length > keysBefore, 'keys:rotate did not append a new key before its first progress line');
   const midway = withDb(dbPath, keyIdCounts);
   assert.ok((midway.get(oldId!) ?? 0) > 0, `the first run had nothing left to do when it was killed: ${JSON.stringify([...midway])}`);
@@ -526,7 +528,7 @@ test('keys:rotate killed with SIGKILL after its first progress line and run agai
   const second = runKeys({ ...env, KEYS_BATCH_SIZE: '10' });
   const done = await exitOf(second);
   assert.equal(done.code, 0, `second keys:rotate: ${second.out()}`);
-  assert.ok(second.out().trim().length > 0, 'the second run printed no progress');
+  assert.ok(second.out().trim().split('\n').length >= 2, `the second run printed no progress per batch: ${second.out()}`);
 
   const after = withDb(dbPath, (db) => {
     assert.deepEqual(plainSensitiveValues(db), [], 'sensitive values in plain text after the rotation');
@@ -576,6 +578,11 @@ test('keys:rotate killed with SIGKILL after its first progress line and run agai
     const current = withDb(dbPath, keyIdCounts);
     return ids.length === 1 && ids[0] !== oldId && ids[0] !== 'plain' && current.size === 1 ? true : undefined;
   }, 10_000, 'a new report under the new key');
+
+  // Nothing of the reports in what the commands and the portal printed.
+  const printed = Buffer.from(first.out() + second.out() + third.out() + p.output());
+  assert.deepEqual(markersIn(printed, marked.flatMap((m) => [m.name, m.description])), [], 'markers in the output of keys:rotate or the portal');
+  assert.ok(!printed.includes(Buffer.from(keyLines(keyFile).at(-1)!)), 'a key was printed');
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -644,6 +651,39 @@ test('NODE_ENV=production without a data key refuses to start (exit 1, names DAT
   } finally {
     started.child.kill('SIGTERM');
     await exitOf(started.child);
+  }
+});
+
+test('without DATA_KEY_FILE outside production, the first start creates data/data-key (mode 0600, a 256-bit key) and says so', async () => {
+  // In a folder of its own, so that the worktree's data/ is left alone.
+  const cwd = mkdtempSync(path.join(tmpdir(), 'mb-enc-default-'));
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = { ...process.env, HOST: '127.0.0.1', PORT: String(port), MIGRATIONS_DIR: path.resolve('db/migrations'), PDOK_LOCATIESERVER_URL: 'off' };
+  for (const name of ['DATA_KEY_FILE', 'CREDENTIALS_DIRECTORY', 'NODE_ENV', 'DATABASE_PATH', 'MAIL_DIR', 'PUBLIC_URL', 'MUNICIPALITY_CONFIG']) delete env[name];
+  const child = spawn(process.execPath, [path.resolve('dist/server/entry.mjs')], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  try {
+    await eventually(async () => {
+      if (child.exitCode !== null) throw new Error(`the portal exited: ${output}`);
+      try {
+        return (await fetch(`http://127.0.0.1:${port}/health`)).ok ? true : undefined;
+      } catch {
+        return undefined;
+      }
+    }, 20_000, 'the portal without DATA_KEY_FILE');
+    const keyFile = path.join(cwd, 'data', 'data-key');
+    assert.ok(existsSync(keyFile), `no data/data-key in ${cwd}: ${output}`);
+    assert.equal(statSync(keyFile).mode & 0o777, 0o600, 'data/data-key is readable by others');
+    const lines = keyLines(keyFile);
+    assert.equal(lines.length, 1);
+    assert.equal(Buffer.from(lines[0]!, 'base64').length, 32, 'the key is not 256 bits in base64');
+    assert.match(output, /data-key/, 'the portal did not say it created data/data-key');
+    assert.ok(!output.includes(lines[0]!), 'the portal printed the key');
+  } finally {
+    child.kill('SIGTERM');
+    await exitOf(child);
   }
 });
 
@@ -805,12 +845,18 @@ test('a database of the previous version (schema 9, plain) is encrypted in place
 
   // Stopped (SIGTERM checkpoints): no marker left in the file, its WAL or a backup; the plain postcode is.
   await p.stop('SIGTERM');
+  assert.deepEqual(markersIn(Buffer.from(p.output()), allMarkers), [], 'markers of the old database in the portal output');
   const file = readFileSync(dbPath);
   const wal = readIfThere(`${dbPath}-wal`);
   assert.ok(file.includes(Buffer.from(sharedPostcode)), 'the plain postcode is not in the upgraded file: the byte search proves nothing');
   assert.ok(file.includes(Buffer.from(reports[2]!.reference)), 'the reference is not in the upgraded file');
   assert.deepEqual(markersIn(file, allMarkers), [], 'markers of the old database left in the upgraded file');
   assert.deepEqual(markersIn(wal, allMarkers), [], 'markers of the old database in the WAL');
+  const backup = path.join(mkdtempSync(path.join(tmpdir(), 'mb-enc-')), 'backup.db');
+  execFileSync(process.execPath, ['src/cli/db.ts', 'backup', backup], { env: { ...process.env, DATABASE_PATH: dbPath, DATA_KEY_FILE: keyFile }, encoding: 'utf8' });
+  const backupBytes = readFileSync(backup);
+  assert.ok(backupBytes.includes(Buffer.from(sharedPostcode)), 'the plain postcode is not in the backup');
+  assert.deepEqual(markersIn(backupBytes, allMarkers), [], 'markers of the old database in a backup of the upgraded one');
   // Started again on the upgraded file: still readable, nothing redone wrongly.
   p = await portal(NAME, {}, true);
   const again = await Staff.login(p.base, await account(dbPath, keyFile, 'coordinator'));
