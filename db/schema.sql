@@ -1,5 +1,5 @@
 -- The current schema, generated from db/migrations by `npm run db:schema`. Do not edit: add a migration.
--- PRAGMA user_version = 9
+-- PRAGMA user_version = 10
 
 CREATE TABLE audit_log (
   id               INTEGER PRIMARY KEY,
@@ -37,13 +37,19 @@ CREATE TABLE deletion_log (
   outcome      TEXT,
   deleted_at   TEXT    NOT NULL,
   rule         TEXT    NOT NULL CHECK (rule IN ('geannuleerd', 'bewaartermijn'))
-) STRICT;
+, address_key TEXT, bag_key TEXT, person_key TEXT) STRICT;
+
+CREATE INDEX deletion_log_by_address_key ON deletion_log (address_key) WHERE address_key IS NOT NULL;
+
+CREATE INDEX deletion_log_by_bag_key ON deletion_log (bag_key) WHERE bag_key IS NOT NULL;
+
+CREATE INDEX deletion_log_by_person_key ON deletion_log (person_key) WHERE person_key IS NOT NULL;
 
 CREATE INDEX deletion_log_by_time ON deletion_log (deleted_at);
 
-CREATE TABLE drafts (
+CREATE TABLE "drafts" (
   token_hash           TEXT    PRIMARY KEY,
-  answers              TEXT    NOT NULL DEFAULT '{}' CHECK (json_valid(answers)),
+  answers              TEXT    NOT NULL,            -- encrypted JSON,
   created_at           TEXT    NOT NULL,
   updated_at           TEXT    NOT NULL,
   expires_at           TEXT    NOT NULL,
@@ -52,11 +58,17 @@ CREATE TABLE drafts (
 
 CREATE INDEX drafts_by_expiry ON drafts (expires_at);
 
-CREATE TABLE outbox (
+CREATE TABLE encryption_state (
+  id            INTEGER PRIMARY KEY CHECK (id = 1),
+  key_id        TEXT    NOT NULL,
+  completed_at  TEXT    NOT NULL
+) STRICT;
+
+CREATE TABLE "outbox" (
   id               INTEGER PRIMARY KEY,
   kind             TEXT    NOT NULL CHECK (kind IN ('reporter_confirmation', 'coordinator_notification')),
   report_id        INTEGER REFERENCES reports (id) ON DELETE SET NULL,
-  recipient        TEXT    NOT NULL CHECK (length(recipient) <= 254),
+  recipient        TEXT    NOT NULL,            -- encrypted (kept for dead letters),
   subject          TEXT    NOT NULL,
   text_body        TEXT    NOT NULL,
   html_body        TEXT    NOT NULL,
@@ -90,15 +102,15 @@ CREATE TABLE report_concerns (
 
 CREATE INDEX report_concerns_by_concern ON report_concerns (concern, report_id);
 
-CREATE TABLE report_events (
+CREATE TABLE "report_events" (
   id          INTEGER PRIMARY KEY,
   report_id   INTEGER NOT NULL REFERENCES reports (id) ON DELETE CASCADE,
   actor_id    INTEGER REFERENCES users (id),
   at          TEXT    NOT NULL,
   kind        TEXT    NOT NULL CHECK (kind IN ('status', 'urgentie', 'ave_fase', 'regie', 'uitkomst', 'toewijzing', 'wvggz', 'koppeling', 'samengevoegd')),
-  from_value  TEXT    CHECK (length(from_value) <= 200),
-  to_value    TEXT    CHECK (length(to_value) <= 200),
-  reason      TEXT    CHECK (length(reason) <= 1000)
+  from_value  TEXT,                -- encrypted for kind 'regie' (a name),
+  to_value    TEXT,                -- encrypted for kind 'regie',
+  reason      TEXT                 -- encrypted
 ) STRICT;
 
 CREATE INDEX report_events_by_kind_time ON report_events (kind, at);
@@ -116,12 +128,12 @@ CREATE TABLE report_links (
 
 CREATE INDEX report_links_by_linked ON report_links (linked_id, report_id);
 
-CREATE TABLE report_notes (
+CREATE TABLE "report_notes" (
   id          INTEGER PRIMARY KEY,
   report_id   INTEGER NOT NULL REFERENCES reports (id) ON DELETE CASCADE,
   author_id   INTEGER NOT NULL REFERENCES users (id),
   created_at  TEXT    NOT NULL,
-  body        TEXT    NOT NULL CHECK (length(body) BETWEEN 1 AND 4000)
+  body        TEXT    NOT NULL CHECK (length(body) >= 1)  -- encrypted
 ) STRICT;
 
 CREATE INDEX report_notes_by_report ON report_notes (report_id, id);
@@ -131,6 +143,8 @@ WHEN EXISTS (SELECT 1 FROM reports WHERE id = OLD.report_id)
 BEGIN SELECT RAISE(ABORT, 'report_notes is append-only'); END;
 
 CREATE TRIGGER report_notes_append_only_update BEFORE UPDATE ON report_notes
+WHEN NEW.id IS NOT OLD.id OR NEW.report_id IS NOT OLD.report_id OR NEW.author_id IS NOT OLD.author_id
+  OR NEW.created_at IS NOT OLD.created_at OR meldpunt_rekeying() IS NOT 1
 BEGIN SELECT RAISE(ABORT, 'report_notes is append-only'); END;
 
 CREATE TABLE "reports" (
@@ -147,19 +161,19 @@ CREATE TABLE "reports" (
   acute_danger         INTEGER NOT NULL CHECK (acute_danger IN (0, 1)),
 
   -- Over de persoon
-  person_name          TEXT    CHECK (length(person_name) <= 200),
+  person_name          TEXT,                        -- encrypted (every such column: spec §8),
   person_age           TEXT    CHECK (person_age IN ('jonger_dan_16', '16_17', '18_plus', 'onbekend')),
   location_kind        TEXT    CHECK (location_kind IN ('adres', 'geen_vast_adres')),
   postcode             TEXT    CHECK (postcode GLOB '[1-9][0-9][0-9][0-9][A-Z][A-Z]'),
-  house_number         TEXT    CHECK (house_number GLOB '[0-9]*' AND length(house_number) BETWEEN 1 AND 5),
-  house_addition       TEXT    CHECK (length(house_addition) <= 6),
-  street               TEXT    CHECK (length(street) <= 200),
+  house_number         TEXT,                        -- encrypted,
+  house_addition       TEXT,                        -- encrypted,
+  street               TEXT,                        -- encrypted,
   place                TEXT    CHECK (length(place) <= 200),
-  location_description TEXT    CHECK (length(location_description) <= 1000),
+  location_description TEXT,                        -- encrypted,
   children_in_home     TEXT    CHECK (children_in_home IN ('ja', 'nee', 'weet_niet')),
 
   -- Uw zorgen (the categories live in report_concerns)
-  description          TEXT    CHECK (length(description) <= 4000),
+  description          TEXT,                        -- encrypted,
   concern_since        TEXT    CHECK (concern_since IN ('minder_dan_week', 'paar_weken', 'paar_maanden', 'langer_dan_jaar')),
   danger_to_self       TEXT    CHECK (danger_to_self IN ('ja', 'nee', 'weet_niet')),
   danger_to_others     TEXT    CHECK (danger_to_others IN ('ja', 'nee', 'weet_niet')),
@@ -169,16 +183,16 @@ CREATE TABLE "reports" (
   -- Over u (the reporter, or the caller for KCC)
   reporter_relation    TEXT    CHECK (reporter_relation IN ('buren', 'familie', 'vriend', 'professional', 'anders')),
   anonymous            INTEGER NOT NULL DEFAULT 0 CHECK (anonymous IN (0, 1)),
-  reporter_name        TEXT    CHECK (length(reporter_name) <= 200),
-  reporter_phone       TEXT    CHECK (length(reporter_phone) <= 40),
-  reporter_email       TEXT    CHECK (length(reporter_email) <= 254),
+  reporter_name        TEXT,                        -- encrypted,
+  reporter_phone       TEXT,                        -- encrypted,
+  reporter_email       TEXT,                        -- encrypted,
 
   -- KCC: how the report came in
   intake_method        TEXT    CHECK (intake_method IN ('telefoon', 'telefoon_0800', 'balie', 'email_brief')),
   -- BOA: the observation
   observed_at          TEXT,
   police_present       INTEGER CHECK (police_present IN (0, 1)),
-  police_reference     TEXT    CHECK (length(police_reference) <= 50),
+  police_reference     TEXT,                        -- encrypted,
 
   captcha_status       TEXT    NOT NULL DEFAULT 'niet_van_toepassing'
                          CHECK (captcha_status IN ('geslaagd', 'niet_gecontroleerd', 'niet_van_toepassing')),
@@ -196,19 +210,39 @@ CREATE TABLE "reports" (
   outcome              TEXT    CHECK (outcome IN (
                          'geen_actie', 'buurtbemiddeling', 'sociaal_team', 'ggd_in_de_buurt', 'bemoeizorg', 'veilig_thuis',
                          'zorg_en_veiligheidshuis', 'politie_oov', 'woningcorporatie', 'wvggz_verkennend_onderzoek', 'bespreken_in_mdo')),
-  case_director        TEXT    CHECK (length(case_director) <= 200),
-  process_director     TEXT    CHECK (length(process_director) <= 200),
-  treatment_director   TEXT    CHECK (length(treatment_director) <= 200),
+  case_director        TEXT,                        -- encrypted,
+  process_director     TEXT,                        -- encrypted,
+  treatment_director   TEXT,                        -- encrypted,
   wvggz_started_on     TEXT,
-  forwarded_to         TEXT    CHECK (length(forwarded_to) <= 200),
+  forwarded_to         TEXT,                        -- encrypted,
   merged_into          INTEGER REFERENCES reports (id),
   triaged_at           TEXT,
   closed_at            TEXT,
-  -- Repeat-report keys (0004) and the retention erasure (0005), in the order those migrations added them.
+  -- Blind indexes (HMAC-SHA-256 under per-purpose keys, src/platform/crypto): repeat reports and search
+  -- find equal values without the values. address: postcode + number + addition; person: name + place.
   address_key          TEXT,
   person_key           TEXT,
-  contact_erased_at    TEXT, address_check TEXT
-  CHECK (address_check IN ('gevonden', 'niet_gevonden', 'niet_gecontroleerd', 'ander_adres')), address_checked_on TEXT, bag_address_id TEXT CHECK (length(bag_address_id) <= 20), bag_object_id TEXT CHECK (length(bag_object_id) <= 20), woonplaats TEXT CHECK (length(woonplaats) <= 100), municipality_code TEXT CHECK (length(municipality_code) <= 10), municipality_name TEXT CHECK (length(municipality_name) <= 100), other_municipality INTEGER NOT NULL DEFAULT 0 CHECK (other_municipality IN (0, 1)), wijk_code TEXT CHECK (length(wijk_code) <= 20), wijk_name TEXT CHECK (length(wijk_name) <= 100), buurt_code TEXT CHECK (length(buurt_code) <= 20), buurt_name TEXT CHECK (length(buurt_name) <= 100),
+  contact_erased_at    TEXT,
+  -- The address lookup (0009); the BAG identifiers point at one dwelling: encrypted, found by bag_key.
+  address_check        TEXT    CHECK (address_check IN ('gevonden', 'niet_gevonden', 'niet_gecontroleerd', 'ander_adres')),
+  address_checked_on   TEXT,
+  bag_address_id       TEXT,                        -- encrypted
+  bag_object_id        TEXT,                        -- encrypted
+  woonplaats           TEXT    CHECK (length(woonplaats) <= 100),
+  municipality_code    TEXT    CHECK (length(municipality_code) <= 10),
+  municipality_name    TEXT    CHECK (length(municipality_name) <= 100),
+  other_municipality   INTEGER NOT NULL DEFAULT 0 CHECK (other_municipality IN (0, 1)),
+  wijk_code            TEXT    CHECK (length(wijk_code) <= 20),
+  wijk_name            TEXT    CHECK (length(wijk_name) <= 100),
+  buurt_code           TEXT    CHECK (length(buurt_code) <= 20),
+  buurt_name           TEXT    CHECK (length(buurt_name) <= 100),
+  -- More blind indexes: postcode + number (search), the BAG address id, the street, the street with a
+  -- number, the person's name (search, exact).
+  address_number_key   TEXT,
+  bag_key              TEXT,
+  street_key           TEXT,
+  street_number_key    TEXT,
+  name_key             TEXT,
 
   CONSTRAINT reports_reference_format CHECK (reference GLOB 'MB-[A-HJKMNP-Z2-9][A-HJKMNP-Z2-9][A-HJKMNP-Z2-9][A-HJKMNP-Z2-9][A-HJKMNP-Z2-9][A-HJKMNP-Z2-9][A-HJKMNP-Z2-9][A-HJKMNP-Z2-9]'),
   CONSTRAINT reports_address_complete CHECK (location_kind IS NOT 'adres' OR (postcode IS NOT NULL AND house_number IS NOT NULL)),
@@ -217,15 +251,15 @@ CREATE TABLE "reports" (
 
 CREATE INDEX reports_awaiting_by_due ON reports (due_on, urgency_rank, created_at) WHERE status = 'nieuw';
 
-CREATE INDEX reports_by_address ON reports (postcode, house_number) WHERE postcode IS NOT NULL;
-
 CREATE INDEX reports_by_address_key ON reports (address_key) WHERE address_key IS NOT NULL;
+
+CREATE INDEX reports_by_address_number_key ON reports (address_number_key) WHERE address_number_key IS NOT NULL;
 
 CREATE INDEX reports_by_assignee ON reports (assigned_to, urgency_rank, created_at DESC) WHERE assigned_to IS NOT NULL;
 
 CREATE INDEX reports_by_ave_phase ON reports (ave_phase, urgency_rank, created_at DESC);
 
-CREATE INDEX reports_by_bag_address ON reports (bag_address_id) WHERE bag_address_id IS NOT NULL;
+CREATE INDEX reports_by_bag_key ON reports (bag_key) WHERE bag_key IS NOT NULL;
 
 CREATE INDEX reports_by_channel ON reports (channel, urgency_rank, created_at DESC);
 
@@ -233,11 +267,15 @@ CREATE INDEX reports_by_created_at ON reports (created_at);
 
 CREATE INDEX reports_by_entered_by ON reports (entered_by, created_at) WHERE entered_by IS NOT NULL;
 
+CREATE INDEX reports_by_merged_into ON reports (merged_into) WHERE merged_into IS NOT NULL;
+
+CREATE INDEX reports_by_name_key ON reports (name_key) WHERE name_key IS NOT NULL;
+
 CREATE INDEX reports_by_outcome ON reports (outcome, urgency_rank, created_at DESC) WHERE outcome IS NOT NULL;
 
 CREATE INDEX reports_by_person_key ON reports (person_key) WHERE person_key IS NOT NULL;
 
-CREATE INDEX reports_by_person_name ON reports (person_name COLLATE NOCASE) WHERE person_name IS NOT NULL;
+CREATE INDEX reports_by_postcode ON reports (postcode) WHERE postcode IS NOT NULL;
 
 CREATE UNIQUE INDEX reports_by_reference ON reports (reference);
 
@@ -247,7 +285,9 @@ CREATE INDEX reports_by_status_and_ave_phase ON reports (status, ave_phase, urge
 
 CREATE INDEX reports_by_status_and_channel ON reports (status, channel, urgency_rank, created_at DESC);
 
-CREATE INDEX reports_by_street ON reports (street COLLATE NOCASE) WHERE street IS NOT NULL;
+CREATE INDEX reports_by_street_key ON reports (street_key) WHERE street_key IS NOT NULL;
+
+CREATE INDEX reports_by_street_number_key ON reports (street_number_key) WHERE street_number_key IS NOT NULL;
 
 CREATE INDEX reports_by_wijk ON reports (wijk_code) WHERE wijk_code IS NOT NULL;
 

@@ -31,6 +31,7 @@ export const TABLE_OWNERS: Record<string, string> = {
   sessions: 'src/features/auth/sessions.repo.server.ts',
   audit_log: 'src/features/audit/audit.repo.server.ts',
   deletion_log: 'src/features/retention/retention.repo.server.ts',
+  encryption_state: 'src/features/encryption/encryption.repo.server.ts',
 };
 
 export interface Import {

@@ -1,14 +1,19 @@
 // Online backup and tested restore of the SQLite database (DATABASE_PATH), and the schema file.
 //   npm run db:backup -- <file>    a consistent copy while the server runs (SQLite's backup API)
 //   npm run db:restore -- <file>   replace the database with a backup; stop the server first
+//   npm run db:snapshot            a checked VACUUM INTO copy in SNAPSHOT_DIR (default data/snapshots), keeping
+//                                  the newest SNAPSHOT_KEEP (default 14); the server does this daily when
+//                                  SNAPSHOT_DIR is set
 //   npm run db:schema              write db/schema.sql: the schema the migrations build (src/platform/schema.test.ts
 //                                  fails while the committed file differs)
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { now } from '#platform/clock.ts';
 import { config } from '#platform/config.ts';
 import { db } from '#platform/db.ts';
 import { migrate, readMigrations, type Migration } from '#platform/migrate.ts';
+import { takeSnapshot } from '#platform/snapshots.ts';
 
 /** Where the generated schema is committed. */
 export const SCHEMA_FILE = path.resolve('db/schema.sql');
@@ -46,8 +51,25 @@ async function main(): Promise<void> {
     console.log(`${path.relative(process.cwd(), SCHEMA_FILE)} geschreven.`);
     return;
   }
+  if (command === 'snapshot') {
+    const { snapshotDir, snapshotKeep } = config();
+    const dir = path.resolve(snapshotDir ?? 'data/snapshots');
+    try {
+      const r = takeSnapshot(db(), dir, snapshotKeep, now());
+      console.log(`Momentopname geschreven: ${r.file} (gecontroleerd, ${r.reports} meldingen).`);
+      console.log(
+        r.deleted.length
+          ? `${r.deleted.length} oudere momentopname(n) verwijderd; de nieuwste ${snapshotKeep} blijven bewaard.`
+          : `Geen oudere momentopnamen verwijderd (ten hoogste ${snapshotKeep} worden bewaard).`,
+      );
+    } catch (error) {
+      console.error(`De momentopname is mislukt: ${(error as Error).message}`);
+      process.exit(1);
+    }
+    return;
+  }
   if (!file || !['backup', 'restore'].includes(command ?? '')) {
-    console.error('Gebruik: npm run db:backup -- <bestand>  of  npm run db:restore -- <bestand>  of  npm run db:schema');
+    console.error('Gebruik: npm run db:backup -- <bestand>  of  npm run db:restore -- <bestand>  of  npm run db:snapshot  of  npm run db:schema');
     process.exit(1);
   }
   const target = path.resolve(file);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { loadConfig, municipalitySchema } from './config.ts';
@@ -26,8 +26,12 @@ const ownMunicipality = writeJson('gemeente.json', {
   postcodePrefixes: ['1234'],
 });
 
+const dataKey = path.join(dir, 'data-key');
+writeFileSync(dataKey, `${Buffer.alloc(32, 7).toString('base64')}\n`);
+
 const production = {
   NODE_ENV: 'production',
+  DATA_KEY_FILE: dataKey,
   PUBLIC_URL: 'https://meldpunt.voorbeeldstad.nl',
   MUNICIPALITY_CONFIG: ownMunicipality,
   HCAPTCHA_SITEKEY: '4a8b2c1d-0000-4000-8000-123456789abc',
@@ -98,6 +102,20 @@ describe('loadConfig: defaults', () => {
     assert.throws(() => loadConfig({ TRUST_PROXY: '1', TRUSTED_PROXIES: '10.0.0.0/33' }), /TRUSTED_PROXIES/);
   });
 
+  test('checkpoints and snapshots: the app checkpoints and no daily snapshot by default; wrong values stop the start', () => {
+    const c = loadConfig({});
+    assert.equal(c.walCheckpoints, 'app');
+    assert.equal(c.snapshotDir, undefined);
+    assert.equal(c.snapshotKeep, 14);
+    const replicated = loadConfig({ WAL_CHECKPOINTS: 'litestream', SNAPSHOT_DIR: '/mnt/backup/snapshots', SNAPSHOT_KEEP: '30' });
+    assert.equal(replicated.walCheckpoints, 'litestream');
+    assert.equal(replicated.snapshotDir, '/mnt/backup/snapshots');
+    assert.equal(replicated.snapshotKeep, 30);
+    assert.throws(() => loadConfig({ WAL_CHECKPOINTS: 'never' }), /WAL_CHECKPOINTS must be "app" or "litestream"/);
+    assert.throws(() => loadConfig({ SNAPSHOT_KEEP: '0' }), /SNAPSHOT_KEEP must be a positive number/);
+    assert.throws(() => loadConfig({ SNAPSHOT_KEEP: '2.5' }), /SNAPSHOT_KEEP must be a whole number/);
+  });
+
   test('hCaptcha is on only with both a site key and a secret', () => {
     assert.equal(loadConfig({ HCAPTCHA_SITEKEY: 'key' }).hcaptcha, undefined);
     assert.equal(loadConfig({ HCAPTCHA_SECRET: 'secret' }).hcaptcha, undefined);
@@ -159,6 +177,24 @@ describe('loadConfig: production start-up checks', () => {
 
   test('refuses a test clock', () => {
     assert.throws(() => loadConfig({ ...production, TEST_CLOCK_FILE: '/tmp/clock' }), /TEST_CLOCK_FILE/);
+  });
+
+  test('refuses to start without a data key, and with a key file that is not there', () => {
+    const { DATA_KEY_FILE: _d, ...withoutKey } = production;
+    assert.throws(() => loadConfig(withoutKey), /no data key: set DATA_KEY_FILE or the systemd credential data-key/);
+    assert.throws(() => loadConfig({ ...production, DATA_KEY_FILE: path.join(dir, 'missing') }), /data key file .*missing does not exist/);
+  });
+
+  test('the data key from systemd: $CREDENTIALS_DIRECTORY/data-key', () => {
+    const credentials = path.join(dir, 'credentials');
+    mkdirSync(credentials, { recursive: true });
+    writeFileSync(path.join(credentials, 'data-key'), readFileSync(dataKey));
+    const { DATA_KEY_FILE: _d, ...withoutKey } = production;
+    const c = loadConfig({ ...withoutKey, CREDENTIALS_DIRECTORY: credentials });
+    assert.deepEqual(c.dataKey, { file: path.join(credentials, 'data-key'), source: 'systemd' });
+    // The embedded default: beside the database (data/data-key with the default DATABASE_PATH).
+    assert.deepEqual(loadConfig({}).dataKey, { file: path.resolve('data/data-key'), source: 'standaard' });
+    assert.equal(loadConfig({ DATABASE_PATH: '/srv/mb/meldpunt.db' }).dataKey.file, '/srv/mb/data-key');
   });
 
   test('names every problem at once', () => {

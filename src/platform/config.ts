@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'astro/zod';
 import demoMunicipality from './westerkwartier.json' with { type: 'json' };
@@ -99,7 +99,32 @@ export interface AppConfig {
   shutdownTimeoutMs: number;
   /** /health answers 503 when the database's filesystem has less free space than this. */
   healthMinFreeBytes: number;
+  /**
+   * The data key file (spec §8): `DATA_KEY_FILE`, else the systemd credential `data-key`
+   * (`$CREDENTIALS_DIRECTORY/data-key`), else `data-key` beside the database — `data/data-key` with the
+   * default DATABASE_PATH — created on first start; never in production.
+   */
+  dataKey: { file: string; source: 'DATA_KEY_FILE' | 'systemd' | 'standaard' };
+  /**
+   * Who checkpoints the WAL: `app` (SQLite's automatic checkpoints, TRUNCATE at shutdown) or `litestream`
+   * (`WAL_CHECKPOINTS=litestream`, set by `npm run start:replicated`): Litestream must copy every WAL frame
+   * before it reaches the database file, so the portal leaves checkpoints to it.
+   */
+  walCheckpoints: 'app' | 'litestream';
+  /** Where the daily snapshots go (`SNAPSHOT_DIR`); unset: the server takes none (`npm run db:snapshot` still can). */
+  snapshotDir: string | undefined;
+  /** How many snapshots are kept (`SNAPSHOT_KEEP`); older ones are deleted after each new one. */
+  snapshotKeep: number;
   municipality: Municipality;
+}
+
+/** Where the data key comes from (see AppConfig.dataKey). */
+export function dataKeyLocation(env: NodeJS.ProcessEnv): AppConfig['dataKey'] {
+  if (env['DATA_KEY_FILE']) return { file: path.resolve(env['DATA_KEY_FILE']), source: 'DATA_KEY_FILE' };
+  const credentials = env['CREDENTIALS_DIRECTORY'];
+  if (credentials && existsSync(path.join(credentials, 'data-key'))) return { file: path.join(credentials, 'data-key'), source: 'systemd' };
+  // Beside the database, so every tool given DATABASE_PATH alone (user:add, demo:data, a test's portal) finds its key.
+  return { file: path.join(path.dirname(path.resolve(env['DATABASE_PATH'] || 'data/meldpunt.db')), 'data-key'), source: 'standaard' };
 }
 
 /** A positive number from the environment, or the default; a wrong value stops the start. */
@@ -109,6 +134,19 @@ function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): numbe
   const value = Number(raw);
   if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, not "${raw}"`);
   return value;
+}
+
+/** A whole number of at least 1 from the environment, or the default. */
+function count(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = positive(env, name, fallback);
+  if (!Number.isInteger(value)) throw new Error(`${name} must be a whole number, not "${env[name]}"`);
+  return value;
+}
+
+function walCheckpoints(env: NodeJS.ProcessEnv): AppConfig['walCheckpoints'] {
+  const raw = env['WAL_CHECKPOINTS'] || 'app';
+  if (raw !== 'app' && raw !== 'litestream') throw new Error(`WAL_CHECKPOINTS must be "app" or "litestream", not "${raw}"`);
+  return raw;
 }
 
 /** Keys hCaptcha publishes for testing; production must not run with them. */
@@ -182,6 +220,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         : false,
     shutdownTimeoutMs: positive(env, 'SHUTDOWN_TIMEOUT_MS', 10_000),
     healthMinFreeBytes: positive(env, 'HEALTH_MIN_FREE_MB', 100) * 1024 * 1024,
+    dataKey: dataKeyLocation(env),
+    walCheckpoints: walCheckpoints(env),
+    snapshotDir: env['SNAPSHOT_DIR'] || undefined,
+    snapshotKeep: count(env, 'SNAPSHOT_KEEP', 14),
     municipality,
   };
   if (production) {
@@ -193,6 +235,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       problems.push('the municipality configuration still has the demo (.example) addresses');
     }
     if (env['TEST_CLOCK_FILE']) problems.push('TEST_CLOCK_FILE is for tests only');
+    // The embedded default key lives beside the database, in every backup of the data folder: never in production.
+    if (config.dataKey.source === 'standaard') problems.push('no data key: set DATA_KEY_FILE or the systemd credential data-key');
+    else if (!existsSync(config.dataKey.file)) problems.push(`the data key file ${config.dataKey.file} does not exist (DATA_KEY_FILE)`);
     if (problems.length) throw new Error(`Refusing to start in production: ${problems.join('; ')}`);
   }
   return config;

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
@@ -40,5 +41,20 @@ describe('db()', () => {
     assert.equal(path.resolve(first.name), path.resolve(sharedFile));
     assert.equal(first.pragma('journal_mode', { simple: true }), 'wal');
     assert.equal(first.pragma('synchronous', { simple: true }), 2);
+  });
+});
+
+describe('who checkpoints the WAL', () => {
+  // db() reads the configuration once per process: each setting gets a process of its own.
+  const autocheckpoint = (walCheckpoints: string) =>
+    execFileSync(
+      process.execPath,
+      ['--input-type=module', '-e', "const { db, closeDatabase } = await import('#platform/db.ts'); console.log(db().pragma('wal_autocheckpoint', { simple: true })); closeDatabase();"],
+      { env: { ...process.env, DATABASE_PATH: path.join(tempDir('db-checkpoints'), 'meldpunt.db'), WAL_CHECKPOINTS: walCheckpoints }, encoding: 'utf8' },
+    ).trim();
+
+  test('SQLite checkpoints automatically, except under Litestream, which checkpoints after copying the WAL', () => {
+    assert.equal(autocheckpoint('app'), '1000');
+    assert.equal(autocheckpoint('litestream'), '0');
   });
 });

@@ -9,7 +9,7 @@ export type DB = Database.Database;
 /**
  * Opens a SQLite file the way this portal needs it: WAL so readers never block the writer,
  * synchronous=FULL so an acknowledged report survives power loss, foreign keys, and a busy timeout
- * for the command-line tools that share the file. Migrates to the latest schema.
+ * for the command-line tools that share the file, secure deletion. Migrates to the latest schema.
  */
 export function openDatabase(file: string): DB {
   if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -18,30 +18,59 @@ export function openDatabase(file: string): DB {
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // Deleted content is overwritten with zeros: an erased draft, reporter or report leaves no residue in
+  // free pages (spec §8).
+  db.pragma('secure_delete = ON');
+  // Notes are append-only (migration 0010): only the encryption pass, inside rekeying(), may seal one again.
+  db.function('meldpunt_rekeying', { deterministic: false }, () => (rekeyDepth > 0 ? 1 : 0));
   migrate(db);
   // Keeps the query planner's statistics fresh for a long-lived connection (cheap; SQLite's advice).
   db.pragma('optimize=0x10002');
   return db;
 }
 
-let shared: DB | undefined;
+let rekeyDepth = 0;
 
-/** The process's one connection, opened on first use. */
+/** Runs `work` as the encryption pass: the one writer allowed to seal an append-only note again. */
+export function rekeying<T>(work: () => T): T {
+  rekeyDepth++;
+  try {
+    return work();
+  } finally {
+    rekeyDepth--;
+  }
+}
+
+let shared: DB | undefined;
+let checkpoints: 'app' | 'litestream' = 'app';
+
+/**
+ * The process's one connection, opened on first use. Under Litestream (`WAL_CHECKPOINTS=litestream`) SQLite's
+ * automatic checkpoints are off: Litestream checkpoints after it has copied the WAL, and a checkpoint by the
+ * portal in between could move frames into the database file before Litestream saw them (litestream.io/tips).
+ */
 export function db(): DB {
-  shared ??= openDatabase(config().databasePath);
+  if (!shared) {
+    const { databasePath, walCheckpoints } = config();
+    shared = openDatabase(databasePath);
+    checkpoints = walCheckpoints;
+    if (checkpoints === 'litestream') shared.pragma('wal_autocheckpoint = 0');
+  }
   return shared;
 }
 
 /**
  * At shutdown: moves the WAL into the database file (so the file alone is complete) and closes the
- * connection. Safe to call twice.
+ * connection. Safe to call twice. Under Litestream only a PASSIVE checkpoint: Litestream's read lock makes a
+ * TRUNCATE wait the whole busy timeout (5 s, measured) and then give up. Litestream sends what is left to the
+ * replica after the portal has exited; the WAL file stays beside the database file, and SQLite reads both.
  */
 export function closeDatabase(): void {
   if (!shared) return;
   const d = shared;
   shared = undefined;
   try {
-    d.pragma('wal_checkpoint(TRUNCATE)');
+    d.pragma(checkpoints === 'litestream' ? 'wal_checkpoint(PASSIVE)' : 'wal_checkpoint(TRUNCATE)');
   } finally {
     d.close();
   }

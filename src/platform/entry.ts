@@ -1,8 +1,8 @@
 /**
  * The built server's entry (dist/server/entry.mjs), in place of @astrojs/node's own (astro.config.mjs):
  * however the portal is started — `npm start`, `node dist/server/entry.mjs` in a container or a
- * systemd unit, the tests' launcher — the configuration is checked and the database opened and
- * migrated before the port is opened; a bad configuration stops the process with its message and
+ * systemd unit, the tests' launcher — the configuration is checked, the database opened and
+ * migrated, and the data key loaded (with the encryption pass after an upgrade) before the port is opened; a bad configuration stops the process with its message and
  * exit code 1. Then the portal's own HTTP server (server.ts) serves Astro's handler.
  *
  * Exports what @astrojs/node's entry exports (`handler`, `options`, `startServer`);
@@ -11,6 +11,7 @@
 import { fileURLToPath } from 'node:url';
 import { config } from './config.ts';
 import { db } from './db.ts';
+import { prepareEncryption } from '#features/encryption/encryption.server.ts';
 import { startBackgroundJobs } from './jobs.ts';
 import { serve } from './server.ts';
 
@@ -29,6 +30,7 @@ export function startServer(): ReturnType<typeof serve> {
   try {
     ({ production, shutdownTimeoutMs } = config());
     db();
+    prepareEncryption();
   } catch (error) {
     console.error(`start: ${(error as Error).message}`);
     process.exit(1);

@@ -1,12 +1,18 @@
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 import { now } from './clock.ts';
 import { mailWorker, startMailWorker, stopMailWorker } from '#features/mail/worker.server.ts';
 import { config } from './config.ts';
+import { db } from './db.ts';
+import { snapshotDue } from './snapshots.rules.ts';
+import { takeSnapshot } from './snapshots.ts';
 import { applyRetention, purgeExpired } from '#features/retention/retention.server.ts';
 
 /**
  * Work the server does in the background: the mail worker; every quarter of an hour deleting expired
- * drafts (unfinished reports older than 24 hours) and expired staff sessions; and the retention
- * periods (retention.ts) at start and every six hours.
+ * drafts (unfinished reports older than 24 hours) and expired staff sessions; the retention
+ * periods (retention.ts) at start and every six hours; and with `SNAPSHOT_DIR` the daily snapshot
+ * (snapshots.ts), looked for at start and every hour, so a restart neither skips nor repeats one.
  */
 let started = false;
 const intervals: NodeJS.Timeout[] = [];
@@ -33,6 +39,21 @@ export function startBackgroundJobs(): void {
   purge();
   retain();
   intervals.push(setInterval(purge, 15 * 60_000).unref(), setInterval(retain, 6 * 3_600_000).unref());
+  const { snapshotDir, snapshotKeep } = config();
+  if (snapshotDir) {
+    const snapshot = () => {
+      try {
+        const at = now();
+        if (!snapshotDue(existsSync(snapshotDir) ? readdirSync(snapshotDir) : [], at)) return;
+        const r = takeSnapshot(db(), snapshotDir, snapshotKeep, at);
+        console.log(`jobs: snapshot ${path.basename(r.file)} written (${r.reports} reports); ${r.deleted.length} old snapshot(s) deleted`);
+      } catch (error) {
+        console.error('jobs: snapshot failed:', (error as Error).message);
+      }
+    };
+    snapshot();
+    intervals.push(setInterval(snapshot, 3_600_000).unref());
+  }
 }
 
 /** At shutdown: no more clean-ups; the mail worker finishes its current mail (within `waitMs`) and releases its leases. */

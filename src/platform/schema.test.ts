@@ -178,12 +178,16 @@ describe('migration 0006: reports gets foreign keys to users and a CHECK on outc
     assert.equal(before['reports']?.length, 3);
     migrate(db);
     assert.equal(userVersion(db), migrations.length);
-    // Every row and value is still there (later migrations may add columns: compared on the old ones).
+    // Every row and value is still there (later migrations may add columns and tables: compared on the old ones).
     const after = everything(db);
-    assert.deepEqual(Object.keys(after), Object.keys(before));
+    assert.deepEqual(Object.keys(after).filter((t) => t in before), Object.keys(before));
+    // The plain repeat keys of before are the one thing 0010 drops on purpose: the encryption pass at
+    // start-up replaces them with blind indexes (src/features/encryption).
+    const recomputed = new Set(['reports.address_key', 'reports.person_key']);
     for (const [table, rows] of Object.entries(before)) {
-      const kept = (after[table] ?? []).map((row, i) => Object.fromEntries(Object.keys(rows[i] ?? {}).map((k) => [k, (row as Record<string, unknown>)[k]])));
-      assert.deepEqual(kept, rows, table);
+      const columns = (row: Record<string, unknown> | undefined) => Object.keys(row ?? {}).filter((k) => !recomputed.has(`${table}.${k}`));
+      const kept = (after[table] ?? []).map((row, i) => Object.fromEntries(columns(rows[i]).map((k) => [k, (row as Record<string, unknown>)[k]])));
+      assert.deepEqual(kept, rows.map((row) => Object.fromEntries(columns(row).map((k) => [k, (row as Record<string, unknown>)[k]]))), table);
     }
     assert.deepEqual(db.pragma('foreign_key_check'), []);
     assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');

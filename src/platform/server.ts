@@ -112,8 +112,11 @@ export function serve(handler: Handler, options: ServeOptions): http.Server {
     console.log('server: stopped');
     process.exit(code);
   };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+  // `on`, not `once`: the signal may come twice — from systemd (which signals every process of the service)
+  // and again from Litestream, which passes it on to the portal it runs — and a second one must not kill the
+  // process half-way through stopping.
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
   server.listen(options.port, options.host, () => {
     const address = server.address();
     const where = typeof address === 'object' && address ? `${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}` : String(address);

@@ -10,6 +10,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { timeStep, totpCode } from '#features/auth/totp.server.ts';
 import { addUser } from '../support/users.ts';
+import { keyringOfDatabase, openValue } from '../support/keys.ts';
 import { startPortal, type RunningServer } from './servers.ts';
 
 export const TRIAGE_BUDGET_P95_MS = 50;
@@ -175,7 +176,9 @@ export async function benchTriage(dir: string, reports: number, amount: number, 
     if (stored < reports) throw new Error(`demo-data wrote ${stored} reports, expected at least ${reports}`);
     // Report pages to open: spread over the whole table (old and new, every status).
     sample = db.prepare('SELECT reference FROM reports WHERE id % ? = 0 ORDER BY id LIMIT 500').all(Math.max(1, Math.floor(stored / 500))) as { reference: string }[];
-    street = (db.prepare('SELECT street FROM reports WHERE street IS NOT NULL LIMIT 1').get() as { street: string }).street;
+    // Sealed at rest: opened with the portal's key, as a coordinator would type it.
+    const row = db.prepare('SELECT reference, street FROM reports WHERE street IS NOT NULL LIMIT 1').get() as { reference: string; street: string };
+    street = openValue(keyringOfDatabase(databasePath), 'reports', 'street', row.reference, row.street) ?? '';
   } finally {
     db.close();
   }

@@ -21,6 +21,7 @@ import {
 import Database from 'better-sqlite3';
 import { PORTS, dataName } from '../playwright.config.ts';
 import { addUser, type NewUser, type StaffAccount, type StaffRole } from '../support/users.ts';
+import { keyringOfDatabase, openReport, openValue } from '../support/keys.ts';
 import type { Concerns, FormFields, Person, ResidentSteps } from '../fixtures/cases.ts';
 
 export { expect };
@@ -450,8 +451,10 @@ export interface ReportRow {
 
 export function reportByReference(srv: Server, reference: string): (ReportRow & { concerns: string[] }) | undefined {
   return withDb(srv, (db) => {
-    const row = db.prepare('SELECT * FROM reports WHERE reference = ?').get(reference) as ReportRow | undefined;
-    if (!row) return undefined;
+    const stored = db.prepare('SELECT * FROM reports WHERE reference = ?').get(reference) as ReportRow | undefined;
+    if (!stored) return undefined;
+    // Sealed at rest (spec §8): opened with the portal's own key, as the portal reads it.
+    const row = openReport(keyringOfDatabase(srv.dbPath), stored);
     const concerns = (db.prepare('SELECT concern FROM report_concerns WHERE report_id = ? ORDER BY concern').all(row.id) as {
       concern: string;
     }[]).map((c) => c.concern);
@@ -459,24 +462,22 @@ export function reportByReference(srv: Server, reference: string): (ReportRow & 
   });
 }
 
-/** Reports (any column of text) that contain `text`: a marker must be found exactly where it belongs. */
+/** Reports (any column of text, opened) that contain `text`: a marker must be found exactly where it belongs. */
 export function reportsContaining(srv: Server, text: string): ReportRow[] {
-  return withDb(
-    srv,
-    (db) =>
-      db
-        .prepare(
-          `SELECT * FROM reports WHERE instr(coalesce(person_name, '') || '|' || coalesce(description, '') || '|' ||
-             coalesce(place, '') || '|' || coalesce(street, '') || '|' || coalesce(location_description, '') || '|' ||
-             coalesce(reporter_name, '') || '|' || coalesce(reporter_email, ''), ?) > 0`,
-        )
-        .all(text) as ReportRow[],
+  const ring = keyringOfDatabase(srv.dbPath);
+  return withDb(srv, (db) => (db.prepare('SELECT * FROM reports').all() as ReportRow[]).map((r) => openReport(ring, r))).filter((r) =>
+    [r.person_name, r.description, r.place, r.street, r.location_description, r.reporter_name, r.reporter_email].some((v) => v?.includes(text)),
   );
 }
 
-/** Drafts whose stored answers contain `text`. */
+/** Drafts whose stored answers (opened) contain `text`. */
 export function draftsContaining(srv: Server, text: string): number {
-  return withDb(srv, (db) => (db.prepare('SELECT count(*) AS n FROM drafts WHERE instr(answers, ?) > 0').get(text) as { n: number }).n);
+  const ring = keyringOfDatabase(srv.dbPath);
+  return withDb(srv, (db) =>
+    (db.prepare('SELECT token_hash, answers FROM drafts').all() as { token_hash: string; answers: string }[]).filter((d) =>
+      openValue(ring, 'drafts', 'answers', d.token_hash, d.answers)?.includes(text),
+    ).length,
+  );
 }
 
 export interface UserRow {
@@ -490,8 +491,10 @@ export interface UserRow {
   disabled_at: string | null;
 }
 
+/** A user's row, its TOTP secret opened (sealed at rest). */
 export function userByEmail(srv: Server, email: string): UserRow | undefined {
-  return withDb(srv, (db) => db.prepare('SELECT * FROM users WHERE email = ?').get(email) as UserRow | undefined);
+  const row = withDb(srv, (db) => db.prepare('SELECT * FROM users WHERE email = ?').get(email) as UserRow | undefined);
+  return row && { ...row, totp_secret: openValue(keyringOfDatabase(srv.dbPath), 'users', 'totp_secret', row.id, row.totp_secret) ?? '' };
 }
 
 /** The number of live sessions (pending or complete) of a user. */
@@ -528,9 +531,13 @@ export function auditText(srv: Server = servers.main): string {
 /** The e-mails a report put in the outbox: kind and recipient, and whether `text` is in them. */
 export function outboxOf(srv: Server, reportId: number, text: string): { kind: string; recipient: string; containsText: boolean }[] {
   return withDb(srv, (db) =>
-    (db.prepare('SELECT kind, recipient, subject, text_body, html_body FROM outbox WHERE report_id = ? ORDER BY kind').all(reportId) as {
-      kind: string; recipient: string; subject: string; text_body: string; html_body: string;
-    }[]).map((m) => ({ kind: m.kind, recipient: m.recipient, containsText: `${m.subject}${m.text_body}${m.html_body}`.includes(text) })),
+    (db.prepare('SELECT kind, recipient, message_id, subject, text_body, html_body FROM outbox WHERE report_id = ? ORDER BY kind').all(reportId) as {
+      kind: string; recipient: string; message_id: string; subject: string; text_body: string; html_body: string;
+    }[]).map((m) => ({
+      kind: m.kind,
+      recipient: openValue(keyringOfDatabase(srv.dbPath), 'outbox', 'recipient', m.message_id, m.recipient) ?? '',
+      containsText: `${m.subject}${m.text_body}${m.html_body}`.includes(text),
+    })),
   );
 }
 

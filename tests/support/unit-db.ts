@@ -32,6 +32,9 @@ export function useTempDatabase(prefix: string): string {
     'COORDINATOR_EMAIL',
     'TEST_CLOCK_FILE',
     'PDOK_TIMEOUT_MS',
+    // Its own data key beside its database (created on first use), never the developer's.
+    'DATA_KEY_FILE',
+    'CREDENTIALS_DIRECTORY',
   ]) {
     delete process.env[key];
   }

@@ -56,6 +56,7 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<string, string>> = {
   monitor_geexporteerd: 'Cijfers van de monitor gedownload',
   bewaartermijn_toegepast: 'Bewaartermijn toegepast',
   verlopen_opgeruimd: 'Verlopen concepten en sessies opgeruimd',
+  sleutels_vernieuwd: 'Gegevens versleuteld met de nieuwste sleutel',
   account_aangemaakt: 'Account aangemaakt',
   account_geblokkeerd: 'Account geblokkeerd',
   account_gedeblokkeerd: 'Account gedeblokkeerd',

@@ -1,5 +1,6 @@
 import { isRole, type Role } from './roles.schema.ts';
 import { db } from '#platform/db.ts';
+import { fieldsOf, needsReseal } from '#platform/crypto/fields.server.ts';
 import { lazy } from '#lib/lazy.ts';
 import { now } from '#platform/clock.ts';
 
@@ -35,9 +36,13 @@ interface Row {
 const statements = lazy(() => {
   const d = db();
   return {
+    // The id is chosen first: the sealed TOTP secret names its row.
+    nextId: d.prepare('SELECT coalesce(max(id), 0) + 1 AS id FROM users'),
     insert: d.prepare(`
-      INSERT INTO users (email, name, role, service_number, password_hash, totp_secret, created_at, updated_at)
-      VALUES (@email, @name, @role, @serviceNumber, @passwordHash, @totpSecret, @now, @now)`),
+      INSERT INTO users (id, email, name, role, service_number, password_hash, totp_secret, created_at, updated_at)
+      VALUES (@id, @email, @name, @role, @serviceNumber, @passwordHash, @totpSecret, @now, @now)`),
+    batch: d.prepare('SELECT id, totp_secret FROM users WHERE id > ? ORDER BY id LIMIT ?'),
+    reseal: d.prepare('UPDATE users SET totp_secret = ? WHERE id = ?'),
     byEmail: d.prepare('SELECT * FROM users WHERE email = ?'),
     byId: d.prepare('SELECT * FROM users WHERE id = ?'),
     list: d.prepare('SELECT * FROM users ORDER BY disabled_at IS NOT NULL, name COLLATE NOCASE, id LIMIT ? OFFSET ?'),
@@ -48,6 +53,9 @@ const statements = lazy(() => {
     setSecret: d.prepare('UPDATE users SET totp_secret = ?, totp_last_step = 0, updated_at = ? WHERE id = ?'),
   };
 });
+
+/** The TOTP secrets are sealed at rest (spec §8): a copy of the database does not yield anyone's second factor. */
+const fields = fieldsOf('users');
 
 function toUser(r: Row): UserWithSecrets {
   if (!isRole(r.role)) throw new Error(`unknown role in users table: ${r.role}`);
@@ -60,7 +68,7 @@ function toUser(r: Row): UserWithSecrets {
     disabled: r.disabled_at !== null,
     createdAt: r.created_at,
     passwordHash: r.password_hash,
-    totpSecret: r.totp_secret,
+    totpSecret: fields.open('totp_secret', r.id, r.totp_secret) ?? '',
     totpLastStep: r.totp_last_step,
   };
 }
@@ -77,16 +85,18 @@ export function normaliseEmail(email: string): string {
 
 /** `at`: the services pass the server's clock; the default serves tests that make accounts directly. */
 export function insertUser(u: { email: string; name: string; role: Role; serviceNumber?: string | undefined; passwordHash: string; totpSecret: string }, at: Date = now()): number {
-  const result = statements().insert.run({
+  const id = (statements().nextId.get() as { id: number }).id;
+  statements().insert.run({
+    id,
     email: normaliseEmail(u.email),
     name: u.name.trim(),
     role: u.role,
     serviceNumber: u.serviceNumber?.trim() || null,
     passwordHash: u.passwordHash,
-    totpSecret: u.totpSecret,
+    totpSecret: fields.seal('totp_secret', id, u.totpSecret),
     now: at.toISOString(),
   });
-  return Number(result.lastInsertRowid);
+  return id;
 }
 
 export function findUserByEmail(email: string): UserWithSecrets | undefined {
@@ -122,5 +132,17 @@ export function setRole(userId: number, role: Role, at: Date = now()): void {
 }
 
 export function setTotpSecret(userId: number, secret: string, at: Date = now()): void {
-  statements().setSecret.run(secret, at.toISOString(), userId);
+  statements().setSecret.run(fields.seal('totp_secret', userId, secret), at.toISOString(), userId);
+}
+
+/** The encryption pass over users (src/features/encryption): TOTP secrets after `afterId` sealed again where needed. */
+export function resealUsers(afterId: number, limit: number): { lastId: number | undefined; changed: number } {
+  const rows = statements().batch.all(afterId, limit) as { id: number; totp_secret: string }[];
+  let changed = 0;
+  for (const r of rows) {
+    if (!needsReseal(r.totp_secret)) continue;
+    statements().reseal.run(fields.seal('totp_secret', r.id, fields.open('totp_secret', r.id, r.totp_secret) ?? ''), r.id);
+    changed++;
+  }
+  return { lastId: rows.at(-1)?.id, changed };
 }

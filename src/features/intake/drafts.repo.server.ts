@@ -1,12 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { RawAnswers } from '#lib/forms.ts';
 import { db } from '#platform/db.ts';
+import { fieldsOf, needsReseal } from '#platform/crypto/fields.server.ts';
 import { lazy } from '#lib/lazy.ts';
 
 /**
  * Unfinished reports: a resident's draft across the steps, and a KCC or BOA form that was refused and
  * waits one redirect to be shown again (Post/Redirect/Get for errors too). The browser keeps a random 256-bit token in a cookie; the database
- * keeps only its hash, so a copy of the database cannot be used to take over someone's draft.
+ * keeps only its hash, so a copy of the database cannot be used to take over someone's draft. The
+ * answers are sealed at rest (spec §8) for that hash: written at every step, they hold everything a report will.
  * Every function takes `now` (the handler's `now()` from #platform/clock.ts, so the test clock moves
  * drafts too) and the lifetime comes from the caller (the municipality's `retention.draftHours`).
  */
@@ -29,8 +31,13 @@ const statements = lazy(() => {
     submit: d.prepare('UPDATE drafts SET answers = ?, submitted_reference = ?, updated_at = ? WHERE token_hash = ?'),
     remove: d.prepare('DELETE FROM drafts WHERE token_hash = ?'),
     purge: d.prepare('DELETE FROM drafts WHERE expires_at <= ?'),
+    batch: d.prepare('SELECT token_hash AS tokenHash, answers FROM drafts WHERE token_hash > ? ORDER BY token_hash LIMIT ?'),
+    reseal: d.prepare('UPDATE drafts SET answers = ? WHERE token_hash = ?'),
   };
 });
+
+const fields = fieldsOf('drafts');
+const seal = (tokenHash: string, answers: Record<string, RawAnswers>): string => fields.seal('answers', tokenHash, JSON.stringify(answers))!;
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -45,7 +52,8 @@ export function createDraft(answers: Record<string, RawAnswers>, now: Date, life
   const token = randomBytes(32).toString('base64url');
   const at = now.toISOString();
   s.purge.run(at);
-  s.insert.run(hashToken(token), JSON.stringify(answers), at, at, new Date(now.getTime() + lifetimeHours * 3_600_000).toISOString());
+  const tokenHash = hashToken(token);
+  s.insert.run(tokenHash, seal(tokenHash, answers), at, at, new Date(now.getTime() + lifetimeHours * 3_600_000).toISOString());
   return token;
 }
 
@@ -58,13 +66,13 @@ export function findDraft(token: string | undefined, now: Date): Draft | undefin
   if (!row) return undefined;
   return {
     tokenHash,
-    answers: JSON.parse(row.answers) as Record<string, RawAnswers>,
+    answers: JSON.parse(fields.open('answers', tokenHash, row.answers) ?? '{}') as Record<string, RawAnswers>,
     submittedReference: row.submitted_reference ?? undefined,
   };
 }
 
 export function saveDraftAnswers(draft: Draft, now: Date): void {
-  statements().update.run(JSON.stringify(draft.answers), now.toISOString(), draft.tokenHash);
+  statements().update.run(seal(draft.tokenHash, draft.answers), now.toISOString(), draft.tokenHash);
 }
 
 /**
@@ -72,7 +80,7 @@ export function saveDraftAnswers(draft: Draft, now: Date): void {
  * `kept` (no content: e.g. whether the report was anonymous, so the page can speak to that reporter).
  */
 export function markDraftSubmitted(draft: Draft, reference: string, now: Date, kept: Record<string, RawAnswers> = {}): void {
-  statements().submit.run(JSON.stringify(kept), reference, now.toISOString(), draft.tokenHash);
+  statements().submit.run(seal(draft.tokenHash, kept), reference, now.toISOString(), draft.tokenHash);
 }
 
 export function deleteDraft(draft: Draft): void {
@@ -82,4 +90,16 @@ export function deleteDraft(draft: Draft): void {
 /** Deletes every draft past its expiry; returns how many. */
 export function purgeExpiredDrafts(now: Date): number {
   return statements().purge.run(now.toISOString()).changes;
+}
+
+/** The encryption pass over drafts (src/features/encryption): rows after `after` (a token hash), sealed again where needed. */
+export function resealDrafts(after: string, limit: number): { last: string | undefined; changed: number } {
+  const rows = statements().batch.all(after, limit) as { tokenHash: string; answers: string }[];
+  let changed = 0;
+  for (const r of rows) {
+    if (!needsReseal(r.answers)) continue;
+    statements().reseal.run(fields.seal('answers', r.tokenHash, fields.open('answers', r.tokenHash, r.answers) ?? '{}'), r.tokenHash);
+    changed++;
+  }
+  return { last: rows.at(-1)?.tokenHash, changed };
 }

@@ -35,6 +35,13 @@ describe('drafts repository', () => {
     const row = rowOf(draft.tokenHash);
     assert.equal(row?.created_at, now.toISOString());
     assert.equal(row?.expires_at, later(24 * HOUR).toISOString()); // demo retention: 24 hours
+    // The answers are sealed for this draft's row: not readable in the file, not movable to another draft.
+    assert.ok(row && !row.answers.includes('Jan de Vries') && !row.answers.includes('9351'));
+    const otherToken = drafts.createDraft({}, now, lifetime);
+    const other = drafts.findDraft(otherToken, now);
+    assert.ok(other);
+    db().prepare('UPDATE drafts SET answers = ? WHERE token_hash = ?').run(row.answers, other.tokenHash);
+    assert.throws(() => drafts.findDraft(otherToken, now), /does not decrypt/);
   });
 
   test('the lifetime is a parameter', () => {
@@ -99,7 +106,8 @@ describe('drafts repository', () => {
     assert.deepEqual(after?.answers, {});
     assert.equal(after?.submittedReference, 'MB-ABCD2345');
     const row = rowOf(draft.tokenHash);
-    assert.equal(row?.answers, '{}');
+    // Sealed at rest like every answer (spec §8); what it holds is the empty object read back above.
+    assert.match(row?.answers ?? '', /^v1\.[0-9a-f]{8}\./);
     assert.ok(!row?.answers.includes('Jan de Vries'));
   });
 

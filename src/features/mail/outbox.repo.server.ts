@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { db } from '#platform/db.ts';
+import { fieldsOf, needsReseal } from '#platform/crypto/fields.server.ts';
 import { lazy } from '#lib/lazy.ts';
 import type { MailContent } from './templates.rules.ts';
 import type { OutboxKind } from './outbox.schema.ts';
@@ -50,9 +51,14 @@ const statements = lazy(() => {
       SELECT count(*) FILTER (WHERE state = 'dead') AS dead,
              count(*) FILTER (WHERE state = 'pending' AND created_at < ?) AS late
       FROM outbox WHERE state IN ('dead', 'pending')`),
+    batch: d.prepare('SELECT id, message_id AS messageId, recipient FROM outbox WHERE id > ? ORDER BY id LIMIT ?'),
+    reseal: d.prepare('UPDATE outbox SET recipient = ? WHERE id = ?'),
     nextDue: d.prepare(`SELECT min(max(next_attempt_at, coalesce(leased_until, ''))) AS at FROM outbox WHERE state = 'pending'`),
   };
 });
+
+/** Recipients are sealed at rest (spec §8), for the mail's Message-ID: kept for dead letters, they name reporters. */
+const fields = fieldsOf('outbox');
 
 /** The domain part of Message-IDs; stable per mail, so a retried mail is recognisably the same. */
 function messageIdFor(publicUrl: string): string {
@@ -65,14 +71,15 @@ export function enqueueMail(
   publicUrl: string,
   now: Date,
 ): void {
+  const messageId = messageIdFor(publicUrl);
   statements().insert.run({
     kind: mail.kind,
     reportId: mail.reportId,
-    recipient: mail.recipient,
+    recipient: fields.seal('recipient', messageId, mail.recipient),
     subject: mail.content.subject,
     text: mail.content.text,
     html: mail.content.html,
-    messageId: messageIdFor(publicUrl),
+    messageId,
     now: now.toISOString(),
   });
 }
@@ -87,7 +94,7 @@ export function claimDueMail(now: Date, leaseUntil: Date, limit: number): Outbox
     const at = now.toISOString();
     const rows = s.due.all({ now: at, limit }) as OutboxMail[];
     return rows.filter((row) => s.lease.run({ until: leaseUntil.toISOString(), id: row.id, now: at }).changes === 1)
-      .map((row) => ({ ...row, attempts: row.attempts + 1 }));
+      .map((row) => ({ ...row, recipient: fields.open('recipient', row.messageId, row.recipient) ?? '', attempts: row.attempts + 1 }));
   }).immediate();
 }
 
@@ -150,4 +157,16 @@ export function outboxHealth(lateBefore: Date): { dead: number; late: number } {
 export function nextDueAt(): Date | undefined {
   const row = statements().nextDue.get() as { at: string | null };
   return row.at ? new Date(row.at) : undefined;
+}
+
+/** The encryption pass over the outbox (src/features/encryption): recipients after `afterId` sealed again where needed. */
+export function resealOutbox(afterId: number, limit: number): { lastId: number | undefined; changed: number } {
+  const rows = statements().batch.all(afterId, limit) as { id: number; messageId: string; recipient: string }[];
+  let changed = 0;
+  for (const r of rows) {
+    if (!needsReseal(r.recipient)) continue;
+    statements().reseal.run(fields.seal('recipient', r.messageId, fields.open('recipient', r.messageId, r.recipient) ?? ''), r.id);
+    changed++;
+  }
+  return { lastId: rows.at(-1)?.id, changed };
 }

@@ -1,6 +1,7 @@
 /**
- * Keys that find repeat reports about the same address or the same person, whatever the spelling.
- * (When names and addresses are encrypted at rest, these become keyed hashes of the same strings.)
+ * The normalised values behind the blind indexes (spec §8): repeat reports about the same address or
+ * person, and search by street or name, find each other whatever the spelling. Stored only as keyed
+ * hashes of these strings (#platform/crypto/fields.server.ts), never as they are.
  */
 
 /** Letters Unicode does not decompose into a plain letter and a mark, common in names here. */
@@ -17,12 +18,31 @@ function fold(text: string): string {
     .trim();
 }
 
+const postcodeOf = (postcode: string): string => postcode.replace(/\s+/g, '').toUpperCase();
+const numberOf = (houseNumber: string): string => houseNumber.trim().replace(/^0+/, '');
+
 /** Postcode + house number + addition: "9351 ab", "12", "A" → "9351AB|12|a". */
 export function addressKey(postcode: string | undefined, houseNumber: string | undefined, addition: string | undefined): string | undefined {
   if (!postcode || !houseNumber) return undefined;
-  const pc = postcode.replace(/\s+/g, '').toUpperCase();
-  const number = houseNumber.replace(/^0+/, '');
-  return `${pc}|${number}|${fold(addition ?? '').replace(/ /g, '')}`;
+  return `${addressNumberKey(postcode, houseNumber)}|${fold(addition ?? '').replace(/ /g, '')}`;
+}
+
+/** Postcode + house number, any addition (the queue's search `9351AB 12`): "9351AB|12". */
+export function addressNumberKey(postcode: string | undefined, houseNumber: string | undefined): string | undefined {
+  if (!postcode || !houseNumber) return undefined;
+  return `${postcodeOf(postcode)}|${numberOf(houseNumber)}`;
+}
+
+/** A street without case, accents or punctuation: "Hoofdstraat-Oost" → "hoofdstraat oost". */
+export function streetKey(street: string | undefined): string | undefined {
+  const folded = street ? fold(street) : '';
+  return folded || undefined;
+}
+
+/** A street and house number (the queue's search `Kerkstraat 12`): "kerkstraat|12". */
+export function streetNumberKey(street: string | undefined, houseNumber: string | undefined): string | undefined {
+  const s = streetKey(street);
+  return s && houseNumber ? `${s}|${numberOf(houseNumber)}` : undefined;
 }
 
 const TITLES = /^(dhr|de heer|heer|meneer|mr|mevr|mevrouw|mw|mej|juffrouw)\b\s*/;

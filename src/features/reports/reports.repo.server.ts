@@ -1,16 +1,51 @@
 import { SqliteError } from 'better-sqlite3';
 import { newReference } from './reference.rules.ts';
-import { addressKey, personKey } from './repeat-keys.rules.ts';
+import { addressKey, addressNumberKey, normaliseName, personKey, streetKey, streetNumberKey } from './repeat-keys.rules.ts';
 import type { Urgency } from './urgency.rules.ts';
 import type { STATUS } from './options.schema.ts';
 import type { AddressCheck } from '#features/address/address.schema.ts';
 import { db } from '#platform/db.ts';
+import { blind, blindAll, fieldsOf, needsReseal } from '#platform/crypto/fields.server.ts';
 import { lazy } from '#lib/lazy.ts';
+import { SEALED_COLUMNS, type SealedColumn } from './sealed-columns.rules.ts';
+
+export { SEALED_COLUMNS };
 
 /**
  * The one module that reads and writes report rows. Sensitive columns (names, contact details,
- * address, free text) pass only through here, so encrypting them at rest changes this file alone.
+ * address, free text, the BAG identifiers, the directors) pass only through here: sealed on the way
+ * in, opened on the way out (spec §8), with the reference as the row each value belongs to. The blind
+ * indexes that find repeat reports and serve the search are computed here too.
  */
+
+const SEALED = new Set<string>(SEALED_COLUMNS);
+
+const fields = fieldsOf('reports');
+
+/** The plain values the blind indexes are made from. */
+interface BlindSource {
+  postcode: string | undefined;
+  houseNumber: string | undefined;
+  houseAddition: string | undefined;
+  street: string | undefined;
+  personName: string | undefined;
+  /** The village from the lookup, else the typed place. */
+  place: string | undefined;
+  bagAddressId: string | undefined;
+}
+
+/** The blind-index columns of a report (the current key). */
+function blindColumns(v: BlindSource) {
+  return {
+    addressKey: blind('address', addressKey(v.postcode, v.houseNumber, v.houseAddition)),
+    addressNumberKey: blind('address_number', addressNumberKey(v.postcode, v.houseNumber)),
+    personKey: blind('person', personKey(v.personName, v.place, v.postcode)),
+    nameKey: blind('name', normaliseName(v.personName)),
+    streetKey: blind('street', streetKey(v.street)),
+    streetNumberKey: blind('street_number', streetNumberKey(v.street, v.houseNumber)),
+    bagKey: blind('bag', v.bagAddressId),
+  };
+}
 
 export type Channel = 'inwoner' | 'kcc' | 'boa';
 export type ReportStatus = keyof typeof STATUS;
@@ -97,7 +132,8 @@ const statements = lazy(() => {
         location_description, children_in_home, description, concern_since, danger_to_self, danger_to_others,
         person_aware, involved, reporter_relation, anonymous, reporter_name, reporter_phone, reporter_email,
         intake_method, observed_at, police_present, police_reference, captcha_status,
-        suggested_urgency, urgency, due_on, address_key, person_key,
+        suggested_urgency, urgency, due_on, address_key, person_key, address_number_key, name_key, street_key,
+        street_number_key, bag_key,
         address_check, address_checked_on, bag_address_id, bag_object_id, woonplaats, municipality_code,
         municipality_name, other_municipality, wijk_code, wijk_name, buurt_code, buurt_name)
       VALUES (
@@ -106,7 +142,8 @@ const statements = lazy(() => {
         @locationDescription, @childrenInHome, @description, @concernSince, @dangerToSelf, @dangerToOthers,
         @personAware, @involved, @reporterRelation, @anonymous, @reporterName, @reporterPhone, @reporterEmail,
         @intakeMethod, @observedAt, @policePresent, @policeReference, @captchaStatus,
-        @suggestedUrgency, @suggestedUrgency, @dueOn, @addressKey, @personKey,
+        @suggestedUrgency, @suggestedUrgency, @dueOn, @addressKey, @personKey, @addressNumberKey, @nameKey, @streetKey,
+        @streetNumberKey, @bagKey,
         @addressCheck, @addressCheckedOn, @bagAddressId, @bagObjectId, @woonplaats, @municipalityCode,
         @municipalityName, @otherMunicipality, @wijkCode, @wijkName, @buurtCode, @buurtName)`),
     insertConcern: d.prepare('INSERT INTO report_concerns (report_id, concern) VALUES (?, ?)'),
@@ -126,10 +163,48 @@ const statements = lazy(() => {
       SELECT id FROM reports WHERE closed_at < ? AND status IN (SELECT value FROM json_each(?)) ORDER BY id`),
     unmergeFrom: d.prepare('UPDATE reports SET merged_into = NULL WHERE merged_into IN (SELECT value FROM json_each(?))'),
     deleteByIds: d.prepare('DELETE FROM reports WHERE id IN (SELECT value FROM json_each(?))'),
+    referenceOf: d.prepare('SELECT reference FROM reports WHERE id = ?'),
+    // The encryption pass: a batch of rows after an id.
+    batch: d.prepare(`
+      SELECT id, reference, postcode, place, woonplaats, address_key, person_key, address_number_key, name_key, street_key,
+        street_number_key, bag_key, ${SEALED_COLUMNS.join(', ')}
+      FROM reports WHERE id > ? ORDER BY id LIMIT ?`),
+    reseal: d.prepare(`
+      UPDATE reports SET ${SEALED_COLUMNS.map((c) => `${c} = @${c}`).join(', ')}, address_key = @addressKey, person_key = @personKey,
+        address_number_key = @addressNumberKey, name_key = @nameKey, street_key = @streetKey, street_number_key = @streetNumberKey,
+        bag_key = @bagKey
+      WHERE id = @id`),
   };
 });
 
 const orNull = <T>(v: T | undefined): T | null => (v === undefined ? null : v);
+
+/**
+ * The blind indexes to look for a report's address and person elsewhere (the deletion log), under every
+ * key of the keyring, each as a JSON array.
+ */
+export function blindLookups(r: StoredReport): { address: string; bag: string; person: string } {
+  return {
+    address: blindAll('address', addressKey(r.postcode, r.houseNumber, r.houseAddition)),
+    bag: blindAll('bag', r.addressCheck?.match?.nummeraanduidingId),
+    person: blindAll('person', personKey(r.personName, r.addressCheck?.match?.place ?? r.place, r.postcode)),
+  };
+}
+
+/** camelCase parameter → column, for the sealed ones. */
+const PARAMETER_OF: Record<SealedColumn, string> = Object.fromEntries(
+  SEALED_COLUMNS.map((c) => [c, c.replace(/_([a-z])/g, (_m, l: string) => l.toUpperCase())]),
+) as Record<SealedColumn, string>;
+
+/** The insert's parameters with every sealed column encrypted for the report `reference`. */
+function sealRow<T extends Record<string, unknown>>(row: T, reference: string): T {
+  const sealed: Record<string, unknown> = { ...row };
+  for (const column of SEALED_COLUMNS) {
+    const key = PARAMETER_OF[column];
+    if (key in sealed) sealed[key] = fields.seal(column, reference, sealed[key] as string | null);
+  }
+  return sealed as T;
+}
 const bit = (v: boolean | undefined): number | null => (v === undefined ? null : v ? 1 : 0);
 
 function isReferenceClash(error: unknown): boolean {
@@ -142,7 +217,7 @@ function isReferenceClash(error: unknown): boolean {
  */
 export function insertReport(report: NewReport, now: Date = new Date()): { id: number; reference: string } {
   const s = statements();
-  const row = {
+  const plain = {
     channel: report.channel,
     status: report.status ?? 'nieuw',
     createdAt: now.toISOString(),
@@ -176,14 +251,21 @@ export function insertReport(report: NewReport, now: Date = new Date()): { id: n
     captchaStatus: report.captchaStatus,
     suggestedUrgency: report.suggestedUrgency,
     dueOn: report.dueOn,
-    addressKey: orNull(addressKey(report.postcode, report.houseNumber, report.houseAddition)),
-    personKey: orNull(personKey(report.personName, report.addressCheck?.match?.place ?? report.place, report.postcode)),
+    ...blindColumns({
+      postcode: report.postcode,
+      houseNumber: report.houseNumber,
+      houseAddition: report.houseAddition,
+      street: report.street,
+      personName: report.personName,
+      place: report.addressCheck?.match?.place ?? report.place,
+      bagAddressId: report.addressCheck?.match?.nummeraanduidingId,
+    }),
     ...addressColumns(report.addressCheck),
   };
   for (let attempt = 0; ; attempt++) {
     const reference = newReference();
     try {
-      const { lastInsertRowid } = s.insert.run({ ...row, reference });
+      const { lastInsertRowid } = s.insert.run({ ...sealRow(plain, reference), reference });
       const id = Number(lastInsertRowid);
       for (const concern of report.concerns) s.insertConcern.run(id, concern);
       return { id, reference };
@@ -205,9 +287,10 @@ export function findReportByReference(reference: string): StoredReport | undefin
   const r = s.byReference.get(reference) as ReportRow | undefined;
   if (!r) return undefined;
   const id = Number(r['id']);
+  for (const column of SEALED_COLUMNS) r[column] = fields.open(column, reference, r[column]) ?? null;
   return {
     id,
-    reference: String(r['reference']),
+    reference,
     channel: String(r['channel']) as Channel,
     status: String(r['status']),
     createdAt: String(r['created_at']),
@@ -322,7 +405,13 @@ export function updateReport(id: number, changes: ReportChanges, at: Date): void
     statement = db().prepare(sql);
     if (updates.size < 100) updates.set(sql, statement);
   }
-  statement.run({ ...changes, updatedAt: at.toISOString(), id });
+  const values: Record<string, unknown> = { ...changes };
+  const sealed = columns.filter((c) => SEALED.has(c));
+  if (sealed.length > 0) {
+    const { reference } = statements().referenceOf.get(id) as { reference: string };
+    for (const c of sealed) values[c] = fields.seal(c, reference, values[c] as string | null);
+  }
+  statement.run({ ...values, updatedAt: at.toISOString(), id });
 }
 
 /**
@@ -348,4 +437,39 @@ export function deleteReports(ids: readonly number[]): void {
   const s = statements();
   s.unmergeFrom.run(list);
   s.deleteByIds.run(list);
+}
+
+/**
+ * The encryption pass over reports (src/features/encryption): the rows after `afterId`, at most `limit`,
+ * each value sealed again under the current key where it is plain (a database from before encryption)
+ * or under an older key, and every blind index recomputed. Idempotent: a row already current is left
+ * alone. Call inside a transaction. Returns the last id seen (undefined: no rows left) and how many changed.
+ */
+export function resealReports(afterId: number, limit: number): { lastId: number | undefined; changed: number } {
+  const s = statements();
+  const rows = s.batch.all(afterId, limit) as ReportRow[];
+  let changed = 0;
+  for (const r of rows) {
+    const reference = String(r['reference']);
+    const plain = Object.fromEntries(SEALED_COLUMNS.map((c) => [c, fields.open(c, reference, r[c])])) as Record<SealedColumn, string | undefined>;
+    const keys = blindColumns({
+      postcode: str(r['postcode']),
+      houseNumber: plain.house_number,
+      houseAddition: plain.house_addition,
+      street: plain.street,
+      personName: plain.person_name,
+      place: str(r['woonplaats']) ?? str(r['place']),
+      bagAddressId: plain.bag_address_id,
+    });
+    const stale =
+      SEALED_COLUMNS.some((c) => needsReseal(r[c])) ||
+      keys.addressKey !== r['address_key'] || keys.personKey !== r['person_key'] || keys.addressNumberKey !== r['address_number_key'] ||
+      keys.nameKey !== r['name_key'] || keys.streetKey !== r['street_key'] || keys.streetNumberKey !== r['street_number_key'] || keys.bagKey !== r['bag_key'];
+    if (!stale) continue;
+    const values: Record<string, unknown> = { id: r['id'], ...keys };
+    for (const c of SEALED_COLUMNS) values[c] = needsReseal(r[c]) ? fields.seal(c, reference, plain[c] ?? null) : r[c];
+    s.reseal.run(values);
+    changed++;
+  }
+  return { lastId: rows.length ? Number(rows[rows.length - 1]!['id']) : undefined, changed };
 }

@@ -7,6 +7,9 @@ import { sqliteCode, useTempDatabase } from '#tests/support/unit-db.ts';
 useTempDatabase('reports');
 const { recordReport } = await import('#features/intake/intake.server.ts');
 const { findReportByReference, insertReport } = await import('./reports.repo.server.ts');
+const { rawReportRow, reportRow } = await import('#tests/support/sealed.ts');
+type Row = import('#tests/support/sealed.ts').Row;
+const { fieldsOf } = await import('#platform/crypto/fields.server.ts');
 const { db } = await import('#platform/db.ts');
 const { insertUser } = await import('#features/auth/users.repo.server.ts');
 type IntakeReport = import('#features/intake/intake.server.ts').IntakeReport;
@@ -48,8 +51,8 @@ const staffMember = (role: 'kcc' | 'boa') => insertUser({ email: `${role}@test.e
 const boaId = staffMember('boa');
 const kccId = staffMember('kcc');
 
-type Row = Record<string, string | number | null>;
-const rowOf = (reference: string): Row => db().prepare('SELECT * FROM reports WHERE reference = ?').get(reference) as Row;
+const rawRowOf = rawReportRow;
+const rowOf = reportRow;
 const countRows = (table: string): number => (db().prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 const countReports = (): number => countRows('reports');
 
@@ -203,7 +206,11 @@ describe('recordReport', () => {
     };
     const found = recordReport({ ...residentReport, addressCheck: { status: 'gevonden', match, checkedOn: '2026-03-02', otherMunicipality: undefined } }, { now: monday });
     assert.deepEqual(findReportByReference(found.reference)?.addressCheck, { status: 'gevonden', match, checkedOn: '2026-03-02', otherMunicipality: undefined });
-    const row = db().prepare('SELECT bag_address_id, bag_object_id, woonplaats, municipality_code, wijk_code, buurt_name, other_municipality FROM reports WHERE id = ?').get(found.id);
+    const opened = rowOf(found.reference);
+    const row = Object.fromEntries(['bag_address_id', 'bag_object_id', 'woonplaats', 'municipality_code', 'wijk_code', 'buurt_name', 'other_municipality'].map((c) => [c, opened[c]]));
+    // The BAG identifiers point at one dwelling: sealed (rowOf checked), found again by their blind index only.
+    assert.ok(!JSON.stringify(rawRowOf(found.reference)).includes('1969200000035015'));
+    assert.match(String(opened['bag_key']), /^[\w-]{22}$/);
     assert.deepEqual(row, { bag_address_id: '1969200000035015', bag_object_id: '1969010000035015', woonplaats: 'Leek', municipality_code: '1969', wijk_code: 'WK196901', buurt_name: 'Leek Centrum', other_municipality: 0 });
     // Down: marked, and outside the municipality by its postcode only.
     const down = recordReport({ ...residentReport, addressCheck: { status: 'niet_gecontroleerd', match: undefined, checkedOn: '2026-03-02', otherMunicipality: '' } }, { now: monday });
@@ -339,7 +346,12 @@ describe('recordReport', () => {
     for (const secret of ['Jan de Vries', 'Anna Bakker', 'anna@voorbeeld.nl', '9351AB', 'Hoofdstraat', 'afval']) {
       assert.ok(!auditText.includes(secret), `audit log holds ${secret}`);
     }
-    const mail = db().prepare('SELECT kind, recipient FROM outbox WHERE report_id = ? ORDER BY kind').all(id);
+    const outbox = fieldsOf('outbox');
+    const mail = (db().prepare('SELECT kind, recipient, message_id AS messageId FROM outbox WHERE report_id = ? ORDER BY kind').all(id) as { kind: string; recipient: string; messageId: string }[])
+      .map((m) => {
+        assert.ok(!m.recipient.includes('@'), 'recipients are sealed at rest');
+        return { kind: m.kind, recipient: outbox.open('recipient', m.messageId, m.recipient) };
+      });
     assert.deepEqual(mail, [
       { kind: 'coordinator_notification', recipient: 'meldpuntbezorgd@westerkwartier.example' },
       { kind: 'reporter_confirmation', recipient: 'anna@voorbeeld.nl' },

@@ -2,13 +2,17 @@ import { db } from '#platform/db.ts';
 import { lazy } from '#lib/lazy.ts';
 import type { DeletionRule } from './retention.rules.ts';
 
-/** The only module that writes `deletion_log`: what remains of a deleted report (metadata, no content). */
+/**
+ * The only module that writes `deletion_log`: what remains of a deleted report — metadata, no content,
+ * and the blind indexes of its address and person, so a later report about them still says there
+ * were reports before (spec §8, retention.queries.server.ts).
+ */
 
 const statements = lazy(() => ({
   // The ids arrive as one JSON array, so the statement is prepared once whatever their number.
   log: db().prepare(`
-    INSERT INTO deletion_log (reference, channel, created_at, closed_at, status, outcome, deleted_at, rule)
-    SELECT reference, channel, created_at, closed_at, status, outcome, ?, ? FROM reports
+    INSERT INTO deletion_log (reference, channel, created_at, closed_at, status, outcome, deleted_at, rule, address_key, bag_key, person_key)
+    SELECT reference, channel, created_at, closed_at, status, outcome, ?, ?, address_key, bag_key, person_key FROM reports
     WHERE id IN (SELECT value FROM json_each(?))`),
 }));
 

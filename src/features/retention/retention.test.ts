@@ -6,6 +6,8 @@ useTempDatabase('retention');
 const { db } = await import('#platform/db.ts');
 const { recordReport } = await import('#features/intake/intake.server.ts');
 const { applyRetention } = await import('./retention.server.ts');
+const { deletedEarlier } = await import('./retention.queries.server.ts');
+const { blindLookups, findReportByReference } = await import('#features/reports/reports.repo.server.ts');
 
 const DAY = 86_400_000;
 const at = new Date('2030-06-01T10:00:00Z');
@@ -16,6 +18,9 @@ function report(status: string, closedDaysAgo: number | null, email = 'melder@te
     channel: 'inwoner',
     acuteDanger: false,
     personName: 'Dhr. X',
+    locationKind: 'adres',
+    postcode: '9351AB',
+    houseNumber: '12',
     concerns: ['eenzaamheid'],
     involved: [],
     description: 'Een beschrijving van de zorgen.',
@@ -29,10 +34,13 @@ function report(status: string, closedDaysAgo: number | null, email = 'melder@te
   return reference;
 }
 
-const row = (reference: string) =>
-  db().prepare('SELECT reporter_name, reporter_phone, reporter_email, contact_erased_at FROM reports WHERE reference = ?').get(reference) as
-    | { reporter_name: string | null; reporter_phone: string | null; reporter_email: string | null; contact_erased_at: string | null }
-    | undefined;
+const row = (reference: string) => {
+  const r = findReportByReference(reference);
+  const erased = db().prepare('SELECT contact_erased_at FROM reports WHERE reference = ?').get(reference) as { contact_erased_at: string | null } | undefined;
+  return r && erased
+    ? { reporter_name: r.reporterName ?? null, reporter_phone: r.reporterPhone ?? null, reporter_email: r.reporterEmail ?? null, contact_erased_at: erased.contact_erased_at }
+    : undefined;
+};
 
 test('retention: contact details, cancelled reports and old reports, with a deletion log', () => {
   const open = report('in_behandeling', null);
@@ -67,6 +75,27 @@ test('retention: contact details, cancelled reports and old reports, with a dele
   assert.doesNotMatch(audited[0]!.detail, /Melder|Dhr/);
 
   assert.deepEqual(applyRetention(at), { contactsErased: 0, cancelledDeleted: 0, reportsDeleted: 0 }, 'a second run changes nothing');
+});
+
+test('recurrence survives deletion: the deletion log keeps blind indexes of address and person, no content', () => {
+  const before = db().prepare('SELECT count(*) AS n FROM deletion_log').get() as { n: number };
+  report('afgesloten', 2000);
+  applyRetention(at);
+  const logged = db().prepare('SELECT * FROM deletion_log ORDER BY id DESC LIMIT 1').get() as Record<string, unknown>;
+  assert.equal((db().prepare('SELECT count(*) AS n FROM deletion_log').get() as { n: number }).n, before.n + 1);
+  assert.match(String(logged['address_key']), /^[\w-]{22}$/);
+  assert.match(String(logged['person_key']), /^[\w-]{22}$/);
+  assert.doesNotMatch(JSON.stringify(logged), /9351|Dhr|Melder|beschrijving/i);
+
+  // A new report about the same address (another spelling) and person finds them; another address does not.
+  const fresh = findReportByReference(report('in_behandeling', null));
+  assert.ok(fresh);
+  const found = deletedEarlier(blindLookups({ ...fresh, postcode: '9351AB', houseNumber: '012' }));
+  assert.ok(found.address && found.address.count >= 2, 'the address: every deleted report about it');
+  assert.ok(found.person && found.person.count >= 2, 'the person');
+  assert.equal(found.address.lastCreatedAt, (db().prepare('SELECT max(created_at) AS m FROM deletion_log').get() as { m: string }).m);
+  const elsewhere = deletedEarlier(blindLookups({ ...fresh, postcode: '9351AC', personName: 'Iemand Anders' }));
+  assert.deepEqual(elsewhere, { address: undefined, person: undefined });
 });
 
 test('notes are append-only in the database: no UPDATE, no DELETE, except with their report through retention', async () => {

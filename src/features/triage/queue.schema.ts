@@ -22,4 +22,4 @@ export const QUEUE_ORDERS = {
 } as const;
 
 export const SEARCH_LABEL = 'Zoeken op referentienummer, straat of postcode, of de naam van de persoon';
-export const SEARCH_HINT = 'Bijvoorbeeld MB-7KQ3 XH2P of 7KQ3XH2P, 9351 AB 12, Kerkstraat 12 of Jan de Vries. Met of zonder huisnummer.';
+export const SEARCH_HINT = 'Bijvoorbeeld MB-7KQ3 XH2P of 7KQ3XH2P, 9351 AB 12, Kerkstraat 12 of Jan de Vries. Typ een straat of naam helemaal, met of zonder huisnummer.';

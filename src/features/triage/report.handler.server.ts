@@ -151,6 +151,8 @@ export interface ReportView {
   wvggz: { running: boolean; text: string };
   nextStatuses: Record<string, string>;
   related: { reference: string; receivedAt: string; status: string; match: string; linked: boolean }[];
+  /** Reports retention deleted about this address or person, as the spec's sentences (spec §8). */
+  deletedEarlier: string[];
   notes: { author: string; at: string; body: string }[];
   history: { line: string; reason: string | null }[];
   access: { at: string; actor: string; role: string; action: string; result: string }[];
@@ -158,6 +160,8 @@ export interface ReportView {
 
 const dateTime = new Intl.DateTimeFormat('nl-NL', { timeZone: 'Europe/Amsterdam', dateStyle: 'long', timeStyle: 'short' });
 const day = new Intl.DateTimeFormat('nl-NL', { timeZone: 'UTC', dateStyle: 'long' });
+const month = new Intl.DateTimeFormat('nl-NL', { timeZone: 'Europe/Amsterdam', month: 'long', year: 'numeric' });
+const fmtMonth = (iso: string): string => month.format(new Date(iso));
 const fmtDateTime = (iso: string) => dateTime.format(new Date(iso));
 const fmtDay = (d: string) => day.format(new Date(`${d}T00:00:00Z`));
 
@@ -341,6 +345,10 @@ export function reportView(
       match: [r.sameAddress && 'Zelfde adres', r.samePerson && 'Zelfde persoon'].filter(Boolean).join(', ') || 'Gekoppeld',
       linked: r.linked,
     })),
+    deletedEarlier: [
+      details.deleted.address && `Er waren eerder meldingen over dit adres (verwijderd na de bewaartermijn): ${details.deleted.address.count}, de laatste in ${fmtMonth(details.deleted.address.lastCreatedAt)}`,
+      details.deleted.person && `Er waren eerder meldingen over deze persoon (verwijderd na de bewaartermijn): ${details.deleted.person.count}, de laatste in ${fmtMonth(details.deleted.person.lastCreatedAt)}`,
+    ].filter((line): line is string => Boolean(line)),
     notes: details.notes.map((n) => ({ author: n.author, at: fmtDateTime(n.createdAt), body: n.body })),
     history: historyOf(details),
     access: details.access.map((a) => ({

@@ -1,7 +1,8 @@
 /**
  * What a coordinator types in the queue's search box, read as what it may be (spec §5): a reference
  * with or without `MB-` (as read out on the phone: any case, spaces anywhere), a postcode with or
- * without a house number, a street with or without a house number, or the start of the person's name.
+ * without a house number, a street with or without a house number, or the person's name. Street and name
+ * are encrypted at rest: they are found whole (any case, accents or punctuation), by their blind indexes.
  * Where a term can be more than one (`9822XZ86` is a postcode with a number and a reference; `KERKSTRA`
  * a reference and the start of a street), every reading is looked for. Pure: the SQL that looks for
  * each lives in triage.queries.server.ts.
@@ -12,9 +13,9 @@ export interface Search {
   reference?: string;
   /** `9351 AB`, `9351ab 12`, `9351AB12a`, or the four digits alone (`9351`, not complete). */
   postcode?: { postcode: string; complete: boolean; houseNumber: string | undefined };
-  /** The start of a street, with a house number when one was typed (`Kerkstraat 12`). */
+  /** A street (whole), with a house number when one was typed (`Kerkstraat 12`). */
   street?: { start: string; houseNumber: string | undefined };
-  /** The start of the person's name. */
+  /** The person's name (whole). */
   name?: string;
 }
 

@@ -1,11 +1,14 @@
 import type { Urgency } from '#features/reports/urgency.rules.ts';
 import { urgencyRank } from '#features/reports/urgency.rules.ts';
-import { findReportByReference, type Channel, type StoredReport } from '#features/reports/reports.repo.server.ts';
+import { blindLookups, findReportByReference, type Channel, type StoredReport } from '#features/reports/reports.repo.server.ts';
+import { deletedEarlier, type DeletedEarlier } from '#features/retention/retention.queries.server.ts';
 import type { AuditObject } from '#features/audit/audit.repo.server.ts';
 import type { Role } from '#features/auth/roles.schema.ts';
+import { addressNumberKey, normaliseName, streetKey, streetNumberKey } from '#features/reports/repeat-keys.rules.ts';
 import { db } from '#platform/db.ts';
+import { blindAll, fieldsOf } from '#platform/crypto/fields.server.ts';
 import { lazy } from '#lib/lazy.ts';
-import { AWAITING_TRIAGE, OPEN_WORK, isOpenWork, type Outcome, type Status } from './triage.rules.ts';
+import { AWAITING_TRIAGE, OPEN_WORK, SEALED_EVENT_KINDS, isOpenWork, type EventKind, type Outcome, type Status } from './triage.rules.ts';
 import { parseSearch } from './search.rules.ts';
 
 /** Read models of triage: the queue, a report's triage fields, notes, history, repeats, access. Never writes. */
@@ -51,23 +54,33 @@ const OPEN_SQL = `status IN (${OPEN_WORK.map((st) => `'${st}'`).join(', ')})`;
 /** Overdue: awaiting triage, due before today (the partial index `reports_awaiting_by_due`). */
 const OVERDUE_SQL = `status = '${AWAITING_TRIAGE}' AND due_on < ?`;
 
-/** The search as SQL terms (search.rules.ts): each reading of the term, OR-ed, each on its own index. */
+/**
+ * The search as SQL terms (search.rules.ts): each reading of the term, OR-ed, each on its own index.
+ * Street, name and house number are encrypted (spec §8): they are found by their blind indexes, an exact
+ * match of the normalised value (any case, accents, punctuation), under every key of the keyring.
+ */
 function searchClause(term: string | undefined): { sql: string; params: string[] } | undefined {
   const search = parseSearch(term ?? '');
   if (!search) return undefined;
   const alternatives: { sql: string; params: string[] }[] = [];
-  // The start of a column, case-insensitive, as a range on its NOCASE index.
-  const prefix = (column: string, text: string) => ({ sql: `${column} >= ? COLLATE NOCASE AND ${column} < ? COLLATE NOCASE`, params: [text, `${text}\uffff`] });
-  const withNumber = (t: { sql: string; params: string[] }, houseNumber: string | undefined) =>
-    houseNumber === undefined ? t : { sql: `${t.sql} AND house_number = ?`, params: [...t.params, houseNumber] };
+  const blindMatch = (column: string, keys: string) => ({ sql: `${column} IN (SELECT value FROM json_each(?))`, params: [keys] });
   if (search.reference) alternatives.push({ sql: 'reference = ?', params: [search.reference] });
   if (search.postcode) {
     const p = search.postcode;
-    const code = p.complete ? { sql: 'postcode = ?', params: [p.postcode] } : { sql: 'postcode >= ? AND postcode < ?', params: [`${p.postcode}AA`, `${p.postcode}ZZ~`] };
-    alternatives.push(withNumber(code, p.houseNumber));
+    if (p.complete && p.houseNumber !== undefined) alternatives.push(blindMatch('address_number_key', blindAll('address_number', addressNumberKey(p.postcode, p.houseNumber))));
+    else if (p.complete) alternatives.push({ sql: 'postcode = ?', params: [p.postcode] });
+    // Four digits (with a number or not): the postcode area.
+    else alternatives.push({ sql: 'postcode >= ? AND postcode < ?', params: [`${p.postcode}AA`, `${p.postcode}ZZ~`] });
   }
-  if (search.street) alternatives.push(withNumber(prefix('street', search.street.start), search.street.houseNumber));
-  if (search.name) alternatives.push(prefix('person_name', search.name));
+  if (search.street) {
+    const { start, houseNumber } = search.street;
+    alternatives.push(
+      houseNumber === undefined
+        ? blindMatch('street_key', blindAll('street', streetKey(start)))
+        : blindMatch('street_number_key', blindAll('street_number', streetNumberKey(start, houseNumber))),
+    );
+  }
+  if (search.name) alternatives.push(blindMatch('name_key', blindAll('name', normaliseName(search.name))));
   if (alternatives.length === 1) return alternatives[0]!;
   // Several readings: the ids each finds on its own index. (As an OR, the count gave up on the
   // indexes and read the whole table.)
@@ -231,9 +244,9 @@ export interface TriageFields {
   mergedInto: string | null;
   triagedAt: string | null;
   closedAt: string | null;
+  /** Blind indexes: the address (postcode, number, addition), the BAG address, the person (name and place). */
   addressKey: string | null;
-  /** BAG `nummeraanduiding_id` from the address lookup. */
-  bagAddressId: string | null;
+  bagKey: string | null;
   personKey: string | null;
   enteredByName: string | null;
   enteredByServiceNumber: string | null;
@@ -291,7 +304,7 @@ const s = lazy(() => {
         r.assigned_to AS assignedTo, a.name AS assignedName, r.outcome, r.case_director AS caseDirector,
         r.process_director AS processDirector, r.treatment_director AS treatmentDirector, r.wvggz_started_on AS wvggzStartedOn,
         r.forwarded_to AS forwardedTo, m.reference AS mergedInto, r.triaged_at AS triagedAt, r.closed_at AS closedAt,
-        r.address_key AS addressKey, r.bag_address_id AS bagAddressId, r.person_key AS personKey, e.name AS enteredByName,
+        r.address_key AS addressKey, r.bag_key AS bagKey, r.person_key AS personKey, r.reference, e.name AS enteredByName,
         e.service_number AS enteredByServiceNumber, r.created_at AS createdAt
       FROM reports r
       LEFT JOIN users a ON a.id = r.assigned_to
@@ -303,7 +316,7 @@ const s = lazy(() => {
       SELECT n.id, u.name AS author, n.created_at AS createdAt, n.body FROM report_notes n JOIN users u ON u.id = n.author_id
       WHERE n.report_id = ? ORDER BY n.id DESC`),
     events: d.prepare(`
-      SELECT e.at, u.name AS actor, e.kind, e.from_value AS fromValue, e.to_value AS toValue, e.reason,
+      SELECT e.id, e.at, u.name AS actor, e.kind, e.from_value AS fromValue, e.to_value AS toValue, e.reason,
         f.name AS fromName, t.name AS toName
       FROM report_events e LEFT JOIN users u ON u.id = e.actor_id
       LEFT JOIN users f ON e.kind = 'toewijzing' AND f.id = CAST(e.from_value AS INTEGER)
@@ -315,14 +328,14 @@ const s = lazy(() => {
     related: d.prepare(`
       WITH candidates(id) AS (
         SELECT id FROM (SELECT id FROM reports WHERE address_key = @addressKey AND id <> @id ORDER BY id DESC LIMIT 50)
-        UNION SELECT id FROM (SELECT id FROM reports WHERE bag_address_id = @bagAddressId AND id <> @id ORDER BY id DESC LIMIT 50)
+        UNION SELECT id FROM (SELECT id FROM reports WHERE bag_key = @bagKey AND id <> @id ORDER BY id DESC LIMIT 50)
         UNION SELECT id FROM (SELECT id FROM reports WHERE person_key = @personKey AND id <> @id ORDER BY id DESC LIMIT 50)
         UNION SELECT linked_id FROM report_links WHERE report_id = @id
         UNION SELECT report_id FROM report_links WHERE linked_id = @id)
       SELECT * FROM (
         SELECT r.id, r.reference, r.created_at AS createdAt, r.status, r.channel,
           -- The same address: by BAG identifier where both reports have one, else postcode + number + addition.
-          CASE WHEN r.bag_address_id IS NOT NULL AND @bagAddressId IS NOT NULL THEN r.bag_address_id = @bagAddressId
+          CASE WHEN r.bag_key IS NOT NULL AND @bagKey IS NOT NULL THEN r.bag_key = @bagKey
             ELSE r.address_key IS NOT NULL AND r.address_key = @addressKey END AS sameAddress,
           (r.person_key IS NOT NULL AND r.person_key = @personKey) AS samePerson,
           EXISTS (SELECT 1 FROM report_links l WHERE (l.report_id = @id AND l.linked_id = r.id) OR (l.report_id = r.id AND l.linked_id = @id)) AS linked
@@ -338,8 +351,22 @@ const s = lazy(() => {
   };
 });
 
+const reportFields = fieldsOf('reports');
+const noteFields = fieldsOf('report_notes');
+const eventFields = fieldsOf('report_events');
+
 export function triageFields(reference: string): TriageFields | undefined {
-  return s().triage.get(reference) as TriageFields | undefined;
+  const t = s().triage.get(reference) as (TriageFields & { reference?: string }) | undefined;
+  if (!t) return undefined;
+  const { reference: _r, ...fields } = t;
+  const open = (column: string, stored: string | null) => reportFields.open(column, reference, stored) ?? null;
+  return {
+    ...fields,
+    caseDirector: open('case_director', t.caseDirector),
+    processDirector: open('process_director', t.processDirector),
+    treatmentDirector: open('treatment_director', t.treatmentDirector),
+    forwardedTo: open('forwarded_to', t.forwardedTo),
+  };
 }
 
 export function reportIdOf(reference: string): { id: number; status: Status } | undefined {
@@ -347,16 +374,26 @@ export function reportIdOf(reference: string): { id: number; status: Status } | 
 }
 
 export function notesOf(reportId: number): Note[] {
-  return s().notes.all(reportId) as Note[];
+  return (s().notes.all(reportId) as Note[]).map((n) => ({ ...n, body: noteFields.open('body', n.id, n.body) ?? '' }));
 }
 
 export function eventsOf(reportId: number): ReportEvent[] {
-  return s().events.all(reportId) as ReportEvent[];
+  return (s().events.all(reportId) as (ReportEvent & { id: number })[]).map(({ id, ...e }) => ({
+    ...e,
+    fromValue: openEventValue(id, 'from_value', e.kind, e.fromValue),
+    toValue: openEventValue(id, 'to_value', e.kind, e.toValue),
+    reason: eventFields.open('reason', id, e.reason) ?? null,
+  }));
+}
+
+/** A history value, opened where its kind seals it (triage.rules.ts SEALED_EVENT_KINDS). */
+function openEventValue(id: number, column: 'from_value' | 'to_value', kind: string, stored: string | null): string | null {
+  return SEALED_EVENT_KINDS.has(kind as EventKind) ? (eventFields.open(column, id, stored) ?? null) : stored;
 }
 
 /** Reports about the same address or person, and those already linked. */
-export function relatedReports(t: Pick<TriageFields, 'id' | 'addressKey' | 'bagAddressId' | 'personKey'>): RelatedReport[] {
-  return (s().related.all({ id: t.id, addressKey: t.addressKey, bagAddressId: t.bagAddressId, personKey: t.personKey }) as (Omit<RelatedReport, 'sameAddress' | 'samePerson' | 'linked'> & {
+export function relatedReports(t: Pick<TriageFields, 'id' | 'addressKey' | 'bagKey' | 'personKey'>): RelatedReport[] {
+  return (s().related.all({ id: t.id, addressKey: t.addressKey, bagKey: t.bagKey, personKey: t.personKey }) as (Omit<RelatedReport, 'sameAddress' | 'samePerson' | 'linked'> & {
     sameAddress: number;
     samePerson: number;
     linked: number;
@@ -382,6 +419,8 @@ export interface ReportDetails {
   /** The newest rows of its access history. */
   access: AccessEntry[];
   coordinators: { id: number; name: string }[];
+  /** Reports about the same address or person that retention deleted (counts and a date, nothing else). */
+  deleted: { address: DeletedEarlier | undefined; person: DeletedEarlier | undefined };
 }
 
 /** A report with its triage, notes, history, repeats and the newest 50 rows of its access history, or `undefined`. */
@@ -397,5 +436,6 @@ export function reportDetails(reference: string, accessRows = 50): ReportDetails
     related: relatedReports(triage),
     access: accessHistory(reference, accessRows),
     coordinators: activeCoordinators(),
+    deleted: deletedEarlier(blindLookups(report)),
   };
 }

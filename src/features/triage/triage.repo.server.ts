@@ -1,6 +1,7 @@
-import { db } from '#platform/db.ts';
+import { db, rekeying } from '#platform/db.ts';
+import { fieldsOf, needsReseal } from '#platform/crypto/fields.server.ts';
 import { lazy } from '#lib/lazy.ts';
-import type { EventKind } from './triage.rules.ts';
+import { SEALED_EVENT_KINDS, type EventKind } from './triage.rules.ts';
 
 /**
  * The only module that writes the triage tables: report_notes (append-only), report_events (the
@@ -11,15 +12,29 @@ import type { EventKind } from './triage.rules.ts';
 const s = lazy(() => {
   const d = db();
   return {
-    addNote: d.prepare('INSERT INTO report_notes (report_id, author_id, created_at, body) VALUES (?, ?, ?, ?)'),
+    // The id is chosen before the insert: a sealed value names its row (the writes of this process are
+    // serialised, and these run inside the handler's transaction).
+    nextNoteId: d.prepare('SELECT coalesce(max(id), 0) + 1 AS id FROM report_notes'),
+    nextEventId: d.prepare('SELECT coalesce(max(id), 0) + 1 AS id FROM report_events'),
+    addNote: d.prepare('INSERT INTO report_notes (id, report_id, author_id, created_at, body) VALUES (?, ?, ?, ?, ?)'),
     addEvent: d.prepare(`
-      INSERT INTO report_events (report_id, actor_id, at, kind, from_value, to_value, reason) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+      INSERT INTO report_events (id, report_id, actor_id, at, kind, from_value, to_value, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+    noteBatch: d.prepare('SELECT id, body FROM report_notes WHERE id > ? ORDER BY id LIMIT ?'),
+    resealNote: d.prepare('UPDATE report_notes SET body = ? WHERE id = ?'),
+    eventBatch: d.prepare('SELECT id, kind, from_value, to_value, reason FROM report_events WHERE id > ? ORDER BY id LIMIT ?'),
+    resealEvent: d.prepare('UPDATE report_events SET from_value = ?, to_value = ?, reason = ? WHERE id = ?'),
     link: d.prepare('INSERT OR IGNORE INTO report_links (report_id, linked_id, created_at, created_by) VALUES (?, ?, ?, ?)'),
   };
 });
 
+const notes = fieldsOf('report_notes');
+const events = fieldsOf('report_events');
+
+const nextId = (st: { get(): unknown }): number => (st.get() as { id: number }).id;
+
 export function addNote(reportId: number, authorId: number, body: string, at: Date): void {
-  s().addNote.run(reportId, authorId, at.toISOString(), body);
+  const id = nextId(s().nextNoteId);
+  s().addNote.run(id, reportId, authorId, at.toISOString(), notes.seal('body', id, body));
 }
 
 export function addEvent(
@@ -31,7 +46,43 @@ export function addEvent(
   toValue: string | null,
   reason: string | null = null,
 ): void {
-  s().addEvent.run(reportId, actorId ?? null, at.toISOString(), kind, fromValue, toValue, reason);
+  const id = nextId(s().nextEventId);
+  const value = (column: string, v: string | null) => (SEALED_EVENT_KINDS.has(kind) ? events.seal(column, id, v) : v);
+  s().addEvent.run(id, reportId, actorId ?? null, at.toISOString(), kind, value('from_value', fromValue), value('to_value', toValue), events.seal('reason', id, reason));
+}
+
+/**
+ * The encryption pass over notes and history (src/features/encryption): rows after `afterId`, at most
+ * `limit`, sealed again where plain or under an older key. Notes are append-only: this is the one
+ * change the database lets through (migration 0010), the text staying the same. Call inside a transaction.
+ */
+export function resealNotes(afterId: number, limit: number): { lastId: number | undefined; changed: number } {
+  const rows = s().noteBatch.all(afterId, limit) as { id: number; body: string }[];
+  let changed = 0;
+  rekeying(() => {
+    for (const r of rows) {
+      if (!needsReseal(r.body)) continue;
+      s().resealNote.run(notes.seal('body', r.id, notes.open('body', r.id, r.body) ?? ''), r.id);
+      changed++;
+    }
+  });
+  return { lastId: rows.at(-1)?.id, changed };
+}
+
+export function resealEvents(afterId: number, limit: number): { lastId: number | undefined; changed: number } {
+  const rows = s().eventBatch.all(afterId, limit) as { id: number; kind: EventKind; from_value: string | null; to_value: string | null; reason: string | null }[];
+  let changed = 0;
+  for (const r of rows) {
+    const sealedKind = SEALED_EVENT_KINDS.has(r.kind);
+    const again = (column: string, v: string | null) => (needsReseal(v) ? events.seal(column, r.id, events.open(column, r.id, v) ?? null) : v);
+    const from = sealedKind ? again('from_value', r.from_value) : r.from_value;
+    const to = sealedKind ? again('to_value', r.to_value) : r.to_value;
+    const reason = again('reason', r.reason);
+    if (from === r.from_value && to === r.to_value && reason === r.reason) continue;
+    s().resealEvent.run(from, to, reason, r.id);
+    changed++;
+  }
+  return { lastId: rows.at(-1)?.id, changed };
 }
 
 /** Links two reports (idempotent). */

@@ -69,6 +69,13 @@ export const EVENT_KINDS = {
 } as const;
 export type EventKind = keyof typeof EVENT_KINDS;
 
+/**
+ * History rows whose values quote what a coordinator typed (`CR: Jan Smit, GGD`): sealed at rest like
+ * the report's own fields (spec §8). The others hold codes, dates, references or user ids. Every
+ * reason is sealed, whatever the kind.
+ */
+export const SEALED_EVENT_KINDS: ReadonlySet<EventKind> = new Set<EventKind>(['regie']);
+
 /** The directors of a report (regie), by column, with the abbreviation the history writes before a name. */
 export const DIRECTORS = { case_director: 'CR', process_director: 'PR', treatment_director: 'BR' } as const;
 export type DirectorColumn = keyof typeof DIRECTORS;

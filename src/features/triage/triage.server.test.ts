@@ -74,10 +74,10 @@ async function post(reference: string, fields: Record<string, string>, staff: St
   return handleTriagePost(request, reference, staff, '127.0.0.1');
 }
 
-type Row = Record<string, string | number | null>;
-const reportRow = (reference: string): Row => db().prepare('SELECT * FROM reports WHERE reference = ?').get(reference) as Row;
+const { reportRow, eventRows, noteRows } = await import('#tests/support/sealed.ts');
+type Row = import('#tests/support/sealed.ts').Row;
 const idOf = (reference: string): number => Number(reportRow(reference)['id']);
-const events = (reference: string): Row[] => db().prepare('SELECT kind, from_value, to_value, reason, actor_id FROM report_events WHERE report_id = ? ORDER BY id').all(idOf(reference)) as Row[];
+const events = (reference: string): Row[] => eventRows(idOf(reference));
 const auditRows = (reference: string): Row[] =>
   db().prepare("SELECT action, result, actor_id, actor_role, detail, object_type FROM audit_log WHERE object_id = ? AND action <> 'melding_aangemaakt' ORDER BY id").all(reference) as Row[];
 const count = (table: string): number => (db().prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
@@ -302,7 +302,7 @@ describe('accepted changes: the change, its history and one audit row, together'
     const ref = newReport();
     const audit = await expectDone(ref, { intent: 'note', note: 'Gebeld met de huisarts.' });
     assert.deepEqual(audit.map((a) => a['action']), ['notitie_toegevoegd']);
-    const notes = db().prepare('SELECT id, author_id, body FROM report_notes WHERE report_id = ?').all(idOf(ref)) as Row[];
+    const notes = noteRows(idOf(ref));
     assert.deepEqual(notes.map((n) => [n['author_id'], n['body']]), [[coordinator.user.id, 'Gebeld met de huisarts.']]);
     assert.throws(() => db().prepare("UPDATE report_notes SET body = 'anders' WHERE id = ?").run(notes[0]!['id']), /append-only/);
   });

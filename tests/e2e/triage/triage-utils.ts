@@ -4,6 +4,7 @@
 import { randomInt } from 'node:crypto';
 import { request, type APIRequestContext, type APIResponse, type Locator, type Page } from '@playwright/test';
 import { residentSteps, type Case, type FormFields, type ResidentSteps } from '../../fixtures/cases.ts';
+import { keyringOfDatabase, openEvent, openReport as openReportRow } from '../../support/keys.ts';
 import { REFERENCE, expect, postForm, postResidentSteps, sendDraft, servers, withDb, withWritableDb } from '../fixtures.ts';
 
 export const main = servers.main;
@@ -112,13 +113,15 @@ export async function queueReferences(page: Page): Promise<string[]> {
 
 export type Row = Record<string, string | number | null>;
 
+/** A report's row as the portal reads it: sealed columns opened with its key (spec §8). */
 export function reportRow(reference: string): Row {
-  return withDb(main, (db) => db.prepare('SELECT * FROM reports WHERE reference = ?').get(reference) as Row);
+  return openReportRow(keyringOfDatabase(main.dbPath), withDb(main, (db) => db.prepare('SELECT * FROM reports WHERE reference = ?').get(reference) as Row));
 }
 
 export function reportRows(references: string[]): Row[] {
   if (references.length === 0) return [];
-  return withDb(main, (db) => db.prepare(`SELECT * FROM reports WHERE reference IN (${references.map(() => '?').join(',')})`).all(...references) as Row[]);
+  const ring = keyringOfDatabase(main.dbPath);
+  return withDb(main, (db) => db.prepare(`SELECT * FROM reports WHERE reference IN (${references.map(() => '?').join(',')})`).all(...references) as Row[]).map((r) => openReportRow(ring, r));
 }
 
 export function concernsOf(reference: string): string[] {
@@ -128,9 +131,13 @@ export function concernsOf(reference: string): string[] {
 }
 
 export function eventsOf(reference: string): Row[] {
+  const ring = keyringOfDatabase(main.dbPath);
   return withDb(main, (db) =>
-    db.prepare('SELECT e.kind, e.from_value, e.to_value, e.reason FROM report_events e JOIN reports r ON r.id = e.report_id WHERE r.reference = ? ORDER BY e.id').all(reference) as Row[],
-  );
+    db.prepare('SELECT e.id, e.kind, e.from_value, e.to_value, e.reason FROM report_events e JOIN reports r ON r.id = e.report_id WHERE r.reference = ? ORDER BY e.id').all(reference) as { id: number; kind: string; from_value: string | null; to_value: string | null; reason: string | null }[],
+  ).map((e) => {
+    const { id: _id, ...opened } = openEvent(ring, e);
+    return opened;
+  });
 }
 
 /** The audit rows about one report, oldest first. */

@@ -1,0 +1,40 @@
+import { blindIndex, blindIndexes, decrypt, encrypt, keyIdOf, type BlindPurpose } from './field-crypto.ts';
+import { keyring } from './keyring.server.ts';
+
+/**
+ * Field encryption for a repository: the module that owns a table seals its sensitive columns on the
+ * way in and opens them on the way out, with the process's keyring. Absent values stay NULL (that a
+ * value is absent is no secret; counting CR/PR/BR needs it).
+ */
+export interface Fields {
+  seal(column: string, row: string | number, value: string | null | undefined): string | null;
+  open(column: string, row: string | number, stored: unknown): string | undefined;
+}
+
+export function fieldsOf(table: string): Fields {
+  return {
+    seal: (column, row, value) => (value === null || value === undefined ? null : encrypt(keyring(), value, { table, column, row })),
+    open: (column, row, stored) =>
+      stored === null || stored === undefined ? undefined : stored === '' ? '' : decrypt(keyring(), String(stored), { table, column, row }),
+  };
+}
+
+/** The blind index to store for a normalised value (`null` without one). */
+export function blind(purpose: BlindPurpose, normalised: string | undefined): string | null {
+  return normalised ? blindIndex(keyring(), purpose, normalised) : null;
+}
+
+/** The blind indexes to look for, one per key (several only while a rotation is under way), as a JSON array for `json_each`. */
+export function blindAll(purpose: BlindPurpose, normalised: string | undefined): string {
+  return JSON.stringify(normalised ? blindIndexes(keyring(), purpose, normalised) : []);
+}
+
+/** Whether a stored value needs sealing again: plain (from before encryption) or under an older key. */
+export function needsReseal(stored: unknown): boolean {
+  return stored !== null && stored !== undefined && stored !== '' && keyIdOf(String(stored)) !== keyring().current.id;
+}
+
+/** Whether a stored blind index is the current key's for this normalised value. */
+export function blindIsCurrent(purpose: BlindPurpose, stored: unknown, normalised: string | undefined): boolean {
+  return (stored ?? null) === blind(purpose, normalised);
+}
