@@ -26,7 +26,7 @@ import { amsterdamLocal, boaForm, dhrP, kccForm, residentSteps, type Case, type 
 import { startPdokStub } from '../support/pdok-stub.ts';
 import { eventually, freePort, startPortal, type Portal } from '../support/processes.ts';
 import { ReportClient } from '../support/report-client.ts';
-import { addUser, type StaffAccount, type StaffRole } from '../support/users.ts';
+import type { StaffAccount, StaffRole } from '../support/users.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -193,8 +193,36 @@ class Staff {
   }
 }
 
+/**
+ * A command of the portal (`node src/cli/…`), run without blocking this process: a synchronous run of a
+ * few seconds would hold fetch's idle keep-alive connections past the server's time-out, and the next
+ * request on one of them fails with "other side closed".
+ */
+function runNode(args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`node ${args.join(' ')} exited with ${code}: ${stdout}${stderr}`))));
+    child.stdin.end(input ?? '');
+  });
+}
+
+/** An account made with the real user:add (as tests/support/users.ts does), with the portal's data key. */
 async function account(dbPath: string, keyFile: string, role: StaffRole): Promise<StaffAccount> {
-  return addUser(dbPath, role, { env: { ...process.env, DATA_KEY_FILE: keyFile }, ...(role === 'boa' ? { serviceNumber: `BOA-${digits(4)}` } : {}) });
+  const id = randomBytes(4).toString('hex');
+  const email = `${role}-${id}@test.example`;
+  const name = `Test ${role} ${id}`;
+  const password = `lange zin ${id} voor test`;
+  const args = ['src/cli/user.ts', 'add', '--email', email, '--name', name, '--role', role, ...(role === 'boa' ? ['--service-number', `BOA-${digits(4)}`] : [])];
+  const out = await runNode(args, { ...process.env, DATABASE_PATH: dbPath, DATA_KEY_FILE: keyFile }, `${password}\n`);
+  const userId = /Account (\d+) aangemaakt/.exec(out)?.[1];
+  const secret = /secret=([A-Z2-7]+)/.exec(out)?.[1];
+  assert.ok(userId && secret, `user:add printed no account number or otpauth URI: ${out}`);
+  return { id: Number(userId), email, name, role, password, secret };
 }
 
 /** The section "Eerdere meldingen" of a report page. */
@@ -399,7 +427,7 @@ describe('one portal: markers and lookups', () => {
     const db = readIfThere(dbPath);
     const wal = readIfThere(`${dbPath}-wal`);
     const backup = path.join(mkdtempSync(path.join(tmpdir(), 'mb-enc-')), 'backup.db');
-    const backupOut = execFileSync(process.execPath, ['src/cli/db.ts', 'backup', backup], { env: { ...process.env, DATABASE_PATH: dbPath, DATA_KEY_FILE: keyFile }, encoding: 'utf8' });
+    const backupOut = await runNode(['src/cli/db.ts', 'backup', backup], { ...process.env, DATABASE_PATH: dbPath, DATA_KEY_FILE: keyFile });
     assert.match(backupOut, /Back-up geschreven/);
     const backupBytes = readFileSync(backup);
     for (const [what, bytes] of [['database file', db], ['WAL', wal], ['backup', backupBytes]] as const) {
@@ -497,7 +525,7 @@ test('keys:rotate killed with SIGKILL after its first progress line and run agai
   const env = { ...process.env, DATABASE_PATH: dbPath, DATA_KEY_FILE: keyFile };
 
   // A few hundred reports: demo data (the app's own inserts), and three with markers through the form.
-  execFileSync(process.execPath, ['src/cli/demo-data.ts', '--count', '300'], { env, encoding: 'utf8' });
+  await runNode(['src/cli/demo-data.ts', '--count', '300'], env);
   const marked: { reference: string; name: string; description: string }[] = [];
   for (let i = 0; i < 3; i++) {
     const name = marker(`rot${i}`);
@@ -853,7 +881,7 @@ test('a database of the previous version (schema 9, plain) is encrypted in place
   assert.deepEqual(markersIn(file, allMarkers), [], 'markers of the old database left in the upgraded file');
   assert.deepEqual(markersIn(wal, allMarkers), [], 'markers of the old database in the WAL');
   const backup = path.join(mkdtempSync(path.join(tmpdir(), 'mb-enc-')), 'backup.db');
-  execFileSync(process.execPath, ['src/cli/db.ts', 'backup', backup], { env: { ...process.env, DATABASE_PATH: dbPath, DATA_KEY_FILE: keyFile }, encoding: 'utf8' });
+  await runNode(['src/cli/db.ts', 'backup', backup], { ...process.env, DATABASE_PATH: dbPath, DATA_KEY_FILE: keyFile });
   const backupBytes = readFileSync(backup);
   assert.ok(backupBytes.includes(Buffer.from(sharedPostcode)), 'the plain postcode is not in the backup');
   assert.deepEqual(markersIn(backupBytes, allMarkers), [], 'markers of the old database in a backup of the upgraded one');
