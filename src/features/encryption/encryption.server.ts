@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { config } from '#platform/config.ts';
 import { db } from '#platform/db.ts';
 import { completedPass, recordCompletedPass } from './encryption.repo.server.ts';
+import { anyPlainValue } from './encryption.queries.server.ts';
 
 /**
  * The encryption pass (spec §8): every sensitive value sealed under the current data key and every
@@ -98,7 +99,13 @@ export function prepareEncryption(log: (line: string) => void = console.log): vo
   const ring = keyring();
   if (done && !ring.keys.some((k) => k.id === done.keyId)) throw new Error(keyMissing(done.keyId, file));
   if (!passNeeded()) return;
-  const upgrade = completedPass() === undefined;
+  const upgrade = done === undefined;
+  // A database without a pass behind it and without a plain value (new, or filled by this version's
+  // code): everything is under the current key already.
+  if (upgrade && !anyPlainValue()) {
+    db().transaction(() => recordCompletedPass(ring.current.id, new Date())).immediate();
+    return;
+  }
   let lastTable = '';
   const changed = runPass({
     onBatch: (p) => {

@@ -14,6 +14,7 @@ const { addNote, addEvent } = await import('#features/triage/triage.repo.server.
 const { insertUser, findUserById } = await import('#features/auth/users.repo.server.ts');
 const { queuePage } = await import('#features/triage/triage.queries.server.ts');
 const { passNeeded, runPass, prepareEncryption } = await import('./encryption.server.ts');
+const { anyPlainValue } = await import('./encryption.queries.server.ts');
 const { reportRow, noteRows, eventRows, SEALED_FORMAT } = await import('#tests/support/sealed.ts');
 
 const author = insertUser({ email: 'c@test.example', name: 'Carla', role: 'coordinator', passwordHash: 'x', totpSecret: 'JBSWY3DPEHPK3PXP' });
@@ -45,10 +46,12 @@ test('the upgrade: plain values from before encryption are sealed by the pass, b
   assert.equal(queuePage({ search: 'Piet Plain', status: 'alle' }, '2026-01-01', 10, 0).total, 0, 'no blind index yet');
 
   assert.equal(passNeeded(), true);
+  assert.equal(anyPlainValue(), true);
   const logged: string[] = [];
   prepareEncryption((line) => logged.push(line));
   assert.ok(logged.some((l) => /versleuteld/.test(l)));
   assert.equal(passNeeded(), false);
+  assert.equal(anyPlainValue(), false);
   assert.match(String(db().prepare('SELECT person_name FROM reports WHERE id = ?').pluck().get(id)), SEALED_FORMAT);
   assert.equal(reportRow(reference)['person_name'], 'Piet Plain');
   assert.equal(noteRows(id)[0]!['body'], 'Huisbezoek gedaan');
