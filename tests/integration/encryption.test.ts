@@ -507,6 +507,45 @@ describe('one portal: markers and lookups', () => {
     // A name nobody has finds nothing: the search is not just "everything".
     assert.deepEqual(await coordinator.search(`ZQXNIEMAND${letters(8)}`), []);
   });
+
+  test('recurrence survives deletion: after retention deletes a report, a new one about the address and person says so, without content', async () => {
+    const tag = letters(8);
+    const person = `Mevr. ZQXDEL${tag}`;
+    const street = marker('delstreet');
+    const postcode = uniquePostcode();
+    const houseNumber = String(randomInt(100, 999));
+    const description = marker('deldesc');
+    const gone = await residentReport(p.base, caseWith({ name: person, location: 'adres', postcode, houseNumber, addition: undefined, street, place: 'Leek' }, {}, `Zij laat niemand meer binnen. ${description}.`));
+    // Closed in April 2019, made in March 2019: past the five years of the retention (plain columns only).
+    const writable = new Database(dbPath, { fileMustExist: true });
+    try {
+      writable.pragma('busy_timeout = 5000');
+      const changed = writable
+        .prepare("UPDATE reports SET status = 'afgesloten', outcome = 'geen_actie', created_at = '2019-03-15T10:00:00.000Z', triaged_at = '2019-03-16T10:00:00.000Z', closed_at = '2019-04-01T10:00:00.000Z' WHERE reference = ?")
+        .run(gone).changes;
+      assert.equal(changed, 1);
+    } finally {
+      writable.close();
+    }
+    const retention = await runNode(['src/cli/retention.ts'], { ...process.env, DATABASE_PATH: dbPath, DATA_KEY_FILE: keyFile });
+    withDb(dbPath, (db) => {
+      assert.equal(db.prepare('SELECT 1 FROM reports WHERE reference = ?').get(gone), undefined, `retention did not delete ${gone}: ${retention}`);
+      assert.ok(db.prepare('SELECT 1 FROM deletion_log WHERE reference = ?').get(gone), 'the deletion log has no record of the report');
+    });
+
+    const again = await residentReport(p.base, caseWith({ name: person.toLowerCase(), location: 'adres', postcode, houseNumber, addition: undefined, street, place: 'Leek' }));
+    const elsewhere = await residentReport(p.base, caseWith({ name: `Mevr. ZQXNIEUW${letters(8)}`, location: 'adres', postcode: uniquePostcode('9801'), houseNumber: String(randomInt(100, 999)), street: marker('newstreet'), place: 'Zuidhorn' }));
+    const related = relatedSection(await coordinator.reportPage(again));
+    assert.match(related, /Er waren eerder meldingen over dit adres \(verwijderd na de bewaartermijn\): 1, de laatste in maart 2019/);
+    assert.match(related, /Er waren eerder meldingen over deze persoon \(verwijderd na de bewaartermijn\): 1, de laatste in maart 2019/);
+    assert.ok(!related.includes(gone), 'the deleted report is still listed');
+    assert.doesNotMatch(relatedSection(await coordinator.reportPage(elsewhere)), /verwijderd na de bewaartermijn/);
+
+    // What stays of the deleted report holds none of its content, in the file or its WAL.
+    const bytes = Buffer.concat([readIfThere(dbPath), readIfThere(`${dbPath}-wal`)]);
+    assert.ok(bytes.includes(Buffer.from(gone)), 'the deletion log\'s reference is not in the file: the byte search proves nothing');
+    assert.deepEqual(markersIn(bytes, [`ZQXDEL${tag}`, street, description]), [], 'content of the deleted report left in the database');
+  });
 });
 
 // ---------------------------------------------------------------------------------------------
