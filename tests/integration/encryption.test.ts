@@ -918,7 +918,10 @@ test('a database of the previous version (schema 9, plain) is encrypted in place
 
   // The new version starts on it.
   let p = await portal(NAME, {}, true);
-  await eventually(() => withDb(dbPath, (db) => (plainSensitiveValues(db).length === 0 ? true : undefined)), 30_000, 'every sensitive value of the old database encrypted');
+  const [coordinatorAccount] = await Promise.all([
+    account(dbPath, keyFile, 'coordinator'),
+    eventually(() => withDb(dbPath, (db) => (plainSensitiveValues(db).length === 0 ? true : undefined)), 30_000, 'every sensitive value of the old database encrypted'),
+  ]);
   const stored = withDb(dbPath, (db) => (db.prepare('SELECT reference FROM reports ORDER BY id').all() as { reference: string }[]).map((r) => r.reference));
   assert.deepEqual(stored, reports.map((r) => r.reference), 'reports lost in the upgrade');
   withDb(dbPath, (db) => {
@@ -928,7 +931,7 @@ test('a database of the previous version (schema 9, plain) is encrypted in place
   });
 
   // The coordinator reads every marker on its report page.
-  const coordinator = await Staff.login(p.base, await account(dbPath, keyFile, 'coordinator'));
+  const coordinator = await Staff.login(p.base, coordinatorAccount);
   for (const r of reports) {
     let html = await coordinator.reportPage(r.reference);
     if (r.row['reporter_name']) html += await (await coordinator.post(`/intern/triage/${r.reference}`, { intent: 'reveal' })).text();
