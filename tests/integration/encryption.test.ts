@@ -574,7 +574,12 @@ test('keys:rotate killed with SIGKILL after its first progress and batch, then r
   const env = { ...process.env, DATABASE_PATH: dbPath, DATA_KEY_FILE: keyFile };
 
   // A few hundred reports: demo data (the app's own inserts), and three with markers through the form.
-  const [, coordinatorAccount] = await Promise.all([runNode(['src/cli/demo-data.ts', '--count', '300'], env), account(dbPath, keyFile, 'coordinator')]);
+  const [, coordinatorAccount, midwayAccount] = await Promise.all([
+    runNode(['src/cli/demo-data.ts', '--count', '300'], env),
+    account(dbPath, keyFile, 'coordinator'),
+    account(dbPath, keyFile, 'coordinator'),
+  ]);
+  const midwayCoordinator = await Staff.login(p.base, midwayAccount);
   const marked = await Promise.all(
     [0, 1, 2].map(async (i) => {
       const name = marker(`rot${i}`);
@@ -592,10 +597,11 @@ test('keys:rotate killed with SIGKILL after its first progress and batch, then r
   const [oldId] = [...before.keys()];
   const keysBefore = keyLines(keyFile).length;
 
-  // First run: killed once it has printed progress and committed its first batch (values under a new key).
+  // First run: killed once it has printed progress and committed its first batch of reports (only the
+  // rotation writes reports meanwhile: a report value under another key is its work).
   const first = runKeys({ ...env, KEYS_BATCH_SIZE: '10' });
   await eventually(
-    () => (first.exitCode !== null || (first.out().includes('\n') && withDb(dbPath, (db) => keyIdCounts(db)).size > 1) ? true : undefined),
+    () => (first.exitCode !== null || (first.out().includes('\n') && withDb(dbPath, (db) => keyIdCounts(db, 'reports')).size > 1) ? true : undefined),
     30_000,
     'the first batch of keys:rotate',
   );
@@ -603,9 +609,16 @@ test('keys:rotate killed with SIGKILL after its first progress and batch, then r
   const killed = await exitOf(first);
   assert.equal(killed.signal, 'SIGKILL', `keys:rotate ended by itself (exit code ${killed.code}) before the kill: ${first.out()}`);
   assert.ok(keyLines(keyFile).length > keysBefore, 'keys:rotate did not append a new key');
-  const midway = withDb(dbPath, (db) => keyIdCounts(db));
-  assert.ok((midway.get(oldId!) ?? 0) > 0, `the first run had nothing left to do when it was killed: ${JSON.stringify([...midway])}`);
-  assert.ok(midway.size > 1, `the first run re-encrypted nothing before it was killed: ${JSON.stringify([...midway])}`);
+  const midway = withDb(dbPath, (db) => keyIdCounts(db, 'reports'));
+  assert.ok((midway.get(oldId!) ?? 0) > 0, `the first run had re-encrypted every report when it was killed: ${JSON.stringify([...midway])}`);
+  assert.ok(midway.size > 1, `the first run re-encrypted no report before it was killed: ${JSON.stringify([...midway])}`);
+  // Halfway, the running portal reads a report under the old key and one under the new key.
+  for (const underOld of [true, false]) {
+    const reference = withDb(dbPath, (db) => (db.prepare('SELECT reference, description FROM reports ORDER BY id').all() as { reference: string; description: string }[])
+      .find((r) => (ENCRYPTED.exec(r.description)?.[1] === oldId) === underOld)?.reference);
+    assert.ok(reference, `no report under the ${underOld ? 'old' : 'new'} key halfway`);
+    await midwayCoordinator.reportPage(reference);
+  }
   const keysAfterKill = keyLines(keyFile).length;
 
   // Second run: completes.
