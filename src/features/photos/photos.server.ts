@@ -122,16 +122,18 @@ export async function receivePhotos(form: FormData, userId: number, at: Date): P
   const messages = new Set<string>();
   // An empty file input still sends one part: no name, no bytes.
   const files = form.getAll(PHOTO_FIELD).filter((f): f is File => typeof f !== 'string' && (f.size > 0 || f.name !== ''));
+  const candidates: File[] = [];
   for (const file of files) {
-    if (count >= PHOTO_MAX_COUNT) {
+    if (count + candidates.length >= PHOTO_MAX_COUNT) {
       messages.add(PHOTO_MESSAGES.tooMany);
       break;
     }
-    if (file.size > PHOTO_MAX_BYTES) {
-      messages.add(PHOTO_MESSAGES.tooLarge);
-      continue;
-    }
-    const result = await reencodePhoto(new Uint8Array(await file.arrayBuffer()));
+    if (file.size > PHOTO_MAX_BYTES) messages.add(PHOTO_MESSAGES.tooLarge);
+    else candidates.push(file);
+  }
+  // Decoded side by side (libvips works in its own threads), kept in the order they were chosen.
+  const results = await Promise.all(candidates.map(async (file) => reencodePhoto(new Uint8Array(await file.arrayBuffer()))));
+  for (const result of results) {
     if (!result.ok) {
       messages.add(result.message);
       continue;
