@@ -137,3 +137,32 @@ test('photos of a form never sent expire like drafts', async () => {
   assert.equal(purgeExpired(at).photos, 0);
   assert.equal(purgeExpired(new Date(at.getTime() + 25 * 3_600_000)).photos, 1);
 });
+
+test('key rotation: the encryption pass seals every photo again under the new key, and they still open', async () => {
+  const { appendFileSync } = await import('node:fs');
+  const { randomBytes } = await import('node:crypto');
+  const { config } = await import('#platform/config.ts');
+  const { keyring, resetKeyring } = await import('#platform/crypto/keyring.server.ts');
+  const { keyIdOfBytes } = await import('#platform/crypto/field-crypto.ts');
+  const { runPass } = await import('#features/encryption/encryption.server.ts');
+  const officer = insertUser({ email: 'boa4@test.example', name: 'BOA 4', role: 'boa', passwordHash: 'x', totpSecret: 'x' }, at);
+  const form = new FormData();
+  form.append(PHOTO_FIELD, new File([new Uint8Array(await phonePhoto())], 'a.jpg'));
+  const { token } = await receivePhotos(form, officer, at);
+  const { reference } = recordReport(
+    { channel: 'boa', acuteDanger: false, concerns: ['vervuiling'], involved: [], anonymous: false, captchaStatus: 'niet_van_toepassing', description: 'Rotatie.' },
+    { now: at, alsoInTransaction: (stored) => void attachPhotos(token, stored.id, officer, at) },
+  );
+  const keyIds = () => (db().prepare('SELECT image, thumbnail FROM report_photos').all() as { image: Buffer; thumbnail: Buffer }[]).flatMap((r) => [keyIdOfBytes(r.image), keyIdOfBytes(r.thumbnail)]);
+  const oldId = keyring().current.id;
+  appendFileSync(config().dataKey.file, `${randomBytes(32).toString('base64')}\n`);
+  resetKeyring();
+  const newId = keyring().current.id;
+  assert.notEqual(newId, oldId);
+  assert.deepEqual([...new Set(keyIds())], [oldId]);
+  assert.ok(runPass({ batchSize: 1 })['report_photos']! >= 1);
+  assert.deepEqual([...new Set(keyIds())], [newId]);
+  const id = reportPhotos(reference)[0]!.url.split('/').at(-1)!;
+  assert.equal((await sharp(viewPhoto(reference, id, 'image', { id: officer, role: 'coordinator' }, at)!).metadata()).format, 'jpeg');
+  assert.equal(runPass()['report_photos'], 0, 'a second pass changes nothing');
+});
