@@ -117,6 +117,11 @@ test.describe('BOA photos on a phone', () => {
     const answers = answersFor(tag);
     await fillStaffForm(page, { ...answers, observation: { ...answers.observation, observedAt: '' } });
     await input.setInputFiles([jpegFile('IMG_0001.jpg', photo), jpegFile('IMG_0002.jpg', photo), jpegFile('IMG_0003.jpg', photo)]);
+    // With JavaScript, a comfort island shows what was chosen before it is sent.
+    if (test.info().project.use.javaScriptEnabled !== false) {
+      await expect(page.getByRole('list', { name: "Gekozen foto's, nog niet verstuurd" }).getByRole('img')).toHaveCount(3);
+      await expect(page.getByRole('img', { name: 'Gekozen foto 1: IMG_0001.jpg' })).toBeVisible();
+    }
     const refused = await submitRefused(page, S.save);
     await expectFormErrors(page, refused, ['Vul de datum en tijd van de waarneming in']);
     await expect(page.getByText("3 foto's toegevoegd", { exact: true })).toBeVisible();
