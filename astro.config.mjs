@@ -3,8 +3,12 @@ import { defineConfig } from 'astro/config';
 import node from '@astrojs/node';
 import preact from '@astrojs/preact';
 
-/** Largest request body the server reads (src/platform/refusal.ts). The biggest legitimate form is a few dozen kilobytes. */
-const BODY_LIMIT_BYTES = 1024 * 1024;
+/**
+ * Largest request body the adapter reads: the BOA form with five photos of 15 MB (PHOTO_FORM_LIMIT_BYTES in
+ * src/features/photos/photos.schema.ts). Every other route is held to 1 MB by the portal's HTTP server
+ * (bodyLimitFor in src/platform/refusal.ts); the biggest form without photos is a few dozen kilobytes.
+ */
+const BODY_LIMIT_BYTES = 5 * 15 * 1024 * 1024 + 1024 * 1024;
 
 /**
  * @astrojs/node in standalone mode, with the portal's own server entry (src/platform/entry.ts): it

@@ -1,5 +1,5 @@
 -- The current schema, generated from db/migrations by `npm run db:schema`. Do not edit: add a migration.
--- PRAGMA user_version = 10
+-- PRAGMA user_version = 11
 
 CREATE TABLE audit_log (
   id               INTEGER PRIMARY KEY,
@@ -146,6 +146,27 @@ CREATE TRIGGER report_notes_append_only_update BEFORE UPDATE ON report_notes
 WHEN NEW.id IS NOT OLD.id OR NEW.report_id IS NOT OLD.report_id OR NEW.author_id IS NOT OLD.author_id
   OR NEW.created_at IS NOT OLD.created_at OR meldpunt_rekeying() IS NOT 1
 BEGIN SELECT RAISE(ABORT, 'report_notes is append-only'); END;
+
+CREATE TABLE report_photos (
+  id           TEXT    PRIMARY KEY CHECK (length(id) = 22),           -- random, opaque: the photo's URL
+  report_id    INTEGER REFERENCES reports (id) ON DELETE CASCADE,    -- NULL while waiting for the form
+  upload_key   TEXT,                                                   -- SHA-256 of the form's token, while waiting
+  uploaded_by  INTEGER NOT NULL REFERENCES users (id),
+  position     INTEGER NOT NULL CHECK (position BETWEEN 1 AND 5),
+  width        INTEGER NOT NULL CHECK (width BETWEEN 1 AND 2048),
+  height       INTEGER NOT NULL CHECK (height BETWEEN 1 AND 2048),
+  image        BLOB    NOT NULL,                                       -- encrypted JPEG
+  thumbnail    BLOB    NOT NULL,                                       -- encrypted JPEG
+  created_at   TEXT    NOT NULL,
+  expires_at   TEXT,                                                   -- while waiting only
+  CHECK ((report_id IS NULL) = (upload_key IS NOT NULL) AND (report_id IS NULL) = (expires_at IS NOT NULL))
+) STRICT;
+
+CREATE INDEX report_photos_expiry ON report_photos (expires_at) WHERE expires_at IS NOT NULL;
+
+CREATE INDEX report_photos_report ON report_photos (report_id, position) WHERE report_id IS NOT NULL;
+
+CREATE INDEX report_photos_waiting ON report_photos (upload_key) WHERE upload_key IS NOT NULL;
 
 CREATE TABLE "reports" (
   id                   INTEGER PRIMARY KEY,

@@ -26,6 +26,7 @@ export const TABLE_OWNERS: Record<string, string> = {
   report_events: 'src/features/triage/triage.repo.server.ts',
   report_links: 'src/features/triage/triage.repo.server.ts',
   drafts: 'src/features/intake/drafts.repo.server.ts',
+  report_photos: 'src/features/photos/photos.repo.server.ts',
   outbox: 'src/features/mail/outbox.repo.server.ts',
   users: 'src/features/auth/users.repo.server.ts',
   sessions: 'src/features/auth/sessions.repo.server.ts',

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { PHOTO_FORM_LIMIT_BYTES } from '#features/photos/photos.schema.ts';
 
 /**
  * Requests the portal refuses before any page handles them, each answered with a Dutch page (the route
@@ -22,8 +23,30 @@ export const REFUSAL_TOKEN = randomBytes(16).toString('hex');
 /** The methods the portal answers; everything else is a 405. */
 export const ALLOWED_METHODS = ['GET', 'HEAD', 'POST'] as const;
 
-/** Largest request body the server reads (as astro.config.mjs's bodySizeLimit). */
+/** Largest request body the server reads for every route but those in LARGE_BODY_ROUTES. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/**
+ * The routes that may read more: only the BOA form's POST, with up to five photos (spec §4). The adapter's
+ * bodySizeLimit (astro.config.mjs) is the largest of these; the portal's HTTP server (server.ts) holds every
+ * other route to BODY_LIMIT_BYTES while the body streams in, whether or not a Content-Length was sent.
+ */
+export const LARGE_BODY_ROUTES: ReadonlyMap<string, number> = new Map([['/intern/boa/melding', PHOTO_FORM_LIMIT_BYTES]]);
+
+/** The body limit of a (decoded) path. */
+export function bodyLimitFor(path: string): number {
+  return LARGE_BODY_ROUTES.get(path) ?? BODY_LIMIT_BYTES;
+}
+
+/** A request body that stops with the adapter's own error past `limit` bytes (readForm answers 413). */
+export async function* limitedBody(source: AsyncIterable<Uint8Array | string>, limit: number): AsyncGenerator<Uint8Array | string> {
+  let received = 0;
+  for await (const chunk of source) {
+    received += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
+    if (received > limit) throw new Error(`Body size limit exceeded: received more than ${limit} bytes`);
+    yield chunk;
+  }
+}
 
 export function isRefusalStatus(value: number): value is RefusalStatus {
   return value === 400 || value === 403 || value === 405 || value === 413;

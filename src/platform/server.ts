@@ -3,8 +3,9 @@ import http from 'node:http';
 import path from 'node:path';
 import { closeDatabase } from './db.ts';
 import { stopBackgroundJobs } from './jobs.ts';
-import { ALLOWED_METHODS, REFUSAL_HEADER, REFUSAL_PATH, REFUSAL_TOKEN, REFUSED_PATH_HEADER, safeBackPath, type RefusalStatus } from './refusal.ts';
+import { ALLOWED_METHODS, bodyLimitFor, limitedBody, REFUSAL_HEADER, REFUSAL_PATH, REFUSAL_TOKEN, REFUSED_PATH_HEADER, safeBackPath, type RefusalStatus } from './refusal.ts';
 import { staticSecurityHeaders } from './security-headers.ts';
+import { PHOTO_FORM_LIMIT_BYTES as LARGEST_BODY_LIMIT } from '#features/photos/photos.schema.ts';
 
 /**
  * The portal's HTTP server, in front of Astro's request handler (@astrojs/node's, static files and
@@ -56,6 +57,10 @@ export function guarded(handler: Handler, clientDir: string, options: { producti
     // An encoded slash or backslash, or a folder of static files: no page is there, and the static
     // server's directory redirect would echo the path into Location.
     const kind = decoded === '/' ? undefined : staticKind(root, decoded);
+    // Every route reads at most its own body limit (the adapter's is the largest of them): @astrojs/node
+    // streams `req.body` when it is set, so the small limit holds for a chunked body too.
+    const limit = bodyLimitFor(decoded);
+    if (req.method === 'POST' && limit < LARGEST_BODY_LIMIT) Object.assign(req, { body: limitedBody(req, limit) });
     if (/%2f|%5c|\\/i.test(rawPath) || kind === 'directory') {
       req.url = '/404';
     } else if (kind === 'file') {

@@ -34,6 +34,11 @@ export class StaffClient {
     return this.keep(await fetch(this.base + path, { redirect: 'manual', headers: { Cookie: this.cookie } }));
   }
 
+  /** A multipart post (the BOA form with photos), as a browser sends it. */
+  async postMultipart(path: string, form: FormData): Promise<Response> {
+    return this.keep(await fetch(this.base + path, { method: 'POST', redirect: 'manual', headers: { Origin: this.base, Cookie: this.cookie }, body: form }));
+  }
+
   async post(path: string, fields: Record<string, string>): Promise<Response> {
     return this.keep(
       await fetch(this.base + path, {

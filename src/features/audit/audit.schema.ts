@@ -34,6 +34,7 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<string, string>> = {
   melding_ingevoerd: 'Melding ingevoerd',
   melding_bekeken: 'Melding bekeken',
   melder_getoond: 'Gegevens melder bekeken',
+  foto_bekeken: 'Foto bekeken',
   meldingen_gezocht: 'Meldingen doorzocht',
   triage_gewijzigd: 'Urgentie of AVE-fase gewijzigd',
   regie_gewijzigd: 'Regie gewijzigd',

@@ -1,6 +1,7 @@
 import { resealReports } from '#features/reports/reports.repo.server.ts';
 import { resealEvents, resealNotes } from '#features/triage/triage.repo.server.ts';
 import { resealDrafts } from '#features/intake/drafts.repo.server.ts';
+import { resealPhotos } from '#features/photos/photos.repo.server.ts';
 import { resealOutbox } from '#features/mail/outbox.repo.server.ts';
 import { resealUsers } from '#features/auth/users.repo.server.ts';
 import { audit } from '#features/audit/audit.repo.server.ts';
@@ -33,6 +34,7 @@ const TABLES: { table: string; start: number | string; batch: Batch<number> | Ba
   { table: 'report_notes', start: 0, batch: byId(resealNotes) },
   { table: 'report_events', start: 0, batch: byId(resealEvents) },
   { table: 'drafts', start: '', batch: (after: string, limit: number) => resealDrafts(after, limit) },
+  { table: 'report_photos', start: '', batch: (after: string, limit: number) => resealPhotos(after, limit) },
   { table: 'outbox', start: 0, batch: byId(resealOutbox) },
   { table: 'users', start: 0, batch: byId(resealUsers) },
 ];

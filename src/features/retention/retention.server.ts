@@ -2,6 +2,7 @@ import { audit } from '#features/audit/audit.repo.server.ts';
 import { purgeSessions } from '#features/auth/sessions.repo.server.ts';
 import { IDLE_MS } from '#features/auth/login.server.ts';
 import { purgeExpiredDrafts } from '#features/intake/drafts.repo.server.ts';
+import { purgeExpiredPhotos } from '#features/photos/photos.repo.server.ts';
 import { closedReportIds, deleteReports, eraseReporterContact } from '#features/reports/reports.repo.server.ts';
 import { now } from '#platform/clock.ts';
 import { config } from '#platform/config.ts';
@@ -54,16 +55,20 @@ export function applyRetention(at: Date = now()): RetentionResult {
     .immediate();
 }
 
-/** Deletes expired drafts and ended sessions; one transaction with an audit row (counts) when any went. */
-export function purgeExpired(at: Date = now()): { drafts: number; sessions: number } {
+/**
+ * Deletes expired drafts, photos of forms never sent (they expire like drafts) and ended sessions; one
+ * transaction with an audit row (counts) when any went. A report's own photos go with the report.
+ */
+export function purgeExpired(at: Date = now()): { drafts: number; photos: number; sessions: number } {
   return db()
     .transaction(() => {
       const drafts = purgeExpiredDrafts(at);
+      const photos = purgeExpiredPhotos(at);
       const sessions = purgeSessions(at, new Date(at.getTime() - IDLE_MS));
-      if (drafts + sessions > 0) {
-        audit({ actorRole: 'systeem', action: 'verlopen_opgeruimd', result: 'gelukt', detail: `concepten ${drafts}, sessies ${sessions}` }, at);
+      if (drafts + photos + sessions > 0) {
+        audit({ actorRole: 'systeem', action: 'verlopen_opgeruimd', result: 'gelukt', detail: `concepten ${drafts}, foto's ${photos}, sessies ${sessions}` }, at);
       }
-      return { drafts, sessions };
+      return { drafts, photos, sessions };
     })
     .immediate();
 }

@@ -16,6 +16,7 @@ import { ASSIGN_ME, ASSIGN_TO_ME, FIELDS_OF, PARTS, SAVED, TRIAGE_FIELDS, isInte
 import type { AstroCookies } from 'astro';
 import { auditActionLabel, auditResultLabel, auditRoleLabel } from '#features/audit/audit.schema.ts';
 import { changeReport, openReport, type StaffActor } from './triage.server.ts';
+import { reportPhotos, type ReportPhoto } from '#features/photos/photos.server.ts';
 
 /**
  * The report page of the coordinator, /intern/triage/[reference]: GET opens the report (audited),
@@ -156,6 +157,8 @@ export interface ReportView {
   notes: { author: string; at: string; body: string }[];
   history: { line: string; reason: string | null }[];
   access: { at: string; actor: string; role: string; action: string; result: string }[];
+  /** The BOA's photos (report page only): thumbnails linking to the full view. */
+  photos?: ReportPhoto[];
 }
 
 const dateTime = new Intl.DateTimeFormat('nl-NL', { timeZone: 'Europe/Amsterdam', dateStyle: 'long', timeStyle: 'short' });
@@ -401,11 +404,13 @@ export async function handleReport(ctx: ReportContext): Promise<FormOutcome<Repo
   const reference = String(ctx.params['reference'] ?? '');
   if (!REFERENCE_PATTERN.test(reference) || !reportIdOf(reference)) return rewriteTo('/404');
   const m = config().municipality;
+  // The BOA's photos: links only, each opened (and audited) by its own request.
+  const pageView = (...args: Parameters<typeof reportView>): ReportView => ({ ...reportView(...args), photos: reportPhotos(reference) });
   if (ctx.request.method !== 'POST') {
     const at = now();
     const details = openReport(reference, actorOf(staff, ip), at);
     if (!details) return rewriteTo('/404');
-    return render(reportView(details, { reveal: false, errors: {}, values: {}, saved: takeSaved(ctx.cookies, reference) }, m, amsterdamDate(at)));
+    return render(pageView(details, { reveal: false, errors: {}, values: {}, saved: takeSaved(ctx.cookies, reference) }, m, amsterdamDate(at)));
   }
   const outcome = await handleTriagePost(ctx.request, reference, staff, ip);
   // Read again after the post: what the page shows is what the database holds now.
@@ -414,11 +419,11 @@ export async function handleReport(ctx: ReportContext): Promise<FormOutcome<Repo
   const today = amsterdamDate(now());
   if (outcome.kind === 'done') {
     const values = withoutPart(outcome.values, outcome.intent);
-    const view = reportView(details, { reveal: false, errors: {}, values, saved: outcome.intent }, m, today);
+    const view = pageView(details, { reveal: false, errors: {}, values, saved: outcome.intent }, m, today);
     if (view.unsaved.length > 0) return render(view);
     ctx.cookies.set(SAVED_COOKIE, outcome.intent, savedCookieOptions(reference));
     return redirectTo(`/intern/triage/${reference}#opgeslagen`);
   }
   const state = outcome.kind === 'error' ? { reveal: false, errors: outcome.errors, values: outcome.values } : { reveal: true, errors: {}, values: outcome.values };
-  return render(reportView(details, state, m, today), outcome.kind === 'error' ? outcome.status : 200);
+  return render(pageView(details, state, m, today), outcome.kind === 'error' ? outcome.status : 200);
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { blindIndex, blindIndexes, decrypt, DecryptionError, encrypt, isEncrypted, keyIdOf, keyringOf } from './field-crypto.ts';
+import { blindIndex, blindIndexes, decrypt, decryptBytes, DecryptionError, encrypt, encryptBytes, isEncrypted, keyIdOf, keyIdOfBytes, keyringOf } from './field-crypto.ts';
 import { addressKey, normaliseName, personKey, streetKey, streetNumberKey } from '#features/reports/repeat-keys.rules.ts';
 
 const keyA = Buffer.alloc(32, 1);
@@ -80,5 +80,50 @@ describe('blind indexes (HMAC-SHA-256, a key per purpose)', () => {
     assert.equal(idx('name', normaliseName('Mevr. Ĳsbrand')), idx('name', normaliseName('ijsbrand')));
     assert.equal(idx('person', personKey('P. de Vries', 'Leek', undefined)), idx('person', personKey('p de vries', 'LEEK', undefined)));
     assert.notEqual(idx('name', normaliseName('Jan de Vries')), idx('name', normaliseName('Jan de Vries-Bakker')), 'exact match only');
+  });
+});
+
+describe('binary encryption (photos)', () => {
+  const photo = { table: 'report_photos', column: 'image', row: 'q7Yx3kR9' };
+  const bytes = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('Exif marker-ABC'), Buffer.alloc(1000, 7)]);
+
+  test('round trip: a fresh IV, version byte and key id in the value, nothing of the plain bytes', () => {
+    const a = encryptBytes(ring, bytes, photo);
+    const b = encryptBytes(ring, bytes, photo);
+    assert.ok(!a.equals(b), 'a fresh IV per value');
+    assert.equal(a[0], 1);
+    assert.equal(keyIdOfBytes(a), ring.current.id);
+    assert.equal(a.length, bytes.length + 33);
+    assert.ok(decryptBytes(ring, a, photo).equals(bytes));
+    assert.ok(!a.includes(Buffer.from('marker-ABC')));
+    assert.equal(decryptBytes(ring, encryptBytes(ring, Buffer.alloc(0), photo), photo).length, 0);
+  });
+
+  test('another row, column or table fails', () => {
+    const sealed = encryptBytes(ring, bytes, photo);
+    assert.throws(() => decryptBytes(ring, sealed, { ...photo, row: 'q7Yx3kR8' }), DecryptionError);
+    assert.throws(() => decryptBytes(ring, sealed, { ...photo, column: 'thumbnail' }), DecryptionError);
+    assert.throws(() => decryptBytes(ring, sealed, { ...photo, table: 'reports' }), DecryptionError);
+  });
+
+  test('a changed byte anywhere fails: IV, tag, ciphertext; plain bytes are no encrypted value', () => {
+    const sealed = encryptBytes(ring, bytes, photo);
+    for (const i of [6, 20, 40, sealed.length - 1]) {
+      const tampered = Buffer.from(sealed);
+      tampered[i]! ^= 1;
+      assert.throws(() => decryptBytes(ring, tampered, photo), DecryptionError, `byte ${i}`);
+    }
+    assert.throws(() => decryptBytes(ring, bytes, photo), DecryptionError);
+    assert.equal(keyIdOfBytes(bytes), undefined);
+  });
+
+  test('rotation: new values under the newest key, old ones still decrypt, an unknown key fails', () => {
+    const old = encryptBytes(ring, bytes, photo);
+    const rotated = keyringOf([keyA, keyB]);
+    const fresh = encryptBytes(rotated, bytes, photo);
+    assert.equal(keyIdOfBytes(fresh), rotated.current.id);
+    assert.notEqual(keyIdOfBytes(old), keyIdOfBytes(fresh));
+    assert.ok(decryptBytes(rotated, old, photo).equals(bytes));
+    assert.throws(() => decryptBytes(keyringOf([keyB]), old, photo), DecryptionError);
   });
 });

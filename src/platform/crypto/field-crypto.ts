@@ -113,3 +113,44 @@ export function blindIndex(ring: Keyring, purpose: BlindPurpose, normalised: str
 export function blindIndexes(ring: Keyring, purpose: BlindPurpose, normalised: string): string[] {
   return [...ring.keys].reverse().map((k) => blindIndexWith(k, purpose, normalised));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Binary values (photos). The same idea as the text format, as a BLOB:
+//   byte 0: version (1) · bytes 1–4: key id (the 8 hex characters as 4 bytes) · bytes 5–16: IV (12)
+//   · bytes 17–32: GCM tag (16) · the rest: ciphertext.
+// AES-256-GCM under the same derived encryption key, with the same associated data (table, column,
+// row), so a photo copied to another row or column does not decrypt either.
+
+const BYTES_VERSION = 1;
+const BYTES_HEADER = 1 + 4 + 12 + 16;
+
+export function encryptBytes(ring: Keyring, plain: Uint8Array, place: Place): Buffer {
+  const key = ring.current;
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key.encryption, iv);
+  cipher.setAAD(aad(place));
+  const body = Buffer.concat([cipher.update(plain), cipher.final()]);
+  return Buffer.concat([Buffer.of(BYTES_VERSION), Buffer.from(key.id, 'hex'), iv, cipher.getAuthTag(), body]);
+}
+
+/** The id of the key a stored binary value is encrypted under, or `undefined` when it is not in the format. */
+export function keyIdOfBytes(stored: Uint8Array): string | undefined {
+  return stored.length >= BYTES_HEADER && stored[0] === BYTES_VERSION ? Buffer.from(stored.subarray(1, 5)).toString('hex') : undefined;
+}
+
+/** Decrypts a stored binary value for its place. Unlike text there is no plain legacy form: anything else throws DecryptionError. */
+export function decryptBytes(ring: Keyring, stored: Uint8Array, place: Place): Buffer {
+  const id = keyIdOfBytes(stored);
+  if (!id) throw new DecryptionError(`A value of ${place.table}.${place.column} is not an encrypted binary value`);
+  const key = ring.keys.find((k) => k.id === id);
+  if (!key) throw new DecryptionError(`No data key ${id} in the keyring`);
+  const buffer = Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength);
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key.encryption, buffer.subarray(5, 17));
+    decipher.setAAD(aad(place));
+    decipher.setAuthTag(buffer.subarray(17, BYTES_HEADER));
+    return Buffer.concat([decipher.update(buffer.subarray(BYTES_HEADER)), decipher.final()]);
+  } catch {
+    throw new DecryptionError(`A value of ${place.table}.${place.column} does not decrypt for its row`);
+  }
+}

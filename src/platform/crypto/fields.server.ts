@@ -1,4 +1,4 @@
-import { blindIndex, blindIndexes, decrypt, encrypt, keyIdOf, type BlindPurpose } from './field-crypto.ts';
+import { blindIndex, blindIndexes, decrypt, decryptBytes, encrypt, encryptBytes, keyIdOf, keyIdOfBytes, type BlindPurpose } from './field-crypto.ts';
 import { keyring } from './keyring.server.ts';
 
 /**
@@ -37,4 +37,22 @@ export function needsReseal(stored: unknown): boolean {
 /** Whether a stored blind index is the current key's for this normalised value. */
 export function blindIsCurrent(purpose: BlindPurpose, stored: unknown, normalised: string | undefined): boolean {
   return (stored ?? null) === blind(purpose, normalised);
+}
+
+/** Binary encryption for a repository (photos): the bytes variant of `fieldsOf`, same keys and associated data. */
+export interface ByteFields {
+  seal(column: string, row: string | number, value: Uint8Array): Buffer;
+  open(column: string, row: string | number, stored: Uint8Array): Buffer;
+}
+
+export function byteFieldsOf(table: string): ByteFields {
+  return {
+    seal: (column, row, value) => encryptBytes(keyring(), value, { table, column, row }),
+    open: (column, row, stored) => decryptBytes(keyring(), stored, { table, column, row }),
+  };
+}
+
+/** Whether a stored binary value needs sealing again: under an older key. */
+export function bytesNeedReseal(stored: Uint8Array): boolean {
+  return keyIdOfBytes(stored) !== keyring().current.id;
 }

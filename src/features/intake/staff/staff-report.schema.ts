@@ -23,6 +23,7 @@ export const intakeFields: FieldDef[] = [
 /** Messages of the KCC and BOA forms that no one schema gives (exact texts). */
 export const STAFF_MESSAGES = {
   tooLarge: 'Er is te veel tekst ingevuld. Maak de tekst korter.',
+  tooLargeWithPhotos: "Er is te veel verstuurd. Stuur hoogstens 5 foto's van hoogstens 15 MB, en maak lange tekst korter.",
   notAForm: 'Het formulier kwam niet goed aan. Probeer het opnieuw.',
   intakeMethod: 'Kies hoe de melding binnenkwam',
   acuteDanger: 'Kies of er nu direct gevaar is voor iemand',

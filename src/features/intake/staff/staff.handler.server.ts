@@ -13,6 +13,8 @@ import { now } from '#platform/clock.ts';
 import { recordReport, type IntakeReport } from '#features/intake/intake.server.ts';
 import { FORM_LIMIT_BYTES, readForm, redirectTo, render, type FormOutcome } from '#platform/http.ts';
 import { ownReports, savedReportFor, type OwnReport, type SavedReportView } from './staff.server.ts';
+import { attachPhotos, keptPhotos, receivePhotos, type PhotoSet } from '#features/photos/photos.server.ts';
+import { PHOTO_FIELD, PHOTO_FORM_LIMIT_BYTES } from '#features/photos/photos.schema.ts';
 
 /**
  * The KCC and BOA intake forms: one page each, the acute question first. A KCC agent reports on a
@@ -32,6 +34,8 @@ export interface StaffFormView {
   acute: boolean;
   /** Several addresses at the postcode and number: the question `Welk adres bedoelt u?`. */
   addressChoice?: FieldDef | undefined;
+  /** The BOA form's photos kept on the server (with the token its hidden field carries). */
+  photos?: PhotoSet | undefined;
 }
 
 /** The form, and the staff member's own reports below it. */
@@ -62,6 +66,8 @@ interface Refused {
   acute: boolean;
   /** The addresses to choose from, when the register found several. */
   addressOptions?: BagAddress[] | undefined;
+  /** The token of the photos kept for this form (BOA). */
+  photoSet?: string | undefined;
 }
 
 function keepRefused(ctx: StaffContext, channel: StaffChannel, refused: Refused, at: Date): FormOutcome<never> {
@@ -70,7 +76,11 @@ function keepRefused(ctx: StaffContext, channel: StaffChannel, refused: Refused,
     {
       values: refused.values,
       errors: refused.errors,
-      state: { acute: refused.acute ? 'ja' : 'nee', addressOptions: refused.addressOptions ? JSON.stringify(refused.addressOptions) : '' },
+      state: {
+        acute: refused.acute ? 'ja' : 'nee',
+        addressOptions: refused.addressOptions ? JSON.stringify(refused.addressOptions) : '',
+        photoSet: refused.photoSet ?? '',
+      },
     },
     at,
     REFUSED_HOURS,
@@ -84,7 +94,9 @@ function takeRefused(ctx: StaffContext, channel: StaffChannel, at: Date): Refuse
   const draft = dropRefused(ctx, channel, at);
   if (!draft?.answers['values'] || !draft.answers['errors']) return undefined;
   const options = draft.answers['state']?.['addressOptions'];
+  const photoSet = draft.answers['state']?.['photoSet'];
   return {
+    photoSet: typeof photoSet === 'string' && photoSet ? photoSet : undefined,
     values: draft.answers['values'],
     errors: draft.answers['errors'] as FieldErrors,
     acute: draft.answers['state']?.['acute'] === 'ja',
@@ -101,13 +113,28 @@ function dropRefused(ctx: StaffContext, channel: StaffChannel, at: Date) {
   return draft;
 }
 
+/** The bytes of a posted form's text (not its files). */
+function textBytes(form: FormData): number {
+  let total = 0;
+  for (const [name, value] of form) if (typeof value === 'string') total += Buffer.byteLength(name) + Buffer.byteLength(value);
+  return total;
+}
+
 /** The KCC or BOA form page: GET shows it, POST saves the report (303 to its saved page) or shows what to fix. */
 export async function handleStaffReport(ctx: StaffContext, channel: StaffChannel): Promise<FormOutcome<StaffPageView>> {
   const staff = ctx.locals.staff as StaffSession;
   const at = now();
-  const view = (values: RawAnswers, status: 200 | 400 | 413 = 200, errors: FieldErrors = {}, formError?: string, acute = false, options?: BagAddress[]) =>
+  const view = (values: RawAnswers, status: 200 | 400 | 413 = 200, errors: FieldErrors = {}, formError?: string, acute = false, options?: BagAddress[], photoSet?: string) =>
     render<StaffPageView>(
-      { values, errors, formError, acute, addressChoice: options ? addressChoiceField(options) : undefined, ownReports: ownReports(channel, staff.user.id, at) },
+      {
+        values,
+        errors,
+        formError,
+        acute,
+        addressChoice: options ? addressChoiceField(options) : undefined,
+        photos: channel === 'boa' ? keptPhotos(photoSet, staff.user.id, at) : undefined,
+        ownReports: ownReports(channel, staff.user.id, at),
+      },
       status,
     );
   const fields = channel === 'kcc' ? kccFields : boaFields;
@@ -115,15 +142,21 @@ export async function handleStaffReport(ctx: StaffContext, channel: StaffChannel
     const refused = takeRefused(ctx, channel, at);
     if (refused) {
       const status = refused.acute || !Object.keys(refused.errors).length ? 200 : 400;
-      return view(refused.values, status, refused.errors, undefined, refused.acute, refused.addressOptions);
+      return view(refused.values, status, refused.errors, undefined, refused.acute, refused.addressOptions, refused.photoSet);
     }
     return view(channel === 'boa' ? { observedAt: utcToAmsterdam(at) } : {});
   }
-  const posted = await readForm(ctx.request, FORM_LIMIT_BYTES);
-  if (!posted.ok) {
-    return view({}, posted.status, {}, posted.status === 413 ? STAFF_MESSAGES.tooLarge : STAFF_MESSAGES.notAForm);
+  // The BOA form may carry five photos; its text is held to the small limit like every other form's.
+  const posted = await readForm(ctx.request, channel === 'boa' ? PHOTO_FORM_LIMIT_BYTES : FORM_LIMIT_BYTES);
+  if (!posted.ok || textBytes(posted.form) > FORM_LIMIT_BYTES) {
+    const status = posted.ok ? 413 : posted.status;
+    return view({}, status, {}, status === 413 ? (channel === 'boa' ? STAFF_MESSAGES.tooLargeWithPhotos : STAFF_MESSAGES.tooLarge) : STAFF_MESSAGES.notAForm);
   }
   const raw = readFields(posted.form, fields);
+  // Photos first: kept on the server whatever else the form holds, so they are never chosen twice.
+  const photos = channel === 'boa' ? await receivePhotos(posted.form, staff.user.id, at) : undefined;
+  const refuse = (refused: Omit<Refused, 'photoSet'>) => keepRefused(ctx, channel, { ...refused, photoSet: photos?.token }, at);
+  if (photos?.removed) return refuse({ values: raw, errors: {}, acute: false });
   const actor = { id: staff.user.id, role: staff.user.role, ip: ctx.locals.clientIp };
   const onBehalfOf = channel === 'kcc' ? ('beller' as const) : undefined;
   const base = { channel, enteredBy: staff.user.id, captchaStatus: 'niet_van_toepassing' as const, concerns: [], involved: [] };
@@ -141,20 +174,21 @@ export async function handleStaffReport(ctx: StaffContext, channel: StaffChannel
 
   if (raw['acuteDanger'] === 'ja') {
     const shown = channel === 'kcc' && !raw['intakeMethod'] ? { ...raw, intakeMethod: ACUTE_INTAKE_DEFAULT } : raw;
-    return keepRefused(ctx, channel, { values: shown, errors: {}, acute: true }, at);
+    return refuse({ values: shown, errors: {}, acute: true });
   }
   const schemas = channel === 'kcc' ? kccSchemas : boaSchemas(at);
   const parsed = parseParts(raw, schemas);
   const errors: FieldErrors = parsed.ok ? {} : { ...parsed.errors };
   if (raw['acuteDanger'] !== 'nee') errors['acuteDanger'] = STAFF_MESSAGES.acuteDanger;
+  if (photos?.error) errors[PHOTO_FIELD] = photos.error;
   const choice = posted.form.get(ADDRESS_CHOICE_FIELD);
   const answered = typeof choice === 'string' && choice ? { ...raw, [ADDRESS_CHOICE_FIELD]: choice } : raw;
-  if (!parsed.ok || Object.keys(errors).length) return keepRefused(ctx, channel, { values: answered, errors, acute: false }, at);
+  if (!parsed.ok || Object.keys(errors).length) return refuse({ values: answered, errors, acute: false });
 
   // The address in the national register (never holds the report up: unreachable means unchecked).
   const parsedData = parsed.data as Omit<IntakeReport, 'channel' | 'acuteDanger' | 'captchaStatus'>;
   const address = await checkFormAddress(config(), parsedData, { asked: undefined, choice: typeof choice === 'string' ? choice : undefined }, at);
-  if (address.kind === 'choose') return keepRefused(ctx, channel, { values: answered, errors: {}, acute: false, addressOptions: address.options }, at);
+  if (address.kind === 'choose') return refuse({ values: answered, errors: {}, acute: false, addressOptions: address.options });
   const addressCheck = address.kind === 'checked' ? address.check : undefined;
   const data = addressCheck ? fillFromRegister(parsedData, addressCheck) : parsedData;
   const report: IntakeReport = {
@@ -167,7 +201,12 @@ export async function handleStaffReport(ctx: StaffContext, channel: StaffChannel
     anonymous: channel === 'kcc' ? Boolean(data.anonymous) : false,
     ...(channel === 'boa' ? { reporterRelation: 'professional' } : {}),
   };
-  const { reference } = recordReport(report, { actor, now: at, ...(onBehalfOf ? { onBehalfOf } : {}) });
+  const { reference } = recordReport(report, {
+    actor,
+    now: at,
+    ...(onBehalfOf ? { onBehalfOf } : {}),
+    alsoInTransaction: (stored) => void attachPhotos(photos?.token, stored.id, staff.user.id, at),
+  });
   dropRefused(ctx, channel, at);
   return redirectTo(`${SAVED[channel]}/${reference}`);
 }
