@@ -56,7 +56,22 @@ const HIDDEN_ROUTES = new Set(['/_image', '/500']);
 /** The resident's question steps and the KCC and BOA forms: their handlers read at most the limit and say so on the form. */
 const ANSWERS_TOO_LARGE_ITSELF = new Set([...STEPS.map((s) => s.path), '/intern/kcc/melding', '/intern/boa/melding']);
 
-const refusals = defineMiddleware((context, next) => {
+/**
+ * A body without a declared length (chunked): read it here, so a route that would answer without reading
+ * it (the final submit without a draft) still refuses what is over the limit. The HTTP server caps what
+ * is read (server.ts), so at most the limit is held; the route reads its own copy.
+ */
+async function chunkedTooLarge(request: Request): Promise<boolean> {
+  if (request.headers.has('content-length') || !request.body) return false;
+  try {
+    await request.clone().arrayBuffer();
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+const refusals = defineMiddleware(async (context, next) => {
   // The rewrite runs the middleware again, for /geweigerd: let it render.
   if (context.locals.refusal) return next();
   const refuse = (status: RefusalStatus, back: string | undefined) => {
@@ -70,7 +85,7 @@ const refusals = defineMiddleware((context, next) => {
   if (isCrossOriginPost(context.request, context.url.origin)) return refuse(403, context.url.pathname);
   // A form page that answers too much text itself (the form again, every stored answer kept, with the
   // message) gets the body; every other route gets the Dutch refusal page.
-  if (context.request.method === 'POST' && tooLarge(context.request) && !ANSWERS_TOO_LARGE_ITSELF.has(context.url.pathname)) {
+  if (context.request.method === 'POST' && !ANSWERS_TOO_LARGE_ITSELF.has(context.url.pathname) && (tooLarge(context.request) || (await chunkedTooLarge(context.request)))) {
     return refuse(413, context.url.pathname);
   }
   return next();
