@@ -1,3 +1,4 @@
+import { PassThrough, type Readable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { PHOTO_FORM_LIMIT_BYTES } from '#features/photos/photos.schema.ts';
 
@@ -38,14 +39,44 @@ export function bodyLimitFor(path: string): number {
   return LARGE_BODY_ROUTES.get(path) ?? BODY_LIMIT_BYTES;
 }
 
-/** A request body that stops with the adapter's own error past `limit` bytes (readForm answers 413). */
-export async function* limitedBody(source: AsyncIterable<Uint8Array | string>, limit: number): AsyncGenerator<Uint8Array | string> {
+/** How much more of a refused body is read and thrown away, so the answer reaches the client; beyond it the connection is cut. */
+const DISCARD_BYTES = 16 * 1024 * 1024;
+
+/**
+ * A request body that stops with the adapter's own error past `limit` bytes (readForm answers 413). The
+ * request itself is not destroyed (that would reset the connection before the 413 page arrives): what
+ * comes after the limit is read and thrown away, up to DISCARD_BYTES more. `release()`, called when the
+ * answer is sent, does the same for a body the route never read (the final submit without a draft).
+ */
+export function limitedBody(source: Readable, limit: number): { body: AsyncGenerator<Buffer | string>; release: () => void } {
+  const body = new PassThrough();
   let received = 0;
-  for await (const chunk of source) {
-    received += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
-    if (received > limit) throw new Error(`Body size limit exceeded: received more than ${limit} bytes`);
-    yield chunk;
-  }
+  let discarding = false;
+  const discard = () => {
+    if (discarding) return;
+    discarding = true;
+    source.resume();
+  };
+  source.on('data', (chunk: Buffer | string) => {
+    received += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+    if (discarding) {
+      if (received > limit + DISCARD_BYTES) source.destroy();
+      return;
+    }
+    if (received > limit) {
+      body.destroy(new Error(`Body size limit exceeded: received more than ${limit} bytes`));
+      discard();
+      return;
+    }
+    if (!body.write(chunk)) source.pause();
+  });
+  body.on('drain', () => !discarding && source.resume());
+  body.on('close', () => !source.readableEnded && discard());
+  source.on('end', () => !discarding && body.end());
+  source.on('error', (error) => body.destroy(error));
+  // A bare async generator: @astrojs/node streams an async iterable without own keys (a stream object
+  // it would serialise as JSON).
+  return { body: (async function* () { yield* body; })(), release: discard };
 }
 
 export function isRefusalStatus(value: number): value is RefusalStatus {

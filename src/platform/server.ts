@@ -60,7 +60,11 @@ export function guarded(handler: Handler, clientDir: string, options: { producti
     // Every route reads at most its own body limit (the adapter's is the largest of them): @astrojs/node
     // streams `req.body` when it is set, so the small limit holds for a chunked body too.
     const limit = bodyLimitFor(decoded);
-    if (req.method === 'POST' && limit < LARGEST_BODY_LIMIT) Object.assign(req, { body: limitedBody(req, limit) });
+    if (req.method === 'POST' && limit < LARGEST_BODY_LIMIT) {
+      const limited = limitedBody(req, limit);
+      Object.assign(req, { body: limited.body });
+      res.once('finish', limited.release);
+    }
     if (/%2f|%5c|\\/i.test(rawPath) || kind === 'directory') {
       req.url = '/404';
     } else if (kind === 'file') {

@@ -2,28 +2,35 @@
 // a route that would answer without reading it (the final submit without a draft) is read and refused.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
+import net from 'node:net';
 import { freePort, startPortal } from '../support/processes.ts';
 
-/** POSTs `bytes` of form data in chunks, without Content-Length; the status, or 0 when the connection was cut. */
+/**
+ * POSTs `bytes` of form data in chunks, without Content-Length, on a raw socket (as a script would), and
+ * reads the status line of whatever the server answers before it closes (0: none).
+ */
 function postChunked(port: number, path: string, bytes: number): Promise<number> {
   return new Promise((resolve) => {
-    const req = http.request(
-      { host: '127.0.0.1', port, path, method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: `http://localhost:${port}`, host: `localhost:${port}` } },
-      (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      },
+    const socket = net.connect(port, '127.0.0.1');
+    let answer = '';
+    socket.on('data', (d) => (answer += d.toString('latin1')));
+    socket.on('error', () => {});
+    socket.on('close', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1] ?? 0)));
+    socket.write(
+      `POST ${path} HTTP/1.1\r\nHost: localhost:${port}\r\nOrigin: http://localhost:${port}\r\n` +
+        'Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n',
     );
-    req.on('error', () => resolve(0));
     const chunk = Buffer.alloc(64 * 1024, 'a');
     let sent = 0;
-    const write = () => {
-      while (sent < bytes) {
+    const write = (): void => {
+      while (sent < bytes && !socket.destroyed) {
         sent += chunk.length;
-        if (!req.write(chunk)) return void req.once('drain', write);
+        socket.write(`${chunk.length.toString(16)}\r\n`);
+        socket.write(chunk);
+        if (!socket.write('\r\n')) return void socket.once('drain', write);
       }
-      req.end();
+      // The last chunk, without closing our side: the server answers, then closes (Connection: close).
+      if (!socket.destroyed) socket.write('0\r\n\r\n');
     };
     write();
   });
