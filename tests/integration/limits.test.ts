@@ -38,7 +38,7 @@ function postChunked(port: number, path: string, bytes: number): Promise<number>
 
 test('a chunked body over the limit gets 413 on the final submit, a step and the login; a small one goes through', async () => {
   const port = await freePort();
-  const portal = await startPortal('limits', port, { PDOK_LOCATIESERVER_URL: 'off' });
+  const portal = await startPortal('body-limits', port, { PDOK_LOCATIESERVER_URL: 'off' });
   try {
     for (const path of ['/melden/controleren', '/melden/persoon', '/intern/inloggen']) {
       assert.equal(await postChunked(port, path, 3 * 1024 * 1024), 413, path);
