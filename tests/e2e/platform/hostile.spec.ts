@@ -268,7 +268,7 @@ test.describe('hostile input', () => {
     const big = `${tag}${'x'.repeat(2 * 1024 * 1024)}`;
     const login = await postForm(request, `${origin}/intern/inloggen`, { email: `${tag}@test.example`, password: big }, { origin });
     await expectDutchRefusal(login, 413, 'U heeft te veel tekst ingevuld om te versturen.', '/intern/inloggen');
-    // The same body without a Content-Length (chunked): the login page says so, with 413.
+    // The same body without a Content-Length (chunked): read up to the limit first, the same Dutch page, 413.
     const chunked = await fetch(`${origin}/intern/inloggen`, {
       method: 'POST',
       headers: { Origin: origin, 'Content-Type': 'application/x-www-form-urlencoded' },
@@ -278,7 +278,8 @@ test.describe('hostile input', () => {
     expect(chunked.status).toBe(413);
     const page = await chunked.text();
     expect(page).toContain('<html lang="nl">');
-    expect(page).toContain('U heeft te veel tekst verstuurd.');
+    expect(page).toContain('U heeft te veel tekst ingevuld om te versturen.');
+    expect(page).toContain('href="/intern/inloggen"');
     await postSteps(request, raw(tag));
     const submit = await postForm(request, `${origin}/melden/controleren`, { website: big }, { origin });
     await expectDutchRefusal(submit, 413, 'U heeft te veel tekst ingevuld om te versturen.', '/melden/controleren');
