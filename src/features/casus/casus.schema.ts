@@ -34,11 +34,13 @@ export const nameSchema = z.object({ name: nameText });
 export const createFields = [{ ...NAME, name: 'caseName' }] as const satisfies readonly FieldDef[];
 export const createSchema = z.object({ caseName: nameText });
 export const addFields = [{ name: 'caseNumber', label: 'Kies een open casus', kind: 'text' }] as const satisfies readonly FieldDef[];
+/** The value of a casus in the choice: `casus-12` (not a bare number: the page keeps the order it is given). */
+export const caseChoiceValue = (nummer: number): string => `casus-${nummer}`;
 export const addSchema = (open: readonly number[]) =>
   z.object({
     caseNumber: z
       .string()
-      .transform((v) => Number(v))
+      .transform((v) => Number(v.replace(/^casus-/, '')))
       .refine((n) => open.includes(n), { error: 'Kies een open casus' }),
   });
 

@@ -19,6 +19,7 @@ import { auditActionLabel, auditResultLabel, auditRoleLabel } from '#features/au
 import { changeReport, openReport, type StaffActor } from './triage.server.ts';
 import { reportPhotos, type ReportPhoto } from '#features/photos/photos.server.ts';
 import { CASE_STATUS } from '#features/casus/casus.rules.ts';
+import { caseChoiceValue } from '#features/casus/casus.schema.ts';
 
 /**
  * The report page of the coordinator, /intern/triage/[reference]: GET opens the report (audited),
@@ -193,7 +194,7 @@ export function reportCase(reportId: number, relatedIds: readonly number[]): Rep
         current.treatmentDirector && `Behandelregie: ${current.treatmentDirector}`,
       ].filter((d): d is string => Boolean(d)),
     },
-    choices: Object.fromEntries(choices.map((c) => [String(c.id), `${c.name} (casus ${c.id})${c.preferred ? ', bij een eerdere melding' : ''}`])),
+    choices: Object.fromEntries(choices.map((c) => [caseChoiceValue(c.id), `${c.name} (casus ${c.id})${c.preferred ? ', bij een eerdere melding' : ''}`])),
   };
 }
 
