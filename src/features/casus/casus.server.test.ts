@@ -103,3 +103,32 @@ describe('Dhr. P.: from his first report to his MDO and back down', () => {
     assert.equal(openCase(nummer, actor, later())!.summary.status, 'afgesloten');
   });
 });
+
+describe('the monitor counts people', () => {
+  test('a person with five reports counts once; phases, steps and regie equal a direct count', async () => {
+    const { monitorCounts } = await import('#features/monitor/monitor.queries.server.ts');
+    const five = ['21', '21', '21', '21', '21'].map(report);
+    const made = createCaseFromReport({ reference: five[0]!, answers: { caseName: 'Mevr. V.' }, actor, at: later() });
+    assert.equal(made.kind, 'done');
+    const nummer = made.kind === 'done' ? made.nummer : 0;
+    for (const r of five.slice(1)) assert.equal(addReportToOpenCase({ reference: r, answers: { caseNumber: `casus-${nummer}` }, actor, at: later() }).kind, 'done');
+    assert.equal(change(nummer, 'ave', { avePhase: 'ave3', aveReason: 'Escalatie' }).kind, 'done');
+    assert.equal(change(nummer, 'regie', { caseDirector: 'A, Sociaal team', processDirector: '', treatmentDirector: '' }).kind, 'done');
+    const other = createCaseFromReport({ reference: report('22'), answers: { caseName: 'Dhr. W.' }, actor, at: later() });
+    assert.equal(other.kind, 'done');
+
+    const range = { start: '2000-01-01T00:00:00.000Z', end: new Date(at.getTime() + 1000).toISOString() };
+    const counted = monitorCounts(range, '2026-03-02').cases;
+    const direct = db().prepare("SELECT ave_phase AS k, count(*) AS n FROM cases WHERE status = 'open' GROUP BY ave_phase").all() as { k: string; n: number }[];
+    const byKey = (rows: { k: string | null; n: number }[]) => Object.fromEntries(rows.map((r) => [r.k ?? '', r.n]));
+    assert.deepEqual(byKey(counted.byPhase), byKey(direct));
+    assert.equal(counted.byPhase.reduce((s, r) => s + r.n, 0), (db().prepare("SELECT count(*) AS n FROM cases WHERE status = 'open'").get() as { n: number }).n);
+    const steps = db().prepare("SELECT kind AS k, count(*) AS n FROM case_events WHERE kind IN ('opgeschaald', 'afgeschaald') GROUP BY kind").all() as { k: string; n: number }[];
+    assert.deepEqual(byKey(counted.steps), byKey(steps));
+    const withCr = (db().prepare("SELECT count(*) AS n FROM cases WHERE status = 'open' AND case_director IS NOT NULL").get() as { n: number }).n;
+    assert.equal(counted.regie[0]?.n, withCr);
+    // Before the casus existed it is not counted; the phase at an earlier end is the phase then.
+    const before = monitorCounts({ start: range.start, end: '2026-01-01T00:00:00.000Z' }, '2026-03-02').cases;
+    assert.deepEqual(before.byPhase, []);
+  });
+});
