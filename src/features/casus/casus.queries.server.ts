@@ -66,6 +66,22 @@ const CASE_COLUMNS = `c.id, c.name, c.ave_phase AS avePhase, c.status, c.case_di
 
 const REGIE_SQL = { cr: 'c.case_director IS NOT NULL', pr: 'c.process_director IS NOT NULL', br: 'c.treatment_director IS NOT NULL' } as const;
 
+/** A casus's reports: its own and those merged into them (exported for the query-plan test). */
+export const CASE_REPORTS_SQL = `
+      SELECT r.id, r.reference, r.created_at AS createdAt, r.channel, r.status, cr.added_at AS addedAt, 0 AS merged,
+        (SELECT group_concat(concern) FROM report_concerns WHERE report_id = r.id) AS concerns
+      FROM case_reports cr JOIN reports r ON r.id = cr.report_id WHERE cr.case_id = @id
+      UNION ALL
+      SELECT m.id, m.reference, m.created_at, m.channel, m.status, cr.added_at, 1,
+        (SELECT group_concat(concern) FROM report_concerns WHERE report_id = m.id)
+      FROM case_reports cr JOIN reports m ON m.merged_into = cr.report_id WHERE cr.case_id = @id
+      ORDER BY createdAt DESC`;
+
+/** A casus's trajectory, newest first (exported for the query-plan test). */
+export const CASE_EVENTS_SQL = `
+      SELECT e.id, e.at, u.name AS actor, e.kind, e.from_value AS fromValue, e.to_value AS toValue, e.reason
+      FROM case_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.case_id = ? ORDER BY e.at DESC, e.id DESC LIMIT 500`;
+
 const s = lazy(() => {
   const d = db();
   return {
@@ -76,18 +92,8 @@ const s = lazy(() => {
       UNION ALL SELECT cr.case_id FROM reports r JOIN case_reports cr ON cr.report_id = r.merged_into WHERE r.id = @id
       LIMIT 1`),
     membership: d.prepare('SELECT case_id AS id FROM case_reports WHERE report_id = ?'),
-    reports: d.prepare(`
-      SELECT r.id, r.reference, r.created_at AS createdAt, r.channel, r.status, cr.added_at AS addedAt, 0 AS merged,
-        (SELECT group_concat(concern) FROM report_concerns WHERE report_id = r.id) AS concerns
-      FROM case_reports cr JOIN reports r ON r.id = cr.report_id WHERE cr.case_id = @id
-      UNION ALL
-      SELECT m.id, m.reference, m.created_at, m.channel, m.status, cr.added_at, 1,
-        (SELECT group_concat(concern) FROM report_concerns WHERE report_id = m.id)
-      FROM case_reports cr JOIN reports m ON m.merged_into = cr.report_id WHERE cr.case_id = @id
-      ORDER BY createdAt DESC`),
-    events: d.prepare(`
-      SELECT e.id, e.at, u.name AS actor, e.kind, e.from_value AS fromValue, e.to_value AS toValue, e.reason
-      FROM case_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.case_id = ? ORDER BY e.at DESC, e.id DESC LIMIT 500`),
+    reports: d.prepare(CASE_REPORTS_SQL),
+    events: d.prepare(CASE_EVENTS_SQL),
     openChoices: d.prepare(`SELECT id, name FROM cases WHERE status = 'open' ORDER BY id DESC LIMIT 500`),
     casesOfReports: d.prepare(`
       SELECT DISTINCT cr.case_id AS id FROM json_each(?) j JOIN case_reports cr ON cr.report_id = j.value`),
