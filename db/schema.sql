@@ -1,5 +1,5 @@
 -- The current schema, generated from db/migrations by `npm run db:schema`. Do not edit: add a migration.
--- PRAGMA user_version = 12
+-- PRAGMA user_version = 13
 
 CREATE TABLE "audit_log" (
   id               INTEGER PRIMARY KEY,
@@ -26,6 +26,17 @@ BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 
 CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+
+CREATE TABLE case_deletion_log (
+  id          INTEGER PRIMARY KEY,
+  case_id     INTEGER NOT NULL,                -- the casus nummer
+  ave_phase   TEXT    NOT NULL,
+  created_at  TEXT    NOT NULL,
+  closed_at   TEXT    NOT NULL,
+  deleted_at  TEXT    NOT NULL
+) STRICT;
+
+CREATE INDEX case_deletion_log_by_time ON case_deletion_log (deleted_at);
 
 CREATE TABLE case_events (
   id          INTEGER PRIMARY KEY,

@@ -25,6 +25,10 @@ const s = lazy(() => {
     eventBatch: d.prepare('SELECT id, kind, from_value, to_value, reason FROM case_events WHERE id > ? ORDER BY id LIMIT ?'),
     resealEvent: d.prepare('UPDATE case_events SET from_value = ?, to_value = ?, reason = ? WHERE id = ?'),
     deleteCase: d.prepare('DELETE FROM cases WHERE id = ?'),
+    // Closed before the date and no report left in it (reports go by their own retention).
+    expired: d.prepare(`
+      SELECT id FROM cases c WHERE c.status = 'afgesloten' AND c.closed_at < ?
+        AND NOT EXISTS (SELECT 1 FROM case_reports cr WHERE cr.case_id = c.id) ORDER BY id`),
   };
 });
 
@@ -91,9 +95,14 @@ export function addCaseEvent(caseId: number, actorId: number | undefined, at: Da
   s().addEvent.run(id, caseId, actorId ?? null, at.toISOString(), kind, value('from_value', fromValue), value('to_value', toValue), events.seal('reason', id, reason));
 }
 
-/** Retention: a casus with its trajectory and its report memberships (ON DELETE CASCADE). */
-export function deleteCase(id: number): void {
-  s().deleteCase.run(id);
+/** Retention: the closed casussen closed before `closedBefore` with no report left in them. */
+export function expiredCaseIds(closedBefore: Date): number[] {
+  return (s().expired.all(closedBefore.toISOString()) as { id: number }[]).map((r) => r.id);
+}
+
+/** Retention: casussen with their trajectory and report memberships (ON DELETE CASCADE). */
+export function deleteCases(ids: readonly number[]): void {
+  for (const id of ids) s().deleteCase.run(id);
 }
 
 type Batch = { lastId: number | undefined; changed: number };
