@@ -13,7 +13,7 @@ import { useTempDatabase } from '#tests/support/unit-db.ts';
 const file = useTempDatabase('casus-plan');
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const { db } = await import('#platform/db.ts');
-const { CASE_EVENTS_SQL, CASE_REPORTS_SQL, caseListSql } = await import('./casus.queries.server.ts');
+const { CASE_EVENTS_SQL, CASE_NOTES_SQL, CASE_REPORTS_SQL, caseListSql } = await import('./casus.queries.server.ts');
 
 const plan = (sql: string, params: unknown): string[] => (db().prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params as never) as { detail: string }[]).map((r) => r.detail);
 const fullScans = (lines: string[]): string[] => lines.filter((l) => /^SCAN (reports|r|m|cr|case_reports|case_events|e)\b/.test(l) && !/USING (COVERING )?INDEX/.test(l));
@@ -40,6 +40,7 @@ describe('casus plans', () => {
     ['the open casussen', {}],
     ['by AVE phase', { avePhase: 'ave3' }],
     ['with a procesregisseur', { regie: 'pr' }],
+    ['in a village', { area: 'Leek' }],
   ];
   for (const [what, filter] of variants) {
     test(`list: ${what} reads no table whole`, () => {
@@ -51,10 +52,10 @@ describe('casus plans', () => {
   }
 
   test('timeline: the reports and the trajectory of one casus come from their indexes', () => {
-    for (const [sql, params] of [[CASE_REPORTS_SQL, { id: 3 }], [CASE_EVENTS_SQL, [3]]] as const) {
+    for (const [sql, params] of [[CASE_REPORTS_SQL, { id: 3 }], [CASE_EVENTS_SQL, [3]], [CASE_NOTES_SQL, { id: 3 }]] as const) {
       const lines = plan(sql, params);
       assert.deepEqual(fullScans(lines), [], lines.join('\n'));
-      assert.ok(lines.some((l) => /SEARCH (cr|e) USING/.test(l)), lines.join('\n'));
+      assert.ok(lines.some((l) => /SEARCH (cr|e|n) USING/.test(l)), lines.join('\n'));
     }
   });
 });

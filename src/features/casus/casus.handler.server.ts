@@ -1,7 +1,7 @@
 import type { AstroCookies } from 'astro';
 import type { StaffSession } from '#features/auth/login.server.ts';
 import { AVE_PHASE, CHANNELS, CONCERNS, STATUS } from '#features/reports/options.schema.ts';
-import { reportIdOf } from '#features/triage/triage.queries.server.ts';
+import { queueAreas, reportIdOf } from '#features/triage/triage.queries.server.ts';
 import { wvggzDeadline } from '#features/triage/triage.rules.ts';
 import { fieldId } from '#lib/field-ids.ts';
 import { cleanText, readFields, type FieldErrors } from '#lib/forms.ts';
@@ -39,9 +39,10 @@ interface Context {
 
 export interface CaseListView {
   rows: { nummer: number; name: string; avePhase: string; directors: string; latestReport: string; reports: number }[];
-  filter: { fase: string; regie: string };
+  filter: { fase: string; regie: string; gebied: string };
   faseOptions: Record<string, string>;
   regieOptions: Record<string, string>;
+  areaOptions: Record<string, string>;
 }
 
 const directorsOf = (c: Pick<CaseListRow, 'caseDirector' | 'processDirector' | 'treatmentDirector'>): string[] =>
@@ -54,9 +55,12 @@ const directorsOf = (c: Pick<CaseListRow, 'caseDirector' | 'processDirector' | '
 export function handleCaseList(ctx: Context): FormOutcome<CaseListView> {
   const fase = ctx.url.searchParams.get('fase') ?? '';
   const regie = ctx.url.searchParams.get('regie') ?? '';
+  const gebied = ctx.url.searchParams.get('gebied') ?? '';
+  const areas = queueAreas();
   const filter = {
     avePhase: Object.hasOwn(AVE_PHASE, fase) ? fase : undefined,
     regie: Object.hasOwn(REGIE_FILTER, regie) ? (regie as keyof typeof REGIE_FILTER) : undefined,
+    area: areas.includes(gebied) ? gebied : undefined,
   };
   const rows = listCases(filter, actorOf(ctx.locals.staff!, ctx.locals.clientIp), now());
   return render({
@@ -68,9 +72,10 @@ export function handleCaseList(ctx: Context): FormOutcome<CaseListView> {
       latestReport: r.latestReportAt ? fmtDateTime(r.latestReportAt) : 'Geen',
       reports: r.reportCount,
     })),
-    filter: { fase: filter.avePhase ?? '', regie: filter.regie ?? '' },
+    filter: { fase: filter.avePhase ?? '', regie: filter.regie ?? '', gebied: filter.area ?? '' },
     faseOptions: AVE_PHASE,
     regieOptions: REGIE_FILTER,
+    areaOptions: Object.fromEntries(areas.map((a) => [a, a])),
   });
 }
 
@@ -148,7 +153,15 @@ export function caseView(d: CaseDetails, state: { errors: FieldErrors; values: R
     link: { href: `/intern/triage/${r.reference}`, text: r.reference },
   }));
   const events: TimelineEntry[] = d.events.map((e) => ({ at: fmtDateTime(e.at), sortKey: e.at, text: eventText(e), reason: e.reason, actor: e.actor }));
-  const timeline = [...reports, ...events].sort((a, b) => (a.sortKey < b.sortKey ? 1 : a.sortKey > b.sortKey ? -1 : 0));
+  const notes: TimelineEntry[] = d.notes.map((n) => ({
+    at: fmtDateTime(n.at),
+    sortKey: n.at,
+    text: `notitie: ${n.body}`,
+    reason: null,
+    actor: n.author,
+    link: { href: `/intern/triage/${n.reference}#notities`, text: n.reference },
+  }));
+  const timeline = [...reports, ...events, ...notes].sort((a, b) => (a.sortKey < b.sortKey ? 1 : a.sortKey > b.sortKey ? -1 : 0));
   return {
     nummer: c.id,
     name: c.name,

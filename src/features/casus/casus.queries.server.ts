@@ -45,10 +45,19 @@ export interface CaseEvent {
   reason: string | null;
 }
 
+export interface CaseNote {
+  at: string;
+  author: string;
+  reference: string;
+  body: string;
+}
+
 export interface CaseDetails {
   summary: CaseSummary;
   reports: CaseReport[];
   events: CaseEvent[];
+  /** The notes on its reports (append-only, on the report page). */
+  notes: CaseNote[];
 }
 
 export interface CaseListRow extends CaseSummary {
@@ -59,6 +68,8 @@ export interface CaseListRow extends CaseSummary {
 export interface CaseListFilter {
   avePhase?: string | undefined;
   regie?: 'cr' | 'pr' | 'br' | undefined;
+  /** A village (`woonplaats` from the address lookup) of one of its reports. */
+  area?: string | undefined;
 }
 
 const CASE_COLUMNS = `c.id, c.name, c.ave_phase AS avePhase, c.status, c.case_director AS caseDirector, c.process_director AS processDirector,
@@ -82,6 +93,13 @@ export const CASE_EVENTS_SQL = `
       SELECT e.id, e.at, u.name AS actor, e.kind, e.from_value AS fromValue, e.to_value AS toValue, e.reason
       FROM case_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.case_id = ? ORDER BY e.at DESC, e.id DESC LIMIT 500`;
 
+/** The notes on a casus's reports, newest first (exported for the query-plan test). */
+export const CASE_NOTES_SQL = `
+      SELECT n.id, n.created_at AS at, u.name AS author, r.reference, n.body
+      FROM case_reports cr JOIN report_notes n ON n.report_id = cr.report_id JOIN reports r ON r.id = cr.report_id
+      JOIN users u ON u.id = n.author_id
+      WHERE cr.case_id = @id ORDER BY n.id DESC LIMIT 500`;
+
 const s = lazy(() => {
   const d = db();
   return {
@@ -94,6 +112,7 @@ const s = lazy(() => {
     membership: d.prepare('SELECT case_id AS id FROM case_reports WHERE report_id = ?'),
     reports: d.prepare(CASE_REPORTS_SQL),
     events: d.prepare(CASE_EVENTS_SQL),
+    notes: d.prepare(CASE_NOTES_SQL),
     openChoices: d.prepare(`SELECT id, name FROM cases WHERE status = 'open' ORDER BY id DESC LIMIT 500`),
     casesOfReports: d.prepare(`
       SELECT DISTINCT cr.case_id AS id FROM json_each(?) j JOIN case_reports cr ON cr.report_id = j.value`),
@@ -101,6 +120,7 @@ const s = lazy(() => {
 });
 
 const caseFields = fieldsOf('cases');
+const noteFields = fieldsOf('report_notes');
 const eventFields = fieldsOf('case_events');
 
 function opened<T extends CaseSummary>(row: T): T {
@@ -148,7 +168,8 @@ export function caseEvents(id: number): CaseEvent[] {
 export function caseDetails(id: number): CaseDetails | undefined {
   const summary = caseSummary(id);
   if (!summary) return undefined;
-  return { summary, reports: caseReports(id), events: caseEvents(id) };
+  const notes = (s().notes.all({ id }) as (CaseNote & { id: number })[]).map(({ id: noteId, ...n }) => ({ ...n, body: noteFields.open('body', noteId, n.body) ?? '' }));
+  return { summary, reports: caseReports(id), events: caseEvents(id), notes };
 }
 
 /** Open casussen to add a report to: the casussen of `preferredReportIds` (the matching earlier reports) first. */
@@ -173,6 +194,10 @@ export function caseListSql(filter: CaseListFilter): { sql: string; params: Reco
     params['avePhase'] = filter.avePhase;
   }
   if (filter.regie) where.push(REGIE_SQL[filter.regie]);
+  if (filter.area) {
+    where.push('EXISTS (SELECT 1 FROM case_reports cr JOIN reports r ON r.id = cr.report_id WHERE cr.case_id = c.id AND r.woonplaats = @area)');
+    params['area'] = filter.area;
+  }
   const sql = `
     SELECT ${CASE_COLUMNS},
       (SELECT max(r.created_at) FROM case_reports cr JOIN reports r ON r.id = cr.report_id WHERE cr.case_id = c.id) AS latestReportAt,

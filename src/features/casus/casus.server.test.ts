@@ -97,6 +97,11 @@ describe('Dhr. P.: from his first report to his MDO and back down', () => {
     assert.equal(caseOfReport(reportIdOf(second)!.id, []).current, undefined);
   });
 
+  test('the notes on its reports are on the casus timeline', () => {
+    changeReport({ reference: first, intent: 'note', answers: { note: 'Huisbezoek gedaan met de wijkagent' }, actor, at: later(), norms: config().municipality });
+    assert.deepEqual(openCase(nummer, actor, later())!.notes.map((n) => [n.reference, n.body, n.author]), [[first, 'Huisbezoek gedaan met de wijkagent', 'Carla Coördinator']]);
+  });
+
   test('closing needs a reason', () => {
     assert.equal(change(nummer, 'status', { statusReason: '' }).kind, 'refused');
     assert.equal(change(nummer, 'status', { statusReason: 'Hulp loopt' }).kind, 'done');
