@@ -1,5 +1,5 @@
 -- The current schema, generated from db/migrations by `npm run db:schema`. Do not edit: add a migration.
--- PRAGMA user_version = 13
+-- PRAGMA user_version = 14
 
 CREATE TABLE "audit_log" (
   id               INTEGER PRIMARY KEY,
@@ -26,6 +26,22 @@ BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 
 CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+
+CREATE TABLE case_actions (
+  id          INTEGER PRIMARY KEY,
+  case_id     INTEGER NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+  what        TEXT    NOT NULL,                       -- encrypted
+  who         TEXT    NOT NULL,                       -- encrypted
+  due_on      TEXT    NOT NULL,                       -- a date (YYYY-MM-DD)
+  created_at  TEXT    NOT NULL,
+  created_by  INTEGER NOT NULL REFERENCES users (id),
+  done_at     TEXT,
+  done_by     INTEGER REFERENCES users (id)
+) STRICT;
+
+CREATE INDEX case_actions_by_case ON case_actions (case_id, due_on);
+
+CREATE INDEX case_actions_open_by_due ON case_actions (due_on) WHERE done_at IS NULL;
 
 CREATE TABLE case_deletion_log (
   id          INTEGER PRIMARY KEY,

@@ -37,6 +37,7 @@ export const TABLE_OWNERS: Record<string, string> = {
   cases: 'src/features/casus/casus.repo.server.ts',
   case_reports: 'src/features/casus/casus.repo.server.ts',
   case_events: 'src/features/casus/casus.repo.server.ts',
+  case_actions: 'src/features/casus/casus.repo.server.ts',
 };
 
 export interface Import {

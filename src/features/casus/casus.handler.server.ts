@@ -8,7 +8,8 @@ import { cleanText, readFields, type FieldErrors } from '#lib/forms.ts';
 import { now } from '#platform/clock.ts';
 import { FORM_LIMIT_BYTES, readForm, redirectTo, render, rewriteTo, type FormOutcome } from '#platform/http.ts';
 import type { CaseDetails, CaseEvent, CaseListRow } from './casus.queries.server.ts';
-import { CASE_EVENT_KINDS, CASE_STATUS } from './casus.rules.ts';
+import { CASE_EVENT_KINDS, CASE_STATUS, actionOverdue } from './casus.rules.ts';
+import { amsterdamDate } from '#lib/working-days.ts';
 import { CASE_FIELDS, CASE_SAVED, FIELDS_OF, REGIE_FILTER, isCaseIntent, type CaseIntent } from './casus.schema.ts';
 import { changeCase, listCases, openCase } from './casus.server.ts';
 
@@ -38,8 +39,8 @@ interface Context {
 // The list
 
 export interface CaseListView {
-  rows: { nummer: number; name: string; avePhase: string; directors: string; latestReport: string; reports: number }[];
-  filter: { fase: string; regie: string; gebied: string };
+  rows: { nummer: number; name: string; avePhase: string; directors: string; latestReport: string; reports: number; actions: string; overdue: boolean }[];
+  filter: { fase: string; regie: string; gebied: string; teLaat: boolean };
   faseOptions: Record<string, string>;
   regieOptions: Record<string, string>;
   areaOptions: Record<string, string>;
@@ -61,6 +62,7 @@ export function handleCaseList(ctx: Context): FormOutcome<CaseListView> {
     avePhase: Object.hasOwn(AVE_PHASE, fase) ? fase : undefined,
     regie: Object.hasOwn(REGIE_FILTER, regie) ? (regie as keyof typeof REGIE_FILTER) : undefined,
     area: areas.includes(gebied) ? gebied : undefined,
+    overdue: ctx.url.searchParams.get('te-laat') === '1',
   };
   const rows = listCases(filter, actorOf(ctx.locals.staff!, ctx.locals.clientIp), now());
   return render({
@@ -71,8 +73,10 @@ export function handleCaseList(ctx: Context): FormOutcome<CaseListView> {
       directors: directorsOf(r).join('; ') || 'Geen',
       latestReport: r.latestReportAt ? fmtDateTime(r.latestReportAt) : 'Geen',
       reports: r.reportCount,
+      actions: r.openActions === 0 ? 'Geen' : `${r.openActions} open${r.overdueActions > 0 ? `, ${r.overdueActions} te laat` : ''}`,
+      overdue: r.overdueActions > 0,
     })),
-    filter: { fase: filter.avePhase ?? '', regie: filter.regie ?? '', gebied: filter.area ?? '' },
+    filter: { fase: filter.avePhase ?? '', regie: filter.regie ?? '', gebied: filter.area ?? '', teLaat: filter.overdue },
     faseOptions: AVE_PHASE,
     regieOptions: REGIE_FILTER,
     areaOptions: Object.fromEntries(areas.map((a) => [a, a])),
@@ -108,6 +112,7 @@ export interface CaseView {
   current: { name: string; avePhase: string; caseDirector: string; processDirector: string; treatmentDirector: string; wvggzStart: string };
   /** The reports that may be taken out (not those that follow a merge). */
   ownReports: Record<string, string>;
+  actions: { id: number; what: string; who: string; due: string; done: boolean; overdue: boolean }[];
   timeline: TimelineEntry[];
 }
 
@@ -142,7 +147,11 @@ function eventText(e: CaseEvent): string {
   }
 }
 
-export function caseView(d: CaseDetails, state: { errors: FieldErrors; values: Record<string, string>; saved?: CaseIntent | undefined; formError?: string | undefined }): CaseView {
+export function caseView(
+  d: CaseDetails,
+  state: { errors: FieldErrors; values: Record<string, string>; saved?: CaseIntent | undefined; formError?: string | undefined },
+  today: string,
+): CaseView {
   const c = d.summary;
   const reports: TimelineEntry[] = d.reports.map((r) => ({
     at: fmtDateTime(r.createdAt),
@@ -161,7 +170,11 @@ export function caseView(d: CaseDetails, state: { errors: FieldErrors; values: R
     actor: n.author,
     link: { href: `/intern/triage/${n.reference}#notities`, text: n.reference },
   }));
-  const timeline = [...reports, ...events, ...notes].sort((a, b) => (a.sortKey < b.sortKey ? 1 : a.sortKey > b.sortKey ? -1 : 0));
+  const actions: TimelineEntry[] = d.actions.flatMap((a) => [
+    { at: fmtDateTime(a.createdAt), sortKey: a.createdAt, text: `Actie: ${a.what} (${a.who}, uiterlijk ${fmtDay(a.dueOn)})`, reason: null, actor: a.author },
+    ...(a.doneAt ? [{ at: fmtDateTime(a.doneAt), sortKey: a.doneAt, text: `Actie afgerond: ${a.what}`, reason: null, actor: null }] : []),
+  ]);
+  const timeline = [...reports, ...events, ...notes, ...actions].sort((a, b) => (a.sortKey < b.sortKey ? 1 : a.sortKey > b.sortKey ? -1 : 0));
   return {
     nummer: c.id,
     name: c.name,
@@ -186,6 +199,7 @@ export function caseView(d: CaseDetails, state: { errors: FieldErrors; values: R
       treatmentDirector: c.treatmentDirector ?? '',
       wvggzStart: c.wvggzStartedOn ?? '',
     },
+    actions: d.actions.map((a) => ({ id: a.id, what: a.what, who: a.who, due: fmtDay(a.dueOn), done: a.doneAt !== null, overdue: actionOverdue(a, today) })),
     ownReports: Object.fromEntries(d.reports.filter((r) => !r.merged).map((r) => [r.reference, `${r.reference}, ${fmtDateTime(r.createdAt)}`])),
     timeline,
   };
@@ -201,7 +215,8 @@ function takeSaved(cookies: AstroCookies, nummer: number): CaseIntent | undefine
   return isCaseIntent(value) ? value : undefined;
 }
 
-const ANCHORS: Record<CaseIntent, string> = { name: 'naam', ave: 'ave-fase', regie: 'regie', wvggz: 'wvggz', status: 'status', remove: 'meldingen' };
+const ACTIONS = 'acties';
+const ANCHORS: Record<CaseIntent, string> = { name: 'naam', ave: 'ave-fase', regie: 'regie', wvggz: 'wvggz', status: 'status', remove: 'meldingen', add_action: ACTIONS, action_done: ACTIONS };
 
 export async function handleCase(ctx: Context): Promise<FormOutcome<CaseView>> {
   const raw = String(ctx.params['nummer'] ?? '');
@@ -211,7 +226,7 @@ export async function handleCase(ctx: Context): Promise<FormOutcome<CaseView>> {
   if (ctx.request.method !== 'POST') {
     const details = openCase(nummer, actor, now());
     if (!details) return rewriteTo('/404');
-    return render(caseView(details, { errors: {}, values: {}, saved: takeSaved(ctx.cookies, nummer) }));
+    return render(caseView(details, { errors: {}, values: {}, saved: takeSaved(ctx.cookies, nummer) }, amsterdamDate(now())));
   }
   const posted = await readForm(ctx.request, FORM_LIMIT_BYTES);
   const intent = posted.ok ? String(posted.form.get('intent') ?? '') : '';
@@ -228,5 +243,5 @@ export async function handleCase(ctx: Context): Promise<FormOutcome<CaseView>> {
   if (!details) return rewriteTo('/404');
   const status = outcome.kind === 'refused' ? outcome.status : 400;
   const formError = outcome.kind === 'refused' ? outcome.formError : undefined;
-  return render(caseView(details, { errors: outcome.kind === 'refused' ? outcome.errors : {}, values, formError }), status);
+  return render(caseView(details, { errors: outcome.kind === 'refused' ? outcome.errors : {}, values, formError }, amsterdamDate(now())), status);
 }

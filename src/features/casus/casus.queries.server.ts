@@ -52,17 +52,30 @@ export interface CaseNote {
   body: string;
 }
 
+export interface CaseAction {
+  id: number;
+  what: string;
+  who: string;
+  dueOn: string;
+  createdAt: string;
+  doneAt: string | null;
+  author: string | null;
+}
+
 export interface CaseDetails {
   summary: CaseSummary;
   reports: CaseReport[];
   events: CaseEvent[];
   /** The notes on its reports (append-only, on the report page). */
   notes: CaseNote[];
+  actions: CaseAction[];
 }
 
 export interface CaseListRow extends CaseSummary {
   latestReportAt: string | null;
   reportCount: number;
+  openActions: number;
+  overdueActions: number;
 }
 
 export interface CaseListFilter {
@@ -70,6 +83,8 @@ export interface CaseListFilter {
   regie?: 'cr' | 'pr' | 'br' | undefined;
   /** A village (`woonplaats` from the address lookup) of one of its reports. */
   area?: string | undefined;
+  /** Only those with an open action past its date (`Met acties te laat`). */
+  overdue?: boolean | undefined;
 }
 
 const CASE_COLUMNS = `c.id, c.name, c.ave_phase AS avePhase, c.status, c.case_director AS caseDirector, c.process_director AS processDirector,
@@ -113,6 +128,12 @@ const s = lazy(() => {
     reports: d.prepare(CASE_REPORTS_SQL),
     events: d.prepare(CASE_EVENTS_SQL),
     notes: d.prepare(CASE_NOTES_SQL),
+    actions: d.prepare(`
+      SELECT a.id, a.what, a.who, a.due_on AS dueOn, a.created_at AS createdAt, a.done_at AS doneAt, u.name AS author
+      FROM case_actions a LEFT JOIN users u ON u.id = a.created_by WHERE a.case_id = ? ORDER BY a.due_on, a.id`),
+    overdue: d.prepare(`
+      SELECT a.case_id AS nummer, a.due_on AS dueOn FROM case_actions a JOIN cases c ON c.id = a.case_id
+      WHERE a.done_at IS NULL AND a.due_on < ? AND c.status = 'open' ORDER BY a.due_on LIMIT 100`),
     openChoices: d.prepare(`SELECT id, name FROM cases WHERE status = 'open' ORDER BY id DESC LIMIT 500`),
     casesOfReports: d.prepare(`
       SELECT DISTINCT cr.case_id AS id FROM json_each(?) j JOIN case_reports cr ON cr.report_id = j.value`),
@@ -121,6 +142,7 @@ const s = lazy(() => {
 
 const caseFields = fieldsOf('cases');
 const noteFields = fieldsOf('report_notes');
+const actionFields = fieldsOf('case_actions');
 const eventFields = fieldsOf('case_events');
 
 function opened<T extends CaseSummary>(row: T): T {
@@ -169,7 +191,8 @@ export function caseDetails(id: number): CaseDetails | undefined {
   const summary = caseSummary(id);
   if (!summary) return undefined;
   const notes = (s().notes.all({ id }) as (CaseNote & { id: number })[]).map(({ id: noteId, ...n }) => ({ ...n, body: noteFields.open('body', noteId, n.body) ?? '' }));
-  return { summary, reports: caseReports(id), events: caseEvents(id), notes };
+  const actions = (s().actions.all(id) as CaseAction[]).map((a) => ({ ...a, what: actionFields.open('what', a.id, a.what) ?? '', who: actionFields.open('who', a.id, a.who) ?? '' }));
+  return { summary, reports: caseReports(id), events: caseEvents(id), notes, actions };
 }
 
 /** Open casussen to add a report to: the casussen of `preferredReportIds` (the matching earlier reports) first. */
@@ -185,10 +208,15 @@ export function openCaseChoices(preferredReportIds: readonly number[]): { id: nu
 
 const listStatements = new Map<string, ReturnType<ReturnType<typeof db>['prepare']>>();
 
-/** The SQL of the list of open casussen (exported for the query-plan test). */
-export function caseListSql(filter: CaseListFilter): { sql: string; params: Record<string, string> } {
+/** The open actions past their date of open casussen (no names, no texts: for the start page). */
+export function overdueActions(today: string): { nummer: number; dueOn: string }[] {
+  return s().overdue.all(today) as { nummer: number; dueOn: string }[];
+}
+
+/** The SQL of the list of open casussen (exported for the query-plan test); `today` decides what is overdue. */
+export function caseListSql(filter: CaseListFilter, today: string): { sql: string; params: Record<string, string> } {
   const where = [`c.status = 'open'`];
-  const params: Record<string, string> = {};
+  const params: Record<string, string> = { today };
   if (filter.avePhase) {
     where.push('c.ave_phase = @avePhase');
     params['avePhase'] = filter.avePhase;
@@ -198,17 +226,20 @@ export function caseListSql(filter: CaseListFilter): { sql: string; params: Reco
     where.push('EXISTS (SELECT 1 FROM case_reports cr JOIN reports r ON r.id = cr.report_id WHERE cr.case_id = c.id AND r.woonplaats = @area)');
     params['area'] = filter.area;
   }
+  if (filter.overdue) where.push('EXISTS (SELECT 1 FROM case_actions a WHERE a.case_id = c.id AND a.done_at IS NULL AND a.due_on < @today)');
   const sql = `
     SELECT ${CASE_COLUMNS},
       (SELECT max(r.created_at) FROM case_reports cr JOIN reports r ON r.id = cr.report_id WHERE cr.case_id = c.id) AS latestReportAt,
-      (SELECT count(*) FROM case_reports cr WHERE cr.case_id = c.id) AS reportCount
+      (SELECT count(*) FROM case_reports cr WHERE cr.case_id = c.id) AS reportCount,
+      (SELECT count(*) FROM case_actions a WHERE a.case_id = c.id AND a.done_at IS NULL) AS openActions,
+      (SELECT count(*) FROM case_actions a WHERE a.case_id = c.id AND a.done_at IS NULL AND a.due_on < @today) AS overdueActions
     FROM cases c WHERE ${where.join(' AND ')}
     ORDER BY c.updated_at DESC LIMIT 500`;
   return { sql, params };
 }
 
-export function caseList(filter: CaseListFilter): CaseListRow[] {
-  const { sql, params } = caseListSql(filter);
+export function caseList(filter: CaseListFilter, today: string): CaseListRow[] {
+  const { sql, params } = caseListSql(filter, today);
   let st = listStatements.get(sql);
   if (!st) {
     st = db().prepare(sql);

@@ -4,8 +4,8 @@ import { lazy } from '#lib/lazy.ts';
 import { SEALED_CASE_EVENT_KINDS, type CaseEventKind, type CaseStatus } from './casus.rules.ts';
 
 /**
- * The only module that writes the casus tables (migration 0012): cases, case_reports (which report
- * belongs to which casus) and case_events (the trajectory, append-only). Names and texts are sealed
+ * The only module that writes the casus tables (migrations 0012, 0014): cases, case_reports (which report
+ * belongs to which casus), case_events (the trajectory, append-only) and case_actions. Names and texts are sealed
  * here on the way in (spec §8); the casus's id is its nummer and names its sealed values, an event's
  * id is chosen before the insert. Reading is for casus.queries.server.ts.
  */
@@ -25,6 +25,11 @@ const s = lazy(() => {
     eventBatch: d.prepare('SELECT id, kind, from_value, to_value, reason FROM case_events WHERE id > ? ORDER BY id LIMIT ?'),
     resealEvent: d.prepare('UPDATE case_events SET from_value = ?, to_value = ?, reason = ? WHERE id = ?'),
     deleteCase: d.prepare('DELETE FROM cases WHERE id = ?'),
+    nextActionId: d.prepare('SELECT coalesce(max(id), 0) + 1 AS id FROM case_actions'),
+    addAction: d.prepare('INSERT INTO case_actions (id, case_id, what, who, due_on, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    actionDone: d.prepare('UPDATE case_actions SET done_at = ?, done_by = ? WHERE id = ? AND case_id = ? AND done_at IS NULL'),
+    actionBatch: d.prepare('SELECT id, what, who FROM case_actions WHERE id > ? ORDER BY id LIMIT ?'),
+    resealAction: d.prepare('UPDATE case_actions SET what = ?, who = ? WHERE id = ?'),
     // Closed before the date and no report left in it (reports go by their own retention).
     expired: d.prepare(`
       SELECT id FROM cases c WHERE c.status = 'afgesloten' AND c.closed_at < ?
@@ -33,6 +38,7 @@ const s = lazy(() => {
 });
 
 const cases = fieldsOf('cases');
+const actions = fieldsOf('case_actions');
 const events = fieldsOf('case_events');
 const nextId = (st: { get(): unknown }): number => (st.get() as { id: number }).id;
 
@@ -93,6 +99,31 @@ export function addCaseEvent(caseId: number, actorId: number | undefined, at: Da
   const id = nextId(s().nextEventId);
   const value = (column: string, v: string | null) => (SEALED_CASE_EVENT_KINDS.has(kind) ? events.seal(column, id, v) : v);
   s().addEvent.run(id, caseId, actorId ?? null, at.toISOString(), kind, value('from_value', fromValue), value('to_value', toValue), events.seal('reason', id, reason));
+}
+
+/** A new action of a casus: what, who, due date (YYYY-MM-DD). */
+export function insertAction(caseId: number, a: { what: string; who: string; dueOn: string }, by: number, at: Date): number {
+  const id = nextId(s().nextActionId);
+  s().addAction.run(id, caseId, actions.seal('what', id, a.what), actions.seal('who', id, a.who), a.dueOn, at.toISOString(), by);
+  return id;
+}
+
+/** Marks an open action of the casus done; false when there is no such open action. */
+export function markActionDone(actionId: number, caseId: number, by: number, at: Date): boolean {
+  return s().actionDone.run(at.toISOString(), by, actionId, caseId).changes === 1;
+}
+
+export function resealActions(afterId: number, limit: number): Batch {
+  const rows = s().actionBatch.all(afterId, limit) as { id: number; what: string; who: string }[];
+  let changed = 0;
+  for (const r of rows) {
+    const what = resealed(actions, 'what', r.id, r.what);
+    const who = resealed(actions, 'who', r.id, r.who);
+    if (what === r.what && who === r.who) continue;
+    s().resealAction.run(what, who, r.id);
+    changed++;
+  }
+  return { lastId: rows.at(-1)?.id, changed };
 }
 
 /** Retention: the closed casussen closed before `closedBefore` with no report left in them. */

@@ -10,7 +10,7 @@ import { aveDirection } from './casus.rules.ts';
  */
 
 /** The forms of the casus page, by the `intent` each posts. */
-export const CASE_INTENTS = ['name', 'ave', 'regie', 'wvggz', 'status', 'remove'] as const;
+export const CASE_INTENTS = ['name', 'ave', 'regie', 'wvggz', 'status', 'remove', 'add_action', 'action_done'] as const;
 export type CaseIntent = (typeof CASE_INTENTS)[number];
 export const isCaseIntent = (v: unknown): v is CaseIntent => typeof v === 'string' && (CASE_INTENTS as readonly string[]).includes(v);
 
@@ -22,6 +22,8 @@ export const CASE_SAVED: Record<CaseIntent, string> = {
   wvggz: 'Wvggz',
   status: 'status van de casus',
   remove: 'melding uit de casus gehaald',
+  add_action: 'nieuwe actie',
+  action_done: 'actie afgerond',
 };
 
 const NAME = { name: 'name', label: 'Naam of omschrijving', kind: 'text', hint: 'Bijvoorbeeld: Dhr. P., Dorpsstraat' } as const satisfies FieldDef;
@@ -71,6 +73,9 @@ export const regieSchema = z.object({ caseDirector: director, processDirector: d
 export type Regie = z.output<typeof regieSchema>;
 export const DIRECTOR_LABELS: Record<keyof Regie, string> = { caseDirector: 'Casusregisseur', processDirector: 'Procesregisseur', treatmentDirector: 'Behandelregie' };
 
+/** A calendar date as typed: YYYY-MM-DD. */
+const isDate = (v: string) => /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`));
+
 export const wvggzFields = [
   { name: 'wvggzStart', label: 'Wvggz: startdatum', kind: 'text', optional: true, hint: 'Bijvoorbeeld 2026-11-29. Leeg: geen Wvggz.' },
 ] as const satisfies readonly FieldDef[];
@@ -78,7 +83,7 @@ export const wvggzSchema = z.object({
   wvggzStart: z
     .string()
     .trim()
-    .refine((v) => v === '' || (/^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`))), { error: 'Vul een datum in als 2026-11-29' })
+    .refine((v) => v === '' || isDate(v), { error: 'Vul een datum in als 2026-11-29' })
     .transform((v) => (v === '' ? null : v)),
 });
 
@@ -102,6 +107,19 @@ export const removeSchema = z.object({
   removeReason: text(1000, tooLong(1000)).min(1, { error: 'Vul de reden in' }),
 });
 
+export const actionFields = [
+  { name: 'actionWhat', label: 'Actie', kind: 'textarea', hint: 'Wat moet er gebeuren?' },
+  { name: 'actionWho', label: 'Wie', kind: 'text', hint: 'Naam of organisatie' },
+  { name: 'actionDue', label: 'Uiterlijk', kind: 'text', hint: 'Een datum, bijvoorbeeld 2026-12-15' },
+] as const satisfies readonly FieldDef[];
+export const actionSchema = z.object({
+  actionWhat: text(500, tooLong(500)).min(1, { error: 'Vul in wat er moet gebeuren' }),
+  actionWho: text(200, tooLong(200)).min(1, { error: 'Vul in wie het doet' }),
+  actionDue: z.string().trim().refine(isDate, { error: 'Vul een datum in als 2026-12-15' }),
+});
+export const actionDoneFields = [{ name: 'actionId', label: 'Actie', kind: 'text' }] as const satisfies readonly FieldDef[];
+export const actionDoneSchema = z.object({ actionId: z.string().regex(/^\d{1,9}$/, { error: 'Kies een actie' }).transform(Number) });
+
 export const FIELDS_OF: Record<CaseIntent, readonly FieldDef[]> = {
   name: nameFields,
   ave: aveFields,
@@ -109,6 +127,8 @@ export const FIELDS_OF: Record<CaseIntent, readonly FieldDef[]> = {
   wvggz: wvggzFields,
   status: statusFields,
   remove: removeFields,
+  add_action: actionFields,
+  action_done: actionDoneFields,
 };
 
 /** Every field of the casus page, for the error summary. */

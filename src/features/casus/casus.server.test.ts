@@ -102,6 +102,28 @@ describe('Dhr. P.: from his first report to his MDO and back down', () => {
     assert.deepEqual(openCase(nummer, actor, later())!.notes.map((n) => [n.reference, n.body, n.author]), [[first, 'Huisbezoek gedaan met de wijkagent', 'Carla Coördinator']]);
   });
 
+  test('actions: what, who and a date; overdue once past it; marked done', async () => {
+    const { overdueActions, caseList } = await import('./casus.queries.server.ts');
+    assert.deepEqual(change(nummer, 'add_action', { actionWhat: '', actionWho: 'Wijkagent', actionDue: '15-03-2026' }), {
+      kind: 'refused', status: 400, errors: { actionWhat: 'Vul in wat er moet gebeuren', actionDue: 'Vul een datum in als 2026-12-15' },
+    });
+    assert.equal(change(nummer, 'add_action', { actionWhat: 'Huisbezoek met GGZ plannen', actionWho: 'Sociaal team', actionDue: '2026-03-10' }).kind, 'done');
+    const stored = db().prepare('SELECT what, who FROM case_actions').get() as { what: string; who: string };
+    assert.match(stored.what, SEALED_FORMAT);
+    assert.match(stored.who, SEALED_FORMAT);
+    assert.deepEqual(overdueActions('2026-03-10'), [], 'due today is not overdue');
+    assert.deepEqual(overdueActions('2026-03-11'), [{ nummer, dueOn: '2026-03-10' }]);
+    const row = caseList({ overdue: true }, '2026-03-11').find((r) => r.id === nummer);
+    assert.deepEqual([row?.openActions, row?.overdueActions], [1, 1]);
+    const action = openCase(nummer, actor, later())!.actions[0]!;
+    assert.deepEqual([action.what, action.who, action.doneAt], ['Huisbezoek met GGZ plannen', 'Sociaal team', null]);
+    assert.equal(change(nummer, 'action_done', { actionId: String(action.id) }).kind, 'done');
+    assert.equal(change(nummer, 'action_done', { actionId: String(action.id) }).kind, 'refused', 'done once');
+    assert.deepEqual(overdueActions('2026-03-11'), []);
+    assert.equal(caseList({ overdue: true }, '2026-03-11').some((r) => r.id === nummer), false);
+    assert.ok(auditRows(nummer).some((r) => r.action === 'casus_actie_afgerond'));
+  });
+
   test('closing needs a reason', () => {
     assert.equal(change(nummer, 'status', { statusReason: '' }).kind, 'refused');
     assert.equal(change(nummer, 'status', { statusReason: 'Hulp loopt' }).kind, 'done');

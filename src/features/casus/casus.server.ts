@@ -3,10 +3,11 @@ import { audit, type AuditEntry } from '#features/audit/audit.repo.server.ts';
 import type { StaffActor } from '#features/triage/triage.server.ts';
 import { triageFields } from '#features/triage/triage.queries.server.ts';
 import { db } from '#platform/db.ts';
-import { addCaseEvent, addReportToCase, insertCase, removeReportFromCase, updateCase } from './casus.repo.server.ts';
+import { addCaseEvent, addReportToCase, insertAction, insertCase, markActionDone, removeReportFromCase, updateCase } from './casus.repo.server.ts';
+import { amsterdamDate } from '#lib/working-days.ts';
 import { caseDetails, caseIdOfReport, caseList, caseSummary, membershipOf, openCaseChoices, type CaseDetails, type CaseListFilter, type CaseListRow, type CaseSummary } from './casus.queries.server.ts';
 import { aveChange, statusChange } from './casus.rules.ts';
-import { DIRECTOR_LABELS, addSchema, aveSchema, createSchema, isCaseIntent, nameSchema, regieSchema, removeSchema, statusSchema, wvggzSchema, type CaseIntent, type Regie } from './casus.schema.ts';
+import { DIRECTOR_LABELS, actionDoneSchema, actionSchema, addSchema, aveSchema, createSchema, isCaseIntent, nameSchema, regieSchema, removeSchema, statusSchema, wvggzSchema, type CaseIntent, type Regie } from './casus.schema.ts';
 
 /**
  * The coordinator's work on casussen (spec §5a), one transaction per call: every change validated
@@ -42,7 +43,7 @@ export function openCase(nummer: number, actor: StaffActor, at: Date): CaseDetai
 export function listCases(filter: CaseListFilter, actor: StaffActor, at: Date): CaseListRow[] {
   return tx(() => {
     audit({ actorId: actor.id, actorRole: actor.role, action: 'casussen_bekeken', result: 'gelukt', clientIp: actor.ip }, at);
-    return caseList(filter);
+    return caseList(filter, amsterdamDate(at));
   });
 }
 
@@ -178,6 +179,18 @@ function apply(c: CaseChange, intent: CaseIntent, cur: CaseSummary): CaseOutcome
       updateCase(nummer, { status: to, closed_at: to === 'afgesloten' ? at.toISOString() : null }, at);
       event(to === 'afgesloten' ? 'afgesloten' : 'heropend', cur.status, to, p.data.statusReason);
       return done(to === 'afgesloten' ? 'casus_afgesloten' : 'casus_heropend');
+    }
+    case 'add_action': {
+      const p = parseStep(actionSchema, c.answers);
+      if (!p.ok) return refused(p.errors);
+      insertAction(nummer, { what: p.data.actionWhat, who: p.data.actionWho, dueOn: p.data.actionDue }, actor.id, at);
+      return done('casus_actie_toegevoegd');
+    }
+    case 'action_done': {
+      const p = parseStep(actionDoneSchema, c.answers);
+      if (!p.ok) return refused(p.errors);
+      if (!markActionDone(p.data.actionId, nummer, actor.id, at)) return refused({ actionId: 'Deze actie is al afgerond of bestaat niet' }, 409);
+      return done('casus_actie_afgerond');
     }
     case 'remove': {
       const p = parseStep(removeSchema, c.answers);

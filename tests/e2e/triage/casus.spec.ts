@@ -4,7 +4,7 @@
 // projects); axe on each new page, normal and with an error; no sideways scroll at 320 px.
 import { dhrP } from '../../fixtures/cases.ts';
 import { auditRows, expect, expectNoAxeViolations, loginAs, marker, staffRequest, submit, test } from '../fixtures.ts';
-import { main, openReport, residentReport, triageChange, uniqueAddress } from './triage-utils.ts';
+import { addDays, amsterdamToday, main, openReport, residentReport, triageChange, uniqueAddress } from './triage-utils.ts';
 
 test.describe.configure({ timeout: 180_000 });
 
@@ -72,6 +72,26 @@ test('Dhr. P.: two reports into one casus, AVE 2 → 3 with procesregie, back to
   await submit(page, 'Regie opslaan');
   await expect(page.getByText('Procesregisseur: M. Bakker, Zorg- en Veiligheidshuis').first()).toBeVisible();
 
+  // An action, refused without what and who; then one due yesterday: overdue on the casus page, the list
+  // and the start page (the queue), until it is done.
+  await page.getByRole('region', { name: 'Acties' }).getByLabel('Uiterlijk').fill(addDays(amsterdamToday(), -1));
+  expect((await submit(page, 'Actie toevoegen')).status()).toBe(400);
+  await expect(page.getByRole('alert')).toContainText('Actie: Vul in wat er moet gebeuren');
+  await expectNoAxeViolations(page, 'casus page, action refused');
+  await page.getByRole('region', { name: 'Acties' }).getByLabel('Actie', { exact: true }).fill('Huisbezoek met de GGZ plannen');
+  await page.getByRole('region', { name: 'Acties' }).getByLabel('Wie').fill('Sociaal team');
+  await submit(page, 'Actie toevoegen');
+  await expect(page.getByRole('region', { name: 'Acties' })).toContainText('Huisbezoek met de GGZ plannen (Sociaal team)');
+  await expect(page.getByRole('region', { name: 'Acties' })).toContainText('Te laat.');
+  await page.goto('/intern/triage');
+  await expect(page.getByRole('region', { name: 'Acties te laat' }).getByRole('link', { name: new RegExp(`^Casus ${nummer}: actie uiterlijk`) })).toBeVisible();
+  await expectNoAxeViolations(page, 'start page with overdue actions');
+  await page.goto('/intern/casussen?te-laat=1');
+  await expect(page.getByRole('row').filter({ hasText: caseName })).toContainText('1 open, 1 te laat');
+  await page.goto(href);
+  await submit(page, /^Afgerond/);
+  await expect(page.getByRole('region', { name: 'Acties' })).toContainText('Afgerond.');
+
   // Back down after the house was cleaned.
   await page.getByRole('form', { name: 'AVE-fase', exact: true }).getByRole('radio', { name: 'AVE 2', exact: true }).check();
   await page.getByRole('form', { name: 'AVE-fase', exact: true }).getByLabel('Reden', { exact: true }).fill('Huis schoon, hulp loopt');
@@ -95,7 +115,7 @@ test('Dhr. P.: two reports into one casus, AVE 2 → 3 with procesregie, back to
 
   // The audit rows: every view and change; never a name.
   const actions = auditRows(main, { object_type: 'casus', object_id: nummer }).map((r) => `${r.action}:${r.result}`);
-  for (const a of ['casus_aangemaakt:gelukt', 'casus_melding_toegevoegd:gelukt', 'casus_bekeken:gelukt', 'wijziging_casus_ave:geweigerd', 'casus_opgeschaald:gelukt', 'casus_regie_gewijzigd:gelukt', 'casus_afgeschaald:gelukt']) {
+  for (const a of ['casus_aangemaakt:gelukt', 'casus_melding_toegevoegd:gelukt', 'casus_bekeken:gelukt', 'wijziging_casus_ave:geweigerd', 'casus_opgeschaald:gelukt', 'casus_regie_gewijzigd:gelukt', 'casus_afgeschaald:gelukt', 'wijziging_casus_add_action:geweigerd', 'casus_actie_toegevoegd:gelukt', 'casus_actie_afgerond:gelukt']) {
     expect(actions, a).toContain(a);
   }
   expect(auditRows(main, { object_type: 'melding', object_id: second, action: 'aan_casus_toegevoegd' })).toHaveLength(1);
