@@ -1,13 +1,13 @@
 -- The current schema, generated from db/migrations by `npm run db:schema`. Do not edit: add a migration.
--- PRAGMA user_version = 11
+-- PRAGMA user_version = 14
 
-CREATE TABLE audit_log (
+CREATE TABLE "audit_log" (
   id               INTEGER PRIMARY KEY,
-  at               TEXT    NOT NULL,                    -- UTC
-  actor_id         INTEGER,                             -- NULL: a resident, or an unknown login name
+  at               TEXT    NOT NULL,
+  actor_id         INTEGER,
   actor_role       TEXT    NOT NULL CHECK (actor_role IN ('inwoner', 'kcc', 'boa', 'coordinator', 'admin', 'systeem', 'onbekend')),
   action           TEXT    NOT NULL CHECK (length(action) <= 60),
-  object_type      TEXT    CHECK (object_type IN ('melding', 'account', 'sessie', 'mail', 'export')),
+  object_type      TEXT    CHECK (object_type IN ('melding', 'account', 'sessie', 'mail', 'export', 'casus')),
   object_id        TEXT    CHECK (length(object_id) <= 60),
   result           TEXT    NOT NULL CHECK (result IN ('gelukt', 'mislukt', 'geweigerd')),
   on_behalf_of     TEXT    CHECK (on_behalf_of IN ('beller')),
@@ -26,6 +26,88 @@ BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 
 CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+
+CREATE TABLE case_actions (
+  id          INTEGER PRIMARY KEY,
+  case_id     INTEGER NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+  what        TEXT    NOT NULL,                       -- encrypted
+  who         TEXT    NOT NULL,                       -- encrypted
+  due_on      TEXT    NOT NULL,                       -- a date (YYYY-MM-DD)
+  created_at  TEXT    NOT NULL,
+  created_by  INTEGER NOT NULL REFERENCES users (id),
+  done_at     TEXT,
+  done_by     INTEGER REFERENCES users (id)
+) STRICT;
+
+CREATE INDEX case_actions_by_case ON case_actions (case_id, due_on);
+
+CREATE INDEX case_actions_open_by_due ON case_actions (due_on) WHERE done_at IS NULL;
+
+CREATE TABLE case_deletion_log (
+  id          INTEGER PRIMARY KEY,
+  case_id     INTEGER NOT NULL,                -- the casus nummer
+  ave_phase   TEXT    NOT NULL,
+  created_at  TEXT    NOT NULL,
+  closed_at   TEXT    NOT NULL,
+  deleted_at  TEXT    NOT NULL
+) STRICT;
+
+CREATE INDEX case_deletion_log_by_time ON case_deletion_log (deleted_at);
+
+CREATE TABLE case_events (
+  id          INTEGER PRIMARY KEY,
+  case_id     INTEGER NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+  actor_id    INTEGER REFERENCES users (id),
+  at          TEXT    NOT NULL,
+  kind        TEXT    NOT NULL CHECK (kind IN (
+                'aangemaakt', 'melding_toegevoegd', 'melding_uitgehaald', 'opgeschaald', 'afgeschaald',
+                'regie', 'wvggz', 'afgesloten', 'heropend', 'naam')),
+  from_value  TEXT,                                        -- a code or reference; encrypted for regie
+  to_value    TEXT,                                        -- idem
+  reason      TEXT                                         -- encrypted
+) STRICT;
+
+CREATE INDEX case_events_by_case ON case_events (case_id, at);
+
+CREATE INDEX case_events_by_kind ON case_events (kind, at);
+
+CREATE TRIGGER case_events_append_only_delete BEFORE DELETE ON case_events
+WHEN EXISTS (SELECT 1 FROM cases WHERE id = OLD.case_id)
+BEGIN SELECT RAISE(ABORT, 'case_events is append-only'); END;
+
+CREATE TRIGGER case_events_append_only_update BEFORE UPDATE ON case_events
+WHEN NEW.id IS NOT OLD.id OR NEW.case_id IS NOT OLD.case_id OR NEW.actor_id IS NOT OLD.actor_id
+  OR NEW.at IS NOT OLD.at OR NEW.kind IS NOT OLD.kind OR meldpunt_rekeying() IS NOT 1
+BEGIN SELECT RAISE(ABORT, 'case_events is append-only'); END;
+
+CREATE TABLE case_reports (
+  report_id   INTEGER PRIMARY KEY REFERENCES reports (id) ON DELETE CASCADE,
+  case_id     INTEGER NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+  added_at    TEXT    NOT NULL,
+  added_by    INTEGER NOT NULL REFERENCES users (id)
+) STRICT;
+
+CREATE INDEX case_reports_by_case ON case_reports (case_id, added_at);
+
+CREATE TABLE cases (
+  id                      INTEGER PRIMARY KEY,             -- the casus nummer, shown as is
+  name                    TEXT    NOT NULL,                -- encrypted
+  ave_phase               TEXT    NOT NULL DEFAULT 'onbekend' CHECK (ave_phase IN ('ave1', 'ave2', 'ave3', 'ave4', 'onbekend')),
+  case_director           TEXT,                            -- encrypted: name and organisation
+  process_director        TEXT,                            -- encrypted
+  treatment_director      TEXT,                            -- encrypted
+  wvggz_started_on        TEXT,                            -- a date (YYYY-MM-DD)
+  status                  TEXT    NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'afgesloten')),
+  created_at              TEXT    NOT NULL,
+  created_by              INTEGER NOT NULL REFERENCES users (id),
+  updated_at              TEXT    NOT NULL,
+  closed_at               TEXT,
+  CHECK ((status = 'afgesloten') = (closed_at IS NOT NULL))
+) STRICT;
+
+CREATE INDEX cases_by_closing ON cases (closed_at) WHERE closed_at IS NOT NULL;
+
+CREATE INDEX cases_by_status ON cases (status, ave_phase, updated_at DESC);
 
 CREATE TABLE deletion_log (
   id           INTEGER PRIMARY KEY,

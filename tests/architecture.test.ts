@@ -33,6 +33,11 @@ export const TABLE_OWNERS: Record<string, string> = {
   audit_log: 'src/features/audit/audit.repo.server.ts',
   deletion_log: 'src/features/retention/retention.repo.server.ts',
   encryption_state: 'src/features/encryption/encryption.repo.server.ts',
+  case_deletion_log: 'src/features/retention/retention.repo.server.ts',
+  cases: 'src/features/casus/casus.repo.server.ts',
+  case_reports: 'src/features/casus/casus.repo.server.ts',
+  case_events: 'src/features/casus/casus.repo.server.ts',
+  case_actions: 'src/features/casus/casus.repo.server.ts',
 };
 
 export interface Import {

@@ -1,6 +1,7 @@
 // `npm run demo:data -- --count 1000`: fills the database (DATABASE_PATH) with realistic generated
 // reports for demos and benchmarks, spread over channels, statuses, AVE phases, places and months.
-// It starts with the four cases of the Westerkwartier document (Bijlage 1). Never run it on a
+// It starts with the four cases of the Westerkwartier document (Bijlage 1), with their casussen and
+// AVE trajectories (demo-casus.ts), and gives part of the generated reports a casus. Never run it on a
 // production database: it refuses when NODE_ENV=production.
 import { parseArgs } from 'node:util';
 import { randomInt } from 'node:crypto';
@@ -12,6 +13,7 @@ import { suggestUrgency, type Urgency } from '#features/reports/urgency.rules.ts
 import { addWorkingDays } from '#lib/working-days.ts';
 import { config } from '#platform/config.ts';
 import type { AddressCheck } from '#features/address/address.schema.ts';
+import { demoCasussen } from './demo-casus.ts';
 
 const { values } = parseArgs({ options: { count: { type: 'string', default: '200' }, months: { type: 'string', default: '12' } } });
 const count = Number(values.count);
@@ -96,8 +98,15 @@ function seedCases(): NewReport[] {
     { ...common, channel: 'inwoner', personName: 'Dhr. E.', personAge: '18_plus', locationKind: 'adres', postcode: '9363GH', houseNumber: '21', place: 'Marum',
       concerns: ['anders'], description: 'Een man maakt stiekem via zijn brievenbus foto\u0027s van spelende kinderen op het schoolplein tegenover zijn huis.',
       concernSince: 'paar_weken', dangerToSelf: 'nee', dangerToOthers: 'weet_niet', personAware: 'nee', reporterRelation: 'buren', anonymous: false, reporterName: 'Ouder van de school', reporterEmail: 'ouder@voorbeeld.nl' },
+    // Dhr. P. again, three weeks later, through the KCC: the second report of his casus.
+    { ...common, channel: 'kcc', intakeMethod: 'telefoon', personName: 'Dhr. P.', personAge: '18_plus', locationKind: 'adres', postcode: '9351AB', houseNumber: '12', street: 'Kerkstraat', place: 'Leek',
+      concerns: ['overlast_agressie', 'verslaving'], description: 'Buurvrouw belt: hij heeft vannacht weer geschreeuwd en met flessen gegooid. Ze is bang.',
+      concernSince: 'paar_maanden', dangerToSelf: 'weet_niet', dangerToOthers: 'ja', personAware: 'nee', reporterRelation: 'buren', anonymous: true },
   ];
 }
+
+/** How long ago each seed case came in (days), and the AVE phase it was triaged at: a year of work. */
+const SEED_HISTORY: [ageDays: number, ave: string][] = [[300, 'ave2'], [160, 'ave3'], [270, 'ave3'], [20, 'ave2'], [279, 'ave3']];
 
 // One big transaction touches every index of reports at random places: with SQLite's default page
 // cache (2 MB) most of the time goes to evicting and re-reading index pages. This connection is
@@ -106,12 +115,18 @@ db().pragma('cache_size = -262144');
 
 const started = Date.now();
 const insertAll = db().transaction(() => {
-  for (const c of seedCases()) {
+  const seeds: { id: number; ageDays: number }[] = [];
+  seedCases().forEach((c, i) => {
+    const [ageDays, ave] = SEED_HISTORY[i]!;
+    const created = new Date(Date.now() - ageDays * 86_400_000);
     const suggested = suggestUrgency(c);
     const [, , wijk] = PLACES.find(([v]) => v === c.place)!;
-    const addressCheck = demoAddressCheck(c.place!, wijk, c.postcode!, c.houseNumber!, c.street ?? 'Hoofdstraat', new Date());
-    insertReport({ ...c, addressCheck, suggestedUrgency: suggested, dueOn: addWorkingDays(new Date(), m.urgencyNormDays[suggested], m.holidays) });
-  }
+    const addressCheck = demoAddressCheck(c.place!, wijk, c.postcode!, c.houseNumber!, c.street ?? 'Hoofdstraat', created);
+    const dueOn = addWorkingDays(created, m.urgencyNormDays[suggested], m.holidays);
+    const { id } = insertReport({ ...c, addressCheck, suggestedUrgency: suggested, dueOn }, created);
+    updateReport(id, { status: 'in_behandeling', ave_phase: ave, triaged_at: new Date(created.getTime() + 3_600_000).toISOString() }, created);
+    seeds.push({ id, ageDays });
+  });
   // Oldest first, as a real database fills: ids follow time, and the indexes grow at their ends.
   const nowMs = Date.now();
   const ages = Array.from({ length: count }, () => randomInt(Math.max(1, months * 30 * 24 * 60))).sort((a, b) => b - a);
@@ -174,6 +189,7 @@ const insertAll = db().transaction(() => {
       due_on: addWorkingDays(created, m.urgencyNormDays[urgency], m.holidays),
     }, created);
   }
+  return demoCasussen(seeds, new Date());
 });
-insertAll.immediate();
-console.log(`demo: ${count + 4} reports written to ${config().databasePath} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+const casussen = insertAll.immediate();
+console.log(`demo: ${count + 5} reports and ${casussen} casussen written to ${config().databasePath} in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -2,4 +2,4 @@
 import { applyRetention } from '#features/retention/retention.server.ts';
 
 const r = applyRetention();
-console.log(`bewaartermijnen: contactgegevens gewist bij ${r.contactsErased} meldingen; ${r.cancelledDeleted} geannuleerde en ${r.reportsDeleted} oude meldingen verwijderd`);
+console.log(`bewaartermijnen: contactgegevens gewist bij ${r.contactsErased} meldingen; ${r.cancelledDeleted} geannuleerde, ${r.reportsDeleted} oude meldingen en ${r.casesDeleted} afgesloten casussen verwijderd`);

@@ -14,6 +14,7 @@ const ACCESS: [prefix: string, roles: Role[] | 'anonymous'][] = [
   ['/intern/boa/', ['boa', 'coordinator']],
   ['/intern/triage', ['coordinator']],
   ['/intern/monitor', ['coordinator']],
+  ['/intern/casussen', ['coordinator']],
   ['/intern/beheer', ['admin']],
 ];
 

@@ -16,7 +16,10 @@ const statement = lazy(() =>
     OR EXISTS (SELECT 1 FROM report_events WHERE ${plain('reason')} OR (kind = 'regie' AND (${plain('from_value')} OR ${plain('to_value')})))
     OR EXISTS (SELECT 1 FROM drafts WHERE ${plain('answers')})
     OR EXISTS (SELECT 1 FROM outbox WHERE ${plain('recipient')})
-    OR EXISTS (SELECT 1 FROM users WHERE ${plain('totp_secret')}) AS found`),
+    OR EXISTS (SELECT 1 FROM users WHERE ${plain('totp_secret')})
+    OR EXISTS (SELECT 1 FROM cases WHERE ${['name', 'case_director', 'process_director', 'treatment_director'].map(plain).join(' OR ')})
+    OR EXISTS (SELECT 1 FROM case_events WHERE ${plain('reason')} OR (kind IN ('regie', 'naam') AND (${plain('from_value')} OR ${plain('to_value')})))
+    OR EXISTS (SELECT 1 FROM case_actions WHERE ${plain('what')} OR ${plain('who')}) AS found`),
 );
 
 export function anyPlainValue(): boolean {

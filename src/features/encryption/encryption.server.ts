@@ -1,3 +1,4 @@
+import { resealActions, resealCaseEvents, resealCases } from '#features/casus/casus.repo.server.ts';
 import { resealReports } from '#features/reports/reports.repo.server.ts';
 import { resealEvents, resealNotes } from '#features/triage/triage.repo.server.ts';
 import { resealDrafts } from '#features/intake/drafts.repo.server.ts';
@@ -37,6 +38,9 @@ const TABLES: { table: string; start: number | string; batch: Batch<number> | Ba
   { table: 'report_photos', start: '', batch: (after: string, limit: number) => resealPhotos(after, limit) },
   { table: 'outbox', start: 0, batch: byId(resealOutbox) },
   { table: 'users', start: 0, batch: byId(resealUsers) },
+  { table: 'cases', start: 0, batch: byId(resealCases) },
+  { table: 'case_events', start: 0, batch: byId(resealCaseEvents) },
+  { table: 'case_actions', start: 0, batch: byId(resealActions) },
 ];
 
 export interface PassProgress {

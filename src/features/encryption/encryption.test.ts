@@ -13,6 +13,8 @@ const { findReportByReference } = await import('#features/reports/reports.repo.s
 const { addNote, addEvent } = await import('#features/triage/triage.repo.server.ts');
 const { insertUser, findUserById } = await import('#features/auth/users.repo.server.ts');
 const { queuePage } = await import('#features/triage/triage.queries.server.ts');
+const { insertCase, updateCase, addCaseEvent, insertAction } = await import('#features/casus/casus.repo.server.ts');
+const { caseDetails } = await import('#features/casus/casus.queries.server.ts');
 const { passNeeded, runPass, prepareEncryption } = await import('./encryption.server.ts');
 const { anyPlainValue } = await import('./encryption.queries.server.ts');
 const { reportRow, noteRows, eventRows, SEALED_FORMAT } = await import('#tests/support/sealed.ts');
@@ -26,7 +28,7 @@ const report = (name: string) =>
   });
 const keyIds = (): Set<string> => {
   const values = [
-    ...(db().prepare('SELECT person_name AS v FROM reports UNION ALL SELECT description FROM reports UNION ALL SELECT body FROM report_notes UNION ALL SELECT reason FROM report_events WHERE reason IS NOT NULL UNION ALL SELECT answers FROM drafts UNION ALL SELECT recipient FROM outbox UNION ALL SELECT totp_secret FROM users').all() as { v: string }[]),
+    ...(db().prepare('SELECT person_name AS v FROM reports UNION ALL SELECT description FROM reports UNION ALL SELECT body FROM report_notes UNION ALL SELECT reason FROM report_events WHERE reason IS NOT NULL UNION ALL SELECT answers FROM drafts UNION ALL SELECT recipient FROM outbox UNION ALL SELECT totp_secret FROM users UNION ALL SELECT name FROM cases UNION ALL SELECT case_director FROM cases WHERE case_director IS NOT NULL UNION ALL SELECT reason FROM case_events WHERE reason IS NOT NULL UNION ALL SELECT to_value FROM case_events WHERE kind = \'regie\' UNION ALL SELECT what FROM case_actions UNION ALL SELECT who FROM case_actions').all() as { v: string }[]),
   ];
   return new Set(values.map((r) => r.v.split('.')[1]!));
 };
@@ -66,6 +68,12 @@ test('the upgrade: plain values from before encryption are sealed by the pass, b
 test('rotation: a new key in the file, the old one still reads; the pass re-keys every value in batches, resumable', () => {
   const { id, reference } = report('Rita Rotatie');
   addEvent(id, author, new Date(), 'regie', null, 'CR: J. Jansen, Sociaal team', 'Besproken in het MDO');
+  // A casus of hers: its name, regisseur and trajectory are sealed too.
+  const nummer = insertCase('Mevr. R., Hoofdstraat', 'ave2', author, new Date());
+  updateCase(nummer, { case_director: 'J. Jansen, Sociaal team' }, new Date());
+  addCaseEvent(nummer, author, new Date(), 'opgeschaald', 'ave2', 'ave3', 'Zorg en veiligheid');
+  addCaseEvent(nummer, author, new Date(), 'regie', null, 'Casusregisseur: J. Jansen, Sociaal team');
+  insertAction(nummer, { what: 'Huisbezoek plannen', who: 'Sociaal team', dueOn: '2026-12-01' }, author, new Date());
   const oldId = keyring().current.id;
   appendFileSync(config().dataKey.file, `${randomBytes(32).toString('base64')}\n`);
   resetKeyring();
@@ -96,6 +104,11 @@ test('rotation: a new key in the file, the old one still reads; the pass re-keys
   assert.deepEqual(eventRows(id).map((e) => [e['to_value'], e['reason']]), [['CR: J. Jansen, Sociaal team', 'Besproken in het MDO']]);
   assert.equal(queuePage({ search: 'rita rotatie', status: 'alle' }, '2026-01-01', 10, 0).rows[0]?.reference, reference);
   assert.equal(findUserById(author)?.totpSecret, 'JBSWY3DPEHPK3PXP');
+  const casus = caseDetails(nummer)!;
+  assert.equal(casus.summary.name, 'Mevr. R., Hoofdstraat');
+  assert.equal(casus.summary.caseDirector, 'J. Jansen, Sociaal team');
+  assert.deepEqual(casus.actions.map((a) => [a.what, a.who]), [['Huisbezoek plannen', 'Sociaal team']]);
+  assert.deepEqual(casus.events.map((e) => [e.kind, e.toValue, e.reason]).sort(), [['opgeschaald', 'ave3', 'Zorg en veiligheid'], ['regie', 'Casusregisseur: J. Jansen, Sociaal team', null]]);
 });
 
 test('notes stay append-only outside the pass, also for the same text sealed again', () => {

@@ -27,6 +27,7 @@ export interface MonitorPageView {
     medianHours: string | null;
     p90Hours: string | null;
     overdueNow: string;
+    openCases: string;
   };
   /** Each breakdown with its counts formatted, for the charts and their tables. */
   charts: { key: string; title: string; rows: { label: string; count: number; text: string }[] }[];
@@ -51,6 +52,7 @@ export function monitorPageView(monitor: Monitor, errors: MonitorPageView['error
       medianHours: t.medianHours === null ? null : formatHours(t.medianHours),
       p90Hours: t.p90Hours === null ? null : formatHours(t.p90Hours),
       overdueNow: formatCount(monitor.overdueNow),
+      openCases: formatCount(monitor.openCases),
     },
     charts: monitor.breakdowns.map((b) => ({ ...b, rows: b.rows.map((r) => ({ ...r, text: formatCount(r.count) })) })),
   };

@@ -23,6 +23,15 @@ const groupBy = (column: string) =>
     `SELECT ${column} AS k, count(*) AS n FROM reports WHERE ${IN_PERIOD} GROUP BY k ORDER BY n DESC`,
   );
 
+/** A casus open at the end of the period: created before it, not closed before it. */
+const CASE_OPEN_AT_END = 'c.created_at < @end AND (c.closed_at IS NULL OR c.closed_at >= @end)';
+
+const caseAreas = (column: string) =>
+  db().prepare<{ end: string }, Count>(`
+    SELECT (SELECT r.${column} FROM case_reports cr JOIN reports r ON r.id = cr.report_id
+              WHERE cr.case_id = c.id AND r.${column} IS NOT NULL ORDER BY r.created_at DESC LIMIT 1) AS k, count(*) AS n
+    FROM cases c WHERE ${CASE_OPEN_AT_END} GROUP BY k ORDER BY n DESC`);
+
 const statements = lazy(() => {
   const d = db();
   return {
@@ -59,6 +68,22 @@ const statements = lazy(() => {
       `SELECT count(*) AS n FROM reports WHERE ${IN_PERIOD} AND triaged_at IS NOT NULL AND substr(triaged_at, 1, 10) <= due_on`,
     ),
     overdueNow: d.prepare<[string], { n: number }>("SELECT count(*) AS n FROM reports WHERE status = 'nieuw' AND due_on < ?"),
+    // People, not only reports (spec §5 Monitor): casussen open at the end of the period, each once,
+    // with its phase at that moment (the last AVE change before the end) and its current regie.
+    casesByPhase: d.prepare<{ end: string }, Count>(`
+      SELECT (SELECT e.to_value FROM case_events e WHERE e.case_id = c.id AND e.kind IN ('aangemaakt', 'opgeschaald', 'afgeschaald') AND e.at < @end
+                ORDER BY e.at DESC, e.id DESC LIMIT 1) AS k, count(*) AS n
+      FROM cases c WHERE ${CASE_OPEN_AT_END} GROUP BY k ORDER BY n DESC`),
+    caseRegie: d.prepare<{ end: string }, { k: string; n: number }>(`
+      SELECT 'Met casusregisseur' AS k, count(case_director) AS n FROM cases c WHERE ${CASE_OPEN_AT_END}
+      UNION ALL SELECT 'Met procesregisseur', count(process_director) FROM cases c WHERE ${CASE_OPEN_AT_END}
+      UNION ALL SELECT 'Met behandelregie', count(treatment_director) FROM cases c WHERE ${CASE_OPEN_AT_END}`),
+    // The area of a casus: that of its latest report with a looked-up address.
+    caseVillages: caseAreas('woonplaats'),
+    caseWijken: caseAreas('wijk_name'),
+    caseSteps: d.prepare<{ start: string; end: string }, { k: string; n: number }>(
+      `SELECT kind AS k, count(*) AS n FROM case_events WHERE kind IN ('opgeschaald', 'afgeschaald') AND at >= @start AND at < @end GROUP BY kind`,
+    ),
   };
 });
 
@@ -84,5 +109,11 @@ export function monitorCounts(range: { start: string; end: string }, today: stri
     triaged: s.triaged.all(range),
     withinNorm: s.withinNorm.get(range)!.n,
     overdueNow: s.overdueNow.get(today)!.n,
+    cases: {
+      byPhase: s.casesByPhase.all({ end: range.end }),
+      regie: s.caseRegie.all({ end: range.end }),
+      areas: (areaBy === 'wijk' ? s.caseWijken : s.caseVillages).all({ end: range.end }),
+      steps: s.caseSteps.all(range),
+    },
   };
 }

@@ -207,6 +207,12 @@ describe('monitorCounts against direct COUNT(*) queries', () => {
       triaged: [],
       withinNorm: 0,
       overdueNow: 0,
+      cases: {
+        byPhase: [],
+        regie: [{ k: 'Met casusregisseur', n: 0 }, { k: 'Met procesregisseur', n: 0 }, { k: 'Met behandelregie', n: 0 }],
+        areas: [],
+        steps: [],
+      },
     });
   });
 });

@@ -164,6 +164,12 @@ const counts: MonitorCounts = {
   ],
   withinNorm: 2,
   overdueNow: 1,
+  cases: {
+    byPhase: [{ k: 'ave3', n: 2 }, { k: 'ave2', n: 1 }],
+    regie: [{ k: 'Met casusregisseur', n: 3 }, { k: 'Met procesregisseur', n: 1 }, { k: 'Met behandelregie', n: 0 }],
+    areas: [{ k: 'Leek', n: 2 }, { k: null, n: 1 }],
+    steps: [{ k: 'afgeschaald', n: 1 }],
+  },
 };
 
 describe('monitorOf: labelled breakdowns and triage figures', () => {
@@ -181,6 +187,10 @@ describe('monitorOf: labelled breakdowns and triage figures', () => {
         ['gebied', 'Gebied: dorp'],
         ['status', 'Status'],
         ['uitkomst', 'Uitkomst'],
+        ['casus-ave', 'Casussen open aan het eind van de periode, per AVE-fase'],
+        ['casus-schalen', 'Op- en afschalen van casussen in de periode'],
+        ['casus-regie', 'Casussen per regie'],
+        ['casus-gebied', 'Casussen per gebied: dorp'],
       ],
     );
     const rows = Object.fromEntries(m.breakdowns.map((b) => [b.key, b.rows]));
@@ -193,6 +203,12 @@ describe('monitorOf: labelled breakdowns and triage figures', () => {
     assert.deepEqual(rows['gebied'], [{ label: 'Leek', count: 3 }, { label: 'Onbekend', count: 2 }]);
     assert.deepEqual(rows['status'], [{ label: 'Nieuw', count: 3 }, { label: 'Afgesloten', count: 2 }]);
     assert.deepEqual(rows['uitkomst'], [{ label: 'Nog geen uitkomst', count: 3 }, { label: 'Bemoeizorg', count: 2 }]);
+    // People: casussen, each once.
+    assert.deepEqual(rows['casus-ave'], [{ label: 'AVE 3', count: 2 }, { label: 'AVE 2', count: 1 }]);
+    assert.deepEqual(rows['casus-schalen'], [{ label: 'Opgeschaald', count: 0 }, { label: 'Afgeschaald', count: 1 }]);
+    assert.deepEqual(rows['casus-regie']?.map((r) => r.count), [3, 1, 0]);
+    assert.deepEqual(rows['casus-gebied'], [{ label: 'Leek', count: 2 }, { label: 'Onbekend', count: 1 }]);
+    assert.equal(m.openCases, 3);
   });
 
   test('triage hours sorted before the quantiles are taken', () => {
@@ -245,6 +261,7 @@ describe('CSV', () => {
       ],
       triage: { triaged: 2, medianHours: 35, p90Hours: 65.5, withinNorm: 1 },
       overdueNow: 0,
+      openCases: 0,
     };
     assert.equal(
       monitorCsv(m),

@@ -41,6 +41,8 @@ export interface Monitor {
   acute: number;
   merged: number;
   breakdowns: Breakdown[];
+  /** Casussen (persons or households) open at the end of the period. */
+  openCases: number;
   triage: { triaged: number; medianHours: number | null; p90Hours: number | null; withinNorm: number };
   overdueNow: number;
 }
@@ -66,6 +68,17 @@ export interface MonitorCounts {
   triaged: { createdAt: string; triagedAt: string }[];
   withinNorm: number;
   overdueNow: number;
+  /** People: the casussen open at the end of the period (each once), and the AVE steps in it. */
+  cases: {
+    /** By AVE phase at the end of the period. */
+    byPhase: Count[];
+    /** With a casusregisseur, procesregisseur, behandelregie, in that order. */
+    regie: { k: string; n: number }[];
+    /** By village or wijk of the casus's latest report with a looked-up address. */
+    areas: Count[];
+    /** `opgeschaald` and `afgeschaald` in the period. */
+    steps: { k: string; n: number }[];
+  };
 }
 
 const DAY_FORMAT = /^\d{4}-\d{2}-\d{2}$/;
@@ -164,7 +177,16 @@ export function monitorOf(period: Period, c: MonitorCounts): Monitor {
       { key: 'gebied', title: `Gebied: ${AREA_LEVELS[period.areaBy].toLowerCase()}`, rows: labelled(c.areas, {}, 'Onbekend') },
       { key: 'status', title: 'Status', rows: labelled(c.statuses, STATUS) },
       { key: 'uitkomst', title: 'Uitkomst', rows: labelled(c.outcomes, OUTCOMES, 'Nog geen uitkomst') },
+      { key: 'casus-ave', title: 'Casussen open aan het eind van de periode, per AVE-fase', rows: labelled(c.cases.byPhase, AVE_PHASE) },
+      {
+        key: 'casus-schalen',
+        title: 'Op- en afschalen van casussen in de periode',
+        rows: (['opgeschaald', 'afgeschaald'] as const).map((k) => ({ label: k === 'opgeschaald' ? 'Opgeschaald' : 'Afgeschaald', count: c.cases.steps.find((s) => s.k === k)?.n ?? 0 })),
+      },
+      { key: 'casus-regie', title: 'Casussen per regie', rows: c.cases.regie.map((r) => ({ label: r.k, count: r.n })) },
+      { key: 'casus-gebied', title: `Casussen per gebied: ${AREA_LEVELS[period.areaBy].toLowerCase()}`, rows: labelled(c.cases.areas, {}, 'Onbekend') },
     ],
+    openCases: c.cases.byPhase.reduce((sum, r) => sum + r.n, 0),
     triage: { triaged: hours.length, medianHours: quantile(hours, 0.5), p90Hours: quantile(hours, 0.9), withinNorm: c.withinNorm },
     overdueNow: c.overdueNow,
   };

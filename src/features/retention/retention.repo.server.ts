@@ -14,10 +14,19 @@ const statements = lazy(() => ({
     INSERT INTO deletion_log (reference, channel, created_at, closed_at, status, outcome, deleted_at, rule, address_key, bag_key, person_key)
     SELECT reference, channel, created_at, closed_at, status, outcome, ?, ?, address_key, bag_key, person_key FROM reports
     WHERE id IN (SELECT value FROM json_each(?))`),
+  logCases: db().prepare(`
+    INSERT INTO case_deletion_log (case_id, ave_phase, created_at, closed_at, deleted_at)
+    SELECT id, ave_phase, created_at, closed_at, ? FROM cases WHERE id IN (SELECT value FROM json_each(?))`),
 }));
 
 /** Records the metadata of reports about to be deleted. Call before deleting them, in the same transaction. */
 export function logDeletions(ids: readonly number[], rule: DeletionRule, at: Date): void {
   if (ids.length === 0) return;
   statements().log.run(at.toISOString(), rule, JSON.stringify(ids));
+}
+
+/** Records the metadata of casussen about to be deleted (nummer, phase, dates). Call before deleting them, in the same transaction. */
+export function logCaseDeletions(ids: readonly number[], at: Date): void {
+  if (ids.length === 0) return;
+  statements().logCases.run(at.toISOString(), JSON.stringify(ids));
 }

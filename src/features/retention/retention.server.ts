@@ -7,14 +7,16 @@ import { closedReportIds, deleteReports, eraseReporterContact } from '#features/
 import { now } from '#platform/clock.ts';
 import { config } from '#platform/config.ts';
 import { db } from '#platform/db.ts';
-import { logDeletions } from './retention.repo.server.ts';
+import { logCaseDeletions, logDeletions } from './retention.repo.server.ts';
+import { deleteCases, expiredCaseIds } from '#features/casus/casus.repo.server.ts';
 import { CONTACT_ERASURE_STATUSES, DELETION_RULES, type DeletionRule } from './retention.rules.ts';
 
 /**
  * Retention (spec §8), with the periods from the municipality's configuration:
  * - `geannuleerd` reports are deleted `cancelledDays` after closing;
  * - other closed reports lose the reporter's contact details `contactErasureDays` after closing, and are
- *   deleted `reportDeletionDays` after closing.
+ *   deleted `reportDeletionDays` after closing;
+ * - a closed casus is deleted `reportDeletionDays` after closing once no report of it remains (spec §8).
  * A deleted report leaves a metadata row in `deletion_log`; each run is audited (counts only).
  * Drafts older than 24 hours and ended staff sessions are purged every quarter of an hour by the
  * background jobs (jobs.ts) through `purgeExpired`, audited (counts only) whenever it deletes anything.
@@ -23,6 +25,7 @@ export interface RetentionResult {
   contactsErased: number;
   cancelledDeleted: number;
   reportsDeleted: number;
+  casesDeleted: number;
 }
 
 const DAY = 86_400_000;
@@ -42,15 +45,20 @@ export function applyRetention(at: Date = now()): RetentionResult {
       const contactsErased = eraseReporterContact(CONTACT_ERASURE_STATUSES, before(r.contactErasureDays), at);
       const cancelledDeleted = remove('geannuleerd', before(r.cancelledDays));
       const reportsDeleted = remove('bewaartermijn', before(r.reportDeletionDays));
-      if (contactsErased + cancelledDeleted + reportsDeleted > 0) {
+      // A closed casus: as long as a report, counted from its closing, and never before its last report.
+      const cases = expiredCaseIds(before(r.reportDeletionDays));
+      logCaseDeletions(cases, at);
+      deleteCases(cases);
+      const casesDeleted = cases.length;
+      if (contactsErased + cancelledDeleted + reportsDeleted + casesDeleted > 0) {
         audit({
           actorRole: 'systeem',
           action: 'bewaartermijn_toegepast',
           result: 'gelukt',
-          detail: `contactgegevens gewist ${contactsErased}, geannuleerd verwijderd ${cancelledDeleted}, verwijderd ${reportsDeleted}`,
+          detail: `contactgegevens gewist ${contactsErased}, geannuleerd verwijderd ${cancelledDeleted}, verwijderd ${reportsDeleted}, casussen verwijderd ${casesDeleted}`,
         }, at);
       }
-      return { contactsErased, cancelledDeleted, reportsDeleted };
+      return { contactsErased, cancelledDeleted, reportsDeleted, casesDeleted };
     })
     .immediate();
 }

@@ -51,7 +51,7 @@ test('retention: contact details, cancelled reports and old reports, with a dele
   const ancient = report('afgesloten', 1900);
 
   const result = applyRetention(at);
-  assert.deepEqual(result, { contactsErased: 3, cancelledDeleted: 1, reportsDeleted: 1 });
+  assert.deepEqual(result, { contactsErased: 3, cancelledDeleted: 1, reportsDeleted: 1, casesDeleted: 0 });
 
   assert.equal(row(open)?.reporter_name, 'Melder Naam', 'an open report keeps the reporter');
   assert.equal(row(recent)?.reporter_email, 'melder@test.example', 'closed 100 days ago: kept');
@@ -74,7 +74,7 @@ test('retention: contact details, cancelled reports and old reports, with a dele
   assert.equal(audited.length, 1);
   assert.doesNotMatch(audited[0]!.detail, /Melder|Dhr/);
 
-  assert.deepEqual(applyRetention(at), { contactsErased: 0, cancelledDeleted: 0, reportsDeleted: 0 }, 'a second run changes nothing');
+  assert.deepEqual(applyRetention(at), { contactsErased: 0, cancelledDeleted: 0, reportsDeleted: 0, casesDeleted: 0 }, 'a second run changes nothing');
 });
 
 test('recurrence survives deletion: the deletion log keeps blind indexes of address and person, no content', () => {

@@ -9,6 +9,7 @@ import { COUNT_CAP, UNKNOWN_AREA, activeCoordinators, isOpenScope, queueAreas, q
 import { OUTCOMES, isOverdue, wvggzDeadline, type Outcome, type Status } from './triage.rules.ts';
 import { ALL_STATUSES, QUEUE_ORDERS } from './queue.schema.ts';
 import { recordQueueSearch } from './triage.server.ts';
+import { overdueActions } from '#features/casus/casus.queries.server.ts';
 
 /** The coordinator's queue, /intern/triage: filters from the URL, the search from a POST body (never in a URL). */
 
@@ -58,6 +59,8 @@ export interface QueueView {
   coordinators: Record<string, string>;
   /** The order shown (the `volgorde` select). */
   order: QueueOrder;
+  /** `Acties te laat`: open casus actions past their date (the casus and the date, no names or texts). */
+  overdueActions: { href: string; text: string }[];
 }
 
 export function queueHref(query: Record<string, string>, page: number): string {
@@ -154,5 +157,6 @@ export async function handleQueue(ctx: QueueContext): Promise<FormOutcome<QueueV
     areas: { ...Object.fromEntries(areas.map((a) => [a, a])), [UNKNOWN_AREA]: 'Onbekend (adres niet opgezocht)' },
     coordinators: Object.fromEntries(coordinators.map((c) => [String(c.id), c.name])),
     order: queueOrder(filter),
+    overdueActions: overdueActions(today).map((a) => ({ href: `/intern/casussen/${a.nummer}#acties`, text: `Casus ${a.nummer}: actie uiterlijk ${day.format(new Date(`${a.dueOn}T00:00:00Z`))}` })),
   });
 }

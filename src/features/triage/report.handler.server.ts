@@ -12,11 +12,14 @@ import { config, type Municipality } from '#platform/config.ts';
 import { FORM_LIMIT_BYTES, readForm, redirectTo, render, rewriteTo, type FormOutcome } from '#platform/http.ts';
 import { reportDetails, reportIdOf, type ReportDetails } from './triage.queries.server.ts';
 import { EVENT_KINDS, OUTCOMES, TRANSITIONS, isOverdue, wvggzDeadline } from './triage.rules.ts';
-import { ASSIGN_ME, ASSIGN_TO_ME, FIELDS_OF, PARTS, SAVED, TRIAGE_FIELDS, isIntent, summaryLabel, type Intent } from './triage.schema.ts';
+import { ASSIGN_ME, ASSIGN_TO_ME, FIELDS_OF, PARTS, SAVED, TRIAGE_FIELDS, isCaseIntentOfReport, isIntent, summaryLabel, type Intent } from './triage.schema.ts';
+import { addReportToOpenCase, caseOfReport, createCaseFromReport } from '#features/casus/casus.server.ts';
 import type { AstroCookies } from 'astro';
 import { auditActionLabel, auditResultLabel, auditRoleLabel } from '#features/audit/audit.schema.ts';
 import { changeReport, openReport, type StaffActor } from './triage.server.ts';
 import { reportPhotos, type ReportPhoto } from '#features/photos/photos.server.ts';
+import { CASE_STATUS } from '#features/casus/casus.rules.ts';
+import { caseChoiceValue } from '#features/casus/casus.schema.ts';
 
 /**
  * The report page of the coordinator, /intern/triage/[reference]: GET opens the report (audited),
@@ -61,6 +64,12 @@ export async function handleTriagePost(request: Request, reference: string, staf
   const values: Record<string, string> = {};
   for (const [k, v] of posted.form) if (typeof v === 'string' && k !== 'intent') values[k] = cleanText(v).slice(0, 4000);
   const { intent, form } = pressedButton(posted.form);
+  if (isCaseIntentOfReport(intent)) {
+    const request = { reference, answers: readFields(form, FIELDS_OF[intent]), actor: actorOf(staff, ip), at: now() };
+    const done = intent === 'case_create' ? createCaseFromReport(request) : addReportToOpenCase(request);
+    if (done.kind === 'done') return { kind: 'done', intent, anchor: 'casus', values };
+    return { kind: 'error', status: done.status, errors: done.errors, values, ...(done.formError ? { formError: done.formError } : {}) };
+  }
   const outcome = changeReport({
     reference,
     intent,
@@ -87,6 +96,7 @@ export function unsavedParts(values: Record<string, string>, current: ReportView
   if (differs('assignedTo', current.assignedTo)) parts.push('assign');
   if (v('status') !== '' || v('forwardedTo') !== '' || v('mergeInto') !== '' || v('reason') !== '' || (v('outcome') !== '' && differs('outcome', current.outcome))) parts.push('status');
   if (v('note') !== '') parts.push('note');
+  if (v('caseName') !== '') parts.push('case_create');
   return parts;
 }
 
@@ -159,6 +169,33 @@ export interface ReportView {
   access: { at: string; actor: string; role: string; action: string; result: string }[];
   /** The BOA's photos (report page only): thumbnails linking to the full view. */
   photos?: ReportPhoto[];
+  /** The casus of the report (its own, or that of the report it was merged into), or the casussen to add it to. */
+  casus?: ReportCase;
+}
+
+export interface ReportCase {
+  current: { nummer: number; name: string; avePhase: string; status: string; directors: string[] } | undefined;
+  /** Open casussen: those of matching earlier reports first. */
+  choices: Record<string, string>;
+}
+
+/** The casus part of the report page. */
+export function reportCase(reportId: number, relatedIds: readonly number[]): ReportCase {
+  const { current, choices } = caseOfReport(reportId, relatedIds);
+  return {
+    current: current && {
+      nummer: current.id,
+      name: current.name,
+      avePhase: label(AVE_PHASE, current.avePhase),
+      status: CASE_STATUS[current.status],
+      directors: [
+        current.caseDirector && `Casusregisseur: ${current.caseDirector}`,
+        current.processDirector && `Procesregisseur: ${current.processDirector}`,
+        current.treatmentDirector && `Behandelregie: ${current.treatmentDirector}`,
+      ].filter((d): d is string => Boolean(d)),
+    },
+    choices: Object.fromEntries(choices.map((c) => [caseChoiceValue(c.id), `${c.name} (casus ${c.id})${c.preferred ? ', bij een eerdere melding' : ''}`])),
+  };
 }
 
 const dateTime = new Intl.DateTimeFormat('nl-NL', { timeZone: 'Europe/Amsterdam', dateStyle: 'long', timeStyle: 'short' });
@@ -405,7 +442,11 @@ export async function handleReport(ctx: ReportContext): Promise<FormOutcome<Repo
   if (!REFERENCE_PATTERN.test(reference) || !reportIdOf(reference)) return rewriteTo('/404');
   const m = config().municipality;
   // The BOA's photos: links only, each opened (and audited) by its own request.
-  const pageView = (...args: Parameters<typeof reportView>): ReportView => ({ ...reportView(...args), photos: reportPhotos(reference) });
+  const pageView = (...args: Parameters<typeof reportView>): ReportView => ({
+    ...reportView(...args),
+    photos: reportPhotos(reference),
+    casus: reportCase(args[0].triage.id, args[0].related.map((r) => r.id)),
+  });
   if (ctx.request.method !== 'POST') {
     const at = now();
     const details = openReport(reference, actorOf(staff, ip), at);

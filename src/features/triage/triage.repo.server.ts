@@ -1,5 +1,5 @@
 import { db, rekeying } from '#platform/db.ts';
-import { fieldsOf, needsReseal } from '#platform/crypto/fields.server.ts';
+import { fieldsOf, needsReseal, resealedEvent, type EventRow } from '#platform/crypto/fields.server.ts';
 import { lazy } from '#lib/lazy.ts';
 import { SEALED_EVENT_KINDS, type EventKind } from './triage.rules.ts';
 
@@ -70,16 +70,12 @@ export function resealNotes(afterId: number, limit: number): { lastId: number | 
 }
 
 export function resealEvents(afterId: number, limit: number): { lastId: number | undefined; changed: number } {
-  const rows = s().eventBatch.all(afterId, limit) as { id: number; kind: EventKind; from_value: string | null; to_value: string | null; reason: string | null }[];
+  const rows = s().eventBatch.all(afterId, limit) as (EventRow & { kind: EventKind })[];
   let changed = 0;
   for (const r of rows) {
-    const sealedKind = SEALED_EVENT_KINDS.has(r.kind);
-    const again = (column: string, v: string | null) => (needsReseal(v) ? events.seal(column, r.id, events.open(column, r.id, v) ?? null) : v);
-    const from = sealedKind ? again('from_value', r.from_value) : r.from_value;
-    const to = sealedKind ? again('to_value', r.to_value) : r.to_value;
-    const reason = again('reason', r.reason);
-    if (from === r.from_value && to === r.to_value && reason === r.reason) continue;
-    s().resealEvent.run(from, to, reason, r.id);
+    const next = resealedEvent(events, r, SEALED_EVENT_KINDS.has(r.kind));
+    if (!next) continue;
+    s().resealEvent.run(...next, r.id);
     changed++;
   }
   return { lastId: rows.at(-1)?.id, changed };

@@ -142,6 +142,8 @@ test('the error summary names each field as the page always did and links to it'
       ['forwardedTo', 'Doorgestuurd naar', 'f-forwardedTo'],
       ['mergeInto', 'Samenvoegen met', 'f-mergeInto'],
       ['reason', 'Reden', 'f-reason'],
+      ['caseName', 'Naam of omschrijving', 'f-caseName'],
+      ['caseNumber', 'Kies een open casus', 'f-caseNumber'],
       ['other', 'Koppelen', 'f-other'],
       ['note', 'Notitie', 'f-note'],
     ],

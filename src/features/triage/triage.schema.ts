@@ -1,6 +1,7 @@
 import { z } from 'astro/zod';
 import { ALWAYS, choice, text, tooLong, type FieldDef } from '#lib/forms.ts';
 import { AVE_PHASE, URGENCY } from '#features/reports/options.schema.ts';
+import { addFields, createFields } from '#features/casus/casus.schema.ts';
 import { OUTCOMES, isOutcome, transitionProblem, type Outcome, type Status } from './triage.rules.ts';
 
 /**
@@ -12,7 +13,10 @@ import { OUTCOMES, isOutcome, transitionProblem, type Outcome, type Status } fro
  */
 
 /** The forms of the report page, by the `intent` each posts. */
-export const INTENTS = ['reveal', 'urgency_ave', 'regie', 'assign', 'wvggz', 'note', 'link', 'status'] as const;
+export const INTENTS = ['reveal', 'urgency_ave', 'regie', 'assign', 'wvggz', 'note', 'link', 'status', 'case_create', 'case_add'] as const;
+/** The intents the casus feature applies (casus.server.ts), not the report's own changes. */
+export const CASE_INTENTS_OF_REPORT = ['case_create', 'case_add'] as const;
+export const isCaseIntentOfReport = (v: string): v is (typeof CASE_INTENTS_OF_REPORT)[number] => (CASE_INTENTS_OF_REPORT as readonly string[]).includes(v);
 export type Intent = (typeof INTENTS)[number];
 
 export function isIntent(value: unknown): value is Intent {
@@ -229,6 +233,8 @@ export const TRIAGE_FIELDS: readonly TriageField[] = [
   ...regieFields,
   ...assignFields,
   ...statusFields,
+  ...createFields,
+  ...addFields,
   ...linkFields,
   ...noteFields,
 ];
@@ -243,6 +249,8 @@ export const SAVED: Readonly<Record<Intent, string>> = {
   note: 'notitie',
   link: 'koppeling',
   status: 'status',
+  case_create: 'casus aangemaakt',
+  case_add: 'toegevoegd aan de casus',
 };
 
 /** The parts of the page a warning names when they hold entries not yet saved. */
@@ -255,6 +263,8 @@ export const PARTS: Readonly<Record<Intent, string>> = {
   note: 'Notitie',
   link: 'Eerdere meldingen',
   status: 'Status wijzigen',
+  case_create: 'Casus',
+  case_add: 'Casus',
 };
 
 /** The fields each intent posts. */
@@ -267,4 +277,6 @@ export const FIELDS_OF: Readonly<Record<Intent, readonly TriageField[]>> = {
   note: noteFields,
   link: linkFields,
   status: statusFields,
+  case_create: createFields,
+  case_add: addFields,
 };

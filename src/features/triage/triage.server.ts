@@ -131,6 +131,10 @@ class Change {
         return this.valid(parseStep(linkSchema({ self: this.t.id, find: reportIdOf }), answers), (d) => this.link(d.other));
       case 'status':
         return this.valid(parseStep(statusSchema({ current: this.t, find: reportIdOf }), answers), (d) => this.status(d));
+      case 'case_create':
+      case 'case_add':
+        // Applied by the casus feature (casus.server.ts), never here.
+        return this.refuse({}, 400);
     }
   }
 

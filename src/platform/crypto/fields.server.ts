@@ -34,6 +34,27 @@ export function needsReseal(stored: unknown): boolean {
   return stored !== null && stored !== undefined && stored !== '' && keyIdOf(String(stored)) !== keyring().current.id;
 }
 
+/** A stored value sealed again under the current key where it needs it (plain, or an older key); else as stored. */
+export function resealed(fields: Fields, column: string, row: string | number, stored: string | null): string | null {
+  return needsReseal(stored) ? fields.seal(column, row, fields.open(column, row, stored) ?? null) : stored;
+}
+
+/** A history row: its from/to values sealed when its kind names people, its reason always. */
+export interface EventRow {
+  id: number;
+  from_value: string | null;
+  to_value: string | null;
+  reason: string | null;
+}
+
+/** A history row sealed again under the current key: its new values, or `undefined` when nothing changes. */
+export function resealedEvent(fields: Fields, r: EventRow, sealedKind: boolean): [string | null, string | null, string | null] | undefined {
+  const from = sealedKind ? resealed(fields, 'from_value', r.id, r.from_value) : r.from_value;
+  const to = sealedKind ? resealed(fields, 'to_value', r.id, r.to_value) : r.to_value;
+  const reason = resealed(fields, 'reason', r.id, r.reason);
+  return from === r.from_value && to === r.to_value && reason === r.reason ? undefined : [from, to, reason];
+}
+
 /** Whether a stored blind index is the current key's for this normalised value. */
 export function blindIsCurrent(purpose: BlindPurpose, stored: unknown, normalised: string | undefined): boolean {
   return (stored ?? null) === blind(purpose, normalised);

@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { before, describe, test } from 'node:test';
+import { useTempDatabase } from '#tests/support/unit-db.ts';
+
+/**
+ * The casus list and a casus's timeline stay fast with years of reports: no full scan of reports,
+ * case_reports or case_events. EXPLAIN QUERY PLAN on a database filled by the demo-data command plus
+ * a casus for every third report, after ANALYZE (as triage/queue-plan.test.ts does for the queue).
+ */
+
+const file = useTempDatabase('casus-plan');
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+const { db } = await import('#platform/db.ts');
+const { CASE_EVENTS_SQL, CASE_NOTES_SQL, CASE_REPORTS_SQL, caseListSql } = await import('./casus.queries.server.ts');
+
+const plan = (sql: string, params: unknown): string[] => (db().prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params as never) as { detail: string }[]).map((r) => r.detail);
+const fullScans = (lines: string[]): string[] => lines.filter((l) => /^SCAN (reports|r|m|cr|a|case_reports|case_events|case_actions|e)\b/.test(l) && !/USING (COVERING )?INDEX/.test(l));
+
+before(() => {
+  execFileSync(process.execPath, ['src/cli/demo-data.ts', '--count', '3000'], { cwd: root, env: { ...process.env, DATABASE_PATH: file }, stdio: 'pipe' });
+  const d = db();
+  d.exec(`INSERT INTO users (email, name, role, password_hash, totp_secret, created_at, updated_at)
+          VALUES ('plan@test.example', 'P', 'coordinator', 'x', 'x', '2026-01-01', '2026-01-01')`);
+  const user = (d.prepare("SELECT id FROM users WHERE email = 'plan@test.example'").get() as { id: number }).id;
+  const base = ((d.prepare('SELECT coalesce(max(id), 0) AS n FROM cases').get() as { n: number }).n);
+  d.exec(`INSERT INTO cases (id, name, ave_phase, status, created_at, created_by, updated_at, closed_at)
+          SELECT ${base} + id, 'x', 'ave2', CASE WHEN id % 4 = 0 THEN 'afgesloten' ELSE 'open' END, created_at, ${user}, created_at,
+                 CASE WHEN id % 4 = 0 THEN created_at END
+          FROM reports WHERE id % 3 = 0 AND id NOT IN (SELECT report_id FROM case_reports)`);
+  d.exec(`INSERT OR IGNORE INTO case_reports (report_id, case_id, added_at, added_by) SELECT id, ${base} + id, created_at, ${user} FROM reports WHERE id % 3 = 0 AND ${base} + id IN (SELECT id FROM cases)`);
+  d.exec(`INSERT INTO case_events (case_id, actor_id, at, kind, to_value) SELECT id, ${user}, created_at, 'aangemaakt', 'ave2' FROM cases`);
+  d.exec('ANALYZE');
+  assert.ok((d.prepare('SELECT count(*) AS n FROM case_reports').get() as { n: number }).n >= 900, 'casussen made');
+});
+
+describe('casus plans', () => {
+  const variants: [string, Parameters<typeof caseListSql>[0]][] = [
+    ['the open casussen', {}],
+    ['by AVE phase', { avePhase: 'ave3' }],
+    ['with a procesregisseur', { regie: 'pr' }],
+    ['in a village', { area: 'Leek' }],
+    ['with overdue actions', { overdue: true }],
+  ];
+  for (const [what, filter] of variants) {
+    test(`list: ${what} reads no table whole`, () => {
+      const { sql, params } = caseListSql(filter, '2026-11-29');
+      const lines = plan(sql, params);
+      assert.deepEqual(fullScans(lines), [], lines.join('\n'));
+      assert.ok(!lines.some((l) => /^SCAN c\b/.test(l) && !/INDEX/.test(l)), lines.join('\n'));
+    });
+  }
+
+  test('timeline: the reports and the trajectory of one casus come from their indexes', () => {
+    for (const [sql, params] of [[CASE_REPORTS_SQL, { id: 3 }], [CASE_EVENTS_SQL, [3]], [CASE_NOTES_SQL, { id: 3 }]] as const) {
+      const lines = plan(sql, params);
+      assert.deepEqual(fullScans(lines), [], lines.join('\n'));
+      assert.ok(lines.some((l) => /SEARCH (cr|e|n) USING/.test(l)), lines.join('\n'));
+    }
+  });
+});

@@ -1,0 +1,247 @@
+import type { AstroCookies } from 'astro';
+import type { StaffSession } from '#features/auth/login.server.ts';
+import { AVE_PHASE, CHANNELS, CONCERNS, STATUS } from '#features/reports/options.schema.ts';
+import { queueAreas, reportIdOf } from '#features/triage/triage.queries.server.ts';
+import { wvggzDeadline } from '#features/triage/triage.rules.ts';
+import { fieldId } from '#lib/field-ids.ts';
+import { cleanText, readFields, type FieldErrors } from '#lib/forms.ts';
+import { now } from '#platform/clock.ts';
+import { FORM_LIMIT_BYTES, readForm, redirectTo, render, rewriteTo, type FormOutcome } from '#platform/http.ts';
+import type { CaseDetails, CaseEvent, CaseListRow } from './casus.queries.server.ts';
+import { CASE_EVENT_KINDS, CASE_STATUS, actionOverdue } from './casus.rules.ts';
+import { amsterdamDate } from '#lib/working-days.ts';
+import { CASE_FIELDS, CASE_SAVED, FIELDS_OF, REGIE_FILTER, isCaseIntent, type CaseIntent } from './casus.schema.ts';
+import { changeCase, listCases, openCase } from './casus.server.ts';
+
+/**
+ * The casus pages: the list /intern/casussen (filters in the URL) and one casus
+ * /intern/casussen/[nummer] (GET audited; POST one change, 303 back to its part, or the page again
+ * with the messages and every answer kept, 400).
+ */
+
+const dateTime = new Intl.DateTimeFormat('nl-NL', { timeZone: 'Europe/Amsterdam', dateStyle: 'long', timeStyle: 'short' });
+const day = new Intl.DateTimeFormat('nl-NL', { timeZone: 'UTC', dateStyle: 'long' });
+const fmtDateTime = (iso: string) => dateTime.format(new Date(iso));
+const fmtDay = (d: string) => day.format(new Date(`${d}T00:00:00Z`));
+const label = (options: Readonly<Record<string, string>>, code: string): string => options[code] ?? code;
+
+const actorOf = (staff: StaffSession, ip: string | undefined) => ({ id: staff.user.id, role: staff.user.role, ip });
+
+interface Context {
+  request: Request;
+  params: Record<string, string | undefined>;
+  locals: App.Locals;
+  cookies: AstroCookies;
+  url: URL;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The list
+
+export interface CaseListView {
+  rows: { nummer: number; name: string; avePhase: string; directors: string; latestReport: string; reports: number; actions: string; overdue: boolean }[];
+  filter: { fase: string; regie: string; gebied: string; teLaat: boolean };
+  faseOptions: Record<string, string>;
+  regieOptions: Record<string, string>;
+  areaOptions: Record<string, string>;
+}
+
+const directorsOf = (c: Pick<CaseListRow, 'caseDirector' | 'processDirector' | 'treatmentDirector'>): string[] =>
+  [
+    c.caseDirector && `Casusregisseur: ${c.caseDirector}`,
+    c.processDirector && `Procesregisseur: ${c.processDirector}`,
+    c.treatmentDirector && `Behandelregie: ${c.treatmentDirector}`,
+  ].filter((d): d is string => Boolean(d));
+
+export function handleCaseList(ctx: Context): FormOutcome<CaseListView> {
+  const fase = ctx.url.searchParams.get('fase') ?? '';
+  const regie = ctx.url.searchParams.get('regie') ?? '';
+  const gebied = ctx.url.searchParams.get('gebied') ?? '';
+  const areas = queueAreas();
+  const filter = {
+    avePhase: Object.hasOwn(AVE_PHASE, fase) ? fase : undefined,
+    regie: Object.hasOwn(REGIE_FILTER, regie) ? (regie as keyof typeof REGIE_FILTER) : undefined,
+    area: areas.includes(gebied) ? gebied : undefined,
+    overdue: ctx.url.searchParams.get('te-laat') === '1',
+  };
+  const rows = listCases(filter, actorOf(ctx.locals.staff!, ctx.locals.clientIp), now());
+  return render({
+    rows: rows.map((r) => ({
+      nummer: r.id,
+      name: r.name,
+      avePhase: label(AVE_PHASE, r.avePhase),
+      directors: directorsOf(r).join('; ') || 'Geen',
+      latestReport: r.latestReportAt ? fmtDateTime(r.latestReportAt) : 'Geen',
+      reports: r.reportCount,
+      actions: r.openActions === 0 ? 'Geen' : `${r.openActions} open${r.overdueActions > 0 ? `, ${r.overdueActions} te laat` : ''}`,
+      overdue: r.overdueActions > 0,
+    })),
+    filter: { fase: filter.avePhase ?? '', regie: filter.regie ?? '', gebied: filter.area ?? '', teLaat: filter.overdue },
+    faseOptions: AVE_PHASE,
+    regieOptions: REGIE_FILTER,
+    areaOptions: Object.fromEntries(areas.map((a) => [a, a])),
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// One casus
+
+export interface TimelineEntry {
+  at: string;
+  /** For sorting: ISO time. */
+  sortKey: string;
+  text: string;
+  reason: string | null;
+  actor: string | null;
+  link?: { href: string; text: string };
+}
+
+export interface CaseView {
+  nummer: number;
+  name: string;
+  open: boolean;
+  status: string;
+  avePhase: string;
+  directors: string[];
+  wvggz: string;
+  saved: string | undefined;
+  errors: FieldErrors;
+  formError: string | undefined;
+  summary: { href: string; text: string }[];
+  values: Record<string, string>;
+  current: { name: string; avePhase: string; caseDirector: string; processDirector: string; treatmentDirector: string; wvggzStart: string };
+  /** The reports that may be taken out (not those that follow a merge). */
+  ownReports: Record<string, string>;
+  actions: { id: number; what: string; who: string; due: string; done: boolean; overdue: boolean }[];
+  timeline: TimelineEntry[];
+}
+
+/** A trajectory event in words: "Opgeschaald: AVE 2 → AVE 3", "Regie: Procesregisseur: … ". */
+function eventText(e: CaseEvent): string {
+  const phase = (v: string | null) => (v === null ? 'geen' : label(AVE_PHASE, v));
+  switch (e.kind) {
+    case 'aangemaakt':
+      return `Casus aangemaakt in ${phase(e.toValue)}`;
+    case 'opgeschaald':
+    case 'afgeschaald':
+      return `${CASE_EVENT_KINDS[e.kind]}: ${phase(e.fromValue)} → ${phase(e.toValue)}`;
+    case 'melding_toegevoegd':
+      return `Melding ${e.toValue ?? ''} toegevoegd aan de casus`;
+    case 'melding_uitgehaald':
+      return `Melding ${e.fromValue ?? ''} uit de casus gehaald`;
+    case 'regie': {
+      const role = (e.toValue ?? e.fromValue ?? '').split(': ')[0] ?? '';
+      const who = (v: string | null) => {
+        const name = v === null ? '-' : v.slice(v.indexOf(': ') + 2);
+        return name === '-' ? 'geen' : name;
+      };
+      return `${role}: ${who(e.fromValue)} → ${who(e.toValue)}`;
+    }
+    case 'wvggz':
+      return e.toValue ? `Wvggz gestart op ${fmtDay(e.toValue)}, uiterlijk klaar op ${fmtDay(wvggzDeadline(e.toValue))}` : 'Wvggz weggehaald';
+    case 'naam':
+      return `Naam of omschrijving gewijzigd in: ${e.toValue ?? ''}`;
+    case 'afgesloten':
+    case 'heropend':
+      return CASE_EVENT_KINDS[e.kind];
+  }
+}
+
+export function caseView(
+  d: CaseDetails,
+  state: { errors: FieldErrors; values: Record<string, string>; saved?: CaseIntent | undefined; formError?: string | undefined },
+  today: string,
+): CaseView {
+  const c = d.summary;
+  const reports: TimelineEntry[] = d.reports.map((r) => ({
+    at: fmtDateTime(r.createdAt),
+    sortKey: r.createdAt,
+    text: `Melding via ${label(CHANNELS, r.channel)} (${label(STATUS, r.status)})${r.concerns.length ? `: ${r.concerns.map((k) => label(CONCERNS, k)).join(', ')}` : ''}${r.merged ? ', samengevoegd' : ''}`,
+    reason: null,
+    actor: null,
+    link: { href: `/intern/triage/${r.reference}`, text: r.reference },
+  }));
+  const events: TimelineEntry[] = d.events.map((e) => ({ at: fmtDateTime(e.at), sortKey: e.at, text: eventText(e), reason: e.reason, actor: e.actor }));
+  const notes: TimelineEntry[] = d.notes.map((n) => ({
+    at: fmtDateTime(n.at),
+    sortKey: n.at,
+    text: `notitie: ${n.body}`,
+    reason: null,
+    actor: n.author,
+    link: { href: `/intern/triage/${n.reference}#notities`, text: n.reference },
+  }));
+  const actions: TimelineEntry[] = d.actions.flatMap((a) => [
+    { at: fmtDateTime(a.createdAt), sortKey: a.createdAt, text: `Actie: ${a.what} (${a.who}, uiterlijk ${fmtDay(a.dueOn)})`, reason: null, actor: a.author },
+    ...(a.doneAt ? [{ at: fmtDateTime(a.doneAt), sortKey: a.doneAt, text: `Actie afgerond: ${a.what}`, reason: null, actor: null }] : []),
+  ]);
+  const timeline = [...reports, ...events, ...notes, ...actions].sort((a, b) => (a.sortKey < b.sortKey ? 1 : a.sortKey > b.sortKey ? -1 : 0));
+  return {
+    nummer: c.id,
+    name: c.name,
+    open: c.status === 'open',
+    status: CASE_STATUS[c.status],
+    avePhase: label(AVE_PHASE, c.avePhase),
+    directors: directorsOf(c),
+    wvggz: c.wvggzStartedOn ? `Gestart op ${fmtDay(c.wvggzStartedOn)}; uiterlijk klaar op ${fmtDay(wvggzDeadline(c.wvggzStartedOn))}.` : 'Geen Wvggz.',
+    saved: state.saved ? `Opgeslagen: ${CASE_SAVED[state.saved]}.` : undefined,
+    errors: state.errors,
+    formError: state.formError,
+    summary: Object.entries(state.errors).map(([name, message]) => {
+      const field = CASE_FIELDS.find((f) => f.name === name);
+      return { href: `#${field ? fieldId(field) : `f-${name}`}`, text: `${field?.label ?? name}: ${message}` };
+    }),
+    values: state.values,
+    current: {
+      name: c.name,
+      avePhase: c.avePhase,
+      caseDirector: c.caseDirector ?? '',
+      processDirector: c.processDirector ?? '',
+      treatmentDirector: c.treatmentDirector ?? '',
+      wvggzStart: c.wvggzStartedOn ?? '',
+    },
+    actions: d.actions.map((a) => ({ id: a.id, what: a.what, who: a.who, due: fmtDay(a.dueOn), done: a.doneAt !== null, overdue: actionOverdue(a, today) })),
+    ownReports: Object.fromEntries(d.reports.filter((r) => !r.merged).map((r) => [r.reference, `${r.reference}, ${fmtDateTime(r.createdAt)}`])),
+    timeline,
+  };
+}
+
+const SAVED_COOKIE = 'mb_casus_opgeslagen';
+const cookieOptions = (nummer: number) => ({ path: `/intern/casussen/${nummer}`, httpOnly: true, sameSite: 'strict', maxAge: 60 }) as const;
+
+function takeSaved(cookies: AstroCookies, nummer: number): CaseIntent | undefined {
+  const value = cookies.get(SAVED_COOKIE)?.value;
+  if (value === undefined) return undefined;
+  cookies.delete(SAVED_COOKIE, cookieOptions(nummer));
+  return isCaseIntent(value) ? value : undefined;
+}
+
+const ACTIONS = 'acties';
+const ANCHORS: Record<CaseIntent, string> = { name: 'naam', ave: 'ave-fase', regie: 'regie', wvggz: 'wvggz', status: 'status', remove: 'meldingen', add_action: ACTIONS, action_done: ACTIONS };
+
+export async function handleCase(ctx: Context): Promise<FormOutcome<CaseView>> {
+  const raw = String(ctx.params['nummer'] ?? '');
+  const nummer = /^[1-9]\d{0,8}$/.test(raw) ? Number(raw) : undefined;
+  if (nummer === undefined) return rewriteTo('/404');
+  const actor = actorOf(ctx.locals.staff!, ctx.locals.clientIp);
+  if (ctx.request.method !== 'POST') {
+    const details = openCase(nummer, actor, now());
+    if (!details) return rewriteTo('/404');
+    return render(caseView(details, { errors: {}, values: {}, saved: takeSaved(ctx.cookies, nummer) }, amsterdamDate(now())));
+  }
+  const posted = await readForm(ctx.request, FORM_LIMIT_BYTES);
+  const intent = posted.ok ? String(posted.form.get('intent') ?? '') : '';
+  const values: Record<string, string> = {};
+  if (posted.ok) for (const [k, v] of posted.form) if (typeof v === 'string' && k !== 'intent') values[k] = cleanText(v).slice(0, 4000);
+  const outcome = posted.ok
+    ? changeCase({ nummer, intent, answers: readFields(posted.form, isCaseIntent(intent) ? FIELDS_OF[intent] : []), actor, at: now(), findReport: reportIdOf })
+    : ({ kind: 'refused', status: posted.status, errors: {}, formError: 'Het formulier kwam niet goed aan.' } as const);
+  if (outcome.kind === 'done' && isCaseIntent(intent)) {
+    ctx.cookies.set(SAVED_COOKIE, intent, cookieOptions(nummer));
+    return redirectTo(`/intern/casussen/${nummer}#${ANCHORS[intent]}`);
+  }
+  const details = openCase(nummer, actor, now());
+  if (!details) return rewriteTo('/404');
+  const status = outcome.kind === 'refused' ? outcome.status : 400;
+  const formError = outcome.kind === 'refused' ? outcome.formError : undefined;
+  return render(caseView(details, { errors: outcome.kind === 'refused' ? outcome.errors : {}, values, formError }, amsterdamDate(now())), status);
+}

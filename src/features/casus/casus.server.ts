@@ -1,0 +1,206 @@
+import { parseStep, type FieldErrors, type RawAnswers } from '#lib/forms.ts';
+import { audit, type AuditEntry } from '#features/audit/audit.repo.server.ts';
+import type { StaffActor } from '#features/triage/triage.server.ts';
+import { triageFields } from '#features/triage/triage.queries.server.ts';
+import { db } from '#platform/db.ts';
+import { addCaseEvent, addReportToCase, insertAction, insertCase, markActionDone, removeReportFromCase, updateCase } from './casus.repo.server.ts';
+import { amsterdamDate } from '#lib/working-days.ts';
+import { caseDetails, caseIdOfReport, caseList, caseSummary, membershipOf, openCaseChoices, type CaseDetails, type CaseListFilter, type CaseListRow, type CaseSummary } from './casus.queries.server.ts';
+import { aveChange, statusChange } from './casus.rules.ts';
+import { DIRECTOR_LABELS, actionDoneSchema, actionSchema, addSchema, aveSchema, createSchema, isCaseIntent, nameSchema, regieSchema, removeSchema, statusSchema, wvggzSchema, type CaseIntent, type Regie } from './casus.schema.ts';
+
+/**
+ * The coordinator's work on casussen (spec §5a), one transaction per call: every change validated
+ * with its schema (casus.schema.ts), written with its trajectory event and its audit row; a refused
+ * change writes only a `geweigerd` audit row. Every view of a casus is audited.
+ */
+
+export type CaseOutcome = { kind: 'done'; nummer: number } | { kind: 'refused'; status: 400 | 404 | 409; errors: FieldErrors; formError?: string };
+
+const tx = <T>(fn: () => T): T => db().transaction(fn).immediate();
+
+const entry = (actor: StaffActor, objectType: 'casus' | 'melding', objectId: string | number, action: string, extra: Partial<AuditEntry> = {}): AuditEntry => ({
+  actorId: actor.id,
+  actorRole: actor.role,
+  objectType,
+  objectId,
+  action,
+  result: 'gelukt',
+  clientIp: actor.ip,
+  ...extra,
+});
+
+/** Opens a casus page: what it shows, with its `casus_bekeken` audit row. */
+export function openCase(nummer: number, actor: StaffActor, at: Date): CaseDetails | undefined {
+  return tx(() => {
+    const details = caseDetails(nummer);
+    if (details) audit(entry(actor, 'casus', nummer, 'casus_bekeken'), at);
+    return details;
+  });
+}
+
+/** The list of open casussen (names on it): audited. */
+export function listCases(filter: CaseListFilter, actor: StaffActor, at: Date): CaseListRow[] {
+  return tx(() => {
+    audit({ actorId: actor.id, actorRole: actor.role, action: 'casussen_bekeken', result: 'gelukt', clientIp: actor.ip }, at);
+    return caseList(filter, amsterdamDate(at));
+  });
+}
+
+/** What the report page shows of its casus, and the open casussen it may be added to. Read inside the report page's view. */
+export function caseOfReport(reportId: number, relatedIds: readonly number[]): { current: CaseSummary | undefined; own: boolean; choices: { id: number; name: string; preferred: boolean }[] } {
+  const id = caseIdOfReport(reportId);
+  const current = id === undefined ? undefined : caseSummary(id);
+  return { current, own: membershipOf(reportId) !== undefined, choices: current ? [] : openCaseChoices(relatedIds) };
+}
+
+export interface FromReport {
+  reference: string;
+  answers: RawAnswers;
+  actor: StaffActor;
+  at: Date;
+}
+
+function refuse(actor: StaffActor, objectType: 'casus' | 'melding', objectId: string | number, action: string, at: Date, errors: FieldErrors, status: 400 | 404 | 409 = 400, formError?: string): CaseOutcome {
+  audit(entry(actor, objectType, objectId, action, { result: 'geweigerd', detail: Object.keys(errors).join(',') || undefined }), at);
+  return { kind: 'refused', status, errors, ...(formError ? { formError } : {}) };
+}
+
+const ALREADY = 'Deze melding hoort al bij een casus.';
+
+/** `Casus aanmaken`: a new casus with this report, at the report's AVE phase. */
+export function createCaseFromReport(r: FromReport): CaseOutcome {
+  return tx(() => {
+    const t = triageFields(r.reference);
+    if (!t) return { kind: 'refused', status: 404, errors: {}, formError: 'Deze melding bestaat niet.' };
+    if (caseIdOfReport(t.id) !== undefined) return refuse(r.actor, 'melding', r.reference, 'casus_aanmaken', r.at, {}, 409, ALREADY);
+    const parsed = parseStep(createSchema, r.answers);
+    if (!parsed.ok) return refuse(r.actor, 'melding', r.reference, 'casus_aanmaken', r.at, parsed.errors);
+    const nummer = insertCase(parsed.data.caseName, t.avePhase, r.actor.id, r.at);
+    addCaseEvent(nummer, r.actor.id, r.at, 'aangemaakt', null, t.avePhase);
+    addReportToCase(t.id, nummer, r.actor.id, r.at);
+    addCaseEvent(nummer, r.actor.id, r.at, 'melding_toegevoegd', null, r.reference);
+    audit(entry(r.actor, 'casus', nummer, 'casus_aangemaakt', { detail: `met ${r.reference}` }), r.at);
+    audit(entry(r.actor, 'melding', r.reference, 'aan_casus_toegevoegd', { detail: `casus ${nummer}` }), r.at);
+    return { kind: 'done', nummer };
+  });
+}
+
+/** `Toevoegen aan casus`: the report joins an open casus. */
+export function addReportToOpenCase(r: FromReport): CaseOutcome {
+  return tx(() => {
+    const t = triageFields(r.reference);
+    if (!t) return { kind: 'refused', status: 404, errors: {}, formError: 'Deze melding bestaat niet.' };
+    if (caseIdOfReport(t.id) !== undefined) return refuse(r.actor, 'melding', r.reference, 'casus_toevoegen', r.at, {}, 409, ALREADY);
+    const open = openCaseChoices([]).map((c) => c.id);
+    const parsed = parseStep(addSchema(open), r.answers);
+    if (!parsed.ok) return refuse(r.actor, 'melding', r.reference, 'casus_toevoegen', r.at, parsed.errors);
+    const nummer = parsed.data.caseNumber;
+    addReportToCase(t.id, nummer, r.actor.id, r.at);
+    addCaseEvent(nummer, r.actor.id, r.at, 'melding_toegevoegd', null, r.reference);
+    updateCase(nummer, {}, r.at);
+    audit(entry(r.actor, 'casus', nummer, 'casus_melding_toegevoegd', { detail: r.reference }), r.at);
+    audit(entry(r.actor, 'melding', r.reference, 'aan_casus_toegevoegd', { detail: `casus ${nummer}` }), r.at);
+    return { kind: 'done', nummer };
+  });
+}
+
+export interface CaseChange {
+  nummer: number;
+  intent: string;
+  answers: RawAnswers;
+  actor: StaffActor;
+  at: Date;
+  /** Finds a report by reference (the triage read model). */
+  findReport: (reference: string) => { id: number } | undefined;
+}
+
+/** Applies one change of the casus page, or refuses it. */
+export function changeCase(c: CaseChange): CaseOutcome {
+  return tx(() => {
+    const current = caseSummary(c.nummer);
+    if (!current) return { kind: 'refused', status: 404, errors: {}, formError: 'Deze casus bestaat niet.' };
+    if (!isCaseIntent(c.intent)) return refuse(c.actor, 'casus', c.nummer, 'wijziging_casus_onbekend', c.at, {});
+    return apply(c, c.intent, current);
+  });
+}
+
+function apply(c: CaseChange, intent: CaseIntent, cur: CaseSummary): CaseOutcome {
+  const { nummer, actor, at } = c;
+  const refused = (errors: FieldErrors, status: 400 | 409 = 400) => refuse(actor, 'casus', nummer, `wijziging_casus_${intent}`, at, errors, status);
+  const done = (action: string, detail?: string): CaseOutcome => {
+    audit(entry(actor, 'casus', nummer, action, detail ? { detail } : {}), at);
+    return { kind: 'done', nummer };
+  };
+  const event = (kind: Parameters<typeof addCaseEvent>[3], from: string | null, to: string | null, reason: string | null = null) => addCaseEvent(nummer, actor.id, at, kind, from, to, reason);
+  switch (intent) {
+    case 'name': {
+      const p = parseStep(nameSchema, c.answers);
+      if (!p.ok) return refused(p.errors);
+      if (p.data.name === cur.name) return { kind: 'done', nummer };
+      updateCase(nummer, { name: p.data.name }, at);
+      event('naam', cur.name, p.data.name);
+      return done('casus_naam_gewijzigd');
+    }
+    case 'ave': {
+      const p = parseStep(aveSchema(cur), c.answers);
+      if (!p.ok) return refused(p.errors);
+      const change = aveChange(cur.avePhase, p.data.avePhase, p.data.aveReason);
+      if (!change.ok) return refused({ aveReason: 'Vul de reden in voor de nieuwe AVE-fase' });
+      if (!change.kind) return { kind: 'done', nummer };
+      updateCase(nummer, { ave_phase: p.data.avePhase }, at);
+      event(change.kind, cur.avePhase, p.data.avePhase, p.data.aveReason);
+      return done(`casus_${change.kind}`, `${cur.avePhase} naar ${p.data.avePhase}`);
+    }
+    case 'regie': {
+      const p = parseStep(regieSchema, c.answers);
+      if (!p.ok) return refused(p.errors);
+      const before: Regie = { caseDirector: cur.caseDirector, processDirector: cur.processDirector, treatmentDirector: cur.treatmentDirector };
+      const changed = (Object.keys(DIRECTOR_LABELS) as (keyof Regie)[]).filter((k) => p.data[k] !== before[k]);
+      if (changed.length === 0) return { kind: 'done', nummer };
+      for (const k of changed) event('regie', before[k] ? `${DIRECTOR_LABELS[k]}: ${before[k]}` : null, `${DIRECTOR_LABELS[k]}: ${p.data[k] ?? '-'}`);
+      updateCase(nummer, { case_director: p.data.caseDirector, process_director: p.data.processDirector, treatment_director: p.data.treatmentDirector }, at);
+      return done('casus_regie_gewijzigd');
+    }
+    case 'wvggz': {
+      const p = parseStep(wvggzSchema, c.answers);
+      if (!p.ok) return refused(p.errors);
+      if (p.data.wvggzStart === cur.wvggzStartedOn) return { kind: 'done', nummer };
+      updateCase(nummer, { wvggz_started_on: p.data.wvggzStart }, at);
+      event('wvggz', cur.wvggzStartedOn, p.data.wvggzStart);
+      return done('casus_wvggz_gewijzigd');
+    }
+    case 'status': {
+      const p = parseStep(statusSchema, c.answers);
+      if (!p.ok) return refused(p.errors);
+      const to = cur.status === 'open' ? 'afgesloten' : 'open';
+      const check = statusChange(cur.status, to, p.data.statusReason);
+      if (!check.ok) return refused({ statusReason: 'Vul de reden in' });
+      updateCase(nummer, { status: to, closed_at: to === 'afgesloten' ? at.toISOString() : null }, at);
+      event(to === 'afgesloten' ? 'afgesloten' : 'heropend', cur.status, to, p.data.statusReason);
+      return done(to === 'afgesloten' ? 'casus_afgesloten' : 'casus_heropend');
+    }
+    case 'add_action': {
+      const p = parseStep(actionSchema, c.answers);
+      if (!p.ok) return refused(p.errors);
+      insertAction(nummer, { what: p.data.actionWhat, who: p.data.actionWho, dueOn: p.data.actionDue }, actor.id, at);
+      return done('casus_actie_toegevoegd');
+    }
+    case 'action_done': {
+      const p = parseStep(actionDoneSchema, c.answers);
+      if (!p.ok) return refused(p.errors);
+      if (!markActionDone(p.data.actionId, nummer, actor.id, at)) return refused({ actionId: 'Deze actie is al afgerond of bestaat niet' }, 409);
+      return done('casus_actie_afgerond');
+    }
+    case 'remove': {
+      const p = parseStep(removeSchema, c.answers);
+      if (!p.ok) return refused(p.errors);
+      const report = c.findReport(p.data.removeReference);
+      if (!report || !removeReportFromCase(report.id, nummer)) return refused({ removeReference: 'Kies een melding van deze casus' });
+      event('melding_uitgehaald', p.data.removeReference, null, p.data.removeReason);
+      updateCase(nummer, {}, at);
+      audit(entry(actor, 'melding', p.data.removeReference, 'uit_casus_gehaald', { detail: `casus ${nummer}` }), at);
+      return done('casus_melding_uitgehaald', p.data.removeReference);
+    }
+  }
+}
