@@ -184,14 +184,15 @@ test.describe('areas for the coordinator', () => {
     await expect(page.getByText('Adres niet gecontroleerd: de adresregistratie was niet bereikbaar')).toBeVisible();
 
     await page.goto('/intern/monitor');
-    const byVillage = page.getByRole('region', { name: 'Gebied: dorp' });
+    // Exact: the monitor also has "Casussen per gebied: dorp".
+    const byVillage = page.getByRole('region', { name: 'Gebied: dorp', exact: true });
     await expect(byVillage).toContainText('Gebied: dorp');
     await expect(byVillage).toContainText('Zuidhorn');
     await expect(byVillage).not.toContainText('9801');
     await page.getByLabel('Gebieden per').selectOption({ label: 'Wijk' });
     await page.getByRole('button', { name: 'Toon periode' }).click();
     await expect(page).toHaveURL(/gebied=wijk/);
-    await expect(page.getByRole('region', { name: 'Gebied: wijk' })).toContainText('Wijk 02 Zuidhorn');
+    await expect(page.getByRole('region', { name: 'Gebied: wijk', exact: true })).toContainText('Wijk 02 Zuidhorn');
     await expect(page.getByRole('link', { name: 'Cijfers downloaden (CSV)' })).toHaveAttribute('href', /gebied=wijk/);
     await expectNoAxeViolations(page, 'monitor by wijk');
   });
