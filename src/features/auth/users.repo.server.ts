@@ -1,6 +1,6 @@
 import { isRole, type Role } from './roles.schema.ts';
 import { db } from '#platform/db.ts';
-import { fieldsOf, needsReseal } from '#platform/crypto/fields.server.ts';
+import { fieldsOf, resealed, type ResealBatch } from '#platform/crypto/fields.server.ts';
 import { lazy } from '#lib/lazy.ts';
 import { now } from '#platform/clock.ts';
 
@@ -136,13 +136,14 @@ export function setTotpSecret(userId: number, secret: string, at: Date = now()):
 }
 
 /** The encryption pass over users (src/features/encryption): TOTP secrets after `afterId` sealed again where needed. */
-export function resealUsers(afterId: number, limit: number): { lastId: number | undefined; changed: number } {
+export function resealUsers(afterId: number, limit: number): ResealBatch<number> {
   const rows = statements().batch.all(afterId, limit) as { id: number; totp_secret: string }[];
   let changed = 0;
   for (const r of rows) {
-    if (!needsReseal(r.totp_secret)) continue;
-    statements().reseal.run(fields.seal('totp_secret', r.id, fields.open('totp_secret', r.id, r.totp_secret) ?? ''), r.id);
+    const next = resealed(fields, 'totp_secret', r.id, r.totp_secret);
+    if (next === r.totp_secret) continue;
+    statements().reseal.run(next, r.id);
     changed++;
   }
-  return { lastId: rows.at(-1)?.id, changed };
+  return { last: rows.at(-1)?.id, changed };
 }

@@ -1,5 +1,5 @@
 import { db, rekeying } from '#platform/db.ts';
-import { fieldsOf, resealed, resealedEvent, type EventRow } from '#platform/crypto/fields.server.ts';
+import { fieldsOf, resealed, resealedEvent, type EventRow, type ResealBatch } from '#platform/crypto/fields.server.ts';
 import { lazy } from '#lib/lazy.ts';
 import { SEALED_CASE_EVENT_KINDS, type CaseEventKind, type CaseStatus } from './casus.rules.ts';
 
@@ -113,7 +113,7 @@ export function markActionDone(actionId: number, caseId: number, by: number, at:
   return s().actionDone.run(at.toISOString(), by, actionId, caseId).changes === 1;
 }
 
-export function resealActions(afterId: number, limit: number): Batch {
+export function resealActions(afterId: number, limit: number): ResealBatch<number> {
   const rows = s().actionBatch.all(afterId, limit) as { id: number; what: string; who: string }[];
   let changed = 0;
   for (const r of rows) {
@@ -123,7 +123,7 @@ export function resealActions(afterId: number, limit: number): Batch {
     s().resealAction.run(what, who, r.id);
     changed++;
   }
-  return { lastId: rows.at(-1)?.id, changed };
+  return { last: rows.at(-1)?.id, changed };
 }
 
 /** Retention: the closed casussen closed before `closedBefore` with no report left in them. */
@@ -136,10 +136,9 @@ export function deleteCases(ids: readonly number[]): void {
   for (const id of ids) s().deleteCase.run(id);
 }
 
-type Batch = { lastId: number | undefined; changed: number };
 
 /** The encryption pass (src/features/encryption): casussen after `afterId`, at most `limit`, sealed again where plain or under an older key. */
-export function resealCases(afterId: number, limit: number): Batch {
+export function resealCases(afterId: number, limit: number): ResealBatch<number> {
   const rows = s().caseBatch.all(afterId, limit) as ({ id: number } & Record<SealedColumn, string | null>)[];
   let changed = 0;
   for (const r of rows) {
@@ -148,10 +147,10 @@ export function resealCases(afterId: number, limit: number): Batch {
     s().resealCase.run(...next, r.id);
     changed++;
   }
-  return { lastId: rows.at(-1)?.id, changed };
+  return { last: rows.at(-1)?.id, changed };
 }
 
-export function resealCaseEvents(afterId: number, limit: number): Batch {
+export function resealCaseEvents(afterId: number, limit: number): ResealBatch<number> {
   const rows = s().eventBatch.all(afterId, limit) as (EventRow & { kind: CaseEventKind })[];
   let changed = 0;
   rekeying(() => {
@@ -162,5 +161,5 @@ export function resealCaseEvents(afterId: number, limit: number): Batch {
       changed++;
     }
   });
-  return { lastId: rows.at(-1)?.id, changed };
+  return { last: rows.at(-1)?.id, changed };
 }

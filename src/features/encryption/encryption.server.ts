@@ -7,6 +7,7 @@ import { resealOutbox } from '#features/mail/outbox.repo.server.ts';
 import { resealUsers } from '#features/auth/users.repo.server.ts';
 import { audit } from '#features/audit/audit.repo.server.ts';
 import { keyring } from '#platform/crypto/keyring.server.ts';
+import type { ResealBatch } from '#platform/crypto/fields.server.ts';
 import { existsSync } from 'node:fs';
 import { config } from '#platform/config.ts';
 import { db } from '#platform/db.ts';
@@ -22,25 +23,20 @@ import { anyPlainValue } from './encryption.queries.server.ts';
  * run again, and a second pass over a finished database changes nothing.
  */
 
-type Batch<K> = (after: K, limit: number) => { last: K | undefined; changed: number };
-
-const byId = (reseal: (after: number, limit: number) => { lastId: number | undefined; changed: number }): Batch<number> => (after, limit) => {
-  const r = reseal(after, limit);
-  return { last: r.lastId, changed: r.changed };
-};
+type Batch<K extends number | string> = (after: K, limit: number) => ResealBatch<K>;
 
 /** The tables the pass walks, with where each starts. Retention's deletion log holds only blind indexes: found under every key. */
 const TABLES: { table: string; start: number | string; batch: Batch<number> | Batch<string> }[] = [
-  { table: 'reports', start: 0, batch: byId(resealReports) },
-  { table: 'report_notes', start: 0, batch: byId(resealNotes) },
-  { table: 'report_events', start: 0, batch: byId(resealEvents) },
-  { table: 'drafts', start: '', batch: (after: string, limit: number) => resealDrafts(after, limit) },
-  { table: 'report_photos', start: '', batch: (after: string, limit: number) => resealPhotos(after, limit) },
-  { table: 'outbox', start: 0, batch: byId(resealOutbox) },
-  { table: 'users', start: 0, batch: byId(resealUsers) },
-  { table: 'cases', start: 0, batch: byId(resealCases) },
-  { table: 'case_events', start: 0, batch: byId(resealCaseEvents) },
-  { table: 'case_actions', start: 0, batch: byId(resealActions) },
+  { table: 'reports', start: 0, batch: resealReports },
+  { table: 'report_notes', start: 0, batch: resealNotes },
+  { table: 'report_events', start: 0, batch: resealEvents },
+  { table: 'drafts', start: '', batch: resealDrafts },
+  { table: 'report_photos', start: '', batch: resealPhotos },
+  { table: 'outbox', start: 0, batch: resealOutbox },
+  { table: 'users', start: 0, batch: resealUsers },
+  { table: 'cases', start: 0, batch: resealCases },
+  { table: 'case_events', start: 0, batch: resealCaseEvents },
+  { table: 'case_actions', start: 0, batch: resealActions },
 ];
 
 export interface PassProgress {

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { RawAnswers } from '#lib/forms.ts';
 import { db } from '#platform/db.ts';
-import { fieldsOf, needsReseal } from '#platform/crypto/fields.server.ts';
+import { fieldsOf, resealed, type ResealBatch } from '#platform/crypto/fields.server.ts';
 import { lazy } from '#lib/lazy.ts';
 
 /**
@@ -93,12 +93,13 @@ export function purgeExpiredDrafts(now: Date): number {
 }
 
 /** The encryption pass over drafts (src/features/encryption): rows after `after` (a token hash), sealed again where needed. */
-export function resealDrafts(after: string, limit: number): { last: string | undefined; changed: number } {
+export function resealDrafts(after: string, limit: number): ResealBatch<string> {
   const rows = statements().batch.all(after, limit) as { tokenHash: string; answers: string }[];
   let changed = 0;
   for (const r of rows) {
-    if (!needsReseal(r.answers)) continue;
-    statements().reseal.run(fields.seal('answers', r.tokenHash, fields.open('answers', r.tokenHash, r.answers) ?? '{}'), r.tokenHash);
+    const next = resealed(fields, 'answers', r.tokenHash, r.answers);
+    if (next === r.answers) continue;
+    statements().reseal.run(next, r.tokenHash);
     changed++;
   }
   return { last: rows.at(-1)?.tokenHash, changed };

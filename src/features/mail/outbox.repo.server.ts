@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { db } from '#platform/db.ts';
-import { fieldsOf, needsReseal } from '#platform/crypto/fields.server.ts';
+import { fieldsOf, resealed, type ResealBatch } from '#platform/crypto/fields.server.ts';
 import { lazy } from '#lib/lazy.ts';
 import type { MailContent } from './templates.rules.ts';
 import type { OutboxKind } from './outbox.schema.ts';
@@ -160,13 +160,14 @@ export function nextDueAt(): Date | undefined {
 }
 
 /** The encryption pass over the outbox (src/features/encryption): recipients after `afterId` sealed again where needed. */
-export function resealOutbox(afterId: number, limit: number): { lastId: number | undefined; changed: number } {
+export function resealOutbox(afterId: number, limit: number): ResealBatch<number> {
   const rows = statements().batch.all(afterId, limit) as { id: number; messageId: string; recipient: string }[];
   let changed = 0;
   for (const r of rows) {
-    if (!needsReseal(r.recipient)) continue;
-    statements().reseal.run(fields.seal('recipient', r.messageId, fields.open('recipient', r.messageId, r.recipient) ?? ''), r.id);
+    const next = resealed(fields, 'recipient', r.messageId, r.recipient);
+    if (next === r.recipient) continue;
+    statements().reseal.run(next, r.id);
     changed++;
   }
-  return { lastId: rows.at(-1)?.id, changed };
+  return { last: rows.at(-1)?.id, changed };
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { db } from '#platform/db.ts';
-import { byteFieldsOf, bytesNeedReseal } from '#platform/crypto/fields.server.ts';
+import { byteFieldsOf, bytesNeedReseal, type ResealBatch } from '#platform/crypto/fields.server.ts';
 import { lazy } from '#lib/lazy.ts';
 
 
@@ -104,7 +104,7 @@ export function purgeExpiredPhotos(at: Date): number {
 }
 
 /** The encryption pass over photos (src/features/encryption): rows after `after` (an id), sealed again under the current key where needed. */
-export function resealPhotos(after: string, limit: number): { last: string | undefined; changed: number } {
+export function resealPhotos(after: string, limit: number): ResealBatch<string> {
   const rows = statements().batch.all(after, limit) as { id: string; image: Buffer; thumbnail: Buffer }[];
   let changed = 0;
   for (const r of rows) {

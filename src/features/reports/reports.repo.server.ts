@@ -5,7 +5,7 @@ import type { Urgency } from './urgency.rules.ts';
 import type { STATUS } from './options.schema.ts';
 import type { AddressCheck } from '#features/address/address.schema.ts';
 import { db } from '#platform/db.ts';
-import { blind, blindAll, fieldsOf, needsReseal } from '#platform/crypto/fields.server.ts';
+import { blind, blindAll, fieldsOf, needsReseal, type ResealBatch } from '#platform/crypto/fields.server.ts';
 import { lazy } from '#lib/lazy.ts';
 import { SEALED_COLUMNS, type SealedColumn } from './sealed-columns.rules.ts';
 
@@ -445,7 +445,7 @@ export function deleteReports(ids: readonly number[]): void {
  * or under an older key, and every blind index recomputed. Idempotent: a row already current is left
  * alone. Call inside a transaction. Returns the last id seen (undefined: no rows left) and how many changed.
  */
-export function resealReports(afterId: number, limit: number): { lastId: number | undefined; changed: number } {
+export function resealReports(afterId: number, limit: number): ResealBatch<number> {
   const s = statements();
   const rows = s.batch.all(afterId, limit) as ReportRow[];
   let changed = 0;
@@ -471,5 +471,5 @@ export function resealReports(afterId: number, limit: number): { lastId: number 
     s.reseal.run(values);
     changed++;
   }
-  return { lastId: rows.length ? Number(rows[rows.length - 1]!['id']) : undefined, changed };
+  return { last: rows.length ? Number(rows[rows.length - 1]!['id']) : undefined, changed };
 }

@@ -1,5 +1,5 @@
 import { db, rekeying } from '#platform/db.ts';
-import { fieldsOf, needsReseal, resealedEvent, type EventRow } from '#platform/crypto/fields.server.ts';
+import { fieldsOf, resealed, resealedEvent, type EventRow, type ResealBatch } from '#platform/crypto/fields.server.ts';
 import { lazy } from '#lib/lazy.ts';
 import { SEALED_EVENT_KINDS, type EventKind } from './triage.rules.ts';
 
@@ -56,20 +56,21 @@ export function addEvent(
  * `limit`, sealed again where plain or under an older key. Notes are append-only: this is the one
  * change the database lets through (migration 0010), the text staying the same. Call inside a transaction.
  */
-export function resealNotes(afterId: number, limit: number): { lastId: number | undefined; changed: number } {
+export function resealNotes(afterId: number, limit: number): ResealBatch<number> {
   const rows = s().noteBatch.all(afterId, limit) as { id: number; body: string }[];
   let changed = 0;
   rekeying(() => {
     for (const r of rows) {
-      if (!needsReseal(r.body)) continue;
-      s().resealNote.run(notes.seal('body', r.id, notes.open('body', r.id, r.body) ?? ''), r.id);
+      const next = resealed(notes, 'body', r.id, r.body);
+      if (next === r.body) continue;
+      s().resealNote.run(next, r.id);
       changed++;
     }
   });
-  return { lastId: rows.at(-1)?.id, changed };
+  return { last: rows.at(-1)?.id, changed };
 }
 
-export function resealEvents(afterId: number, limit: number): { lastId: number | undefined; changed: number } {
+export function resealEvents(afterId: number, limit: number): ResealBatch<number> {
   const rows = s().eventBatch.all(afterId, limit) as (EventRow & { kind: EventKind })[];
   let changed = 0;
   for (const r of rows) {
@@ -78,7 +79,7 @@ export function resealEvents(afterId: number, limit: number): { lastId: number |
     s().resealEvent.run(...next, r.id);
     changed++;
   }
-  return { lastId: rows.at(-1)?.id, changed };
+  return { last: rows.at(-1)?.id, changed };
 }
 
 /** Links two reports (idempotent). */

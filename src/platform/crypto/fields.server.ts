@@ -34,6 +34,12 @@ export function needsReseal(stored: unknown): boolean {
   return stored !== null && stored !== undefined && stored !== '' && keyIdOf(String(stored)) !== keyring().current.id;
 }
 
+/** What a batch of the encryption pass did: the last row key it saw (undefined: no rows left) and how many rows it changed. */
+export interface ResealBatch<K extends number | string> {
+  last: K | undefined;
+  changed: number;
+}
+
 /** A stored value sealed again under the current key where it needs it (plain, or an older key); else as stored. */
 export function resealed(fields: Fields, column: string, row: string | number, stored: string | null): string | null {
   return needsReseal(stored) ? fields.seal(column, row, fields.open(column, row, stored) ?? null) : stored;
@@ -53,11 +59,6 @@ export function resealedEvent(fields: Fields, r: EventRow, sealedKind: boolean):
   const to = sealedKind ? resealed(fields, 'to_value', r.id, r.to_value) : r.to_value;
   const reason = resealed(fields, 'reason', r.id, r.reason);
   return from === r.from_value && to === r.to_value && reason === r.reason ? undefined : [from, to, reason];
-}
-
-/** Whether a stored blind index is the current key's for this normalised value. */
-export function blindIsCurrent(purpose: BlindPurpose, stored: unknown, normalised: string | undefined): boolean {
-  return (stored ?? null) === blind(purpose, normalised);
 }
 
 /** Binary encryption for a repository (photos): the bytes variant of `fieldsOf`, same keys and associated data. */
