@@ -2,6 +2,8 @@
 import { defineConfig } from 'astro/config';
 import node from '@astrojs/node';
 import preact from '@astrojs/preact';
+import { fileURLToPath } from 'node:url';
+import { precompressStaticFiles } from './src/platform/compression.ts';
 
 /**
  * Largest request body the adapter reads: the BOA form with five photos of 15 MB (PHOTO_FORM_LIMIT_BYTES in
@@ -34,10 +36,33 @@ function withPortalEntry(integration) {
   };
 }
 
+/**
+ * Static files compressed once at build: `name.br` and `name.gz` beside every text file of the client
+ * output, which the portal's HTTP server sends to a browser that accepts them (src/platform/compression.ts).
+ * @returns {import('astro').AstroIntegration}
+ */
+function precompress() {
+  /** @type {URL | undefined} */
+  let client;
+  return {
+    name: 'meldpunt-precompress',
+    hooks: {
+      'astro:config:done': ({ config }) => {
+        client = config.build.client;
+      },
+      'astro:build:done': async ({ logger }) => {
+        if (!client) return;
+        const { files, rawBytes, brotliBytes } = await precompressStaticFiles(fileURLToPath(client));
+        logger.info(`${files} static files compressed: ${rawBytes} bytes, ${brotliBytes} with brotli`);
+      },
+    },
+  };
+}
+
 export default defineConfig({
   output: 'server',
   adapter: withPortalEntry(node({ mode: 'standalone', bodySizeLimit: BODY_LIMIT_BYTES })),
-  integrations: [preact()],
+  integrations: [preact(), precompress()],
   // No inline <style>: the CSP allows stylesheets from 'self' only.
   build: { inlineStylesheets: 'never' },
   // Cross-origin and Origin: null form posts are refused (403) by src/middleware.ts, with a Dutch page

@@ -5,12 +5,14 @@ import { closeDatabase } from './db.ts';
 import { stopBackgroundJobs } from './jobs.ts';
 import { ALLOWED_METHODS, bodyLimitFor, limitedBody, REFUSAL_HEADER, REFUSAL_PATH, REFUSAL_TOKEN, REFUSED_PATH_HEADER, safeBackPath, type RefusalStatus } from './refusal.ts';
 import { staticSecurityHeaders } from './security-headers.ts';
+import { compressWhileWriting, servePrecompressed } from './compression.ts';
 import { PHOTO_FORM_LIMIT_BYTES as LARGEST_BODY_LIMIT } from '#features/photos/photos.schema.ts';
 
 /**
  * The portal's HTTP server, in front of Astro's request handler (@astrojs/node's, static files and
  * pages): it refuses what no page should see (refusal.ts) with the Dutch page, gives static files
- * the security headers, never lets a directory redirect echo a path, and stops gracefully.
+ * the security headers, compresses every text answer (compression.ts), never lets a directory redirect
+ * echo a path, and stops gracefully.
  */
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
@@ -33,6 +35,8 @@ export function guarded(handler: Handler, clientDir: string, options: { producti
   const headers = Object.entries(staticSecurityHeaders(options.production));
   return (req, res) => {
     if (options.stopping()) res.setHeader('Connection', 'close');
+    // Every text answer compressed by Accept-Encoding (compression.ts); static files from their copies compressed at build.
+    compressWhileWriting(req, res);
     delete req.headers[REFUSAL_HEADER];
     delete req.headers[REFUSED_PATH_HEADER];
     const refuse = (status: RefusalStatus, back?: string) => {
@@ -69,6 +73,7 @@ export function guarded(handler: Handler, clientDir: string, options: { producti
       req.url = '/404';
     } else if (kind === 'file') {
       for (const [name, value] of headers) res.setHeader(name, value);
+      if (servePrecompressed(req, res, path.resolve(root, `.${decoded}`), decoded.startsWith('/_astro/'))) return;
     }
     handler(req, res);
   };
