@@ -1,5 +1,7 @@
 // "Nothing lost": a report acknowledged to the resident (the 303 to the confirmation page) is in the
-// SQLite file even when the server is killed with SIGKILL right after.
+// SQLite file even when the server is killed with SIGKILL right after, also while reports arriving together
+// share a group commit; and a draft is sent at most once.
+import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -24,6 +26,87 @@ test('an acknowledged report survives kill -9 of the server', async () => {
     const stored = db.prepare('SELECT reference FROM reports ORDER BY id').all() as { reference: string }[];
     db.close();
     assert.deepEqual(stored.map((r) => r.reference), references);
+  } finally {
+    await portal.stop('SIGKILL');
+  }
+});
+
+/** The SHA-256 of a client's draft token (its cookie), as the drafts table keys it. */
+function draftKey(client: ReportClient): string {
+  return createHash('sha256').update(client.draftToken()).digest('hex');
+}
+
+test('a draft sent twice at once (double click, two tabs) or again later (replay) stores one report', async () => {
+  const portal = await startPortal('durability-double', await freePort(), { REPORTS_PER_HOUR_PER_IP: '1000' });
+  try {
+    const client = new ReportClient(portal.base);
+    await client.fillAll(residentSteps(dhrP('dubbel')));
+    // Eight sends of the same draft at the same moment: they arrive together and share a group commit.
+    const answers = await Promise.all(Array.from({ length: 8 }, () => client.post('/melden/controleren', {})));
+    for (const a of answers) {
+      assert.equal(a.status, 303);
+      assert.equal(a.headers.get('location'), '/melden/bedankt');
+    }
+    const page = await (await client.get('/melden/bedankt')).text();
+    const reference = /MB-[A-HJKMNP-Z2-9]{8}/.exec(page)?.[0];
+    assert.ok(reference, 'the confirmation page shows the reference');
+    // A replayed post later: the confirmation again, nothing stored.
+    const replay = await client.post('/melden/controleren', {});
+    assert.equal(replay.status, 303);
+    const db = new Database(path.resolve('data/test/durability-double/meldpunt.db'), { fileMustExist: true, readonly: true });
+    try {
+      const stored = db.prepare('SELECT reference FROM reports').all() as { reference: string }[];
+      assert.deepEqual(stored.map((r) => r.reference), [reference]);
+      const audited = db.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'melding_aangemaakt'").get() as { n: number };
+      assert.equal(audited.n, 1);
+      const mail = db.prepare('SELECT count(*) AS n FROM outbox').get() as { n: number };
+      assert.equal(mail.n, 2, 'one notification and one confirmation, not eight of each');
+    } finally {
+      db.close();
+    }
+  } finally {
+    await portal.stop('SIGKILL');
+  }
+});
+
+test('kill -9 during group-committed load: every acknowledged report is stored, none twice', async () => {
+  const portal = await startPortal('durability-load', await freePort(), { REPORTS_PER_HOUR_PER_IP: '100000' });
+  const clients: ReportClient[] = [];
+  try {
+    const total = 40;
+    for (let i = 0; i < total; i += 8) {
+      const batch = Array.from({ length: Math.min(8, total - i) }, () => new ReportClient(portal.base));
+      await Promise.all(batch.map((c, j) => c.fillAll(residentSteps(dhrP(`last${i + j}`)))));
+      clients.push(...batch);
+    }
+    const acknowledged: ReportClient[] = [];
+    let killed: Promise<void> | undefined;
+    // All sends at once; the server is killed as soon as a quarter of them has been answered.
+    await Promise.allSettled(
+      clients.map(async (client) => {
+        const answer = await client.post('/melden/controleren', {});
+        if (answer.status === 303 && answer.headers.get('location') === '/melden/bedankt') acknowledged.push(client);
+        if (acknowledged.length >= total / 4 && !killed) killed = portal.stop('SIGKILL');
+      }),
+    );
+    await (killed ?? portal.stop('SIGKILL'));
+    assert.ok(acknowledged.length >= total / 4, `${acknowledged.length} acknowledged before the kill`);
+    const db = new Database(path.resolve('data/test/durability-load/meldpunt.db'), { fileMustExist: true });
+    try {
+      const reports = new Set((db.prepare('SELECT reference FROM reports').all() as { reference: string }[]).map((r) => r.reference));
+      const sentReference = db.prepare('SELECT submitted_reference AS reference FROM drafts WHERE token_hash = ?');
+      for (const client of acknowledged) {
+        const row = sentReference.get(draftKey(client)) as { reference: string | null } | undefined;
+        assert.ok(row?.reference, 'an acknowledged draft is marked sent');
+        assert.ok(reports.has(row.reference), `acknowledged report ${row.reference} is stored`);
+      }
+      // Every stored report belongs to exactly one sent draft: nothing half-written, nothing twice.
+      const sent = (db.prepare('SELECT submitted_reference AS reference FROM drafts WHERE submitted_reference IS NOT NULL').all() as { reference: string }[]).map((r) => r.reference);
+      assert.deepEqual([...reports].sort(), [...sent].sort());
+      assert.ok(reports.size <= total);
+    } finally {
+      db.close();
+    }
   } finally {
     await portal.stop('SIGKILL');
   }

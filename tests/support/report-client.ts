@@ -33,6 +33,11 @@ export class ReportClient {
     return response;
   }
 
+  /** The draft token this client's cookie carries (the database keeps its SHA-256). */
+  draftToken(): string {
+    return this.cookie.slice(this.cookie.indexOf('=') + 1);
+  }
+
   async get(path: string): Promise<Response> {
     return fetch(this.base + path, { redirect: 'manual', headers: { Cookie: this.cookie, ...this.extraHeaders } });
   }

@@ -28,7 +28,8 @@ const statements = lazy(() => {
       'INSERT INTO drafts (token_hash, answers, created_at, updated_at, expires_at) VALUES (?, ?, ?, ?, ?)',
     ),
     update: d.prepare('UPDATE drafts SET answers = ?, updated_at = ? WHERE token_hash = ?'),
-    submit: d.prepare('UPDATE drafts SET answers = ?, submitted_reference = ?, updated_at = ? WHERE token_hash = ?'),
+    // Only a draft not sent yet (and not expired): the database decides which of two sends of one draft wins.
+    submit: d.prepare('UPDATE drafts SET answers = ?, submitted_reference = ?, updated_at = ? WHERE token_hash = ? AND submitted_reference IS NULL AND expires_at > ?'),
     remove: d.prepare('DELETE FROM drafts WHERE token_hash = ?'),
     purge: d.prepare('DELETE FROM drafts WHERE expires_at <= ?'),
     batch: d.prepare('SELECT token_hash AS tokenHash, answers FROM drafts WHERE token_hash > ? ORDER BY token_hash LIMIT ?'),
@@ -75,12 +76,24 @@ export function saveDraftAnswers(draft: Draft, now: Date): void {
   statements().update.run(seal(draft.tokenHash, draft.answers), now.toISOString(), draft.tokenHash);
 }
 
+/** Thrown by `markDraftSubmitted` when the draft was sent already (double click, two tabs, a replayed post) or is gone. */
+export class DraftAlreadySent extends Error {
+  constructor() {
+    super('this draft was sent already');
+    this.name = 'DraftAlreadySent';
+  }
+}
+
 /**
  * After sending: the answers are wiped; only the reference stays, for the confirmation page, with
  * `kept` (no content: e.g. whether the report was anonymous, so the page can speak to that reporter).
+ * In the report's transaction: a draft is sent at most once. When another send of the same draft
+ * committed first (or the draft expired meanwhile), nothing is changed and `DraftAlreadySent` is thrown,
+ * so the caller's transaction (the report) rolls back.
  */
 export function markDraftSubmitted(draft: Draft, reference: string, now: Date, kept: Record<string, RawAnswers> = {}): void {
-  statements().submit.run(seal(draft.tokenHash, kept), reference, now.toISOString(), draft.tokenHash);
+  const at = now.toISOString();
+  if (statements().submit.run(seal(draft.tokenHash, kept), reference, at, draft.tokenHash, at).changes !== 1) throw new DraftAlreadySent();
 }
 
 export function deleteDraft(draft: Draft): void {

@@ -111,6 +111,20 @@ describe('drafts repository', () => {
     assert.ok(!row?.answers.includes('Jan de Vries'));
   });
 
+  test('a draft is marked sent at most once: a second send (double click, two tabs, replay) is refused and changes nothing', () => {
+    const token = drafts.createDraft(answers, now, lifetime);
+    const first = drafts.findDraft(token, now);
+    const second = drafts.findDraft(token, now);
+    assert.ok(first && second);
+    drafts.markDraftSubmitted(first, 'MB-ABCD2345', later(HOUR));
+    assert.throws(() => drafts.markDraftSubmitted(second, 'MB-WXYZ6789', later(HOUR)), drafts.DraftAlreadySent);
+    assert.equal(drafts.findDraft(token, later(HOUR))?.submittedReference, 'MB-ABCD2345');
+    // An expired draft cannot be sent either.
+    const old = drafts.findDraft(drafts.createDraft(answers, now, lifetime), now);
+    assert.ok(old);
+    assert.throws(() => drafts.markDraftSubmitted(old, 'MB-ABCD2346', later(25 * HOUR)), drafts.DraftAlreadySent);
+  });
+
   test('delete removes the row', () => {
     const token = drafts.createDraft(answers, now, lifetime);
     const draft = drafts.findDraft(token, now);

@@ -4,6 +4,7 @@ import { now as clockNow } from '#platform/clock.ts';
 import { addWorkingDays } from '#lib/working-days.ts';
 import { config } from '#platform/config.ts';
 import { db } from '#platform/db.ts';
+import { commitTogether, onceCommitted } from '#platform/group-commit.ts';
 import { enqueueMail } from '#features/mail/outbox.repo.server.ts';
 import { coordinatorNotification, reporterConfirmation } from '#features/mail/templates.rules.ts';
 import { nudgeMailWorker } from '#features/mail/worker.server.ts';
@@ -12,72 +13,88 @@ import { insertReport, type NewReport } from '#features/reports/reports.repo.ser
 /** A report as a channel hands it in; the service adds the suggested urgency and the due date. */
 export type IntakeReport = Omit<NewReport, 'suggestedUrgency' | 'dueOn'>;
 
+/** How a report is recorded: who, for whom, when, and what else commits with it. */
+export interface RecordOptions {
+  actor?: Actor;
+  onBehalfOf?: 'beller';
+  now?: Date;
+  /** More writes that must commit with the report (the resident's draft marked as sent). */
+  alsoInTransaction?: (stored: { id: number; reference: string }) => void;
+}
+
 /**
- * Records a report from any channel and returns its reference. The report and its e-mails (the
- * coordinators' notification; the reporter's confirmation when they gave an e-mail address and are
- * not anonymous) are written in one transaction. When this returns, all of it is on disk
- * (synchronous=FULL): only then may the user be told the report was received. Sending happens later,
- * in the mail worker; no request waits for a mail server.
+ * The writes of one report, inside a transaction its caller holds: the report, its audit row and its
+ * e-mails (the coordinators' notification; the reporter's confirmation when they gave an e-mail address and
+ * are not anonymous), and what `alsoInTransaction` adds.
  */
-export function recordReport(
-  report: IntakeReport,
-  options: {
-    actor?: Actor;
-    onBehalfOf?: 'beller';
-    now?: Date;
-    /** More writes that must commit with the report (the resident's draft marked as sent). */
-    alsoInTransaction?: (stored: { id: number; reference: string }) => void;
-  } = {},
-): { id: number; reference: string } {
+function writeReport(report: IntakeReport, options: RecordOptions): { id: number; reference: string } {
   const now = options.now ?? clockNow();
   const actor = options.actor ?? { role: 'inwoner' as const };
   const cfg = config();
   const m = cfg.municipality;
   const suggestedUrgency = suggestUrgency(report);
   const dueOn = addWorkingDays(now, m.urgencyNormDays[suggestedUrgency], m.holidays);
+  const row = insertReport({ ...report, suggestedUrgency, dueOn }, now);
+  audit(
+    {
+      actorId: actor.id,
+      actorRole: actor.role,
+      action: report.status === 'acuut_doorgezet' ? 'melding_acuut_vastgelegd' : 'melding_aangemaakt',
+      objectType: 'melding',
+      objectId: row.reference,
+      result: 'gelukt',
+      onBehalfOf: options.onBehalfOf,
+      clientIp: actor.ip,
+      detail: `kanaal ${report.channel}`,
+    },
+    now,
+  );
+  enqueueMail(
+    {
+      kind: 'coordinator_notification',
+      reportId: row.id,
+      recipient: cfg.coordinatorEmail,
+      content: coordinatorNotification({ reference: row.reference, channel: report.channel, suggestedUrgency, acute: report.status === 'acuut_doorgezet' }, cfg),
+    },
+    cfg.publicUrl,
+    now,
+  );
+  if (report.reporterEmail && !report.anonymous) {
+    enqueueMail(
+      {
+        kind: 'reporter_confirmation',
+        reportId: row.id,
+        recipient: report.reporterEmail,
+        content: reporterConfirmation(row.reference, cfg),
+      },
+      cfg.publicUrl,
+      now,
+    );
+  }
+  options.alsoInTransaction?.(row);
+  return row;
+}
+
+/**
+ * Records a report from any channel in a transaction of its own and returns its reference. When this
+ * returns, all of it is on disk (synchronous=FULL). For the command line and tests; requests use
+ * `submitReport`. Sending happens later, in the mail worker; no request waits for a mail server.
+ */
+export function recordReport(report: IntakeReport, options: RecordOptions = {}): { id: number; reference: string } {
   const stored = db()
-    .transaction(() => {
-      const row = insertReport({ ...report, suggestedUrgency, dueOn }, now);
-      audit(
-        {
-          actorId: actor.id,
-          actorRole: actor.role,
-          action: report.status === 'acuut_doorgezet' ? 'melding_acuut_vastgelegd' : 'melding_aangemaakt',
-          objectType: 'melding',
-          objectId: row.reference,
-          result: 'gelukt',
-          onBehalfOf: options.onBehalfOf,
-          clientIp: actor.ip,
-          detail: `kanaal ${report.channel}`,
-        },
-        now,
-      );
-      enqueueMail(
-        {
-          kind: 'coordinator_notification',
-          reportId: row.id,
-          recipient: cfg.coordinatorEmail,
-          content: coordinatorNotification({ reference: row.reference, channel: report.channel, suggestedUrgency, acute: report.status === 'acuut_doorgezet' }, cfg),
-        },
-        cfg.publicUrl,
-        now,
-      );
-      if (report.reporterEmail && !report.anonymous) {
-        enqueueMail(
-          {
-            kind: 'reporter_confirmation',
-            reportId: row.id,
-            recipient: report.reporterEmail,
-            content: reporterConfirmation(row.reference, cfg),
-          },
-          cfg.publicUrl,
-          now,
-        );
-      }
-      options.alsoInTransaction?.(row);
-      return row;
-    })
+    .transaction(() => writeReport(report, options))
     .immediate();
   nudgeMailWorker();
   return stored;
+}
+
+/**
+ * Records a report sent by a resident, KCC agent or BOA: the same writes as `recordReport`, in the group
+ * commit (#platform/group-commit.ts) that reports arriving together share. Resolves once the commit holding
+ * this report is on disk — only then may the user be told the report was received; rejects (nothing of this
+ * report stored) when its writes or the commit fail.
+ */
+export function submitReport(report: IntakeReport, options: RecordOptions = {}): Promise<{ id: number; reference: string }> {
+  onceCommitted(nudgeMailWorker);
+  return commitTogether(() => writeReport(report, options));
 }

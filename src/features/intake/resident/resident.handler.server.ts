@@ -9,11 +9,12 @@ import {
   createDraft,
   deleteDraft,
   findDraft,
+  DraftAlreadySent,
   markDraftSubmitted,
   saveDraftAnswers,
   type Draft,
 } from '#features/intake/drafts.repo.server.ts';
-import { recordReport } from '#features/intake/intake.server.ts';
+import { submitReport } from '#features/intake/intake.server.ts';
 import { spokenReference } from '#features/reports/reference.rules.ts';
 import { RateLimiter } from '#platform/rate-limit.ts';
 import { ADDRESS_CHOICE_FIELD, type AddressCheck, type BagAddress } from '#features/address/address.schema.ts';
@@ -309,17 +310,22 @@ export async function handleCheck(ctx: FlowContext): Promise<FormOutcome<CheckVi
   const { acuteDanger: _noAcuteDanger, anonymous, ...answers } = report;
   const addressCheck = report.locationKind === 'adres' ? draftCheck(draft) : undefined;
   // The report and the draft's "sent" mark commit together: a crash can never leave a stored report
-  // whose draft could be sent a second time.
-  recordReport(
-    { ...answers, channel: 'inwoner', acuteDanger: false, anonymous: anonymous === 'ja', captchaStatus: captcha, addressCheck },
-    {
-      now: at,
-      alsoInTransaction: (stored) =>
-        markDraftSubmitted(draft, stored.reference, at, {
-          [SENT_KEY]: { anonymous: anonymous === 'ja' ? 'ja' : 'nee', email: anonymous !== 'ja' && answers.reporterEmail ? 'ja' : 'nee' },
-        }),
-    },
-  );
+  // whose draft could be sent a second time. A second send of the same draft (a double click, two tabs, a
+  // replayed post) finds it sent in that transaction and stores nothing: it gets the confirmation of the first.
+  try {
+    await submitReport(
+      { ...answers, channel: 'inwoner', acuteDanger: false, anonymous: anonymous === 'ja', captchaStatus: captcha, addressCheck },
+      {
+        now: at,
+        alsoInTransaction: (stored) =>
+          markDraftSubmitted(draft, stored.reference, at, {
+            [SENT_KEY]: { anonymous: anonymous === 'ja' ? 'ja' : 'nee', email: anonymous !== 'ja' && answers.reporterEmail ? 'ja' : 'nee' },
+          }),
+      },
+    );
+  } catch (error) {
+    if (!(error instanceof DraftAlreadySent)) throw error;
+  }
   return redirectTo(THANKS_PATH);
 }
 

@@ -10,7 +10,7 @@ import { ACUTE_INTAKE_DEFAULT, boaFields, boaSchemas, intakeSchema, kccFields, k
 import { utcToAmsterdam } from '#lib/dates.ts';
 import type { StaffSession } from '#features/auth/login.server.ts';
 import { now } from '#platform/clock.ts';
-import { recordReport, type IntakeReport } from '#features/intake/intake.server.ts';
+import { submitReport, type IntakeReport } from '#features/intake/intake.server.ts';
 import { FORM_LIMIT_BYTES, readForm, redirectTo, render, type FormOutcome } from '#platform/http.ts';
 import { ownReports, savedReportFor, type OwnReport, type SavedReportView } from './staff.server.ts';
 import { attachPhotos, keptPhotos, receivePhotos, type PhotoSet } from '#features/photos/photos.server.ts';
@@ -168,7 +168,7 @@ export async function handleStaffReport(ctx: StaffContext, channel: StaffChannel
     // never holds up a 112 transfer: it defaults to `Telefoon` (spec §3).
     const intakeMethod = channel === 'kcc' ? (intakeSchema.safeParse(raw).data?.intakeMethod ?? ACUTE_INTAKE_DEFAULT) : undefined;
     const minimal: IntakeReport = { ...base, status: 'acuut_doorgezet', acuteDanger: true, anonymous: false, intakeMethod };
-    const { reference } = recordReport(minimal, { actor, now: at, ...(onBehalfOf ? { onBehalfOf } : {}) });
+    const { reference } = await submitReport(minimal, { actor, now: at, ...(onBehalfOf ? { onBehalfOf } : {}) });
     return redirectTo(`${SAVED[channel]}/${reference}`);
   }
 
@@ -201,7 +201,7 @@ export async function handleStaffReport(ctx: StaffContext, channel: StaffChannel
     anonymous: channel === 'kcc' ? Boolean(data.anonymous) : false,
     ...(channel === 'boa' ? { reporterRelation: 'professional' } : {}),
   };
-  const { reference } = recordReport(report, {
+  const { reference } = await submitReport(report, {
     actor,
     now: at,
     ...(onBehalfOf ? { onBehalfOf } : {}),

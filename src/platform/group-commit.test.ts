@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import Database from 'better-sqlite3';
+import { useTempDatabase } from '#tests/support/unit-db.ts';
+
+const file = useTempDatabase('group-commit');
+const { db } = await import('./db.ts');
+const { commitTogether, onceCommitted } = await import('./group-commit.ts');
+
+db().exec('CREATE TABLE IF NOT EXISTS gc_probe (n INTEGER NOT NULL UNIQUE) STRICT');
+const insert = db().prepare('INSERT INTO gc_probe (n) VALUES (?)');
+/** A second connection, as another process would read the file: it sees only what is committed. */
+const reader = new Database(file, { readonly: true });
+const committed = (): number[] => (reader.prepare('SELECT n FROM gc_probe ORDER BY n').all() as { n: number }[]).map((r) => r.n);
+
+test('work queued in the same turn shares one transaction and is resolved only after its commit', async () => {
+  const seenUncommitted: number[][] = [];
+  const results = await Promise.all(
+    [1, 2, 3].map((n) =>
+      commitTogether(() => {
+        insert.run(n);
+        // Inside the shared transaction: the earlier pieces are written, yet nothing is committed.
+        seenUncommitted.push(committed());
+        return (db().prepare('SELECT count(*) AS c FROM gc_probe').get() as { c: number }).c;
+      }).then((count) => ({ count, visible: committed() })),
+    ),
+  );
+  assert.deepEqual(seenUncommitted, [[], [], []]);
+  assert.deepEqual(results.map((r) => r.count), [1, 2, 3], 'each piece sees those before it: one transaction');
+  for (const r of results) assert.deepEqual(r.visible, [1, 2, 3], 'resolved after the commit');
+});
+
+test('a piece that throws rolls back alone; the others commit', async () => {
+  const outcomes = await Promise.allSettled([
+    commitTogether(() => insert.run(10)),
+    commitTogether(() => {
+      insert.run(11);
+      insert.run(10); // unique: fails, and 11 must go too
+    }),
+    commitTogether(() => insert.run(12)),
+  ]);
+  assert.deepEqual(outcomes.map((o) => o.status), ['fulfilled', 'rejected', 'fulfilled']);
+  assert.deepEqual(committed().filter((n) => n >= 10), [10, 12]);
+});
+
+test('work queued later goes in a later commit; a task after the commit runs once per commit', async () => {
+  let runs = 0;
+  const task = () => runs++;
+  onceCommitted(task);
+  onceCommitted(task);
+  const first = commitTogether(() => insert.run(20));
+  await first;
+  assert.equal(runs, 1);
+  const second = commitTogether(() => insert.run(21));
+  await second;
+  assert.equal(runs, 1, 'not asked for again');
+  assert.deepEqual(committed().filter((n) => n >= 20), [20, 21]);
+});
