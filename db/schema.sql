@@ -1,5 +1,5 @@
 -- The current schema, generated from db/migrations by `npm run db:schema`. Do not edit: add a migration.
--- PRAGMA user_version = 14
+-- PRAGMA user_version = 15
 
 CREATE TABLE "audit_log" (
   id               INTEGER PRIMARY KEY,
@@ -391,8 +391,6 @@ CREATE INDEX reports_by_status_and_channel ON reports (status, channel, urgency_
 CREATE INDEX reports_by_street_key ON reports (street_key) WHERE street_key IS NOT NULL;
 
 CREATE INDEX reports_by_street_number_key ON reports (street_number_key) WHERE street_number_key IS NOT NULL;
-
-CREATE INDEX reports_by_wijk ON reports (wijk_code) WHERE wijk_code IS NOT NULL;
 
 CREATE INDEX reports_by_woonplaats ON reports (woonplaats) WHERE woonplaats IS NOT NULL;
 
