@@ -112,7 +112,7 @@ export function compressWhileWriting(req: http.IncomingMessage, res: http.Server
     if (etag) res.setHeader('ETag', `W/${etag.replace(/^W\//, '').replace(/"$/, `-${encoding}"`)}`);
     res.setHeader('Content-Encoding', encoding);
     stream = compressor(encoding);
-    stream.on('data', (data: Buffer) => originalWrite.call(res, data));
+    stream.on('data', (data: Buffer) => (originalWrite as (chunk: Buffer) => boolean).call(res, data));
     stream.on('error', (error) => res.destroy(error));
     res.once('close', () => stream?.destroy());
   };
@@ -127,7 +127,8 @@ export function compressWhileWriting(req: http.IncomingMessage, res: http.Server
       for (const [name, value] of Object.entries(headers)) if (value !== undefined) res.setHeader(name, value);
     }
     if (!decided) decide(status);
-    return message === undefined ? originalWriteHead.call(this, status) : originalWriteHead.call(this, status, message);
+    const head = originalWriteHead as (status: number, message?: string) => http.ServerResponse;
+    return message === undefined ? head.call(this, status) : head.call(this, status, message);
   } as typeof res.writeHead;
 
   const head = (): void => {
