@@ -16,7 +16,7 @@
 //   BENCH_TRIAGE_REPORTS    generated reports for the triage section (100000)
 //   BENCH_TRIAGE_REQUESTS   measured requests per triage page (200), after BENCH_TRIAGE_WARMUP (20)
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -137,6 +137,17 @@ function diskCommitsPerSecond(dir: string): number {
   }
 }
 
+/** Bytes a process has caused to be written to storage so far (Linux /proc/<pid>/io), or undefined elsewhere. */
+function storageWrites(pid: number | undefined): number | undefined {
+  if (!pid) return undefined;
+  try {
+    const m = /^write_bytes:\s*(\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function countReports(file: string): number {
   const db = new Database(file, { fileMustExist: true });
   try {
@@ -217,8 +228,8 @@ interface Throughput {
   requestsPerServer: number;
   rounds: number;
   diskCommitsPerSecond: number;
-  portal: LoadResult & { reportsStored: number };
-  baseline: LoadResult & { reportsStored: number };
+  portal: LoadResult & { reportsStored: number; storageBytesPerReport: number | undefined };
+  baseline: LoadResult & { reportsStored: number; storageBytesPerReport: number | undefined };
   /** Successful sends per second, portal over baseline, over all rounds together. */
   overallRatio: number;
   roundRatios: number[];
@@ -243,6 +254,8 @@ function printThroughput(t: Throughput): void {
     );
   row('portal (Astro, @astrojs/node)', t.portal);
   row('baseline (node:http + better-sqlite3)', t.baseline);
+  const perReport = (r: Throughput['portal']) => (r.storageBytesPerReport === undefined ? 'not measurable here' : kb(r.storageBytesPerReport));
+  console.log(`Written to storage per report stored (the server process's write_bytes: WAL, checkpoints, mail files): portal ${perReport(t.portal)}, baseline ${perReport(t.baseline)}`);
   console.log('');
   console.log(
     `Ratio portal / baseline (successful sends per second): median round ${t.ratio.toFixed(2)} (rounds ${t.roundRatios.map((r, i) => `${r.toFixed(2)} at load ${t.roundLoads[i]!.toFixed(2)}`).join(', ')}; all rounds together ${t.overallRatio.toFixed(2)}); target ≥ ${BUDGET.minRatioToBaseline.toFixed(2)} with ${BUDGET.maxErrors} errors, on ${os.cpus().length} CPUs`,
@@ -364,6 +377,8 @@ async function main(): Promise<void> {
         const roundLoads: number[] = [];
         const portalBefore = countReports(portal.databasePath);
         const baselineBefore = countReports(baseline.databasePath);
+        const portalWritesBefore = storageWrites(portal.pid);
+        const baselineWritesBefore = storageWrites(baseline.pid);
         let tokenAt = 0;
         for (let round = 0; round < rounds; round++) {
           const n = Math.floor(amount / rounds) + (round < amount % rounds ? 1 : 0);
@@ -388,6 +403,12 @@ async function main(): Promise<void> {
         }
         const portalStored = countReports(portal.databasePath) - portalBefore;
         const baselineStored = countReports(baseline.databasePath) - baselineBefore;
+        const writesPerReport = (pid: number | undefined, before: number | undefined, stored: number) => {
+          const after = storageWrites(pid);
+          return after === undefined || before === undefined || stored < 1 ? undefined : Math.round((after - before) / stored);
+        };
+        const portalPerReport = writesPerReport(portal.pid, portalWritesBefore, portalStored);
+        const baselinePerReport = writesPerReport(baseline.pid, baselineWritesBefore, baselineStored);
         const portalResult = summarize(portalRuns);
         const baselineResult = summarize(baselineRuns);
         const sortedRatios = [...roundRatios].sort((a, b) => a - b);
@@ -395,8 +416,8 @@ async function main(): Promise<void> {
           requestsPerServer: amount,
           rounds,
           diskCommitsPerSecond: Math.round(diskRate),
-          portal: { ...portalResult, reportsStored: portalStored },
-          baseline: { ...baselineResult, reportsStored: baselineStored },
+          portal: { ...portalResult, reportsStored: portalStored, storageBytesPerReport: portalPerReport },
+          baseline: { ...baselineResult, reportsStored: baselineStored, storageBytesPerReport: baselinePerReport },
           overallRatio: baselineResult.okPerSecond > 0 ? portalResult.okPerSecond / baselineResult.okPerSecond : 0,
           roundRatios,
           ratio: sortedRatios[Math.floor((sortedRatios.length - 1) / 2)] ?? 0,
