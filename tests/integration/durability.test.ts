@@ -7,8 +7,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { dhrP, residentSteps } from '../fixtures/cases.ts';
+import { dhrP, kccForm, residentSteps } from '../fixtures/cases.ts';
 import { ReportClient } from '../support/report-client.ts';
+import { StaffClient } from '../support/staff-client.ts';
 import { freePort, startPortal } from '../support/processes.ts';
 
 test('an acknowledged report survives kill -9 of the server', async () => {
@@ -42,7 +43,7 @@ function draftKey(client: ReportClient): string {
  * is written in one go, so the server reads them in the same turn of its event loop (a double click, two tabs).
  * Returns each answer's status line and Location.
  */
-async function sendAtOnce(base: string, requestPath: string, cookie: string, n: number): Promise<{ status: number; location: string | undefined }[]> {
+async function sendAtOnce(base: string, requestPath: string, cookie: string, n: number, body = ''): Promise<{ status: number; location: string | undefined }[]> {
   const url = new URL(base);
   const sockets = await Promise.all(
     Array.from({ length: n }, () => new Promise<net.Socket>((resolve, reject) => {
@@ -61,7 +62,7 @@ async function sendAtOnce(base: string, requestPath: string, cookie: string, n: 
   );
   const request =
     `POST ${requestPath} HTTP/1.1\r\nHost: ${url.host}\r\nOrigin: ${base}\r\nCookie: ${cookie}\r\n` +
-    'Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 0\r\nConnection: close\r\n\r\n';
+    `Content-Type: application/x-www-form-urlencoded\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
   for (const socket of sockets) socket.write(request);
   return Promise.all(answers);
 }
@@ -131,6 +132,43 @@ test('kill -9 during group-committed load: every acknowledged report is stored, 
       const sent = (db.prepare('SELECT submitted_reference AS reference FROM drafts WHERE submitted_reference IS NOT NULL').all() as { reference: string }[]).map((r) => r.reference);
       assert.deepEqual([...reports].sort(), [...sent].sort());
       assert.ok(reports.size <= total);
+    } finally {
+      db.close();
+    }
+  } finally {
+    await portal.stop('SIGKILL');
+  }
+});
+
+test('a KCC form sent twice at once, or again later, saves one report', async () => {
+  const portal = await startPortal('durability-kcc', await freePort(), { REPORTS_PER_HOUR_PER_IP: '1000', PDOK_LOCATIESERVER_URL: 'off' });
+  try {
+    const dbPath = path.resolve('data/test/durability-kcc/meldpunt.db');
+    const agent = await StaffClient.create(portal.base, dbPath, 'kcc');
+    const page = await (await agent.get('/intern/kcc/melding')).text();
+    const formKey = /name="formulier" value="([^"]+)"/.exec(page)?.[1];
+    assert.ok(formKey, 'the form carries its key');
+    const body = new URLSearchParams();
+    for (const [name, value] of Object.entries({ ...kccForm(dhrP('kccdubbel')), formulier: formKey })) {
+      for (const v of Array.isArray(value) ? value : [value]) body.append(name, v);
+    }
+    const answers = await sendAtOnce(portal.base, '/intern/kcc/melding', agent.cookieHeader(), 6, body.toString());
+    const locations = new Set(answers.map((a) => a.location));
+    assert.deepEqual(answers.map((a) => a.status), Array(6).fill(303));
+    assert.equal(locations.size, 1, `every send leads to the same saved report: ${[...locations].join(', ')}`);
+    const [location] = [...locations];
+    assert.match(location ?? '', /^\/intern\/kcc\/opgeslagen\/MB-[A-HJKMNP-Z2-9]{8}$/);
+    // Sent again later (Back and send): the same saved report, nothing new.
+    const replay = await agent.post('/intern/kcc/melding', Object.fromEntries(body));
+    assert.equal(replay.status, 303);
+    assert.equal(replay.headers.get('location'), location);
+    // A new form (a fresh key) saves a new report.
+    const fresh = /name="formulier" value="([^"]+)"/.exec(await (await agent.get('/intern/kcc/melding')).text())?.[1];
+    assert.ok(fresh && fresh !== formKey);
+    const db = new Database(dbPath, { fileMustExist: true, readonly: true });
+    try {
+      const stored = db.prepare("SELECT reference FROM reports WHERE channel = 'kcc'").all() as { reference: string }[];
+      assert.deepEqual(stored.map((r) => `/intern/kcc/opgeslagen/${r.reference}`), [location]);
     } finally {
       db.close();
     }

@@ -30,6 +30,11 @@ export class StaffClient {
     return response;
   }
 
+  /** The session cookie, as a Cookie header sends it. */
+  cookieHeader(): string {
+    return this.cookie;
+  }
+
   async get(path: string): Promise<Response> {
     return this.keep(await fetch(this.base + path, { redirect: 'manual', headers: { Cookie: this.cookie } }));
   }

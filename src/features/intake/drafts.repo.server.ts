@@ -27,6 +27,10 @@ const statements = lazy(() => {
     insert: d.prepare(
       'INSERT INTO drafts (token_hash, answers, created_at, updated_at, expires_at) VALUES (?, ?, ?, ?, ?)',
     ),
+    // A staff form's key, recorded as sent with its report: the primary key refuses it a second time.
+    insertSent: d.prepare(
+      'INSERT INTO drafts (token_hash, answers, submitted_reference, created_at, updated_at, expires_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (token_hash) DO NOTHING',
+    ),
     update: d.prepare('UPDATE drafts SET answers = ?, updated_at = ? WHERE token_hash = ?'),
     // Only a draft not sent yet (and not expired): the database decides which of two sends of one draft wins.
     submit: d.prepare('UPDATE drafts SET answers = ?, submitted_reference = ?, updated_at = ? WHERE token_hash = ? AND submitted_reference IS NULL AND expires_at > ?'),
@@ -94,6 +98,24 @@ export class DraftAlreadySent extends Error {
 export function markDraftSubmitted(draft: Draft, reference: string, now: Date, kept: Record<string, RawAnswers> = {}): void {
   const at = now.toISOString();
   if (statements().submit.run(seal(draft.tokenHash, kept), reference, at, draft.tokenHash, at).changes !== 1) throw new DraftAlreadySent();
+}
+
+/**
+ * A KCC or BOA form is sent at most once: each form page carries a random key (a hidden field), and the
+ * report's transaction records the key's hash as a draft already sent, with the report's reference. A second
+ * send of the same form (a double click, a replayed post) finds the key taken: `DraftAlreadySent` is thrown
+ * and the caller's transaction (the second report) rolls back. Kept `lifetimeHours`, purged with the drafts.
+ */
+export function markFormSent(formKey: string, reference: string, now: Date, lifetimeHours: number): void {
+  const tokenHash = hashToken(formKey);
+  const at = now.toISOString();
+  const expires = new Date(now.getTime() + lifetimeHours * 3_600_000).toISOString();
+  if (statements().insertSent.run(tokenHash, seal(tokenHash, {}), reference, at, at, expires).changes !== 1) throw new DraftAlreadySent();
+}
+
+/** The reference of the report a form key was sent with, if it was. */
+export function sentFormReference(formKey: string, now: Date): string | undefined {
+  return findDraft(formKey, now)?.submittedReference;
 }
 
 export function deleteDraft(draft: Draft): void {

@@ -1,5 +1,5 @@
 import type { AppConfig } from '#platform/config.ts';
-import { db } from '#platform/db.ts';
+import { commitTogether } from '#platform/group-commit.ts';
 import { claimDueMail, markDead, markSent, nextDueAt, releaseLeases, returnUnsent, scheduleRetry } from './outbox.repo.server.ts';
 import { describeError } from './smtp-errors.rules.ts';
 import { createSender, type SendMail } from './transport.server.ts';
@@ -89,7 +89,9 @@ async function sendDue(worker: MailWorker): Promise<number> {
     const now = worker.now();
     // Real time, not the server's clock: a hanging server takes real seconds.
     const batchStart = Date.now();
-    const batch = claimDueMail(now, new Date(now.getTime() + LEASE_MS), BATCH);
+    // The claim and the outcomes ride on the group commit (#platform/group-commit.ts): their disk syncs are
+    // shared with the reports being sent at the same time instead of coming on top of them.
+    const batch = await commitTogether(() => claimDueMail(now, new Date(now.getTime() + LEASE_MS), BATCH));
     if (batch.length === 0) return sent;
     // Send the whole batch, then record every outcome in one transaction: one disk sync per batch
     // instead of one per mail, which the portal's requests would otherwise wait behind. A crash in
@@ -116,7 +118,7 @@ async function sendDue(worker: MailWorker): Promise<number> {
         }
       }
     }
-    db().transaction(() => outcomes.forEach((record) => record()))();
+    await commitTogether(() => outcomes.forEach((record) => record()));
     if (Date.now() - batchStart > BATCH_MS) return sent;
   }
 }

@@ -141,3 +141,6 @@ export const kccFields: readonly FieldDef[] = [...acuteFields, ...intakeFields, 
 export const boaFields: readonly FieldDef[] = [...acuteFields, ...personFields, ...concernFields, ...observationFields];
 export const kccSchemas = [intakeSchema, personSchema, concernSchema, callerSchema] as const;
 export const boaSchemas = (now: Date) => [personSchema, concernSchema, observationSchema(now)] as const;
+
+/** The hidden field that carries a KCC or BOA form's key: the form is saved at most once, however often it is sent. */
+export const FORM_KEY_FIELD = 'formulier';

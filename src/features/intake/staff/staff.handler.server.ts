@@ -1,12 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import type { AstroCookies } from 'astro';
 import { config } from '#platform/config.ts';
-import { createDraft, deleteDraft, findDraft } from '#features/intake/drafts.repo.server.ts';
+import { createDraft, deleteDraft, DraftAlreadySent, findDraft, markFormSent, sentFormReference } from '#features/intake/drafts.repo.server.ts';
 import { ADDRESS_CHOICE_FIELD, type BagAddress } from '#features/address/address.schema.ts';
 import { addressChoiceField } from '#features/address/address.rules.ts';
 import { checkFormAddress, fillFromRegister } from '#features/address/address.server.ts';
 import type { FieldDef } from '#lib/forms.ts';
 import { readFields, type FieldErrors, type RawAnswers } from '#lib/forms.ts';
-import { ACUTE_INTAKE_DEFAULT, boaFields, boaSchemas, intakeSchema, kccFields, kccSchemas, parseParts, STAFF_MESSAGES } from './staff-report.schema.ts';
+import { ACUTE_INTAKE_DEFAULT, FORM_KEY_FIELD, boaFields, boaSchemas, intakeSchema, kccFields, kccSchemas, parseParts, STAFF_MESSAGES } from './staff-report.schema.ts';
 import { utcToAmsterdam } from '#lib/dates.ts';
 import type { StaffSession } from '#features/auth/login.server.ts';
 import { now } from '#platform/clock.ts';
@@ -36,6 +37,8 @@ export interface StaffFormView {
   addressChoice?: FieldDef | undefined;
   /** The BOA form's photos kept on the server (with the token its hidden field carries). */
   photos?: PhotoSet | undefined;
+  /** This form's key (a hidden field): the form is saved at most once, however often it is sent. */
+  formKey: string;
 }
 
 /** The form, and the staff member's own reports below it. */
@@ -60,6 +63,14 @@ const FORM = { kcc: '/intern/kcc/melding', boa: '/intern/boa/melding' } as const
 const REFUSED_COOKIE = 'mb_formulier';
 const REFUSED_HOURS = 1;
 
+/** What a form's key looks like (256 random bits, base64url); its hidden field is FORM_KEY_FIELD. */
+const FORM_KEY = /^[A-Za-z0-9_-]{43}$/;
+const newFormKey = (): string => randomBytes(32).toString('base64url');
+function postedFormKey(form: FormData): string | undefined {
+  const key = form.get(FORM_KEY_FIELD);
+  return typeof key === 'string' && FORM_KEY.test(key) ? key : undefined;
+}
+
 interface Refused {
   values: RawAnswers;
   errors: FieldErrors;
@@ -68,6 +79,8 @@ interface Refused {
   addressOptions?: BagAddress[] | undefined;
   /** The token of the photos kept for this form (BOA). */
   photoSet?: string | undefined;
+  /** The form's key, kept for the form shown again. */
+  formKey?: string | undefined;
 }
 
 function keepRefused(ctx: StaffContext, channel: StaffChannel, refused: Refused, at: Date): FormOutcome<never> {
@@ -80,6 +93,7 @@ function keepRefused(ctx: StaffContext, channel: StaffChannel, refused: Refused,
         acute: refused.acute ? 'ja' : 'nee',
         addressOptions: refused.addressOptions ? JSON.stringify(refused.addressOptions) : '',
         photoSet: refused.photoSet ?? '',
+        formKey: refused.formKey ?? '',
       },
     },
     at,
@@ -95,7 +109,9 @@ function takeRefused(ctx: StaffContext, channel: StaffChannel, at: Date): Refuse
   if (!draft?.answers['values'] || !draft.answers['errors']) return undefined;
   const options = draft.answers['state']?.['addressOptions'];
   const photoSet = draft.answers['state']?.['photoSet'];
+  const formKey = draft.answers['state']?.['formKey'];
   return {
+    formKey: typeof formKey === 'string' && FORM_KEY.test(formKey) ? formKey : undefined,
     photoSet: typeof photoSet === 'string' && photoSet ? photoSet : undefined,
     values: draft.answers['values'],
     errors: draft.answers['errors'] as FieldErrors,
@@ -124,9 +140,10 @@ function textBytes(form: FormData): number {
 export async function handleStaffReport(ctx: StaffContext, channel: StaffChannel): Promise<FormOutcome<StaffPageView>> {
   const staff = ctx.locals.staff as StaffSession;
   const at = now();
-  const view = (values: RawAnswers, status: 200 | 400 | 413 = 200, errors: FieldErrors = {}, formError?: string, acute = false, options?: BagAddress[], photoSet?: string) =>
+  const view = (values: RawAnswers, status: 200 | 400 | 413 = 200, errors: FieldErrors = {}, formError?: string, acute = false, options?: BagAddress[], photoSet?: string, formKey?: string) =>
     render<StaffPageView>(
       {
+        formKey: formKey ?? newFormKey(),
         values,
         errors,
         formError,
@@ -142,7 +159,7 @@ export async function handleStaffReport(ctx: StaffContext, channel: StaffChannel
     const refused = takeRefused(ctx, channel, at);
     if (refused) {
       const status = refused.acute || !Object.keys(refused.errors).length ? 200 : 400;
-      return view(refused.values, status, refused.errors, undefined, refused.acute, refused.addressOptions, refused.photoSet);
+      return view(refused.values, status, refused.errors, undefined, refused.acute, refused.addressOptions, refused.photoSet, refused.formKey);
     }
     return view(channel === 'boa' ? { observedAt: utcToAmsterdam(at) } : {});
   }
@@ -153,9 +170,35 @@ export async function handleStaffReport(ctx: StaffContext, channel: StaffChannel
     return view({}, status, {}, status === 413 ? (channel === 'boa' ? STAFF_MESSAGES.tooLargeWithPhotos : STAFF_MESSAGES.tooLarge) : STAFF_MESSAGES.notAForm);
   }
   const raw = readFields(posted.form, fields);
+  // A form sent again (a double click, a replayed post): the report it saved, not a second one.
+  const formKey = postedFormKey(posted.form);
+  const savedBefore = formKey ? sentFormReference(formKey, at) : undefined;
+  if (savedBefore) return redirectTo(`${SAVED[channel]}/${savedBefore}`);
   // Photos first: kept on the server whatever else the form holds, so they are never chosen twice.
   const photos = channel === 'boa' ? await receivePhotos(posted.form, staff.user.id, at) : undefined;
-  const refuse = (refused: Omit<Refused, 'photoSet'>) => keepRefused(ctx, channel, { ...refused, photoSet: photos?.token }, at);
+  const refuse = (refused: Omit<Refused, 'photoSet' | 'formKey'>) => keepRefused(ctx, channel, { ...refused, photoSet: photos?.token, formKey }, at);
+  /**
+   * Saves the report with the form's key marked sent in its transaction (a form is saved at most once); when
+   * another send of the same form committed first, this one stores nothing and leads to that report.
+   */
+  const save = async (report: IntakeReport, also?: (stored: { id: number; reference: string }) => void): Promise<FormOutcome<never>> => {
+    try {
+      const { reference } = await submitReport(report, {
+        actor,
+        now: at,
+        ...(onBehalfOf ? { onBehalfOf } : {}),
+        alsoInTransaction: (stored) => {
+          if (formKey) markFormSent(formKey, stored.reference, at, config().municipality.retention.draftHours);
+          also?.(stored);
+        },
+      });
+      return redirectTo(`${SAVED[channel]}/${reference}`);
+    } catch (error) {
+      const first = error instanceof DraftAlreadySent && formKey ? sentFormReference(formKey, at) : undefined;
+      if (!first) throw error;
+      return redirectTo(`${SAVED[channel]}/${first}`);
+    }
+  };
   if (photos?.removed) return refuse({ values: raw, errors: {}, acute: false });
   const actor = { id: staff.user.id, role: staff.user.role, ip: ctx.locals.clientIp };
   const onBehalfOf = channel === 'kcc' ? ('beller' as const) : undefined;
@@ -168,8 +211,7 @@ export async function handleStaffReport(ctx: StaffContext, channel: StaffChannel
     // never holds up a 112 transfer: it defaults to `Telefoon` (spec §3).
     const intakeMethod = channel === 'kcc' ? (intakeSchema.safeParse(raw).data?.intakeMethod ?? ACUTE_INTAKE_DEFAULT) : undefined;
     const minimal: IntakeReport = { ...base, status: 'acuut_doorgezet', acuteDanger: true, anonymous: false, intakeMethod };
-    const { reference } = await submitReport(minimal, { actor, now: at, ...(onBehalfOf ? { onBehalfOf } : {}) });
-    return redirectTo(`${SAVED[channel]}/${reference}`);
+    return save(minimal);
   }
 
   if (raw['acuteDanger'] === 'ja') {
@@ -201,14 +243,9 @@ export async function handleStaffReport(ctx: StaffContext, channel: StaffChannel
     anonymous: channel === 'kcc' ? Boolean(data.anonymous) : false,
     ...(channel === 'boa' ? { reporterRelation: 'professional' } : {}),
   };
-  const { reference } = await submitReport(report, {
-    actor,
-    now: at,
-    ...(onBehalfOf ? { onBehalfOf } : {}),
-    alsoInTransaction: (stored) => void attachPhotos(photos?.token, stored.id, staff.user.id, at),
-  });
+  const saved = await save(report, (stored) => void attachPhotos(photos?.token, stored.id, staff.user.id, at));
   dropRefused(ctx, channel, at);
-  return redirectTo(`${SAVED[channel]}/${reference}`);
+  return saved;
 }
 
 export interface SavedReportPageView {
