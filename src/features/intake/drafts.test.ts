@@ -125,6 +125,17 @@ describe('drafts repository', () => {
     assert.throws(() => drafts.markDraftSubmitted(old, 'MB-ABCD2346', later(25 * HOUR)), drafts.DraftAlreadySent);
   });
 
+  test('a staff form key is marked sent once; a second time is refused and keeps the first reference', () => {
+    const key = 'k'.repeat(43);
+    assert.equal(drafts.sentFormReference(key, now), undefined);
+    drafts.markFormSent(key, 'MB-ABCD2345', now, lifetime);
+    assert.equal(drafts.sentFormReference(key, later(HOUR)), 'MB-ABCD2345');
+    assert.throws(() => drafts.markFormSent(key, 'MB-WXYZ6789', later(HOUR), lifetime), drafts.DraftAlreadySent);
+    assert.equal(drafts.sentFormReference(key, later(HOUR)), 'MB-ABCD2345');
+    // Gone with the drafts after their lifetime.
+    assert.equal(drafts.sentFormReference(key, later(25 * HOUR)), undefined);
+  });
+
   test('delete removes the row', () => {
     const token = drafts.createDraft(answers, now, lifetime);
     const draft = drafts.findDraft(token, now);
