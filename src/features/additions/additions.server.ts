@@ -1,6 +1,6 @@
 import { audit, type Actor } from '#features/audit/audit.repo.server.ts';
 import { db } from '#platform/db.ts';
-import { insertAddition } from './additions.repo.server.ts';
+import { additionsOf, insertAddition } from './additions.repo.server.ts';
 import { reportForCaller } from './additions.queries.server.ts';
 import { callerStatus, type CallerStatus } from './additions.rules.ts';
 
@@ -68,4 +68,26 @@ export function addAddition(request: AdditionRequest, actor: Actor, at: Date): b
     }, at);
     return found !== undefined;
   });
+}
+
+/** An addition as the coordinator reads it on the report page and in the casus timeline. */
+export interface AdditionItem {
+  createdAt: string;
+  reportId: number;
+  /** Who added it, in words: "Inwoner via de website", "KCC namens beller (K. Jansen)". */
+  from: string;
+  body: string;
+  /** The caller's name and phone, when given (shown like a reporter's: after `Toon gegevens melder`). */
+  caller: string | undefined;
+}
+
+/** The additions to these reports, oldest first, for a coordinator (the caller of this function audits the view). */
+export function additionItems(reportIds: readonly number[]): AdditionItem[] {
+  return additionsOf(reportIds).map((a) => ({
+    createdAt: a.createdAt,
+    reportId: a.reportId,
+    from: a.source === 'inwoner' ? 'Inwoner via de website' : `KCC namens beller${a.enteredByName ? ` (${a.enteredByName})` : ''}`,
+    body: a.body,
+    caller: [a.callerName, a.callerPhone].filter(Boolean).join(', ') || undefined,
+  }));
 }

@@ -251,6 +251,8 @@ export interface TriageFields {
   enteredByName: string | null;
   enteredByServiceNumber: string | null;
   createdAt: string;
+  /** `Geen terugkoppeling sturen` (spec §7). */
+  feedbackOff: boolean;
 }
 
 export interface Note {
@@ -305,7 +307,7 @@ const s = lazy(() => {
         r.process_director AS processDirector, r.treatment_director AS treatmentDirector, r.wvggz_started_on AS wvggzStartedOn,
         r.forwarded_to AS forwardedTo, m.reference AS mergedInto, r.triaged_at AS triagedAt, r.closed_at AS closedAt,
         r.address_key AS addressKey, r.bag_key AS bagKey, r.person_key AS personKey, r.reference, e.name AS enteredByName,
-        e.service_number AS enteredByServiceNumber, r.created_at AS createdAt
+        e.service_number AS enteredByServiceNumber, r.created_at AS createdAt, r.feedback_off AS feedbackOff
       FROM reports r
       LEFT JOIN users a ON a.id = r.assigned_to
       LEFT JOIN users e ON e.id = r.entered_by
@@ -362,6 +364,7 @@ export function triageFields(reference: string): TriageFields | undefined {
   const open = (column: string, stored: string | null) => reportFields.open(column, reference, stored) ?? null;
   return {
     ...fields,
+    feedbackOff: Boolean(t.feedbackOff),
     caseDirector: open('case_director', t.caseDirector),
     processDirector: open('process_director', t.processDirector),
     treatmentDirector: open('treatment_director', t.treatmentDirector),
