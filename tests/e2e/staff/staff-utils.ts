@@ -214,7 +214,7 @@ export async function expectFormErrors(page: Page, response: Response, messages:
 }
 
 /** The saved page after a staff report: its reference (checked against the spec's pattern). */
-export async function savedReference(page: Page, channel: 'kcc' | 'boa'): Promise<string> {
+export async function savedReference(page: Page, channel: 'kcc' | 'boa' | 'politie'): Promise<string> {
   await expect(page).toHaveURL(new RegExp(`/intern/${channel}/opgeslagen/MB-[A-Z2-9]{8}$`));
   await expect(page.getByRole('heading', { level: 1, name: 'Melding opgeslagen' })).toBeVisible();
   const reference = (await page.locator('#referentienummer').innerText()).trim();
