@@ -98,6 +98,7 @@ test.describe('callbacks', () => {
     await expect(additions).toContainText(`KCC namens beller (${kcc.name})`);
     // The caller's name and phone stay hidden until "Toon gegevens melder".
     await expect(additions).not.toContainText(`Beller ${tag}`);
+    await expectNoAxeViolations(coordinator, 'report page with an addition');
     expect(await marked()).toBe(0);
     await context.close();
   });

@@ -2,87 +2,13 @@
 // agent or the coordinator: the errors kept on a bad submit, the report in the queue as `Politie`, the
 // channel filter, and the search by registration number (exact, through its blind index). JavaScript on and off.
 import type { Page } from '@playwright/test';
-import { amsterdamLocal, dhrE, type Case, type PoliceFacts } from '../../fixtures/cases.ts';
-import {
-  OPTION,
-  Q,
-  createAccount,
-  expect,
-  expectNoAxeViolations,
-  field,
-  fillConcerns,
-  fillPerson,
-  fillText,
-  loginAs,
-  marker,
-  option,
-  reportByReference,
-  servers,
-  submit,
-  submitRefused,
-  test,
-} from '../fixtures.ts';
-import { expectFormErrors, savedReference } from './staff-utils.ts';
+import { amsterdamLocal, dhrE } from '../../fixtures/cases.ts';
+import { createAccount, expect, expectNoAxeViolations, fillText, loginAs, marker, reportByReference, servers, submit, submitRefused, test } from '../fixtures.ts';
+import { P, expectFormErrors, expectPoliceForm, fillPoliceForm, policeFacts as facts, savedReference } from './staff-utils.ts';
 
 const staff = servers.staff;
 // Long forms, each scanned by axe in two states: room on a shared, busy machine.
 test.describe.configure({ timeout: 120_000 });
-
-/** The police's own questions (exact labels, spec §4a). */
-const P = {
-  policeReference: 'Registratienummer politie',
-  incidentAt: 'Datum en tijd van het incident',
-  incidentPlace: 'Plaats van het incident',
-  policeRequest: 'Wat vraagt de politie?',
-  policeFeedback: 'Wil de politie terugkoppeling?',
-  policeOfficer: 'Naam politiemedewerker',
-  policeTeam: 'Team of basisteam',
-  policePhone: 'Telefoonnummer politie',
-  policeEmail: 'E-mailadres politie',
-  description: 'Omschrijving van de situatie',
-} as const;
-
-/** A registration number nobody else uses, as the police write it. */
-const registration = (): string => `PL0100-2026${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`;
-
-function facts(tag: string, over: Partial<PoliceFacts> = {}): PoliceFacts {
-  return {
-    policeReference: registration(),
-    incidentAt: amsterdamLocal(new Date(Date.now() - 2 * 3_600_000)),
-    incidentPlace: `Stationsplein ${tag}`,
-    policeRequest: `Graag beoordelen ${tag}`,
-    policeFeedback: 'ja',
-    policeOfficer: `Agent ${tag}`,
-    policeTeam: 'Basisteam Westerkwartier',
-    policePhone: '0900 8844',
-    policeEmail: `wijkagent.${tag}@politie.example`,
-    ...over,
-  };
-}
-
-async function fillPoliceForm(page: Page, c: Case, f: PoliceFacts): Promise<void> {
-  await fillText(page, P.policeReference, f.policeReference);
-  await fillText(page, P.incidentAt, f.incidentAt);
-  await fillText(page, P.incidentPlace, f.incidentPlace);
-  await fillText(page, P.policeRequest, f.policeRequest);
-  await option(page, P.policeFeedback, OPTION.yesNo[f.policeFeedback]).check();
-  await fillPerson(page, c.person);
-  await fillConcerns(page, c.concerns, P.description);
-  await fillText(page, P.policeOfficer, f.policeOfficer);
-  await fillText(page, P.policeTeam, f.policeTeam);
-  await fillText(page, P.policePhone, f.policePhone);
-  await fillText(page, P.policeEmail, f.policeEmail);
-}
-
-async function expectPoliceForm(page: Page, c: Case, f: PoliceFacts): Promise<void> {
-  for (const key of ['policeReference', 'incidentAt', 'incidentPlace', 'policeRequest', 'policeOfficer', 'policeTeam', 'policePhone', 'policeEmail'] as const) {
-    await expect(field(page, P[key]), P[key]).toHaveValue(f[key]);
-  }
-  await expect(option(page, P.policeFeedback, OPTION.yesNo[f.policeFeedback])).toBeChecked();
-  await expect(field(page, Q.personName)).toHaveValue(c.person.name!);
-  await expect(field(page, P.description)).toHaveValue(c.concerns.description);
-  for (const concern of c.concerns.concerns) await expect(option(page, Q.concerns, OPTION.concerns[concern])).toBeChecked();
-}
 
 async function openPoliceForm(page: Page, role: 'kcc' | 'coordinator') {
   const account = await loginAs(page, staff, createAccount(staff, role));
