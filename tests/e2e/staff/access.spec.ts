@@ -61,7 +61,7 @@ const test = base.extend<{ world: World }>({
     };
     const kccRef = await saved('kcc', '/intern/kcc/melding', kccForm(dhrK(marker())));
     const boaRef = await saved('boa', '/intern/boa/melding', boaForm(mevrB(marker())));
-    const policeRef = await saved('coordinator', '/intern/politie/melding', policeForm(dhrE(marker()), policeFacts(marker())));
+    const policeRef = await saved('kcc', '/intern/politie/melding', policeForm(dhrE(marker()), policeFacts(marker())));
     await use({ accounts, ids, clients, kccRef, boaRef, policeRef });
     await anonymous.dispose();
   },
@@ -113,7 +113,7 @@ test.describe('role × route matrix', () => {
       ['/intern/kcc/melding', ['kcc', 'coordinator']],
       ['/intern/kcc/opzoeken', ['kcc', 'coordinator']],
       ['/intern/politie/melding', ['kcc', 'coordinator']],
-      [`/intern/politie/opgeslagen/${policeRef}`, ['coordinator']],
+      [`/intern/politie/opgeslagen/${policeRef}`, ['kcc', 'coordinator']],
       [`/intern/kcc/opgeslagen/${kccRef}`, ['kcc', 'coordinator']],
       ['/intern/boa/melding', ['boa', 'coordinator']],
       [`/intern/boa/opgeslagen/${boaRef}`, ['boa', 'coordinator']],
@@ -142,8 +142,7 @@ test.describe('role × route matrix', () => {
     const notMine: [Role, string][] = [
       ['kcc', `/intern/kcc/opgeslagen/${boaRef}`],
       ['boa', `/intern/boa/opgeslagen/${kccRef}`],
-      // The police report was typed by the coordinator: not the KCC's to see.
-      ['kcc', `/intern/politie/opgeslagen/${policeRef}`],
+      ['boa', `/intern/boa/opgeslagen/${policeRef}`],
       ['kcc', '/intern/kcc/opgeslagen/MB-AAAAAAAA'],
       ['coordinator', '/intern/triage/MB-AAAAAAAA'],
     ];
