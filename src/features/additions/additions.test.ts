@@ -163,7 +163,7 @@ describe('feedback without content (spec §7)', () => {
     await post(reference, { intent: 'status', status: 'afgesloten', outcome: 'geen_actie' });
     assert.deepEqual(mailsOf(reference).map((m) => m['kind']), ['police_feedback']);
     const rows = db().prepare("SELECT action FROM audit_log WHERE object_id = ? AND action LIKE 'terugkoppeling%' ORDER BY id").all(reference) as Row[];
-    assert.deepEqual(rows.map((r) => r['action']), ['terugkoppeling_uit', 'terugkoppeling_aan', 'terugkoppeling_klaargezet']);
+    assert.deepEqual(rows.map((r) => r['action']), ['terugkoppeling_uit', 'terugkoppeling_aan']);
   });
 
   test('an anonymous reporter, or police who did not ask, get nothing', async () => {

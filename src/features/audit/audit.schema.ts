@@ -60,7 +60,6 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<string, string>> = {
   wijziging_feedback: 'Terugkoppeling wijzigen',
   terugkoppeling_uit: 'Terugkoppeling uitgezet',
   terugkoppeling_aan: 'Terugkoppeling weer aangezet',
-  terugkoppeling_klaargezet: 'Terugkoppeling klaargezet (e-mail zonder inhoud)',
   melding_opgezocht: 'Melding opgezocht voor beller',
   aanvulling_toegevoegd: 'Aanvulling toegevoegd',
   aan_casus_toegevoegd: 'Aan een casus toegevoegd',

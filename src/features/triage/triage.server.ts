@@ -280,8 +280,8 @@ class Change {
       const registration = report.policeReference ?? '';
       mails.push({ kind: 'police_feedback', recipient: report.policeEmail, content: feedbackMail({ kind: 'politie', registration }, moment, report.reference, cfg) });
     }
+    // The outbox row is the record: the status change's own audit row stays the one row of this change.
     for (const mail of mails) enqueueMail({ ...mail, reportId: this.t.id }, cfg.publicUrl, this.c.at);
-    if (mails.length) this.audit({ action: 'terugkoppeling_klaargezet', detail: `${moment}: ${mails.map((m) => m.kind).join(', ')}` });
   }
 }
 
