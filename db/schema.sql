@@ -1,5 +1,5 @@
 -- The current schema, generated from db/migrations by `npm run db:schema`. Do not edit: add a migration.
--- PRAGMA user_version = 15
+-- PRAGMA user_version = 16
 
 CREATE TABLE "audit_log" (
   id               INTEGER PRIMARY KEY,
@@ -148,7 +148,7 @@ CREATE TABLE encryption_state (
 
 CREATE TABLE "outbox" (
   id               INTEGER PRIMARY KEY,
-  kind             TEXT    NOT NULL CHECK (kind IN ('reporter_confirmation', 'coordinator_notification')),
+  kind             TEXT    NOT NULL CHECK (kind IN ('reporter_confirmation', 'coordinator_notification', 'reporter_feedback', 'police_feedback')),
   report_id        INTEGER REFERENCES reports (id) ON DELETE SET NULL,
   recipient        TEXT    NOT NULL,            -- encrypted (kept for dead letters),
   subject          TEXT    NOT NULL,
@@ -173,6 +173,23 @@ CREATE UNIQUE INDEX outbox_by_message_id ON outbox (message_id);
 CREATE INDEX outbox_by_report ON outbox (report_id);
 
 CREATE INDEX outbox_due ON outbox (state, next_attempt_at) WHERE state = 'pending';
+
+CREATE TABLE report_additions (
+  id            INTEGER PRIMARY KEY,
+  report_id     INTEGER NOT NULL REFERENCES reports (id) ON DELETE CASCADE,
+  source        TEXT    NOT NULL CHECK (source IN ('inwoner', 'kcc')),
+  body          TEXT    NOT NULL,                   -- encrypted
+  caller_name   TEXT,                               -- encrypted
+  caller_phone  TEXT,                               -- encrypted
+  entered_by    INTEGER REFERENCES users (id),
+  created_at    TEXT    NOT NULL,
+  seen_at       TEXT,
+  CHECK ((source = 'kcc') = (entered_by IS NOT NULL))
+) STRICT;
+
+CREATE INDEX report_additions_by_report ON report_additions (report_id, id);
+
+CREATE INDEX report_additions_unseen ON report_additions (report_id) WHERE seen_at IS NULL;
 
 CREATE TABLE report_concerns (
   report_id INTEGER NOT NULL REFERENCES reports (id) ON DELETE CASCADE,
@@ -253,7 +270,7 @@ CREATE INDEX report_photos_waiting ON report_photos (upload_key) WHERE upload_ke
 CREATE TABLE "reports" (
   id                   INTEGER PRIMARY KEY,
   reference            TEXT    NOT NULL,
-  channel              TEXT    NOT NULL CHECK (channel IN ('inwoner', 'kcc', 'boa')),
+  channel              TEXT    NOT NULL CHECK (channel IN ('inwoner', 'kcc', 'boa', 'politie')),
   status               TEXT    NOT NULL DEFAULT 'nieuw' CHECK (status IN (
                          'nieuw', 'in_behandeling', 'wacht_op_info', 'uitgezet', 'afgesloten',
                          'samengevoegd', 'doorgestuurd', 'geannuleerd', 'acuut_doorgezet')),
@@ -346,6 +363,19 @@ CREATE TABLE "reports" (
   street_key           TEXT,
   street_number_key    TEXT,
   name_key             TEXT,
+  -- Police reports (E33, spec §4a), the fields of the draft national JZV-Melding message. The registration
+  -- number is police_reference (above, also the BOA's); found exactly by police_reference_key.
+  incident_at          TEXT,                        -- ISO 8601, UTC
+  incident_place       TEXT,                        -- encrypted
+  police_request       TEXT,                        -- encrypted
+  police_feedback      INTEGER CHECK (police_feedback IN (0, 1)),
+  police_officer       TEXT,                        -- encrypted
+  police_team          TEXT,                        -- encrypted
+  police_phone         TEXT,                        -- encrypted
+  police_email         TEXT,                        -- encrypted
+  police_reference_key TEXT,
+  -- `Geen terugkoppeling sturen` (spec §7): no feedback mail goes out for this report.
+  feedback_off         INTEGER NOT NULL DEFAULT 0 CHECK (feedback_off IN (0, 1)),
 
   CONSTRAINT reports_reference_format CHECK (reference GLOB 'MB-[A-HJKMNP-Z2-9][A-HJKMNP-Z2-9][A-HJKMNP-Z2-9][A-HJKMNP-Z2-9][A-HJKMNP-Z2-9][A-HJKMNP-Z2-9][A-HJKMNP-Z2-9][A-HJKMNP-Z2-9]'),
   CONSTRAINT reports_address_complete CHECK (location_kind IS NOT 'adres' OR (postcode IS NOT NULL AND house_number IS NOT NULL)),
@@ -377,6 +407,8 @@ CREATE INDEX reports_by_name_key ON reports (name_key) WHERE name_key IS NOT NUL
 CREATE INDEX reports_by_outcome ON reports (outcome, urgency_rank, created_at DESC) WHERE outcome IS NOT NULL;
 
 CREATE INDEX reports_by_person_key ON reports (person_key) WHERE person_key IS NOT NULL;
+
+CREATE INDEX reports_by_police_reference_key ON reports (police_reference_key) WHERE police_reference_key IS NOT NULL;
 
 CREATE INDEX reports_by_postcode ON reports (postcode) WHERE postcode IS NOT NULL;
 

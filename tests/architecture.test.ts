@@ -38,6 +38,7 @@ export const TABLE_OWNERS: Record<string, string> = {
   case_reports: 'src/features/casus/casus.repo.server.ts',
   case_events: 'src/features/casus/casus.repo.server.ts',
   case_actions: 'src/features/casus/casus.repo.server.ts',
+  report_additions: 'src/features/additions/additions.repo.server.ts',
 };
 
 export interface Import {

@@ -136,7 +136,9 @@ const insertAll = db().transaction(() => {
     const postcode = `${pc4}${pickOne(['AA', 'AB', 'BC', 'CD', 'KL', 'XZ'])}`;
     const houseNumber = String(1 + randomInt(150));
     const street = pickOne(STREETS);
-    const channel = weighted<'inwoner' | 'kcc' | 'boa'>([['inwoner', 6], ['kcc', 3], ['boa', 1]]);
+    // The police's E33 reports are 30–50 % of what a meldpunt receives (spec §4a).
+    const channel = weighted<'inwoner' | 'kcc' | 'boa' | 'politie'>([['inwoner', 4], ['kcc', 2], ['boa', 1], ['politie', 4]]);
+    const police = channel === 'politie';
     const concerns = [...new Set([pickOne(Object.keys(CONCERNS)), ...(Math.random() < 0.4 ? [pickOne(Object.keys(CONCERNS))] : [])])];
     const atAddress = Math.random() < 0.9;
     const report: Omit<NewReport, 'suggestedUrgency' | 'dueOn'> = {
@@ -159,11 +161,23 @@ const insertAll = db().transaction(() => {
       dangerToOthers: weighted([['nee', 6], ['weet_niet', 2], ['ja', 1]]),
       personAware: pickOne(['ja', 'nee', 'weet_niet']),
       involved: [],
-      reporterRelation: pickOne(['buren', 'familie', 'vriend', 'professional', 'anders']),
-      anonymous: Math.random() < 0.3,
+      reporterRelation: police ? 'professional' : pickOne(['buren', 'familie', 'vriend', 'professional', 'anders']),
+      anonymous: !police && Math.random() < 0.3,
       intakeMethod: channel === 'kcc' ? pickOne(['telefoon', 'telefoon_0800', 'balie', 'email_brief']) : undefined,
       observedAt: channel === 'boa' ? created.toISOString() : undefined,
       policePresent: channel === 'boa' ? Math.random() < 0.3 : undefined,
+      ...(police
+        ? {
+            policeReference: `PL0100-${created.getUTCFullYear()}${String(100000 + randomInt(900000))}`,
+            incidentAt: new Date(created.getTime() - randomInt(1, 48 * 60) * 60_000).toISOString(),
+            incidentPlace: atAddress ? `${street} ${houseNumber}, ${place}` : `Hoofdstraat, ${place}`,
+            policeRequest: pickOne(['Graag beoordelen of zorg nodig is.', 'Verzoek om contact met de wijkagent na beoordeling.', undefined]),
+            policeFeedback: Math.random() < 0.7,
+            policeOfficer: pickOne(['Agent J. de Boer', 'Hoofdagent M. Visser', 'Brigadier S. Bakker']),
+            policeTeam: 'Basisteam Westerkwartier',
+            policeEmail: 'wijkagent.westerkwartier@politie.example',
+          }
+        : {}),
       captchaStatus: channel === 'inwoner' ? pickOne(['geslaagd', 'niet_gecontroleerd'] as const) : 'niet_van_toepassing',
     };
     const suggested = suggestUrgency(report);

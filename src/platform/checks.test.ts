@@ -22,6 +22,7 @@ import type { AuditEntry, AuditObject, AuditResult, AuditRole } from '#features/
 import type { OutboxKind, OutboxState } from '#features/mail/outbox.repo.server.ts';
 import type { SessionStage } from '#features/auth/sessions.repo.server.ts';
 import type { CaptchaStatus } from '#features/reports/reports.repo.server.ts';
+import type { AdditionSource } from '#features/additions/additions.repo.server.ts';
 
 /**
  * Every `CHECK (column IN (...))` list of the schema the migrations build equals the set of codes the
@@ -36,7 +37,8 @@ type Codes = readonly (string | number)[];
  * the union or names one that is not in it. So the chain is union ⇔ mirror (types) and mirror ⇔ CHECK (here).
  */
 const CAPTCHA_STATUS: Record<CaptchaStatus, true> = { geslaagd: true, niet_gecontroleerd: true, niet_van_toepassing: true };
-const OUTBOX_KIND: Record<OutboxKind, true> = { reporter_confirmation: true, coordinator_notification: true };
+const OUTBOX_KIND: Record<OutboxKind, true> = { reporter_confirmation: true, coordinator_notification: true, reporter_feedback: true, police_feedback: true };
+const ADDITION_SOURCE: Record<AdditionSource, true> = { inwoner: true, kcc: true };
 const OUTBOX_STATE: Record<OutboxState, true> = { pending: true, sent: true, dead: true };
 const SESSION_STAGE: Record<SessionStage, true> = { password: true, complete: true };
 const AUDIT_ROLE: Record<AuditRole, true> = { inwoner: true, kcc: true, boa: true, coordinator: true, admin: true, systeem: true, onbekend: true };
@@ -81,6 +83,9 @@ const TYPESCRIPT: Readonly<Record<string, Codes>> = {
   'reports.outcome': keys(OUTCOMES),
   'reports.address_check': keys(ADDRESS_CHECKS),
   'reports.other_municipality': BOOLEAN,
+  'reports.police_feedback': BOOLEAN,
+  'reports.feedback_off': BOOLEAN,
+  'report_additions.source': keys(ADDITION_SOURCE),
   'report_concerns.concern': keys(CONCERNS),
   'report_events.kind': EVENT_KIND_WITHOUT_HOME,
   'outbox.kind': keys(OUTBOX_KIND),
@@ -142,7 +147,7 @@ const schema = checkLists(schemaSql());
 
 describe('CHECK lists equal their TypeScript sets', () => {
   test('the schema has the IN lists this test knows', () => {
-    assert.equal(Object.keys(schema).length, 35);
+    assert.equal(Object.keys(schema).length, 38);
     assert.deepEqual(schema['reports.outcome'], Object.keys(OUTCOMES));
     assert.deepEqual(schema['reports.acute_danger'], [0, 1]);
     assert.deepEqual(schema['audit_log.on_behalf_of'], ['beller']);
@@ -160,8 +165,8 @@ describe('CHECK lists equal their TypeScript sets', () => {
   });
 
   test('a code added on one side only is caught', () => {
-    const addedInTs = { ...TYPESCRIPT, 'reports.channel': [...keys(CHANNELS), 'politie'] };
-    assert.deepEqual(differences(schema, addedInTs), ['reports.channel: only in SQL [], only in TypeScript [politie]']);
+    const addedInTs = { ...TYPESCRIPT, 'reports.channel': [...keys(CHANNELS), 'gemeente'] };
+    assert.deepEqual(differences(schema, addedInTs), ['reports.channel: only in SQL [], only in TypeScript [gemeente]']);
     const addedInSql = { ...schema, 'reports.outcome': [...(schema['reports.outcome'] ?? []), 'opgelost'] };
     assert.deepEqual(differences(addedInSql, TYPESCRIPT), ['reports.outcome: only in SQL [opgelost], only in TypeScript []']);
     const newList = checkLists(`${schemaSql()}\nCREATE TABLE x (kind TEXT CHECK (kind IN ('a', 'b'))) STRICT;\n`);

@@ -203,9 +203,9 @@ export async function fillPerson(page: Page, p: Some<Person>): Promise<void> {
 }
 
 /** Fills the questions about the concerns (the same on the resident, KCC and BOA forms). */
-export async function fillConcerns(page: Page, c: Some<Concerns>): Promise<void> {
+export async function fillConcerns(page: Page, c: Some<Concerns>, descriptionLabel: string = Q.description): Promise<void> {
   for (const concern of c.concerns ?? []) await option(page, Q.concerns, OPTION.concerns[concern]).check();
-  await fillText(page, Q.description, c.description);
+  await fillText(page, descriptionLabel, c.description);
   if (c.since) await option(page, Q.since, OPTION.since[c.since]).check();
   if (c.dangerToSelf) await option(page, Q.dangerToSelf, OPTION.yesNoUnknown[c.dangerToSelf]).check();
   if (c.dangerToOthers) await option(page, Q.dangerToOthers, OPTION.yesNoUnknown[c.dangerToOthers]).check();

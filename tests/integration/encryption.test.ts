@@ -25,7 +25,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { timeStep, totpCode } from '#features/auth/totp.server.ts';
 import { keyringOf } from '#platform/crypto/field-crypto.ts';
-import { amsterdamLocal, boaForm, dhrP, kccForm, residentSteps, type Case, type FormFields } from '../fixtures/cases.ts';
+import { amsterdamLocal, boaForm, dhrP, kccForm, policeForm, residentSteps, type Case, type FormFields } from '../fixtures/cases.ts';
 import { openReport } from '../support/keys.ts';
 import { startPdokStub } from '../support/pdok-stub.ts';
 import { eventually, freePort, startPortal, type Portal } from '../support/processes.ts';
@@ -80,9 +80,11 @@ const SENSITIVE: Readonly<Record<string, readonly string[]>> = {
   reports: [
     'person_name', 'street', 'house_number', 'house_addition', 'location_description', 'description', 'reporter_name',
     'reporter_phone', 'reporter_email', 'police_reference', 'bag_address_id', 'bag_object_id', 'case_director',
-    'process_director', 'treatment_director', 'forwarded_to',
+    'process_director', 'treatment_director', 'forwarded_to', 'incident_place', 'police_request', 'police_officer', 'police_team',
+    'police_phone', 'police_email',
   ],
   report_notes: ['body'],
+  report_additions: ['body', 'caller_name', 'caller_phone'],
   report_events: ['reason'],
   drafts: ['answers'],
   outbox: ['recipient'],
@@ -337,6 +339,12 @@ describe('one portal: markers and lookups', () => {
       bName: marker('bname'), bStreet: marker('bstreet'), bDescription: marker('bdescription'), bPolice: marker('bpolice'),
       // A KCC form refused (kept for one redirect in a draft) and a resident draft in progress
       xName: marker('xname'), xDescription: marker('xdescription'), dName: marker('dname'), dStreet: marker('dstreet'),
+      // Police form (E33) typed by the KCC agent: every field of the police's own
+      pName: marker('pname'), pLocation: marker('plocation'), pDescription: marker('pdescription'), pRegistration: marker('pregistration'),
+      pPlace: marker('pplace'), pRequest: marker('prequest'), pOfficer: marker('pofficer'), pTeam: marker('pteam'), pPhoneDigits: digits(8),
+      pEmail: `zqxpemail${letters(8).toLowerCase()}`,
+      // Additions to the resident report: the resident's own, and a caller's through the KCC with name and phone
+      aResident: marker('aresident'), aCaller: marker('acaller'), aName: marker('aname'), aPhoneDigits: digits(8),
       // The coordinator on the report page
       note: marker('note'), cr: marker('cr'), pr: marker('pr'), br: marker('br'), cr2: marker('crtwo'), aveReason: marker('avereason'),
       forwardedTo: marker('forwardedto'), statusReason: marker('statusreason'),
@@ -380,6 +388,30 @@ describe('one portal: markers and lookups', () => {
       'BOA form',
     );
 
+    // Police form (E33), typed by the KCC agent.
+    const pCase = caseWith(
+      { name: M.pName, location: 'geen_vast_adres', postcode: undefined, houseNumber: undefined, addition: undefined, street: undefined, place: 'Leek', locationDescription: `Op het plein, ${M.pLocation}` },
+      {},
+      description(M.pDescription),
+    );
+    const policeReference = await savedReference(
+      await kcc.post('/intern/politie/melding', policeForm(pCase, {
+        policeReference: M.pRegistration, incidentAt: amsterdamLocal(new Date(Date.now() - 3_600_000)), incidentPlace: M.pPlace,
+        policeRequest: `Graag beoordelen: ${M.pRequest}`, policeFeedback: 'ja', policeOfficer: M.pOfficer, policeTeam: M.pTeam,
+        policePhone: `06${M.pPhoneDigits}`, policeEmail: `${M.pEmail}@politie.example`,
+      })),
+      'police form',
+    );
+
+    // Additions to the resident report: the resident's (public, no login) and a caller's through the KCC.
+    const added = await fetch(`${p.base}/melden/aanvullen`, {
+      method: 'POST', redirect: 'manual', headers: { Origin: p.base },
+      body: new URLSearchParams({ reference: resident.toLowerCase(), addition: `Ik zag hem gisteren weer. ${M.aResident}` }),
+    });
+    assert.equal(added.status, 303, 'resident addition');
+    const callerAddition = await kcc.post('/intern/kcc/opzoeken', { intent: 'aanvullen', reference: resident, addition: `De beller vertelt: ${M.aCaller}`, callerName: M.aName, callerPhone: `06${M.aPhoneDigits}` });
+    assert.equal(callerAddition.status, 303, 'caller addition');
+
     // A resident draft in progress: step 2 answered, never sent.
     const draft = new ReportClient(p.base);
     assert.equal((await draft.post('/melden', { acuteDanger: 'nee' })).status, 303);
@@ -403,7 +435,8 @@ describe('one portal: markers and lookups', () => {
     const revealed = await coordinator.post(`/intern/triage/${resident}`, { intent: 'reveal' });
     const revealedHtml = await revealed.text();
     assert.equal(revealed.status, 200);
-    expectOnPage(revealedHtml, [M.rReporter, M.rPhoneDigits, M.rEmail], 'resident reporter revealed');
+    expectOnPage(revealedHtml, [M.rReporter, M.rPhoneDigits, M.rEmail, M.aResident, M.aCaller, M.aName, M.aPhoneDigits], 'resident reporter and additions revealed');
+    expectOnPage(await coordinator.reportPage(policeReference), [M.pName, M.pLocation, M.pDescription, M.pRegistration, M.pPlace, M.pRequest, M.pOfficer, M.pTeam, M.pPhoneDigits, M.pEmail], 'police report');
     const kccPage = await coordinator.reportPage(kccReference);
     expectOnPage(kccPage, [M.kName, M.kLocation, M.kDescription], 'KCC report');
     const kccRevealed = await (await coordinator.post(`/intern/triage/${kccReference}`, { intent: 'reveal' })).text();

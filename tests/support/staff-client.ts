@@ -44,13 +44,16 @@ export class StaffClient {
     return this.keep(await fetch(this.base + path, { method: 'POST', redirect: 'manual', headers: { Origin: this.base, Cookie: this.cookie }, body: form }));
   }
 
-  async post(path: string, fields: Record<string, string>): Promise<Response> {
+  /** A form post; a list is sent as repeated fields (checkboxes). */
+  async post(path: string, fields: Record<string, string | string[]>): Promise<Response> {
+    const body = new URLSearchParams();
+    for (const [k, v] of Object.entries(fields)) for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
     return this.keep(
       await fetch(this.base + path, {
         method: 'POST',
         redirect: 'manual',
         headers: { Origin: this.base, Cookie: this.cookie },
-        body: new URLSearchParams(fields),
+        body,
       }),
     );
   }

@@ -12,6 +12,7 @@ const ACCESS: [prefix: string, roles: Role[] | 'anonymous'][] = [
   ['/intern/uitloggen', ALL],
   ['/intern/kcc/', ['kcc', 'coordinator']],
   ['/intern/boa/', ['boa', 'coordinator']],
+  ['/intern/politie/', ['kcc', 'coordinator']],
   ['/intern/triage', ['coordinator']],
   ['/intern/monitor', ['coordinator']],
   ['/intern/casussen', ['coordinator']],

@@ -1,4 +1,5 @@
 import type { AstroCookies } from 'astro';
+import { additionItems } from '#features/additions/additions.server.ts';
 import type { StaffSession } from '#features/auth/login.server.ts';
 import { AVE_PHASE, CHANNELS, CONCERNS, STATUS } from '#features/reports/options.schema.ts';
 import { queueAreas, reportIdOf } from '#features/triage/triage.queries.server.ts';
@@ -147,6 +148,19 @@ function eventText(e: CaseEvent): string {
   }
 }
 
+/** What residents and callers added to the casus's reports (spec §2 "Aanvullen", §3a), as timeline entries. */
+function additionEntries(reports: CaseDetails['reports']): TimelineEntry[] {
+  const referenceOf = new Map(reports.map((r) => [r.id, r.reference]));
+  return additionItems(reports.map((r) => r.id)).map((a) => ({
+    at: fmtDateTime(a.createdAt),
+    sortKey: a.createdAt,
+    text: `Aanvulling (${a.from}): ${a.body}`,
+    reason: null,
+    actor: null,
+    link: { href: `/intern/triage/${referenceOf.get(a.reportId) ?? ''}#aanvullingen`, text: referenceOf.get(a.reportId) ?? '' },
+  }));
+}
+
 export function caseView(
   d: CaseDetails,
   state: { errors: FieldErrors; values: Record<string, string>; saved?: CaseIntent | undefined; formError?: string | undefined },
@@ -174,7 +188,8 @@ export function caseView(
     { at: fmtDateTime(a.createdAt), sortKey: a.createdAt, text: `Actie: ${a.what} (${a.who}, uiterlijk ${fmtDay(a.dueOn)})`, reason: null, actor: a.author },
     ...(a.doneAt ? [{ at: fmtDateTime(a.doneAt), sortKey: a.doneAt, text: `Actie afgerond: ${a.what}`, reason: null, actor: null }] : []),
   ]);
-  const timeline = [...reports, ...events, ...notes, ...actions].sort((a, b) => (a.sortKey < b.sortKey ? 1 : a.sortKey > b.sortKey ? -1 : 0));
+  const additions = additionEntries(d.reports);
+  const timeline = [...reports, ...events, ...notes, ...actions, ...additions].sort((a, b) => (a.sortKey < b.sortKey ? 1 : a.sortKey > b.sortKey ? -1 : 0));
   return {
     nummer: c.id,
     name: c.name,

@@ -13,6 +13,7 @@ const statement = lazy(() =>
   db().prepare(`SELECT
     EXISTS (SELECT 1 FROM reports WHERE ${SEALED_COLUMNS.map(plain).join(' OR ')})
     OR EXISTS (SELECT 1 FROM report_notes WHERE ${plain('body')})
+    OR EXISTS (SELECT 1 FROM report_additions WHERE ${['body', 'caller_name', 'caller_phone'].map(plain).join(' OR ')})
     OR EXISTS (SELECT 1 FROM report_events WHERE ${plain('reason')} OR (kind = 'regie' AND (${plain('from_value')} OR ${plain('to_value')})))
     OR EXISTS (SELECT 1 FROM drafts WHERE ${plain('answers')})
     OR EXISTS (SELECT 1 FROM outbox WHERE ${plain('recipient')})

@@ -1,6 +1,7 @@
 import { resealActions, resealCaseEvents, resealCases } from '#features/casus/casus.repo.server.ts';
 import { resealReports } from '#features/reports/reports.repo.server.ts';
 import { resealEvents, resealNotes } from '#features/triage/triage.repo.server.ts';
+import { resealAdditions } from '#features/additions/additions.repo.server.ts';
 import { resealDrafts } from '#features/intake/drafts.repo.server.ts';
 import { resealPhotos } from '#features/photos/photos.repo.server.ts';
 import { resealOutbox } from '#features/mail/outbox.repo.server.ts';
@@ -30,6 +31,7 @@ const TABLES: { table: string; start: number | string; batch: Batch<number> | Ba
   { table: 'reports', start: 0, batch: resealReports },
   { table: 'report_notes', start: 0, batch: resealNotes },
   { table: 'report_events', start: 0, batch: resealEvents },
+  { table: 'report_additions', start: 0, batch: resealAdditions },
   { table: 'drafts', start: '', batch: resealDrafts },
   { table: 'report_photos', start: '', batch: resealPhotos },
   { table: 'outbox', start: 0, batch: resealOutbox },

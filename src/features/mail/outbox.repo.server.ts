@@ -37,7 +37,7 @@ const statements = lazy(() => {
     releaseAll: d.prepare(`UPDATE outbox SET leased_until = NULL WHERE state = 'pending' AND leased_until IS NOT NULL`),
     sent: d.prepare(`
       UPDATE outbox SET state = 'sent', sent_at = ?, last_error = NULL, leased_until = NULL,
-        recipient = CASE kind WHEN 'reporter_confirmation' THEN '' ELSE recipient END
+        recipient = CASE WHEN kind IN ('reporter_confirmation', 'reporter_feedback', 'police_feedback') THEN '' ELSE recipient END
       WHERE id = ?`),
     retry: d.prepare(`UPDATE outbox SET next_attempt_at = ?, last_error = ?, leased_until = NULL WHERE id = ?`),
     dead: d.prepare(`UPDATE outbox SET state = 'dead', last_error = ?, leased_until = NULL WHERE id = ?`),

@@ -73,3 +73,56 @@ export function coordinatorNotification(
     ]),
   };
 }
+
+/** The two moments a reporter or police contact hears of (spec §7). */
+export type FeedbackMoment = 'in_behandeling' | 'afgehandeld';
+
+/** The statuses a report counts as handled for feedback. */
+const HANDLED: ReadonlySet<string> = new Set(['afgesloten', 'uitgezet', 'doorgestuurd']);
+
+/**
+ * Which feedback mail a status change sends: taken in hand (from `nieuw` to `in_behandeling`), or
+ * handled (into `afgesloten`, `uitgezet` or `doorgestuurd` from a status that was not handled yet).
+ * Anything else (waiting for information, reopening, cancelling, merging) sends none.
+ */
+export function feedbackMoment(from: string, to: string): FeedbackMoment | undefined {
+  if (from === 'nieuw' && to === 'in_behandeling') return 'in_behandeling';
+  if (HANDLED.has(to) && !HANDLED.has(from)) return 'afgehandeld';
+  return undefined;
+}
+
+/**
+ * Feedback without content (spec §7): fixed texts and the reference only; the police mail also carries
+ * the police's registration number. Never the outcome, the person, a partner or any text of the report.
+ */
+export function feedbackMail(
+  to: { kind: 'melder' } | { kind: 'politie'; registration: string },
+  moment: FeedbackMoment,
+  reference: string,
+  cfg: AppConfig,
+): MailContent {
+  const m = cfg.municipality;
+  const subject = moment === 'in_behandeling' ? `Uw melding ${reference} is in behandeling genomen` : `Uw melding ${reference} is afgehandeld`;
+  const phones = `${m.nationalPhone} (gratis)${m.municipalityPhone ? ` of ${m.municipalityPhone}` : ''}`;
+  const police = to.kind === 'politie';
+  const lines = [
+    police ? 'Beste collega van de politie,' : 'Beste melder,',
+    moment === 'in_behandeling'
+      ? `Het ${m.meldpuntName} van de gemeente ${m.municipalityName} heeft uw melding ${reference} in behandeling genomen.`
+      : `Het ${m.meldpuntName} van de gemeente ${m.municipalityName} heeft uw melding ${reference} afgehandeld.`,
+    ...(police ? [`Registratienummer politie: ${to.registration}`] : []),
+    moment === 'in_behandeling'
+      ? 'Wij kijken wat er nodig is en wie kan helpen. Wat wij doen, vertellen wij niet: dat is vertrouwelijk.'
+      : 'Wat er met de melding is gedaan, vertellen wij niet: dat is vertrouwelijk.',
+    police
+      ? `Heeft u een vraag of nieuwe informatie? Bel ${phones}, ${m.openingHours}, en noem het referentienummer.`
+      : `Weet u nog iets, of is er iets veranderd? Bel ${phones}, ${m.openingHours}, of vul uw melding aan op ${cfg.publicUrl}/melden/aanvullen. Is er direct gevaar? Bel 112.`,
+    `Met vriendelijke groet,\n${m.meldpuntName}, gemeente ${m.municipalityName}`,
+    'Dit is een automatisch bericht. U kunt niet op deze e-mail antwoorden.',
+  ];
+  return {
+    subject,
+    text: lines.join('\n\n') + '\n',
+    html: html(subject, lines.map((l) => escapeHtml(l).replace(/\n/g, '<br>'))),
+  };
+}

@@ -17,7 +17,8 @@ const PERIOD = { from: '2026-03-01', to: '2026-03-31', areaBy: 'dorp' as const }
 
 db().exec(`INSERT INTO reports (reference, channel, created_at, updated_at, acute_danger, suggested_urgency, urgency, due_on, woonplaats)
            VALUES ('MB-AAAA2345', 'inwoner', '2026-03-02T10:00:00.000Z', '2026-03-02T10:00:00.000Z', 0, 'normaal', 'normaal', '2026-03-05', '=Leek'),
-                  ('MB-BBBB2345', 'kcc', '2026-03-03T10:00:00.000Z', '2026-03-03T10:00:00.000Z', 0, 'normaal', 'normaal', '2026-03-06', 'Marum')`);
+                  ('MB-BBBB2345', 'kcc', '2026-03-03T10:00:00.000Z', '2026-03-03T10:00:00.000Z', 0, 'normaal', 'normaal', '2026-03-06', 'Marum'),
+                  ('MB-CCCC2345', 'politie', '2026-03-04T10:00:00.000Z', '2026-03-04T10:00:00.000Z', 0, 'normaal', 'normaal', '2026-03-09', 'Marum')`);
 
 const id = insertUser({ email: 'carla@test.example', name: 'Carla', role: 'coordinator', passwordHash: 'x', totpSecret: 'x' });
 const user = publicUser(findUserById(id)!);
@@ -31,9 +32,9 @@ describe('monitorView', () => {
   test('is the labelled monitor of the counts', () => {
     const m = monitorView(PERIOD, '2026-04-15');
     assert.deepEqual(m, monitorOf(PERIOD, monitorCounts(periodBounds(PERIOD), '2026-04-15')));
-    assert.equal(m.total, 2);
+    assert.equal(m.total, 3);
     const channels = m.breakdowns.find((b) => b.key === 'kanaal')?.rows ?? [];
-    assert.deepEqual([...channels].sort((a, b) => a.label.localeCompare(b.label)), [{ label: 'Inwoner', count: 1 }, { label: 'KCC', count: 1 }]);
+    assert.deepEqual([...channels].sort((a, b) => a.label.localeCompare(b.label)), [{ label: 'Inwoner', count: 1 }, { label: 'KCC', count: 1 }, { label: 'Politie', count: 1 }]);
   });
 });
 
@@ -41,7 +42,9 @@ describe('exportMonitorCsv', () => {
   test('writes one audit row with the actor, the period and the time given, and returns the CSV', () => {
     const before = auditRows().length;
     const csv = exportMonitorCsv(PERIOD, '2026-04-15', { id, role: 'coordinator', ip: '192.0.2.7' }, new Date('2026-04-15T09:00:00.000Z'));
-    assert.match(csv, /^\uFEFF"onderdeel";"waarde";"aantal"\r\n"periode";"2026-03-01 t\/m 2026-03-31";"2"\r\n/);
+    assert.match(csv, /^\uFEFF"onderdeel";"waarde";"aantal"\r\n"periode";"2026-03-01 t\/m 2026-03-31";"3"\r\n/);
+    // The police channel is counted under its label.
+    assert.match(csv, /"Kanaal";"Politie";"1"/);
     // A place that reads as a formula is defused.
     assert.match(csv, /"Gebied: dorp";"'=Leek";"1"/);
     const rows = auditRows();
@@ -76,7 +79,7 @@ describe('monitor handlers', () => {
     if (outcome.kind !== 'render') return;
     assert.equal(outcome.status, 200);
     assert.deepEqual(outcome.view.monitor.period, PERIOD);
-    assert.equal(outcome.view.monitor.total, 2);
+    assert.equal(outcome.view.monitor.total, 3);
     assert.equal(outcome.view.exportHref, '/intern/monitor/export.csv?van=2026-03-01&tot=2026-03-31&gebied=dorp');
     const byWijk = monitorPage({ url: new URL('http://localhost/intern/monitor?van=2026-03-01&tot=2026-03-31&gebied=wijk') });
     assert.equal(byWijk.kind === 'render' && byWijk.view.exportHref, '/intern/monitor/export.csv?van=2026-03-01&tot=2026-03-31&gebied=wijk');
@@ -115,7 +118,7 @@ describe('monitor handlers', () => {
     assert.equal(response.status, 200);
     assert.equal(response.headers.get('content-type'), 'text/csv; charset=utf-8');
     assert.equal(response.headers.get('content-disposition'), 'attachment; filename="ave-monitor-2026-03-01-2026-03-31.csv"');
-    assert.match(await response.text(), /"periode";"2026-03-01 t\/m 2026-03-31";"2"/);
+    assert.match(await response.text(), /"periode";"2026-03-01 t\/m 2026-03-31";"3"/);
     const rows = auditRows();
     assert.equal(rows.length, before + 1);
     assert.equal(rows.at(-1)?.['client_ip'], '198.51.100.4');

@@ -63,7 +63,7 @@ export const ANONYMITY = {
   ja: 'Ja, ik meld anoniem',
 } as const;
 
-export const CHANNELS = { inwoner: 'Inwoner', kcc: 'KCC', boa: 'BOA' } as const;
+export const CHANNELS = { inwoner: 'Inwoner', kcc: 'KCC', boa: 'BOA', politie: 'Politie' } as const;
 
 export const URGENCY = { direct: 'Direct', hoog: 'Hoog', normaal: 'Normaal', laag: 'Laag' } as const;
 

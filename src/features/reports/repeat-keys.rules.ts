@@ -65,3 +65,12 @@ export function personKey(
   const where = place ? fold(place) : postcode ? postcode.replace(/\s+/g, '').slice(0, 4) : '';
   return n && where ? `${n}|${where}` : undefined;
 }
+
+/**
+ * A police registration number (`PL0100-2026123456`) as typed or read out: upper case, without spaces,
+ * hyphens, dots or slashes, so `pl0100 2026123456` finds it. `undefined` when nothing is left.
+ */
+export function registrationKey(value: string | undefined): string | undefined {
+  const key = value?.toUpperCase().replace(/[\s./-]+/g, '');
+  return key ? key : undefined;
+}

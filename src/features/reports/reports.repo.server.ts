@@ -1,6 +1,6 @@
 import { SqliteError } from 'better-sqlite3';
 import { newReference } from './reference.rules.ts';
-import { addressKey, addressNumberKey, normaliseName, personKey, streetKey, streetNumberKey } from './repeat-keys.rules.ts';
+import { addressKey, addressNumberKey, normaliseName, personKey, registrationKey, streetKey, streetNumberKey } from './repeat-keys.rules.ts';
 import type { Urgency } from './urgency.rules.ts';
 import type { STATUS } from './options.schema.ts';
 import type { AddressCheck } from '#features/address/address.schema.ts';
@@ -32,6 +32,7 @@ interface BlindSource {
   /** The village from the lookup, else the typed place. */
   place: string | undefined;
   bagAddressId: string | undefined;
+  policeReference: string | undefined;
 }
 
 /** The blind-index columns of a report (the current key). */
@@ -44,10 +45,11 @@ function blindColumns(v: BlindSource) {
     streetKey: blind('street', streetKey(v.street)),
     streetNumberKey: blind('street_number', streetNumberKey(v.street, v.houseNumber)),
     bagKey: blind('bag', v.bagAddressId),
+    policeReferenceKey: blind('registration', registrationKey(v.policeReference)),
   };
 }
 
-export type Channel = 'inwoner' | 'kcc' | 'boa';
+export type Channel = 'inwoner' | 'kcc' | 'boa' | 'politie';
 export type ReportStatus = keyof typeof STATUS;
 export type CaptchaStatus = 'geslaagd' | 'niet_gecontroleerd' | 'niet_van_toepassing';
 
@@ -83,6 +85,15 @@ export interface NewReport {
   observedAt?: string | undefined;
   policePresent?: boolean | undefined;
   policeReference?: string | undefined;
+  /** Police reports (spec §4a). */
+  incidentAt?: string | undefined;
+  incidentPlace?: string | undefined;
+  policeRequest?: string | undefined;
+  policeFeedback?: boolean | undefined;
+  policeOfficer?: string | undefined;
+  policeTeam?: string | undefined;
+  policePhone?: string | undefined;
+  policeEmail?: string | undefined;
   captchaStatus: CaptchaStatus;
   /** What the national address register said (`undefined`: no address to look up). */
   addressCheck?: AddressCheck | undefined;
@@ -91,7 +102,7 @@ export interface NewReport {
 }
 
 /** A stored report as the portal reads it back. */
-export interface StoredReport extends Omit<NewReport, 'status' | 'acuteDanger' | 'anonymous' | 'policePresent'> {
+export interface StoredReport extends Omit<NewReport, 'status' | 'acuteDanger' | 'anonymous' | 'policePresent' | 'policeFeedback'> {
   id: number;
   reference: string;
   status: string;
@@ -99,6 +110,9 @@ export interface StoredReport extends Omit<NewReport, 'status' | 'acuteDanger' |
   acuteDanger: boolean;
   anonymous: boolean;
   policePresent: boolean | undefined;
+  policeFeedback: boolean | undefined;
+  /** `Geen terugkoppeling sturen` (spec §7). */
+  feedbackOff: boolean;
   urgency: Urgency;
   avePhase: string;
 }
@@ -132,8 +146,9 @@ const statements = lazy(() => {
         location_description, children_in_home, description, concern_since, danger_to_self, danger_to_others,
         person_aware, involved, reporter_relation, anonymous, reporter_name, reporter_phone, reporter_email,
         intake_method, observed_at, police_present, police_reference, captcha_status,
+        incident_at, incident_place, police_request, police_feedback, police_officer, police_team, police_phone, police_email,
         suggested_urgency, urgency, due_on, address_key, person_key, address_number_key, name_key, street_key,
-        street_number_key, bag_key,
+        street_number_key, bag_key, police_reference_key,
         address_check, address_checked_on, bag_address_id, bag_object_id, woonplaats, municipality_code,
         municipality_name, other_municipality, wijk_code, wijk_name, buurt_code, buurt_name)
       VALUES (
@@ -142,8 +157,9 @@ const statements = lazy(() => {
         @locationDescription, @childrenInHome, @description, @concernSince, @dangerToSelf, @dangerToOthers,
         @personAware, @involved, @reporterRelation, @anonymous, @reporterName, @reporterPhone, @reporterEmail,
         @intakeMethod, @observedAt, @policePresent, @policeReference, @captchaStatus,
+        @incidentAt, @incidentPlace, @policeRequest, @policeFeedback, @policeOfficer, @policeTeam, @policePhone, @policeEmail,
         @suggestedUrgency, @suggestedUrgency, @dueOn, @addressKey, @personKey, @addressNumberKey, @nameKey, @streetKey,
-        @streetNumberKey, @bagKey,
+        @streetNumberKey, @bagKey, @policeReferenceKey,
         @addressCheck, @addressCheckedOn, @bagAddressId, @bagObjectId, @woonplaats, @municipalityCode,
         @municipalityName, @otherMunicipality, @wijkCode, @wijkName, @buurtCode, @buurtName)`),
     insertConcern: d.prepare('INSERT INTO report_concerns (report_id, concern) VALUES (?, ?)'),
@@ -156,7 +172,8 @@ const statements = lazy(() => {
     // (triage.rules.ts, retention.rules.ts) and the statements are prepared once. These run once a
     // night on the closed_at index; the status list only filters what that index finds.
     eraseContact: d.prepare(`
-      UPDATE reports SET reporter_name = NULL, reporter_phone = NULL, reporter_email = NULL, contact_erased_at = ?
+      UPDATE reports SET reporter_name = NULL, reporter_phone = NULL, reporter_email = NULL,
+        police_officer = NULL, police_phone = NULL, police_email = NULL, contact_erased_at = ?
       WHERE closed_at IS NOT NULL AND closed_at < ? AND contact_erased_at IS NULL
         AND status IN (SELECT value FROM json_each(?))`),
     closedBefore: d.prepare(`
@@ -167,12 +184,12 @@ const statements = lazy(() => {
     // The encryption pass: a batch of rows after an id.
     batch: d.prepare(`
       SELECT id, reference, postcode, place, woonplaats, address_key, person_key, address_number_key, name_key, street_key,
-        street_number_key, bag_key, ${SEALED_COLUMNS.join(', ')}
+        street_number_key, bag_key, police_reference_key, ${SEALED_COLUMNS.join(', ')}
       FROM reports WHERE id > ? ORDER BY id LIMIT ?`),
     reseal: d.prepare(`
       UPDATE reports SET ${SEALED_COLUMNS.map((c) => `${c} = @${c}`).join(', ')}, address_key = @addressKey, person_key = @personKey,
         address_number_key = @addressNumberKey, name_key = @nameKey, street_key = @streetKey, street_number_key = @streetNumberKey,
-        bag_key = @bagKey
+        bag_key = @bagKey, police_reference_key = @policeReferenceKey
       WHERE id = @id`),
   };
 });
@@ -248,6 +265,14 @@ export function insertReport(report: NewReport, now: Date = new Date()): { id: n
     observedAt: orNull(report.observedAt),
     policePresent: bit(report.policePresent),
     policeReference: orNull(report.policeReference),
+    incidentAt: orNull(report.incidentAt),
+    incidentPlace: orNull(report.incidentPlace),
+    policeRequest: orNull(report.policeRequest),
+    policeFeedback: bit(report.policeFeedback),
+    policeOfficer: orNull(report.policeOfficer),
+    policeTeam: orNull(report.policeTeam),
+    policePhone: orNull(report.policePhone),
+    policeEmail: orNull(report.policeEmail),
     captchaStatus: report.captchaStatus,
     suggestedUrgency: report.suggestedUrgency,
     dueOn: report.dueOn,
@@ -259,6 +284,7 @@ export function insertReport(report: NewReport, now: Date = new Date()): { id: n
       personName: report.personName,
       place: report.addressCheck?.match?.place ?? report.place,
       bagAddressId: report.addressCheck?.match?.nummeraanduidingId,
+      policeReference: report.policeReference,
     }),
     ...addressColumns(report.addressCheck),
   };
@@ -322,6 +348,15 @@ export function findReportByReference(reference: string): StoredReport | undefin
     observedAt: str(r['observed_at']),
     policePresent: r['police_present'] === null ? undefined : r['police_present'] === 1,
     policeReference: str(r['police_reference']),
+    incidentAt: str(r['incident_at']),
+    incidentPlace: str(r['incident_place']),
+    policeRequest: str(r['police_request']),
+    policeFeedback: r['police_feedback'] === null ? undefined : r['police_feedback'] === 1,
+    policeOfficer: str(r['police_officer']),
+    policeTeam: str(r['police_team']),
+    policePhone: str(r['police_phone']),
+    policeEmail: str(r['police_email']),
+    feedbackOff: r['feedback_off'] === 1,
     captchaStatus: String(r['captcha_status']) as CaptchaStatus,
     suggestedUrgency: String(r['suggested_urgency']) as Urgency,
     urgency: String(r['urgency']) as Urgency,
@@ -389,6 +424,7 @@ export type ReportChanges = Partial<{
   merged_into: number | null;
   triaged_at: string | null;
   closed_at: string | null;
+  feedback_off: 0 | 1;
 }>;
 
 // One statement per set of changed columns, prepared on first use (a handful of shapes in practice).
@@ -460,11 +496,13 @@ export function resealReports(afterId: number, limit: number): ResealBatch<numbe
       personName: plain.person_name,
       place: str(r['woonplaats']) ?? str(r['place']),
       bagAddressId: plain.bag_address_id,
+      policeReference: plain.police_reference,
     });
     const stale =
       SEALED_COLUMNS.some((c) => needsReseal(r[c])) ||
       keys.addressKey !== r['address_key'] || keys.personKey !== r['person_key'] || keys.addressNumberKey !== r['address_number_key'] ||
-      keys.nameKey !== r['name_key'] || keys.streetKey !== r['street_key'] || keys.streetNumberKey !== r['street_number_key'] || keys.bagKey !== r['bag_key'];
+      keys.nameKey !== r['name_key'] || keys.streetKey !== r['street_key'] || keys.streetNumberKey !== r['street_number_key'] || keys.bagKey !== r['bag_key'] ||
+      keys.policeReferenceKey !== r['police_reference_key'];
     if (!stale) continue;
     const values: Record<string, unknown> = { id: r['id'], ...keys };
     for (const c of SEALED_COLUMNS) values[c] = needsReseal(r[c]) ? fields.seal(c, reference, plain[c] ?? null) : r[c];

@@ -9,7 +9,7 @@ const { recordReport } = await import('#features/intake/intake.server.ts');
 const { findReportByReference, insertReport } = await import('./reports.repo.server.ts');
 const { rawReportRow, reportRow } = await import('#tests/support/sealed.ts');
 type Row = import('#tests/support/sealed.ts').Row;
-const { fieldsOf } = await import('#platform/crypto/fields.server.ts');
+const { blind, fieldsOf } = await import('#platform/crypto/fields.server.ts');
 const { db } = await import('#platform/db.ts');
 const { insertUser } = await import('#features/auth/users.repo.server.ts');
 type IntakeReport = import('#features/intake/intake.server.ts').IntakeReport;
@@ -179,6 +179,15 @@ describe('recordReport', () => {
       observedAt: undefined,
       policePresent: undefined,
       policeReference: undefined,
+      incidentAt: undefined,
+      incidentPlace: undefined,
+      policeRequest: undefined,
+      policeFeedback: undefined,
+      policeOfficer: undefined,
+      policeTeam: undefined,
+      policePhone: undefined,
+      policeEmail: undefined,
+      feedbackOff: false,
       suggestedUrgency: 'normaal',
       urgency: 'normaal',
       dueOn: '2026-03-05',
@@ -257,6 +266,41 @@ describe('recordReport', () => {
 
     const noPolice = findReportByReference(recordReport({ ...boa, policePresent: false }, { now: monday }).reference);
     assert.equal(noPolice?.policePresent, false);
+  });
+
+  test('a police report (E33): its fields sealed and read back, the registration number found by its blind index', () => {
+    const police: IntakeReport = {
+      ...residentReport,
+      channel: 'politie',
+      anonymous: false,
+      reporterRelation: 'professional',
+      reporterName: undefined,
+      reporterPhone: undefined,
+      reporterEmail: undefined,
+      policeReference: 'PL0100-2026123456',
+      incidentAt: '2026-03-01T21:15:00.000Z',
+      incidentPlace: 'Bushokje Hoofdstraat',
+      policeRequest: 'Graag beoordelen.',
+      policeFeedback: true,
+      policeOfficer: 'Agent J. de Boer',
+      policeTeam: 'Basisteam Westerkwartier',
+      policePhone: '0900 8844',
+      policeEmail: 'j.deboer@politie.example',
+    };
+    const { reference } = recordReport(police, { now: monday });
+    const stored = findReportByReference(reference);
+    for (const key of ['policeReference', 'incidentAt', 'incidentPlace', 'policeRequest', 'policeFeedback', 'policeOfficer', 'policeTeam', 'policePhone', 'policeEmail'] as const) {
+      assert.deepEqual(stored?.[key], police[key], key);
+    }
+    assert.equal(stored?.channel, 'politie');
+    // Sealed at rest (reportRow asserts the format of every sealed column), plain once opened.
+    const row = reportRow(reference);
+    assert.equal(row['police_officer'], 'Agent J. de Boer');
+    const raw = rawReportRow(reference);
+    for (const column of ['incident_place', 'police_request', 'police_officer', 'police_team', 'police_phone', 'police_email', 'police_reference']) {
+      assert.doesNotMatch(String(raw[column]), /Boer|Hoofdstraat|beoordelen|Westerkwartier|8844|politie\.example|2026123456/, column);
+    }
+    assert.equal(raw['police_reference_key'], blind('registration', 'PL01002026123456'));
   });
 
   test('an anonymous report stores no contact details', () => {

@@ -134,6 +134,7 @@ export async function handleQueue(ctx: QueueContext): Promise<FormOutcome<QueueV
     dueOn: day.format(new Date(`${r.dueOn}T00:00:00Z`)),
     overdue: isOverdue(r, today),
     markers: [
+      ...(r.newAddition ? ['Nieuwe aanvulling'] : []),
       ...(r.wvggzStartedOn ? [`Wvggz uiterlijk ${day.format(new Date(`${wvggzDeadline(r.wvggzStartedOn)}T00:00:00Z`))}`] : []),
       ...(r.addressCheck === 'niet_gecontroleerd' ? [ADDRESS_CHECKS.niet_gecontroleerd] : []),
       ...(r.otherMunicipality ? ['Andere gemeente'] : []),

@@ -1,7 +1,8 @@
 import type { StaffSession } from '#features/auth/login.server.ts';
 import { concernFields, personFields } from '#features/intake/resident/report.schema.ts';
 import { ADDRESS_CHECKS, type AddressCheck } from '#features/address/address.schema.ts';
-import { INTAKE_METHOD } from '#features/intake/staff/staff-report.schema.ts';
+import { INTAKE_METHOD, policeConcernFields } from '#features/intake/staff/staff-report.schema.ts';
+import { additionItems } from '#features/additions/additions.server.ts';
 import { AVE_PHASE, CHANNELS, RELATION, STATUS, URGENCY } from '#features/reports/options.schema.ts';
 import { REFERENCE_PATTERN } from '#features/reports/reference.rules.ts';
 import { fieldId } from '#lib/field-ids.ts';
@@ -167,6 +168,10 @@ export interface ReportView {
   notes: { author: string; at: string; body: string }[];
   history: { line: string; reason: string | null }[];
   access: { at: string; actor: string; role: string; action: string; result: string }[];
+  /** `Geen terugkoppeling sturen` (spec §7): whether it is on, and who would get the mails. */
+  feedback: { off: boolean; text: string };
+  /** What residents and callers added later (spec §2 "Aanvullen", §3a), oldest first. */
+  additions: { at: string; from: string; body: string; caller: string | undefined }[];
   /** The BOA's photos (report page only): thumbnails linking to the full view. */
   photos?: ReportPhoto[];
   /** The casus of the report (its own, or that of the report it was merged into), or the casussen to add it to. */
@@ -260,6 +265,35 @@ function channelCard({ report, triage: t }: ReportDetails): ReportView['channel'
       values: { intakeMethod: report.intakeMethod, enteredBy: t.enteredByName },
     };
   }
+  if (report.channel === 'politie') {
+    return {
+      title: 'Politie (E33)',
+      fields: [
+        { name: 'policeReference', label: 'Registratienummer politie', kind: 'text' },
+        { name: 'incidentAt', label: 'Datum en tijd van het incident', kind: 'text' },
+        { name: 'incidentPlace', label: 'Plaats van het incident', kind: 'text' },
+        { name: 'policeRequest', label: 'Wat vraagt de politie?', kind: 'text' },
+        { name: 'policeFeedback', label: 'Wil de politie terugkoppeling?', kind: 'text' },
+        { name: 'policeOfficer', label: 'Naam politiemedewerker', kind: 'text' },
+        { name: 'policeTeam', label: 'Team of basisteam', kind: 'text' },
+        { name: 'policePhone', label: 'Telefoonnummer politie', kind: 'text' },
+        { name: 'policeEmail', label: 'E-mailadres politie', kind: 'text' },
+        { name: 'enteredBy', label: 'Ingevoerd door', kind: 'text' },
+      ],
+      values: {
+        policeReference: report.policeReference,
+        incidentAt: report.incidentAt ? fmtDateTime(report.incidentAt) : undefined,
+        incidentPlace: report.incidentPlace,
+        policeRequest: report.policeRequest,
+        policeFeedback: report.policeFeedback === undefined ? undefined : report.policeFeedback ? 'Ja' : 'Nee',
+        policeOfficer: report.policeOfficer,
+        policeTeam: report.policeTeam,
+        policePhone: report.policePhone,
+        policeEmail: report.policeEmail,
+        enteredBy: t.enteredByName ?? undefined,
+      },
+    };
+  }
   if (report.channel === 'boa') {
     return {
       title: 'Waarneming BOA',
@@ -278,6 +312,17 @@ function channelCard({ report, triage: t }: ReportDetails): ReportView['channel'
     };
   }
   return undefined;
+}
+
+/** Who gets feedback mails (spec §7), in words, and whether `Geen terugkoppeling sturen` is on. */
+function feedbackCard({ report, triage: t }: ReportDetails): ReportView['feedback'] {
+  const who = [
+    !report.anonymous && report.reporterEmail ? 'de melder' : undefined,
+    report.channel === 'politie' && report.policeFeedback && report.policeEmail ? 'de politie' : undefined,
+  ].filter(Boolean).join(' en ');
+  if (t.feedbackOff) return { off: true, text: 'Er gaat geen terugkoppeling uit over deze melding.' };
+  if (!who) return { off: false, text: 'Niemand krijgt terugkoppeling: er is geen e-mailadres, de melder is anoniem of de politie vroeg er niet om.' };
+  return { off: false, text: `${who.charAt(0).toUpperCase()}${who.slice(1)} krijgt een e-mail zonder inhoud als de melding in behandeling wordt genomen en als hij is afgehandeld.` };
 }
 
 /**
@@ -360,8 +405,10 @@ export function reportView(
     flags: flagsOf(details, m, today),
     answers: { ...report, ...addressFacts(report.addressCheck) } as Record<string, unknown>,
     personFields: [...personFields, ...ADDRESS_FACT_FIELDS],
-    concernFields,
+    concernFields: report.channel === 'politie' ? policeConcernFields : concernFields,
     channel: channelCard(details),
+    feedback: feedbackCard(details),
+    additions: additionItems([t.id]).map((a) => ({ at: fmtDateTime(a.createdAt), from: a.from, body: a.body, caller: state.reveal ? a.caller : a.caller && 'verborgen' })),
     reporter: {
       relation: report.reporterRelation ? label(RELATION, report.reporterRelation) : 'Onbekend',
       state: report.anonymous ? 'anonymous' : !hasContact ? 'none' : state.reveal ? 'shown' : 'hidden',

@@ -32,6 +32,14 @@ describe('parseSearch: what the coordinator types', () => {
     assert.deepEqual(parseSearch('Kerkstraat'), { street: { start: 'Kerkstraat', houseNumber: undefined }, name: 'Kerkstraat' });
   });
 
+  test('a police registration number, as typed or read out; never a postcode or a reference', () => {
+    assert.deepEqual(parseSearch('PL0100-2026123456'), { street: { start: 'PL0100-2026123456', houseNumber: undefined }, name: 'PL0100-2026123456', registration: 'PL0100-2026123456' });
+    assert.equal(parseSearch('pl0100 2026123456')?.registration, 'pl0100 2026123456');
+    assert.equal(parseSearch('9351 AB 120')?.registration, undefined);
+    assert.equal(parseSearch('MB-7KQ3XH2P')?.registration, undefined);
+    assert.equal(parseSearch('Kerkstraat 12')?.registration, undefined);
+  });
+
   test('a name, spaces tidied; nothing for an empty box', () => {
     assert.deepEqual(parseSearch('  Jan   de Vries '), { street: { start: 'Jan de Vries', houseNumber: undefined }, name: 'Jan de Vries' });
     assert.equal(parseSearch('   '), undefined);

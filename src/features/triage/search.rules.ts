@@ -4,7 +4,8 @@
  * without a house number, a street with or without a house number, or the person's name. Street and name
  * are encrypted at rest: they are found whole (any case, accents or punctuation), by their blind indexes.
  * Where a term can be more than one (`9822XZ86` is a postcode with a number and a reference; `KERKSTRA`
- * a reference and the start of a street), every reading is looked for. Pure: the SQL that looks for
+ * a reference and the start of a street), every reading is looked for. A term with six digits or more
+ * that is no postcode may also be a police registration number (found whole, by its blind index). Pure: the SQL that looks for
  * each lives in triage.queries.server.ts.
  */
 
@@ -17,6 +18,8 @@ export interface Search {
   street?: { start: string; houseNumber: string | undefined };
   /** The person's name (whole). */
   name?: string;
+  /** A police registration number (`PL0100-2026123456`; whole, any case, spaces and hyphens free). */
+  registration?: string;
 }
 
 /** The reference alphabet: no 0/O, 1/I/L (reference.rules.ts). */
@@ -27,6 +30,14 @@ const STREET_NUMBER = /^(.*\p{L}.*?),? (\d{1,5})(?: ?-? ?[A-Za-z0-9]{1,6})?$/u;
 export function parseSearch(input: string): Search | undefined {
   const term = input.trim().replace(/\s+/g, ' ');
   if (term === '') return undefined;
+  const search = readTerm(term);
+  // A registration number carries many digits (`PL0100-2026123456`, at least six); a postcode or a
+  // reference with `MB` is not one.
+  const digits = term.replace(/\D/g, '').length;
+  return digits >= 6 && term.length <= 50 && !search.postcode && !(search.reference && !search.street) ? { ...search, registration: term } : search;
+}
+
+function readTerm(term: string): Search {
   const compact = term.replace(/[\s-]/g, '').toUpperCase();
   if (compact.startsWith('MB') && CODE.test(compact.slice(2))) return { reference: `MB-${compact.slice(2)}` };
   const search: Search = {};

@@ -4,7 +4,7 @@ import { blindLookups, findReportByReference, type Channel, type StoredReport } 
 import { deletedEarlier, type DeletedEarlier } from '#features/retention/retention.queries.server.ts';
 import type { AuditObject } from '#features/audit/audit.repo.server.ts';
 import type { Role } from '#features/auth/roles.schema.ts';
-import { addressNumberKey, normaliseName, streetKey, streetNumberKey } from '#features/reports/repeat-keys.rules.ts';
+import { addressNumberKey, normaliseName, registrationKey, streetKey, streetNumberKey } from '#features/reports/repeat-keys.rules.ts';
 import { db } from '#platform/db.ts';
 import { blindAll, fieldsOf } from '#platform/crypto/fields.server.ts';
 import { lazy } from '#lib/lazy.ts';
@@ -47,6 +47,8 @@ export interface QueueRow {
   dueOn: string;
   assignedTo: number | null;
   wvggzStartedOn: string | null;
+  /** An addition no coordinator has seen yet (the marker `Nieuwe aanvulling`): 1 or 0. */
+  newAddition: number;
 }
 
 /** The open statuses as an SQL list, written literally: SQLite uses a partial index only when the query repeats its condition. */
@@ -81,6 +83,7 @@ function searchClause(term: string | undefined): { sql: string; params: string[]
     );
   }
   if (search.name) alternatives.push(blindMatch('name_key', blindAll('name', normaliseName(search.name))));
+  if (search.registration) alternatives.push(blindMatch('police_reference_key', blindAll('registration', registrationKey(search.registration))));
   if (alternatives.length === 1) return alternatives[0]!;
   // Several readings: the ids each finds on its own index. (As an OR, the count gave up on the
   // indexes and read the whole table.)
@@ -119,7 +122,8 @@ function filterClauses(filter: QueueFilter, byDue = false): { clauses: string[];
 export const COUNT_CAP = 5000;
 
 const COLUMNS = `reference, created_at AS createdAt, channel, urgency, status, ave_phase AS avePhase, woonplaats,
-  other_municipality AS otherMunicipality, address_check AS addressCheck, due_on AS dueOn, assigned_to AS assignedTo, wvggz_started_on AS wvggzStartedOn`;
+  other_municipality AS otherMunicipality, address_check AS addressCheck, due_on AS dueOn, assigned_to AS assignedTo, wvggz_started_on AS wvggzStartedOn,
+  EXISTS (SELECT 1 FROM report_additions a WHERE a.report_id = reports.id AND a.seen_at IS NULL) AS newAddition`;
 
 /** One part of the queue: its page query, its count, their parameters. */
 export interface QueuePart {
@@ -251,6 +255,8 @@ export interface TriageFields {
   enteredByName: string | null;
   enteredByServiceNumber: string | null;
   createdAt: string;
+  /** `Geen terugkoppeling sturen` (spec §7). */
+  feedbackOff: boolean;
 }
 
 export interface Note {
@@ -305,7 +311,7 @@ const s = lazy(() => {
         r.process_director AS processDirector, r.treatment_director AS treatmentDirector, r.wvggz_started_on AS wvggzStartedOn,
         r.forwarded_to AS forwardedTo, m.reference AS mergedInto, r.triaged_at AS triagedAt, r.closed_at AS closedAt,
         r.address_key AS addressKey, r.bag_key AS bagKey, r.person_key AS personKey, r.reference, e.name AS enteredByName,
-        e.service_number AS enteredByServiceNumber, r.created_at AS createdAt
+        e.service_number AS enteredByServiceNumber, r.created_at AS createdAt, r.feedback_off AS feedbackOff
       FROM reports r
       LEFT JOIN users a ON a.id = r.assigned_to
       LEFT JOIN users e ON e.id = r.entered_by
@@ -362,6 +368,7 @@ export function triageFields(reference: string): TriageFields | undefined {
   const open = (column: string, stored: string | null) => reportFields.open(column, reference, stored) ?? null;
   return {
     ...fields,
+    feedbackOff: Boolean(t.feedbackOff),
     caseDirector: open('case_director', t.caseDirector),
     processDirector: open('process_director', t.processDirector),
     treatmentDirector: open('treatment_director', t.treatmentDirector),

@@ -13,7 +13,7 @@ import { OUTCOMES, isOutcome, transitionProblem, type Outcome, type Status } fro
  */
 
 /** The forms of the report page, by the `intent` each posts. */
-export const INTENTS = ['reveal', 'urgency_ave', 'regie', 'assign', 'wvggz', 'note', 'link', 'status', 'case_create', 'case_add'] as const;
+export const INTENTS = ['reveal', 'urgency_ave', 'regie', 'assign', 'wvggz', 'feedback', 'note', 'link', 'status', 'case_create', 'case_add'] as const;
 /** The intents the casus feature applies (casus.server.ts), not the report's own changes. */
 export const CASE_INTENTS_OF_REPORT = ['case_create', 'case_add'] as const;
 export const isCaseIntentOfReport = (v: string): v is (typeof CASE_INTENTS_OF_REPORT)[number] => (CASE_INTENTS_OF_REPORT as readonly string[]).includes(v);
@@ -117,6 +117,22 @@ export const wvggzFields = [
 export const wvggzSchema = z.object({
   /** `start` starts it; anything else stops it. */
   wvggz: z.string().transform((v) => v === 'start'),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Terugkoppeling (spec §7)
+
+export const feedbackFields = [
+  // A hidden input: the button `Geen terugkoppeling sturen` switches feedback off, the other on again.
+  { name: 'feedback', label: 'Terugkoppeling', kind: 'text' },
+] as const satisfies readonly TriageField[];
+
+/** The label of the switch that stops the feedback mails of a report (exact, spec §7). */
+export const FEEDBACK_OFF_LABEL = 'Geen terugkoppeling sturen';
+
+/** Switches the feedback mails of a report off (`uit`) or on again (anything else). */
+export const feedbackSchema = z.object({
+  feedback: z.string().transform((v) => v === 'uit'),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -246,6 +262,7 @@ export const SAVED: Readonly<Record<Intent, string>> = {
   regie: 'regie',
   assign: 'toewijzing',
   wvggz: 'Wvggz-markering',
+  feedback: 'terugkoppeling',
   note: 'notitie',
   link: 'koppeling',
   status: 'status',
@@ -260,6 +277,7 @@ export const PARTS: Readonly<Record<Intent, string>> = {
   regie: 'Regie',
   assign: 'Toewijzing',
   wvggz: 'Wvggz',
+  feedback: 'Terugkoppeling',
   note: 'Notitie',
   link: 'Eerdere meldingen',
   status: 'Status wijzigen',
@@ -274,6 +292,7 @@ export const FIELDS_OF: Readonly<Record<Intent, readonly TriageField[]>> = {
   regie: regieFields,
   assign: assignFields,
   wvggz: wvggzFields,
+  feedback: feedbackFields,
   note: noteFields,
   link: linkFields,
   status: statusFields,

@@ -2,13 +2,19 @@ import type { z } from 'astro/zod';
 import { parseStep, type FieldErrors, type RawAnswers } from '#lib/forms.ts';
 import { amsterdamDate } from '#lib/working-days.ts';
 import { audit, type AuditEntry, type AuditRole } from '#features/audit/audit.repo.server.ts';
-import { updateReport } from '#features/reports/reports.repo.server.ts';
+import { findReportByReference, updateReport } from '#features/reports/reports.repo.server.ts';
+import { enqueueMail } from '#features/mail/outbox.repo.server.ts';
+import { feedbackMail, feedbackMoment } from '#features/mail/templates.rules.ts';
+import { nudgeMailWorker } from '#features/mail/worker.server.ts';
+import { config } from '#platform/config.ts';
 import { db } from '#platform/db.ts';
+import { markAdditionsSeen } from '#features/additions/additions.repo.server.ts';
 import { addEvent, addNote, linkReports } from './triage.repo.server.ts';
 import { activeCoordinators, reportDetails, reportIdOf, triageFields, type ReportDetails, type TriageFields } from './triage.queries.server.ts';
 import { AWAITING_TRIAGE, CLOSED, DIRECTORS, dueOn, type DueNorms } from './triage.rules.ts';
 import {
   assignSchema,
+  feedbackSchema,
   isIntent,
   linkSchema,
   noteSchema,
@@ -59,8 +65,11 @@ const tx = <T>(fn: () => T): T => db().transaction(fn).immediate();
  */
 export function openReport(reference: string, actor: StaffActor, at: Date): ReportDetails | undefined {
   return tx(() => {
-    if (!reportIdOf(reference)) return undefined;
+    const report = reportIdOf(reference);
+    if (!report) return undefined;
     audit({ actorId: actor.id, actorRole: actor.role, action: 'melding_bekeken', objectType: 'melding', objectId: reference, result: 'gelukt', clientIp: actor.ip }, at);
+    // The additions are no longer new: the queue drops its `Nieuwe aanvulling` (spec §2 "Aanvullen").
+    markAdditionsSeen(report.id, at);
     return reportDetails(reference);
   });
 }
@@ -72,11 +81,14 @@ export function recordQueueSearch(actor: StaffActor, at: Date): void {
 
 /** Applies one change of the coordinator to a report, or refuses it. */
 export function changeReport(change: ChangeRequest): ChangeOutcome {
-  return tx(() => {
+  const outcome = tx(() => {
     const t = triageFields(change.reference);
-    if (!t) return { kind: 'refused', status: 404, errors: {}, formError: 'Deze melding bestaat niet.' };
+    if (!t) return { kind: 'refused', status: 404, errors: {}, formError: 'Deze melding bestaat niet.' } as const;
     return new Change(change, t).apply();
   });
+  // A status change may have queued feedback mails (committed with it).
+  if (outcome.kind === 'done' && outcome.anchor === 'status') nudgeMailWorker();
+  return outcome;
 }
 
 /** One change to one report (`t`, as read in the transaction). */
@@ -125,6 +137,8 @@ class Change {
       }
       case 'wvggz':
         return this.valid(parseStep(wvggzSchema, answers), (d) => this.wvggz(d.wvggz));
+      case 'feedback':
+        return this.valid(parseStep(feedbackSchema, answers), (d) => this.feedback(d.feedback));
       case 'note':
         return this.valid(parseStep(noteSchema, answers), (d) => this.note(d.note));
       case 'link':
@@ -191,6 +205,14 @@ class Change {
     return { kind: 'done', anchor: 'wvggz' };
   }
 
+  /** `Geen terugkoppeling sturen` (spec §7): no feedback mail goes out for this report while it is off. */
+  private feedback(off: boolean): ChangeOutcome {
+    if (off === this.t.feedbackOff) return { kind: 'done', anchor: 'terugkoppeling' };
+    updateReport(this.t.id, { feedback_off: off ? 1 : 0 }, this.c.at);
+    this.audit({ action: off ? 'terugkoppeling_uit' : 'terugkoppeling_aan' });
+    return { kind: 'done', anchor: 'terugkoppeling' };
+  }
+
   private note(body: string): ChangeOutcome {
     addNote(this.t.id, this.actorId, body, this.c.at);
     this.audit({ action: 'notitie_toegevoegd' });
@@ -236,7 +258,30 @@ class Change {
       this.audit({ objectId: s.mergeInto, action: 'samengevoegd_ontvangen', detail: `uit ${reference}` });
     }
     this.audit({ action: 'status_gewijzigd', detail: `${t.status} naar ${s.to}` });
+    this.sendFeedback(t.status, s.to);
     return { kind: 'done', anchor: 'status' };
+  }
+
+  /**
+   * Feedback without content (spec §7), queued with the status change: to a non-anonymous reporter with
+   * an e-mail address, and to a police contact who asked for it, unless `Geen terugkoppeling sturen`.
+   */
+  private sendFeedback(from: string, to: string): void {
+    const moment = feedbackMoment(from, to);
+    if (!moment || this.t.feedbackOff) return;
+    const report = findReportByReference(this.c.reference);
+    if (!report) return;
+    const cfg = config();
+    const mails: { kind: 'reporter_feedback' | 'police_feedback'; recipient: string; content: ReturnType<typeof feedbackMail> }[] = [];
+    if (!report.anonymous && report.reporterEmail) {
+      mails.push({ kind: 'reporter_feedback', recipient: report.reporterEmail, content: feedbackMail({ kind: 'melder' }, moment, report.reference, cfg) });
+    }
+    if (report.channel === 'politie' && report.policeFeedback && report.policeEmail) {
+      const registration = report.policeReference ?? '';
+      mails.push({ kind: 'police_feedback', recipient: report.policeEmail, content: feedbackMail({ kind: 'politie', registration }, moment, report.reference, cfg) });
+    }
+    // The outbox row is the record: the status change's own audit row stays the one row of this change.
+    for (const mail of mails) enqueueMail({ ...mail, reportId: this.t.id }, cfg.publicUrl, this.c.at);
   }
 }
 

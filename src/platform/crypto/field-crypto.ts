@@ -12,7 +12,7 @@ import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } f
  * values and leaks nothing else.
  */
 
-export const BLIND_PURPOSES = ['address', 'address_number', 'bag', 'street', 'street_number', 'name', 'person'] as const;
+export const BLIND_PURPOSES = ['address', 'address_number', 'bag', 'street', 'street_number', 'name', 'person', 'registration'] as const;
 export type BlindPurpose = (typeof BLIND_PURPOSES)[number];
 
 export interface DataKey {

@@ -4,7 +4,7 @@
 // for a role that may not.
 import { request, type APIRequestContext, type APIResponse } from '@playwright/test';
 import type { Role } from '#features/auth/roles.schema.ts';
-import { boaForm, dhrK, kccForm, mevrB, type FormFields } from '../../fixtures/cases.ts';
+import { amsterdamLocal, boaForm, dhrE, dhrK, kccForm, mevrB, policeForm, type FormFields, type PoliceFacts } from '../../fixtures/cases.ts';
 import {
   HOME,
   auditRows,
@@ -34,7 +34,14 @@ interface World {
   clients: Record<Who, APIRequestContext>;
   kccRef: string;
   boaRef: string;
+  policeRef: string;
 }
+
+/** The police's facts of an E33 report (spec §4a), with `tag` in the officer's name. */
+const policeFacts = (tag: string): PoliceFacts => ({
+  policeReference: 'PL0100-2026000001', incidentAt: amsterdamLocal(new Date(Date.now() - 3_600_000)), incidentPlace: 'Stationsplein',
+  policeRequest: '', policeFeedback: 'nee', policeOfficer: `Agent ${tag}`, policeTeam: '', policePhone: '0900 8844', policeEmail: '',
+});
 
 /**
  * Each test's world: every role's (shared) account logged in by session row in a request context of
@@ -54,7 +61,8 @@ const test = base.extend<{ world: World }>({
     };
     const kccRef = await saved('kcc', '/intern/kcc/melding', kccForm(dhrK(marker())));
     const boaRef = await saved('boa', '/intern/boa/melding', boaForm(mevrB(marker())));
-    await use({ accounts, ids, clients, kccRef, boaRef });
+    const policeRef = await saved('kcc', '/intern/politie/melding', policeForm(dhrE(marker()), policeFacts(marker())));
+    await use({ accounts, ids, clients, kccRef, boaRef, policeRef });
     await anonymous.dispose();
   },
 });
@@ -99,10 +107,13 @@ function getRule(path: string, may: Role[] | 'home' | 'logout', who: Who): Expec
 
 test.describe('role × route matrix', () => {
   test('GET: every /intern page for anonymous and each role, also encoded', async ({ world }) => {
-    const { kccRef, boaRef } = world;
+    const { kccRef, boaRef, policeRef } = world;
     const routes: [string, Role[] | 'home' | 'logout'][] = [
       ['/intern', 'home'],
       ['/intern/kcc/melding', ['kcc', 'coordinator']],
+      ['/intern/kcc/opzoeken', ['kcc', 'coordinator']],
+      ['/intern/politie/melding', ['kcc', 'coordinator']],
+      [`/intern/politie/opgeslagen/${policeRef}`, ['kcc', 'coordinator']],
       [`/intern/kcc/opgeslagen/${kccRef}`, ['kcc', 'coordinator']],
       ['/intern/boa/melding', ['boa', 'coordinator']],
       [`/intern/boa/opgeslagen/${boaRef}`, ['boa', 'coordinator']],
@@ -131,6 +142,7 @@ test.describe('role × route matrix', () => {
     const notMine: [Role, string][] = [
       ['kcc', `/intern/kcc/opgeslagen/${boaRef}`],
       ['boa', `/intern/boa/opgeslagen/${kccRef}`],
+      ['boa', `/intern/boa/opgeslagen/${policeRef}`],
       ['kcc', '/intern/kcc/opgeslagen/MB-AAAAAAAA'],
       ['coordinator', '/intern/triage/MB-AAAAAAAA'],
     ];
@@ -144,17 +156,20 @@ test.describe('role × route matrix', () => {
   });
 
   test('POST: every handler, called directly with the server origin, for anonymous and each role', async ({ world }) => {
-    const { kccRef, boaRef, ids } = world;
+    const { kccRef, boaRef, policeRef, ids } = world;
     const targetId = createAccount(staff, 'kcc').id;
     const tags = Object.fromEntries(WHO.map((w) => [w, marker(`post-${w}`)])) as Record<Who, string>;
     const noMail = String(900_000_000 + Math.floor(Math.random() * 90_000_000));
-    const saves = (channel: 'kcc' | 'boa') => ({ status: 303 as const, to: new RegExp(`^/intern/${channel}/opgeslagen/MB-[A-Z2-9]{8}$`) });
+    const saves = (channel: 'kcc' | 'boa' | 'politie') => ({ status: 303 as const, to: new RegExp(`^/intern/${channel}/opgeslagen/MB-[A-Z2-9]{8}$`) });
     const routes: { path: string; body: (who: Who) => FormFields; may: Role[] | 'home'; ok?: Expected }[] = [
       { path: '/intern', body: () => ({}), may: 'home' },
       { path: '/intern/kcc/melding', body: (w) => kccForm(dhrK(tags[w])), may: ['kcc', 'coordinator'], ok: saves('kcc') },
       { path: `/intern/kcc/opgeslagen/${kccRef}`, body: () => ({}), may: ['kcc', 'coordinator'] },
       { path: '/intern/boa/melding', body: (w) => boaForm(mevrB(`${tags[w]}b`)), may: ['boa', 'coordinator'], ok: saves('boa') },
       { path: `/intern/boa/opgeslagen/${boaRef}`, body: () => ({}), may: ['boa', 'coordinator'] },
+      { path: '/intern/politie/melding', body: (w) => policeForm(dhrE(`${tags[w]}p`), policeFacts(`${tags[w]}p`)), may: ['kcc', 'coordinator'], ok: saves('politie') },
+      // A lookup for a caller: status only (200).
+      { path: '/intern/kcc/opzoeken', body: () => ({ intent: 'opzoeken', reference: policeRef.toLowerCase() }), may: ['kcc', 'coordinator'] },
       { path: '/intern/triage', body: () => ({ zoek: kccRef }), may: ['coordinator'] },
       { path: `/intern/triage/${kccRef}`, body: () => ({ intent: 'reveal' }), may: ['coordinator'] },
       { path: '/intern/beheer', body: () => ({ intent: 'disable', id: String(targetId) }), may: ['admin'] },
@@ -182,6 +197,7 @@ test.describe('role × route matrix', () => {
       // Three ways of writing the path reached the handler: three reports each.
       expect(count('kcc'), `${who}: KCC reports`).toBe(who === 'kcc' || who === 'coordinator' ? 3 : 0);
       expect(count('boa'), `${who}: BOA reports`).toBe(who === 'boa' || who === 'coordinator' ? 3 : 0);
+      expect(count('politie'), `${who}: police reports`).toBe(who === 'kcc' || who === 'coordinator' ? 3 : 0);
       if (who !== 'anonymous') expect(rows.every((r) => r.entered_by === ids[who])).toBe(true);
     }
     // …the reporter revealed by the coordinator only, the account disabled by the admin only.

@@ -5,7 +5,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { request, type APIRequestContext, type APIResponse, type Cookie, type Page, type Response } from '@playwright/test';
 import { timeStep, totpCode } from '#features/auth/totp.server.ts';
-import type { Case, Concerns, Observation, Person, Reporter } from '../../fixtures/cases.ts';
+import { amsterdamLocal, type Case, type Concerns, type Observation, type Person, type PoliceFacts, type Reporter } from '../../fixtures/cases.ts';
 import {
   OPTION,
   Q,
@@ -214,7 +214,7 @@ export async function expectFormErrors(page: Page, response: Response, messages:
 }
 
 /** The saved page after a staff report: its reference (checked against the spec's pattern). */
-export async function savedReference(page: Page, channel: 'kcc' | 'boa'): Promise<string> {
+export async function savedReference(page: Page, channel: 'kcc' | 'boa' | 'politie'): Promise<string> {
   await expect(page).toHaveURL(new RegExp(`/intern/${channel}/opgeslagen/MB-[A-Z2-9]{8}$`));
   await expect(page.getByRole('heading', { level: 1, name: 'Melding opgeslagen' })).toBeVisible();
   const reference = (await page.locator('#referentienummer').innerText()).trim();
@@ -222,3 +222,63 @@ export async function savedReference(page: Page, channel: 'kcc' | 'boa'): Promis
   expect(page.url()).toContain(reference);
   return reference;
 }
+
+// ---------------------------------------------------------------------------------------------
+// The police form (E33, spec §4a).
+
+/** The police's own questions (exact labels, spec §4a). */
+export const P = {
+  policeReference: 'Registratienummer politie',
+  incidentAt: 'Datum en tijd van het incident',
+  incidentPlace: 'Plaats van het incident',
+  policeRequest: 'Wat vraagt de politie?',
+  policeFeedback: 'Wil de politie terugkoppeling?',
+  policeOfficer: 'Naam politiemedewerker',
+  policeTeam: 'Team of basisteam',
+  policePhone: 'Telefoonnummer politie',
+  policeEmail: 'E-mailadres politie',
+  description: 'Omschrijving van de situatie',
+} as const;
+
+/** A registration number nobody else uses, as the police write it. */
+export const registration = (): string => `PL0100-2026${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`;
+
+export function policeFacts(tag: string, over: Partial<PoliceFacts> = {}): PoliceFacts {
+  return {
+    policeReference: registration(),
+    incidentAt: amsterdamLocal(new Date(Date.now() - 2 * 3_600_000)),
+    incidentPlace: `Stationsplein ${tag}`,
+    policeRequest: `Graag beoordelen ${tag}`,
+    policeFeedback: 'ja',
+    policeOfficer: `Agent ${tag}`,
+    policeTeam: 'Basisteam Westerkwartier',
+    policePhone: '0900 8844',
+    policeEmail: `wijkagent.${tag}@politie.example`,
+    ...over,
+  };
+}
+
+export async function fillPoliceForm(page: Page, c: Case, f: PoliceFacts): Promise<void> {
+  await fillText(page, P.policeReference, f.policeReference);
+  await fillText(page, P.incidentAt, f.incidentAt);
+  await fillText(page, P.incidentPlace, f.incidentPlace);
+  await fillText(page, P.policeRequest, f.policeRequest);
+  await option(page, P.policeFeedback, OPTION.yesNo[f.policeFeedback]).check();
+  await fillPerson(page, c.person);
+  await fillConcerns(page, c.concerns, P.description);
+  await fillText(page, P.policeOfficer, f.policeOfficer);
+  await fillText(page, P.policeTeam, f.policeTeam);
+  await fillText(page, P.policePhone, f.policePhone);
+  await fillText(page, P.policeEmail, f.policeEmail);
+}
+
+export async function expectPoliceForm(page: Page, c: Case, f: PoliceFacts): Promise<void> {
+  for (const key of ['policeReference', 'incidentAt', 'incidentPlace', 'policeRequest', 'policeOfficer', 'policeTeam', 'policePhone', 'policeEmail'] as const) {
+    await expect(field(page, P[key]), P[key]).toHaveValue(f[key]);
+  }
+  await expect(option(page, P.policeFeedback, OPTION.yesNo[f.policeFeedback])).toBeChecked();
+  await expect(field(page, Q.personName)).toHaveValue(c.person.name!);
+  await expect(field(page, P.description)).toHaveValue(c.concerns.description);
+  for (const concern of c.concerns.concerns) await expect(option(page, Q.concerns, OPTION.concerns[concern])).toBeChecked();
+}
+

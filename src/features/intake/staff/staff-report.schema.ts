@@ -82,6 +82,25 @@ export const observationFields: FieldDef[] = [
     hint: 'Bijvoorbeeld het registratienummer van de politie.' },
 ];
 
+/**
+ * A date and time as staff type it (`2026-11-22 14:30`, Amsterdam time): required, not in the future.
+ * Adds the messages to `ctx` at `path`; `what` names the moment in the missing message.
+ */
+function pastDateTime(value: string, ctx: z.RefinementCtx, path: string, missing: string): void {
+  if (value === '') return void ctx.addIssue({ code: 'custom', path: [path], message: missing });
+  const at = amsterdamToUtc(value.replace(' ', 'T'));
+  if (!at) ctx.addIssue({ code: 'custom', path: [path], message: 'Vul een datum en tijd in zoals 2026-11-22 14:30' });
+}
+
+/** A typed date and time (already valid) as ISO 8601 UTC. */
+const isoOf = (value: string): string => amsterdamToUtc(value.replace(' ', 'T'))!.toISOString();
+
+/** The not-in-the-future check of pastDateTime, with the clock. */
+function notFuture(value: string, now: Date, ctx: z.RefinementCtx, path: string): void {
+  const at = value === '' ? undefined : amsterdamToUtc(value.replace(' ', 'T'));
+  if (at && at.getTime() > now.getTime() + 60_000) ctx.addIssue({ code: 'custom', path: [path], message: 'De datum en tijd mogen niet in de toekomst liggen' });
+}
+
 /** A BOA's observation: when (not in the future), police present, their registration number. */
 export function observationSchema(now: Date) {
   return z
@@ -91,15 +110,83 @@ export function observationSchema(now: Date) {
       policeReference: z.string().trim().max(50, { error: 'Gebruik maximaal 50 tekens' }),
     })
     .superRefine((v, ctx) => {
-      if (v.observedAt === '') return void ctx.addIssue({ code: 'custom', path: ['observedAt'], message: 'Vul de datum en tijd van de waarneming in' });
-      const at = amsterdamToUtc(v.observedAt.replace(' ', 'T'));
-      if (!at) ctx.addIssue({ code: 'custom', path: ['observedAt'], message: 'Vul een datum en tijd in zoals 2026-11-22 14:30' });
-      else if (at.getTime() > now.getTime() + 60_000) ctx.addIssue({ code: 'custom', path: ['observedAt'], message: 'De datum en tijd mogen niet in de toekomst liggen' });
+      pastDateTime(v.observedAt, ctx, 'observedAt', 'Vul de datum en tijd van de waarneming in');
+      notFuture(v.observedAt, now, ctx, 'observedAt');
     }, ALWAYS)
     .transform((v) => ({
-      observedAt: amsterdamToUtc(v.observedAt.replace(' ', 'T'))!.toISOString(),
+      observedAt: isoOf(v.observedAt),
       policePresent: v.policePresent === 'ja',
       policeReference: v.policeReference || undefined,
+    }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Police reports (E33, spec §4a). The fields follow the draft national JZV-Melding message: the
+// situation (description), the request, the wish for feedback, the incident, the person concerned.
+
+export const policeFields: FieldDef[] = [
+  { name: 'policeReference', label: 'Registratienummer politie', kind: 'text', maxLength: 50, autocomplete: 'off',
+    hint: 'Staat bovenaan het formulier van de politie. Bijvoorbeeld: PL0100-2026123456' },
+  { name: 'incidentAt', label: 'Datum en tijd van het incident', kind: 'datetime', hint: 'Bijvoorbeeld: 2026-11-22 14:30' },
+  { name: 'incidentPlace', label: 'Plaats van het incident', kind: 'text', maxLength: 200, optional: true, autocomplete: 'off' },
+  { name: 'policeRequest', label: 'Wat vraagt de politie?', kind: 'textarea', maxLength: 1000, optional: true },
+  { name: 'policeFeedback', label: 'Wil de politie terugkoppeling?', kind: 'radio', options: YES_NO,
+    hint: 'Bij Ja krijgt de politie een e-mail zonder inhoud als de melding in behandeling is en als hij is afgehandeld.' },
+];
+
+export const policeContactFields: FieldDef[] = [
+  { name: 'policeOfficer', label: 'Naam politiemedewerker', kind: 'text', maxLength: 200, autocomplete: 'off' },
+  { name: 'policeTeam', label: 'Team of basisteam', kind: 'text', maxLength: 200, optional: true, autocomplete: 'off' },
+  { name: 'policePhone', label: 'Telefoonnummer politie', kind: 'tel', maxLength: 20, inputMode: 'tel', autocomplete: 'off',
+    hint: 'Of een e-mailadres. Een van beide is nodig.' },
+  { name: 'policeEmail', label: 'E-mailadres politie', kind: 'email', maxLength: 254, inputMode: 'email', autocomplete: 'off',
+    optional: true, hint: 'Nodig voor terugkoppeling per e-mail.' },
+];
+
+/** The concern fields of a police report: the description is the situation the police describe. */
+export const policeConcernFields: FieldDef[] = concernFields.map((f) =>
+  f.name === 'description' ? { ...f, label: 'Omschrijving van de situatie', hint: 'Neem over wat de politie over de situatie schrijft.' } : f,
+);
+
+const policeConcernSchema = concernSchema.extend({
+  description: z
+    .string()
+    .trim()
+    .min(1, { error: 'Beschrijf de situatie' })
+    .min(10, { error: 'Schrijf minstens 10 tekens over de situatie' })
+    .max(4000, { error: 'Gebruik maximaal 4000 tekens. Maak de tekst korter.' }),
+});
+
+/** The police's own fields: registration number, incident, request, feedback wish, contact. */
+export function policeSchema(now: Date) {
+  return z
+    .object({
+      policeReference: z.string().trim().min(1, { error: 'Vul het registratienummer van de politie in' }).max(50, { error: 'Gebruik maximaal 50 tekens' }),
+      incidentAt: z.string().trim(),
+      incidentPlace: z.string().trim().max(200, { error: 'Gebruik maximaal 200 tekens' }),
+      policeRequest: z.string().trim().max(1000, { error: 'Gebruik maximaal 1000 tekens. Maak de tekst korter.' }),
+      policeFeedback: z.enum(codes(YES_NO), { error: 'Kies of de politie terugkoppeling wil' }),
+      policeOfficer: z.string().trim().min(1, { error: 'Vul de naam van de politiemedewerker in' }).max(200, { error: 'Gebruik maximaal 200 tekens' }),
+      policeTeam: z.string().trim().max(200, { error: 'Gebruik maximaal 200 tekens' }),
+      policePhone: z.string().trim().max(40, { error: 'Vul een telefoonnummer in zoals 06 12345678 of +31 6 12345678' }),
+      policeEmail: z.string().trim().max(254, { error: 'Vul een e-mailadres in zoals naam@voorbeeld.nl' }),
+    })
+    .superRefine((v, ctx) => {
+      pastDateTime(v.incidentAt, ctx, 'incidentAt', 'Vul de datum en tijd van het incident in');
+      notFuture(v.incidentAt, now, ctx, 'incidentAt');
+      contactRules({ anonymous: false, name: v.policeOfficer, phone: v.policePhone, email: v.policeEmail }, ctx,
+        { name: 'policeOfficer', phone: 'policePhone', email: 'policeEmail' }, false);
+    }, ALWAYS)
+    .transform((v) => ({
+      policeReference: v.policeReference,
+      incidentAt: isoOf(v.incidentAt),
+      incidentPlace: v.incidentPlace || undefined,
+      policeRequest: v.policeRequest || undefined,
+      policeFeedback: v.policeFeedback === 'ja',
+      policeOfficer: v.policeOfficer,
+      policeTeam: v.policeTeam || undefined,
+      policePhone: v.policePhone || undefined,
+      policeEmail: v.policeEmail || undefined,
     }));
 }
 
@@ -141,6 +228,8 @@ export const kccFields: readonly FieldDef[] = [...acuteFields, ...intakeFields, 
 export const boaFields: readonly FieldDef[] = [...acuteFields, ...personFields, ...concernFields, ...observationFields];
 export const kccSchemas = [intakeSchema, personSchema, concernSchema, callerSchema] as const;
 export const boaSchemas = (now: Date) => [personSchema, concernSchema, observationSchema(now)] as const;
+export const politieFields: readonly FieldDef[] = [...policeFields, ...personFields, ...policeConcernFields, ...policeContactFields];
+export const politieSchemas = (now: Date) => [personSchema, policeConcernSchema, policeSchema(now)] as const;
 
 /** The hidden field that carries a KCC or BOA form's key: the form is saved at most once, however often it is sent. */
 export const FORM_KEY_FIELD = 'formulier';

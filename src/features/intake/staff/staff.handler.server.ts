@@ -7,7 +7,7 @@ import { addressChoiceField } from '#features/address/address.rules.ts';
 import { checkFormAddress, fillFromRegister } from '#features/address/address.server.ts';
 import type { FieldDef } from '#lib/forms.ts';
 import { readFields, type FieldErrors, type RawAnswers } from '#lib/forms.ts';
-import { ACUTE_INTAKE_DEFAULT, FORM_KEY_FIELD, boaFields, boaSchemas, intakeSchema, kccFields, kccSchemas, parseParts, STAFF_MESSAGES } from './staff-report.schema.ts';
+import { ACUTE_INTAKE_DEFAULT, FORM_KEY_FIELD, boaFields, boaSchemas, intakeSchema, kccFields, kccSchemas, parseParts, politieFields, politieSchemas, STAFF_MESSAGES } from './staff-report.schema.ts';
 import { utcToAmsterdam } from '#lib/dates.ts';
 import type { StaffSession } from '#features/auth/login.server.ts';
 import { now } from '#platform/clock.ts';
@@ -18,12 +18,13 @@ import { attachPhotos, keptPhotos, receivePhotos, type PhotoSet } from '#feature
 import { PHOTO_FIELD, PHOTO_FORM_LIMIT_BYTES } from '#features/photos/photos.schema.ts';
 
 /**
- * The KCC and BOA intake forms: one page each, the acute question first. A KCC agent reports on a
- * caller's behalf; a BOA reports what they saw. Both write the same report records as the resident
- * form, with the channel and the staff member who typed it.
+ * The KCC, BOA and police intake forms: one page each, the acute question first (the police form has
+ * none: E33 reports are not acute). A KCC agent reports on a caller's behalf; a BOA reports what they
+ * saw; a coordinator or KCC agent types a police report from its e-mail. All write the same report
+ * records as the resident form, with the channel and the staff member who typed it.
  */
 
-export type StaffChannel = 'kcc' | 'boa';
+export type StaffChannel = 'kcc' | 'boa' | 'politie';
 
 export type { OwnReport, SavedReportView };
 
@@ -52,8 +53,10 @@ export interface StaffContext {
   locals: App.Locals;
 }
 
-const SAVED = { kcc: '/intern/kcc/opgeslagen', boa: '/intern/boa/opgeslagen' } as const;
-const FORM = { kcc: '/intern/kcc/melding', boa: '/intern/boa/melding' } as const;
+const SAVED = { kcc: '/intern/kcc/opgeslagen', boa: '/intern/boa/opgeslagen', politie: '/intern/politie/opgeslagen' } as const;
+const FORM = { kcc: '/intern/kcc/melding', boa: '/intern/boa/melding', politie: '/intern/politie/melding' } as const;
+const FIELDS = { kcc: kccFields, boa: boaFields, politie: politieFields } as const;
+const SCHEMAS = { kcc: () => kccSchemas, boa: boaSchemas, politie: politieSchemas } as const;
 
 /**
  * A refused form (or the acute alert) is answered with Post/Redirect/Get, like the resident form, so
@@ -154,7 +157,7 @@ export async function handleStaffReport(ctx: StaffContext, channel: StaffChannel
       },
       status,
     );
-  const fields = channel === 'kcc' ? kccFields : boaFields;
+  const fields = FIELDS[channel];
   if (ctx.request.method !== 'POST') {
     const refused = takeRefused(ctx, channel, at);
     if (refused) {
@@ -218,10 +221,9 @@ export async function handleStaffReport(ctx: StaffContext, channel: StaffChannel
     const shown = channel === 'kcc' && !raw['intakeMethod'] ? { ...raw, intakeMethod: ACUTE_INTAKE_DEFAULT } : raw;
     return refuse({ values: shown, errors: {}, acute: true });
   }
-  const schemas = channel === 'kcc' ? kccSchemas : boaSchemas(at);
-  const parsed = parseParts(raw, schemas);
+  const parsed = parseParts(raw, SCHEMAS[channel](at));
   const errors: FieldErrors = parsed.ok ? {} : { ...parsed.errors };
-  if (raw['acuteDanger'] !== 'nee') errors['acuteDanger'] = STAFF_MESSAGES.acuteDanger;
+  if (channel !== 'politie' && raw['acuteDanger'] !== 'nee') errors['acuteDanger'] = STAFF_MESSAGES.acuteDanger;
   if (photos?.error) errors[PHOTO_FIELD] = photos.error;
   const choice = posted.form.get(ADDRESS_CHOICE_FIELD);
   const answered = typeof choice === 'string' && choice ? { ...raw, [ADDRESS_CHOICE_FIELD]: choice } : raw;
@@ -241,7 +243,7 @@ export async function handleStaffReport(ctx: StaffContext, channel: StaffChannel
     acuteDanger: false,
     addressCheck,
     anonymous: channel === 'kcc' ? Boolean(data.anonymous) : false,
-    ...(channel === 'boa' ? { reporterRelation: 'professional' } : {}),
+    ...(channel !== 'kcc' ? { reporterRelation: 'professional' } : {}),
   };
   const saved = await save(report, (stored) => void attachPhotos(photos?.token, stored.id, staff.user.id, at));
   dropRefused(ctx, channel, at);

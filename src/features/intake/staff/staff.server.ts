@@ -19,11 +19,11 @@ export interface SavedReportView {
 }
 
 /**
- * The reports a staff member entered: for the KCC those of today (Amsterdam time, at most 200), for
+ * The reports a staff member entered: for the KCC and police forms those of today (Amsterdam time, at most 200), for
  * a BOA the last twenty.
  */
-export function ownReports(channel: 'kcc' | 'boa', userId: number, at: Date): OwnReport[] {
-  return channel === 'kcc' ? listReportsEnteredBy(userId, startOfAmsterdamDay(at), 200) : listReportsEnteredBy(userId, new Date(0), 20);
+export function ownReports(channel: 'kcc' | 'boa' | 'politie', userId: number, at: Date): OwnReport[] {
+  return channel !== 'boa' ? listReportsEnteredBy(userId, startOfAmsterdamDay(at), 200) : listReportsEnteredBy(userId, new Date(0), 20);
 }
 
 /**
