@@ -38,6 +38,8 @@ export const TABLE_OWNERS: Record<string, string> = {
   case_reports: 'src/features/casus/casus.repo.server.ts',
   case_events: 'src/features/casus/casus.repo.server.ts',
   case_actions: 'src/features/casus/casus.repo.server.ts',
+  meetings: 'src/features/mdo/mdo.repo.server.ts',
+  meeting_items: 'src/features/mdo/mdo.repo.server.ts',
 };
 
 export interface Import {
