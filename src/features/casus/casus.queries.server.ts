@@ -121,6 +121,13 @@ export const CASE_NOTES_SQL = `
       JOIN users u ON u.id = n.author_id
       WHERE cr.case_id = @id ORDER BY n.id DESC LIMIT 500`;
 
+/** A casus's actions, with the overleg each was agreed in (exported for the query-plan test). */
+export const CASE_ACTIONS_SQL = `
+      SELECT a.id, a.what, a.who, a.due_on AS dueOn, a.created_at AS createdAt, a.done_at AS doneAt, u.name AS author,
+        a.meeting_id AS meetingId, m.held_on AS meetingOn, m.kind AS meetingKind
+      FROM case_actions a LEFT JOIN users u ON u.id = a.created_by LEFT JOIN meetings m ON m.id = a.meeting_id
+      WHERE a.case_id = ? ORDER BY a.due_on, a.id`;
+
 const s = lazy(() => {
   const d = db();
   return {
@@ -134,11 +141,7 @@ const s = lazy(() => {
     reports: d.prepare(CASE_REPORTS_SQL),
     events: d.prepare(CASE_EVENTS_SQL),
     notes: d.prepare(CASE_NOTES_SQL),
-    actions: d.prepare(`
-      SELECT a.id, a.what, a.who, a.due_on AS dueOn, a.created_at AS createdAt, a.done_at AS doneAt, u.name AS author,
-        a.meeting_id AS meetingId, m.held_on AS meetingOn, m.kind AS meetingKind
-      FROM case_actions a LEFT JOIN users u ON u.id = a.created_by LEFT JOIN meetings m ON m.id = a.meeting_id
-      WHERE a.case_id = ? ORDER BY a.due_on, a.id`),
+    actions: d.prepare(CASE_ACTIONS_SQL),
     overdue: d.prepare(`
       SELECT a.case_id AS nummer, a.due_on AS dueOn FROM case_actions a JOIN cases c ON c.id = a.case_id
       WHERE a.done_at IS NULL AND a.due_on < ? AND c.status = 'open' ORDER BY a.due_on LIMIT 100`),
