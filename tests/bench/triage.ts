@@ -167,7 +167,7 @@ export async function benchTriage(dir: string, reports: number, amount: number, 
 
   // (1) The reports, by the real command.
   const generateStarted = performance.now();
-  execFileSync(process.execPath, ['src/cli/demo-data.ts', '--count', String(reports)], { env, stdio: 'pipe', timeout: 170_000 });
+  execFileSync(process.execPath, ['src/cli/demo-data.ts', '--count', String(reports)], { env, stdio: 'pipe', timeout: 600_000 });
   const generateSeconds = (performance.now() - generateStarted) / 1000;
   const db = new Database(databasePath, { readonly: true, fileMustExist: true });
   let sample: { reference: string }[];
