@@ -232,6 +232,7 @@ test.describe('BOA photos on a phone', () => {
 
 test.describe('who may see a photo', () => {
   test('in the casus timeline the coordinator sees the report\'s photos: thumbnails through the photo route with alt texts, each view audited', async ({ page, staffClient }) => {
+    test.slow();
     const tag = marker('foto-casus');
     const reference = await reportWithPhotos(await staffClient(staff, createAccount(staff, 'boa')), tag, 2);
     await loginAs(page, staff, 'coordinator');
@@ -244,6 +245,8 @@ test.describe('who may see a photo', () => {
     const day = new Intl.DateTimeFormat('nl-NL', { timeZone: 'Europe/Amsterdam', dateStyle: 'long' }).format(new Date());
     for (const n of [1, 2]) {
       const img = photos.getByRole('img', { name: `Foto ${n} van de BOA, ${day}, melding ${reference}` });
+      // Lazy: fetched (and audited) when scrolled into view.
+      await img.scrollIntoViewIfNeeded();
       await expect(img).toBeVisible();
       await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
       expect(await img.getAttribute('src')).toMatch(new RegExp(`^/intern/triage/${reference}/foto/[A-Za-z0-9_-]{22}\\?klein=1$`));
