@@ -124,7 +124,7 @@ export interface CaseView {
   current: { name: string; avePhase: string; caseDirector: string; processDirector: string; treatmentDirector: string; wvggzStart: string };
   /** The reports that may be taken out (not those that follow a merge). */
   ownReports: Record<string, string>;
-  actions: { id: number; what: string; who: string; due: string; done: boolean; overdue: boolean }[];
+  actions: { id: number; what: string; who: string; due: string; done: boolean; overdue: boolean; meeting: string | undefined }[];
   timeline: TimelineEntry[];
   /** `Op agenda zetten`: the overleggen still to come, and those it is on. */
   meetingChoices: Record<string, string>;
@@ -227,7 +227,7 @@ export function caseView(
       treatmentDirector: c.treatmentDirector ?? '',
       wvggzStart: c.wvggzStartedOn ?? '',
     },
-    actions: d.actions.map((a) => ({ id: a.id, what: a.what, who: a.who, due: fmtDay(a.dueOn), done: a.doneAt !== null, overdue: actionOverdue(a, today) })),
+    actions: d.actions.map((a) => ({ id: a.id, what: a.what, who: a.who, due: fmtDay(a.dueOn), done: a.doneAt !== null, overdue: actionOverdue(a, today), meeting: a.meetingId ? `Overleg ${a.meetingId}` : undefined })),
     ownReports: Object.fromEntries(d.reports.filter((r) => !r.merged).map((r) => [r.reference, `${r.reference}, ${fmtDateTime(r.createdAt)}`])),
     timeline,
     meetingChoices: Object.fromEntries(d.planned.filter((p) => !d.meetings.some((m) => m.meetingId === p.id)).map((p) => [meetingChoiceValue(p.id), `Overleg ${p.id}: ${meetingName(p)}`])),
