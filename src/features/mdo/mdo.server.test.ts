@@ -103,3 +103,15 @@ test('retention: an overleg goes 5 years after its date once no casus is left on
   assert.ok(!left.includes(old.nummer), 'the old overleg without casussen is deleted');
   assert.ok(left.includes(oldWithCase.nummer), 'an overleg with a casus on its agenda stays');
 });
+
+test('a report in a casus: its AVE phase and regie are changed on the casus, its urgency still on the report', async () => {
+  const { changeReport } = await import('#features/triage/triage.server.ts');
+  const { config } = await import('#platform/config.ts');
+  const norms = config().municipality;
+  const ave = changeReport({ reference, intent: 'urgency_ave', answers: { urgency: 'hoog', avePhase: 'ave4', aveReason: 'Dreiging' }, actor, at: later(), norms });
+  assert.deepEqual(ave.kind === 'refused' ? [ave.status, Object.keys(ave.errors)] : ave.kind, [409, ['avePhase']]);
+  const regie = changeReport({ reference, intent: 'regie', answers: { caseDirector: 'X, Sociaal team', processDirector: '', treatmentDirector: '' }, actor, at: later(), norms });
+  assert.deepEqual(regie.kind === 'refused' ? regie.status : regie.kind, 409);
+  const current = String(db().prepare('SELECT ave_phase FROM reports WHERE reference = ?').pluck().get(reference));
+  assert.equal(changeReport({ reference, intent: 'urgency_ave', answers: { urgency: 'hoog', avePhase: current, aveReason: '' }, actor, at: later(), norms }).kind, 'done');
+});
