@@ -1,5 +1,5 @@
 -- The current schema, generated from db/migrations by `npm run db:schema`. Do not edit: add a migration.
--- PRAGMA user_version = 16
+-- PRAGMA user_version = 17
 
 CREATE TABLE "audit_log" (
   id               INTEGER PRIMARY KEY,
@@ -7,7 +7,7 @@ CREATE TABLE "audit_log" (
   actor_id         INTEGER,
   actor_role       TEXT    NOT NULL CHECK (actor_role IN ('inwoner', 'kcc', 'boa', 'coordinator', 'admin', 'systeem', 'onbekend')),
   action           TEXT    NOT NULL CHECK (length(action) <= 60),
-  object_type      TEXT    CHECK (object_type IN ('melding', 'account', 'sessie', 'mail', 'export', 'casus')),
+  object_type      TEXT    CHECK (object_type IN ('melding', 'account', 'sessie', 'mail', 'export', 'casus', 'overleg')),
   object_id        TEXT    CHECK (length(object_id) <= 60),
   result           TEXT    NOT NULL CHECK (result IN ('gelukt', 'mislukt', 'geweigerd')),
   on_behalf_of     TEXT    CHECK (on_behalf_of IN ('beller')),
@@ -37,9 +37,13 @@ CREATE TABLE case_actions (
   created_by  INTEGER NOT NULL REFERENCES users (id),
   done_at     TEXT,
   done_by     INTEGER REFERENCES users (id)
-) STRICT;
+, meeting_id INTEGER REFERENCES meetings (id) ON DELETE SET NULL) STRICT;
 
 CREATE INDEX case_actions_by_case ON case_actions (case_id, due_on);
+
+CREATE INDEX case_actions_by_meeting ON case_actions (meeting_id, case_id) WHERE meeting_id IS NOT NULL;
+
+CREATE INDEX case_actions_open_by_author ON case_actions (created_by, due_on) WHERE done_at IS NULL;
 
 CREATE INDEX case_actions_open_by_due ON case_actions (due_on) WHERE done_at IS NULL;
 
@@ -145,6 +149,32 @@ CREATE TABLE encryption_state (
   key_id        TEXT    NOT NULL,
   completed_at  TEXT    NOT NULL
 ) STRICT;
+
+CREATE TABLE meeting_items (
+  id              INTEGER PRIMARY KEY,
+  meeting_id      INTEGER NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,
+  case_id         INTEGER NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+  question        TEXT    NOT NULL,                      -- encrypted
+  agreements      TEXT,                                  -- encrypted; NULL until recorded
+  added_at        TEXT    NOT NULL,
+  added_by        INTEGER NOT NULL REFERENCES users (id),
+  discussed_at    TEXT,                                  -- when the agreements were last recorded
+  discussed_by    INTEGER REFERENCES users (id),
+  UNIQUE (meeting_id, case_id)
+) STRICT;
+
+CREATE INDEX meeting_items_by_case ON meeting_items (case_id, meeting_id);
+
+CREATE TABLE meetings (
+  id            INTEGER PRIMARY KEY,                     -- the overleg nummer, shown as is
+  held_on       TEXT    NOT NULL CHECK (held_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  kind          TEXT    NOT NULL CHECK (kind IN ('mdo', 'netwerkoverleg', 'casusoverleg', 'anders')),
+  participants  TEXT    NOT NULL,                        -- encrypted
+  created_at    TEXT    NOT NULL,
+  created_by    INTEGER NOT NULL REFERENCES users (id)
+) STRICT;
+
+CREATE INDEX meetings_by_date ON meetings (held_on DESC, id DESC);
 
 CREATE TABLE "outbox" (
   id               INTEGER PRIMARY KEY,

@@ -39,6 +39,8 @@ export const TABLE_OWNERS: Record<string, string> = {
   case_events: 'src/features/casus/casus.repo.server.ts',
   case_actions: 'src/features/casus/casus.repo.server.ts',
   report_additions: 'src/features/additions/additions.repo.server.ts',
+  meetings: 'src/features/mdo/mdo.repo.server.ts',
+  meeting_items: 'src/features/mdo/mdo.repo.server.ts',
 };
 
 export interface Import {

@@ -18,6 +18,7 @@ import {
 } from '#features/reports/options.schema.ts';
 import { OUTCOMES } from '#features/triage/triage.rules.ts';
 import { CASE_EVENT_KINDS, CASE_STATUS } from '#features/casus/casus.rules.ts';
+import { MEETING_KINDS } from '#features/mdo/mdo.rules.ts';
 import type { AuditEntry, AuditObject, AuditResult, AuditRole } from '#features/audit/audit.repo.server.ts';
 import type { OutboxKind, OutboxState } from '#features/mail/outbox.repo.server.ts';
 import type { SessionStage } from '#features/auth/sessions.repo.server.ts';
@@ -43,7 +44,7 @@ const OUTBOX_STATE: Record<OutboxState, true> = { pending: true, sent: true, dea
 const SESSION_STAGE: Record<SessionStage, true> = { password: true, complete: true };
 const AUDIT_ROLE: Record<AuditRole, true> = { inwoner: true, kcc: true, boa: true, coordinator: true, admin: true, systeem: true, onbekend: true };
 const AUDIT_RESULT: Record<AuditResult, true> = { gelukt: true, mislukt: true, geweigerd: true };
-const AUDIT_OBJECT: Record<AuditObject, true> = { melding: true, account: true, sessie: true, mail: true, export: true, casus: true };
+const AUDIT_OBJECT: Record<AuditObject, true> = { melding: true, account: true, sessie: true, mail: true, export: true, casus: true, overleg: true };
 const ON_BEHALF_OF: Record<NonNullable<AuditEntry['onBehalfOf']>, true> = { beller: true };
 
 /**
@@ -100,6 +101,7 @@ const TYPESCRIPT: Readonly<Record<string, Codes>> = {
   'cases.ave_phase': keys(AVE_PHASE),
   'cases.status': keys(CASE_STATUS),
   'case_events.kind': keys(CASE_EVENT_KINDS),
+  'meetings.kind': keys(MEETING_KINDS),
 };
 
 /** Every `CHECK (column IN (...))` of every table in `sql`, as `table.column` → its codes. */
@@ -147,7 +149,7 @@ const schema = checkLists(schemaSql());
 
 describe('CHECK lists equal their TypeScript sets', () => {
   test('the schema has the IN lists this test knows', () => {
-    assert.equal(Object.keys(schema).length, 38);
+    assert.equal(Object.keys(schema).length, 39);
     assert.deepEqual(schema['reports.outcome'], Object.keys(OUTCOMES));
     assert.deepEqual(schema['reports.acute_danger'], [0, 1]);
     assert.deepEqual(schema['audit_log.on_behalf_of'], ['beller']);

@@ -1,7 +1,8 @@
 // The coordinator's triage on a big database: 100,000 generated reports (the demo-data command), a
 // coordinator created with the user command and logged in over HTTP with a computed TOTP code, then
 // one request at a time (so each latency is the server's time plus a loopback hop) against the
-// queue, filtered queues and report pages. Target: p95 < 50 ms.
+// queue, filtered queues and report pages, the casus list and casus pages (with their timeline), and the
+// MDO pages. Target: p95 < 50 ms.
 import { execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import http from 'node:http';
@@ -166,16 +167,23 @@ export async function benchTriage(dir: string, reports: number, amount: number, 
 
   // (1) The reports, by the real command.
   const generateStarted = performance.now();
-  execFileSync(process.execPath, ['src/cli/demo-data.ts', '--count', String(reports)], { env, stdio: 'pipe', timeout: 170_000 });
+  execFileSync(process.execPath, ['src/cli/demo-data.ts', '--count', String(reports)], { env, stdio: 'pipe', timeout: 600_000 });
   const generateSeconds = (performance.now() - generateStarted) / 1000;
   const db = new Database(databasePath, { readonly: true, fileMustExist: true });
   let sample: { reference: string }[];
+  let casussen: { id: number }[];
+  let overleggen: { id: number }[];
   let street: string;
   try {
     const stored = (db.prepare('SELECT count(*) AS n FROM reports').get() as { n: number }).n;
     if (stored < reports) throw new Error(`demo-data wrote ${stored} reports, expected at least ${reports}`);
     // Report pages to open: spread over the whole table (old and new, every status).
     sample = db.prepare('SELECT reference FROM reports WHERE id % ? = 0 ORDER BY id LIMIT 500').all(Math.max(1, Math.floor(stored / 500))) as { reference: string }[];
+    // Casus pages (their timeline) and overleg pages, spread over the whole table.
+    const caseCount = (db.prepare('SELECT count(*) AS n FROM cases').get() as { n: number }).n;
+    casussen = db.prepare('SELECT id FROM cases WHERE id % ? = 0 ORDER BY id LIMIT 200').all(Math.max(1, Math.floor(caseCount / 200))) as { id: number }[];
+    overleggen = db.prepare('SELECT id FROM meetings ORDER BY id').all() as { id: number }[];
+    if (casussen.length === 0 || overleggen.length === 0) throw new Error('demo-data wrote no casussen or overleggen');
     // Sealed at rest: opened with the portal's key, as a coordinator would type it.
     const row = db.prepare('SELECT reference, street FROM reports WHERE street IS NOT NULL LIMIT 1').get() as { reference: string; street: string };
     street = openValue(keyringOfDatabase(databasePath), 'reports', 'street', row.reference, row.street) ?? '';
@@ -207,6 +215,11 @@ export async function benchTriage(dir: string, reports: number, amount: number, 
       { label: 'queue ?status=nieuw&kanaal=kcc', judged: true, method: 'GET', paths: ['/intern/triage?status=nieuw&kanaal=kcc'] },
       { label: 'queue ?zorg=zelfdoding', judged: true, method: 'GET', paths: ['/intern/triage?zorg=zelfdoding'] },
       { label: 'report page (500 different)', judged: true, method: 'GET', paths: sample.map((r) => `/intern/triage/${r.reference}`) },
+      { label: 'casus list (open casussen)', judged: true, method: 'GET', paths: ['/intern/casussen'] },
+      { label: `casus page with timeline (${casussen.length} different)`, judged: true, method: 'GET', paths: casussen.map((c) => `/intern/casussen/${c.id}`) },
+      { label: 'casus list ?te-laat=1', judged: false, method: 'GET', paths: ['/intern/casussen?te-laat=1'] },
+      { label: 'overleggen, first page', judged: false, method: 'GET', paths: ['/intern/overleggen'] },
+      { label: `overleg page (${overleggen.length} different)`, judged: false, method: 'GET', paths: overleggen.map((m) => `/intern/overleggen/${m.id}`) },
       // For information: variants without a budget of their own.
       { label: 'queue ?status=afgesloten&ave=ave3', judged: false, method: 'GET', paths: ['/intern/triage?status=afgesloten&ave=ave3'] },
       { label: 'queue, last page (?pagina=100)', judged: false, method: 'GET', paths: ['/intern/triage?pagina=100'] },

@@ -89,6 +89,10 @@ const SENSITIVE: Readonly<Record<string, readonly string[]>> = {
   drafts: ['answers'],
   outbox: ['recipient'],
   users: ['totp_secret'],
+  cases: ['name', 'case_director', 'process_director', 'treatment_director'],
+  case_actions: ['what', 'who'],
+  meetings: ['participants'],
+  meeting_items: ['question', 'agreements'],
 };
 
 /** Every stored sensitive value that is not in the encrypted format ("table.column = value"); empty when all are. */
@@ -348,6 +352,9 @@ describe('one portal: markers and lookups', () => {
       // The coordinator on the report page
       note: marker('note'), cr: marker('cr'), pr: marker('pr'), br: marker('br'), cr2: marker('crtwo'), aveReason: marker('avereason'),
       forwardedTo: marker('forwardedto'), statusReason: marker('statusreason'),
+      // The casus and its MDO
+      caseName: marker('casename'), participants: marker('participants'), question: marker('question'), agreements: marker('agreements'),
+      actionWhat: marker('actionwhat'), actionWho: marker('actionwho'),
     };
     const rPhone = `06${M.rPhoneDigits}`;
     const kPhone = `06${M.kPhoneDigits}`;
@@ -424,6 +431,22 @@ describe('one portal: markers and lookups', () => {
     await coordinator.change(resident, { intent: 'regie', caseDirector: `${M.cr2} (sociaal team)`, processDirector: `${M.pr} (ZVH)`, treatmentDirector: `${M.br} (GGZ)` });
     await coordinator.change(resident, { intent: 'urgency_ave', urgency: 'hoog', avePhase: 'ave2', aveReason: `Nieuwe feiten: ${M.aveReason}` });
     await coordinator.change(resident, { intent: 'status', status: 'doorgestuurd', forwardedTo: `Veilig Thuis, ${M.forwardedTo}`, reason: `Niet voor ons: ${M.statusReason}` });
+
+    // A casus of the resident report, on the agenda of an MDO next week with a question, agreements and an action.
+    await coordinator.change(resident, { intent: 'case_create', caseName: `Dhr. ${M.caseName}` });
+    const casus = withDb(dbPath, (db) => db.prepare('SELECT cr.case_id FROM case_reports cr JOIN reports r ON r.id = cr.report_id WHERE r.reference = ?').pluck().get(resident) as number);
+    const nextWeek = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+    const planned = await coordinator.post('/intern/overleggen', { meetingDate: nextWeek, meetingKind: 'mdo', participants: `GGZ, wijkteam, ${M.participants}` });
+    assert.equal(planned.status, 303, 'Overleg plannen');
+    const overleg = String(planned.headers.get('location')).split('/').at(-1)!;
+    const mdoSteps: [string, Record<string, string>][] = [
+      [`/intern/casussen/${casus}`, { intent: 'agenda', meeting: `overleg-${overleg}`, question: `Wie neemt de regie? ${M.question}` }],
+      [`/intern/overleggen/${overleg}`, { intent: 'agreements', itemCase: `casus-${casus}`, agreements: `Afgesproken: ${M.agreements}` }],
+      [`/intern/overleggen/${overleg}`, { intent: 'action', itemCase: `casus-${casus}`, actionWhat: `Huisbezoek ${M.actionWhat}`, actionWho: `Wijkteam ${M.actionWho}`, actionDue: nextWeek }],
+    ];
+    for (const [pathname, fields] of mdoSteps) assert.equal((await coordinator.post(pathname, fields)).status, 303, `${pathname} ${fields['intent']}`);
+    const report = await (await coordinator.get(`/intern/overleggen/${overleg}/verslag`)).text();
+    for (const m of [M.caseName, M.participants, M.question, M.agreements, M.actionWhat, M.actionWho]) assert.ok(report.includes(m), `the printed report lacks ${m}`);
 
     // The coordinator reads every marker (the reporter after "Toon gegevens melder").
     const expectOnPage = (html: string, list: string[], what: string) => {

@@ -8,7 +8,7 @@ import type { AuditResult, AuditRole } from './audit.schema.ts';
  * Never pass report content: only ids, references, codes.
  */
 export type { AuditResult, AuditRole };
-export type AuditObject = 'melding' | 'account' | 'sessie' | 'mail' | 'export' | 'casus';
+export type AuditObject = 'melding' | 'account' | 'sessie' | 'mail' | 'export' | 'casus' | 'overleg';
 
 export interface AuditEntry {
   actorId?: number | undefined;

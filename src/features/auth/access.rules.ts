@@ -16,6 +16,7 @@ const ACCESS: [prefix: string, roles: Role[] | 'anonymous'][] = [
   ['/intern/triage', ['coordinator']],
   ['/intern/monitor', ['coordinator']],
   ['/intern/casussen', ['coordinator']],
+  ['/intern/overleggen', ['coordinator']],
   ['/intern/beheer', ['admin']],
 ];
 

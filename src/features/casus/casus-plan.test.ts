@@ -6,20 +6,24 @@ import { useTempDatabase } from '#tests/support/unit-db.ts';
 
 /**
  * The casus list and a casus's timeline stay fast with years of reports: no full scan of reports,
- * case_reports or case_events. EXPLAIN QUERY PLAN on a database filled by the demo-data command plus
- * a casus for every third report, after ANALYZE (as triage/queue-plan.test.ts does for the queue).
+ * case_reports, case_events, case_actions or the MDO tables. EXPLAIN QUERY PLAN on a database of
+ * 100,000 reports filled by the demo-data command (with its casussen and MDOs) plus a casus for every
+ * third report, every tenth of them on an MDO agenda, after ANALYZE (the plans a real database gets).
+ * Generating takes a minute or two; PLAN_REPORTS sets another size.
  */
 
 const file = useTempDatabase('casus-plan');
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const { db } = await import('#platform/db.ts');
-const { CASE_EVENTS_SQL, CASE_NOTES_SQL, CASE_REPORTS_SQL, caseListSql } = await import('./casus.queries.server.ts');
+const { CASE_ACTIONS_SQL, CASE_EVENTS_SQL, CASE_NOTES_SQL, CASE_REPORTS_SQL, caseListSql } = await import('./casus.queries.server.ts');
+const { CASE_MEETINGS_SQL, MEETINGS_SQL } = await import('#features/mdo/mdo.queries.server.ts');
+const COUNT = Number(process.env['PLAN_REPORTS'] ?? 100_000);
 
 const plan = (sql: string, params: unknown): string[] => (db().prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params as never) as { detail: string }[]).map((r) => r.detail);
-const fullScans = (lines: string[]): string[] => lines.filter((l) => /^SCAN (reports|r|m|cr|a|case_reports|case_events|case_actions|e)\b/.test(l) && !/USING (COVERING )?INDEX/.test(l));
+const fullScans = (lines: string[]): string[] => lines.filter((l) => /^SCAN (reports|r|m|cr|a|i|case_reports|case_events|case_actions|meeting_items|e)\b/.test(l) && !/USING (COVERING )?INDEX/.test(l));
 
 before(() => {
-  execFileSync(process.execPath, ['src/cli/demo-data.ts', '--count', '3000'], { cwd: root, env: { ...process.env, DATABASE_PATH: file }, stdio: 'pipe' });
+  execFileSync(process.execPath, ['src/cli/demo-data.ts', '--count', String(COUNT)], { cwd: root, env: { ...process.env, DATABASE_PATH: file }, stdio: 'pipe' });
   const d = db();
   d.exec(`INSERT INTO users (email, name, role, password_hash, totp_secret, created_at, updated_at)
           VALUES ('plan@test.example', 'P', 'coordinator', 'x', 'x', '2026-01-01', '2026-01-01')`);
@@ -31,8 +35,18 @@ before(() => {
           FROM reports WHERE id % 3 = 0 AND id NOT IN (SELECT report_id FROM case_reports)`);
   d.exec(`INSERT OR IGNORE INTO case_reports (report_id, case_id, added_at, added_by) SELECT id, ${base} + id, created_at, ${user} FROM reports WHERE id % 3 = 0 AND ${base} + id IN (SELECT id FROM cases)`);
   d.exec(`INSERT INTO case_events (case_id, actor_id, at, kind, to_value) SELECT id, ${user}, created_at, 'aangemaakt', 'ave2' FROM cases`);
+  // An MDO every other week of the last year, every tenth casus on one's agenda with an action.
+  d.exec(`INSERT INTO meetings (held_on, kind, participants, created_at, created_by)
+          WITH RECURSIVE n(value) AS (SELECT 0 UNION ALL SELECT value + 1 FROM n WHERE value < 26)
+          SELECT date('2026-11-29', '-' || (value * 14) || ' days'), 'mdo', 'x', '2026-01-01', ${user} FROM n`);
+  const meetings = (d.prepare('SELECT count(*) AS n FROM meetings').get() as { n: number }).n;
+  d.exec(`INSERT OR IGNORE INTO meeting_items (meeting_id, case_id, question, added_at, added_by)
+          SELECT 1 + (id % ${meetings}), id, 'x', created_at, ${user} FROM cases WHERE id % 10 = 0`);
+  d.exec(`INSERT INTO case_actions (case_id, what, who, due_on, created_at, created_by, meeting_id)
+          SELECT case_id, 'x', 'x', '2026-12-01', added_at, ${user}, meeting_id FROM meeting_items`);
   d.exec('ANALYZE');
-  assert.ok((d.prepare('SELECT count(*) AS n FROM case_reports').get() as { n: number }).n >= 900, 'casussen made');
+  assert.ok((d.prepare('SELECT count(*) AS n FROM case_reports').get() as { n: number }).n >= COUNT * 0.3, 'casussen made');
+  assert.ok((d.prepare('SELECT count(*) AS n FROM reports').get() as { n: number }).n >= COUNT, 'reports made');
 });
 
 describe('casus plans', () => {
@@ -53,10 +67,16 @@ describe('casus plans', () => {
   }
 
   test('timeline: the reports and the trajectory of one casus come from their indexes', () => {
-    for (const [sql, params] of [[CASE_REPORTS_SQL, { id: 3 }], [CASE_EVENTS_SQL, [3]], [CASE_NOTES_SQL, { id: 3 }]] as const) {
+    for (const [sql, params] of [[CASE_REPORTS_SQL, { id: 3 }], [CASE_EVENTS_SQL, [3]], [CASE_NOTES_SQL, { id: 3 }], [CASE_ACTIONS_SQL, [3]], [CASE_MEETINGS_SQL, [3]]] as const) {
       const lines = plan(sql, params);
       assert.deepEqual(fullScans(lines), [], lines.join('\n'));
-      assert.ok(lines.some((l) => /SEARCH (cr|e|n) USING/.test(l)), lines.join('\n'));
+      assert.ok(lines.some((l) => /SEARCH (cr|e|n|a|i) USING/.test(l)), lines.join('\n'));
     }
+  });
+
+  test('the overleggen: a page comes in date order from its index', () => {
+    const lines = plan(MEETINGS_SQL, [20, 0]);
+    assert.deepEqual(fullScans(lines), [], lines.join('\n'));
+    assert.ok(!lines.some((l) => /TEMP B-TREE/.test(l)), lines.join('\n'));
   });
 });

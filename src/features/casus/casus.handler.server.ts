@@ -8,11 +8,15 @@ import { fieldId } from '#lib/field-ids.ts';
 import { cleanText, readFields, type FieldErrors } from '#lib/forms.ts';
 import { now } from '#platform/clock.ts';
 import { FORM_LIMIT_BYTES, readForm, redirectTo, render, rewriteTo, type FormOutcome } from '#platform/http.ts';
-import type { CaseDetails, CaseEvent, CaseListRow } from './casus.queries.server.ts';
+import type { CaseEvent, CaseListRow } from './casus.queries.server.ts';
+import { MEETING_KINDS } from '#features/mdo/mdo.rules.ts';
+import { agendaFromCaseFields, meetingChoiceValue } from '#features/mdo/mdo.schema.ts';
+import { putCaseOnAgenda } from '#features/mdo/mdo.server.ts';
+import { reportPhotos, type ReportPhoto } from '#features/photos/photos.server.ts';
 import { CASE_EVENT_KINDS, CASE_STATUS, actionOverdue } from './casus.rules.ts';
 import { amsterdamDate } from '#lib/working-days.ts';
 import { CASE_FIELDS, CASE_SAVED, FIELDS_OF, REGIE_FILTER, isCaseIntent, type CaseIntent } from './casus.schema.ts';
-import { changeCase, listCases, openCase } from './casus.server.ts';
+import { changeCase, listCases, openCase, type CasePageData, type CaseOutcome } from './casus.server.ts';
 
 /**
  * The casus pages: the list /intern/casussen (filters in the URL) and one casus
@@ -25,6 +29,9 @@ const day = new Intl.DateTimeFormat('nl-NL', { timeZone: 'UTC', dateStyle: 'long
 const fmtDateTime = (iso: string) => dateTime.format(new Date(iso));
 const fmtDay = (d: string) => day.format(new Date(`${d}T00:00:00Z`));
 const label = (options: Readonly<Record<string, string>>, code: string): string => options[code] ?? code;
+
+const AGENDA = 'agenda';
+type SavedIntent = CaseIntent | typeof AGENDA;
 
 const actorOf = (staff: StaffSession, ip: string | undefined) => ({ id: staff.user.id, role: staff.user.role, ip });
 
@@ -40,7 +47,7 @@ interface Context {
 // The list
 
 export interface CaseListView {
-  rows: { nummer: number; name: string; avePhase: string; directors: string; latestReport: string; reports: number; actions: string; overdue: boolean }[];
+  rows: { nummer: number; name: string; avePhase: string; directors: string; latestReport: string; reports: number; actions: string; overdue: boolean; nextMeeting: string }[];
   filter: { fase: string; regie: string; gebied: string; teLaat: boolean };
   faseOptions: Record<string, string>;
   regieOptions: Record<string, string>;
@@ -76,6 +83,7 @@ export function handleCaseList(ctx: Context): FormOutcome<CaseListView> {
       reports: r.reportCount,
       actions: r.openActions === 0 ? 'Geen' : `${r.openActions} open${r.overdueActions > 0 ? `, ${r.overdueActions} te laat` : ''}`,
       overdue: r.overdueActions > 0,
+      nextMeeting: r.nextMeetingOn ? fmtDay(r.nextMeetingOn) : 'Geen',
     })),
     filter: { fase: filter.avePhase ?? '', regie: filter.regie ?? '', gebied: filter.area ?? '', teLaat: filter.overdue },
     faseOptions: AVE_PHASE,
@@ -95,6 +103,10 @@ export interface TimelineEntry {
   reason: string | null;
   actor: string | null;
   link?: { href: string; text: string };
+  /** An overleg (MDO): the question and the agreements, each a line. */
+  lines?: string[];
+  /** A report's photos (BOA): thumbnails through the photo route, each view audited there. */
+  photos?: ReportPhoto[];
 }
 
 export interface CaseView {
@@ -113,8 +125,11 @@ export interface CaseView {
   current: { name: string; avePhase: string; caseDirector: string; processDirector: string; treatmentDirector: string; wvggzStart: string };
   /** The reports that may be taken out (not those that follow a merge). */
   ownReports: Record<string, string>;
-  actions: { id: number; what: string; who: string; due: string; done: boolean; overdue: boolean }[];
+  actions: { id: number; what: string; who: string; due: string; done: boolean; overdue: boolean; meeting: string | undefined }[];
   timeline: TimelineEntry[];
+  /** `Op agenda zetten`: the overleggen still to come, and those it is on. */
+  meetingChoices: Record<string, string>;
+  upcomingMeetings: { href: string; text: string }[];
 }
 
 /** A trajectory event in words: "Opgeschaald: AVE 2 → AVE 3", "Regie: Procesregisseur: … ". */
@@ -149,7 +164,7 @@ function eventText(e: CaseEvent): string {
 }
 
 /** What residents and callers added to the casus's reports (spec §2 "Aanvullen", §3a), as timeline entries. */
-function additionEntries(reports: CaseDetails['reports']): TimelineEntry[] {
+function additionEntries(reports: CasePageData['reports']): TimelineEntry[] {
   const referenceOf = new Map(reports.map((r) => [r.id, r.reference]));
   return additionItems(reports.map((r) => r.id)).map((a) => ({
     at: fmtDateTime(a.createdAt),
@@ -161,9 +176,11 @@ function additionEntries(reports: CaseDetails['reports']): TimelineEntry[] {
   }));
 }
 
+const meetingName = (m: { kind: string; heldOn: string }) => `${label(MEETING_KINDS, m.kind)} op ${fmtDay(m.heldOn)}`;
+
 export function caseView(
-  d: CaseDetails,
-  state: { errors: FieldErrors; values: Record<string, string>; saved?: CaseIntent | undefined; formError?: string | undefined },
+  d: CasePageData,
+  state: { errors: FieldErrors; values: Record<string, string>; saved?: SavedIntent | undefined; formError?: string | undefined },
   today: string,
 ): CaseView {
   const c = d.summary;
@@ -174,6 +191,7 @@ export function caseView(
     reason: null,
     actor: null,
     link: { href: `/intern/triage/${r.reference}`, text: r.reference },
+    photos: reportPhotos(r.reference).map((p) => ({ ...p, alt: `${p.alt}, melding ${r.reference}` })),
   }));
   const events: TimelineEntry[] = d.events.map((e) => ({ at: fmtDateTime(e.at), sortKey: e.at, text: eventText(e), reason: e.reason, actor: e.actor }));
   const notes: TimelineEntry[] = d.notes.map((n) => ({
@@ -185,11 +203,21 @@ export function caseView(
     link: { href: `/intern/triage/${n.reference}#notities`, text: n.reference },
   }));
   const actions: TimelineEntry[] = d.actions.flatMap((a) => [
-    { at: fmtDateTime(a.createdAt), sortKey: a.createdAt, text: `Actie: ${a.what} (${a.who}, uiterlijk ${fmtDay(a.dueOn)})`, reason: null, actor: a.author },
+    { at: fmtDateTime(a.createdAt), sortKey: a.createdAt, text: `Actie${a.meetingId && a.meetingOn ? ` uit ${meetingName({ kind: a.meetingKind ?? '', heldOn: a.meetingOn })}` : ''}: ${a.what} (${a.who}, uiterlijk ${fmtDay(a.dueOn)})`, reason: null, actor: a.author, ...(a.meetingId ? { link: { href: `/intern/overleggen/${a.meetingId}`, text: `Overleg ${a.meetingId}` } } : {}) },
     ...(a.doneAt ? [{ at: fmtDateTime(a.doneAt), sortKey: a.doneAt, text: `Actie afgerond: ${a.what}`, reason: null, actor: null }] : []),
   ]);
+  // MDO discussions (meeting_items): on the date of the overleg, the question and what was agreed.
+  const meetings: TimelineEntry[] = d.meetings.map((m) => ({
+    at: fmtDay(m.heldOn),
+    sortKey: m.discussedAt ?? `${m.heldOn}T23:59:59.999Z`,
+    text: m.agreements === null ? `Op de agenda van ${meetingName(m)}` : `Besproken in ${meetingName(m)}`,
+    reason: null,
+    actor: m.discussedBy,
+    link: { href: `/intern/overleggen/${m.meetingId}?casus=${c.id}`, text: `Overleg ${m.meetingId}` },
+    lines: [`Vraag aan het overleg: ${m.question}`, ...(m.agreements === null ? [] : [`Afspraken: ${m.agreements}`])],
+  }));
   const additions = additionEntries(d.reports);
-  const timeline = [...reports, ...events, ...notes, ...actions, ...additions].sort((a, b) => (a.sortKey < b.sortKey ? 1 : a.sortKey > b.sortKey ? -1 : 0));
+  const timeline = [...reports, ...events, ...notes, ...actions, ...additions, ...meetings].sort((a, b) => (a.sortKey < b.sortKey ? 1 : a.sortKey > b.sortKey ? -1 : 0));
   return {
     nummer: c.id,
     name: c.name,
@@ -198,11 +226,11 @@ export function caseView(
     avePhase: label(AVE_PHASE, c.avePhase),
     directors: directorsOf(c),
     wvggz: c.wvggzStartedOn ? `Gestart op ${fmtDay(c.wvggzStartedOn)}; uiterlijk klaar op ${fmtDay(wvggzDeadline(c.wvggzStartedOn))}.` : 'Geen Wvggz.',
-    saved: state.saved ? `Opgeslagen: ${CASE_SAVED[state.saved]}.` : undefined,
+    saved: state.saved ? `Opgeslagen: ${state.saved === AGENDA ? 'op de agenda gezet' : CASE_SAVED[state.saved]}.` : undefined,
     errors: state.errors,
     formError: state.formError,
     summary: Object.entries(state.errors).map(([name, message]) => {
-      const field = CASE_FIELDS.find((f) => f.name === name);
+      const field = [...CASE_FIELDS, ...agendaFromCaseFields].find((f) => f.name === name);
       return { href: `#${field ? fieldId(field) : `f-${name}`}`, text: `${field?.label ?? name}: ${message}` };
     }),
     values: state.values,
@@ -214,24 +242,33 @@ export function caseView(
       treatmentDirector: c.treatmentDirector ?? '',
       wvggzStart: c.wvggzStartedOn ?? '',
     },
-    actions: d.actions.map((a) => ({ id: a.id, what: a.what, who: a.who, due: fmtDay(a.dueOn), done: a.doneAt !== null, overdue: actionOverdue(a, today) })),
+    actions: d.actions.map((a) => ({ id: a.id, what: a.what, who: a.who, due: fmtDay(a.dueOn), done: a.doneAt !== null, overdue: actionOverdue(a, today), meeting: a.meetingId ? `Overleg ${a.meetingId}` : undefined })),
     ownReports: Object.fromEntries(d.reports.filter((r) => !r.merged).map((r) => [r.reference, `${r.reference}, ${fmtDateTime(r.createdAt)}`])),
     timeline,
+    meetingChoices: Object.fromEntries(d.planned.filter((p) => !d.meetings.some((m) => m.meetingId === p.id)).map((p) => [meetingChoiceValue(p.id), `Overleg ${p.id}: ${meetingName(p)}`])),
+    upcomingMeetings: d.meetings
+      .filter((m) => d.planned.some((p) => p.id === m.meetingId))
+      .map((m) => ({ href: `/intern/overleggen/${m.meetingId}?casus=${c.id}`, text: `Overleg ${m.meetingId}: ${meetingName(m)}` })),
   };
 }
 
 const SAVED_COOKIE = 'mb_casus_opgeslagen';
 const cookieOptions = (nummer: number) => ({ path: `/intern/casussen/${nummer}`, httpOnly: true, sameSite: 'strict', maxAge: 60 }) as const;
 
-function takeSaved(cookies: AstroCookies, nummer: number): CaseIntent | undefined {
+/** `Op agenda zetten` answers as the casus page's own changes do: done (back to the casus), or its messages. */
+function agendaOutcome(o: ReturnType<typeof putCaseOnAgenda>, nummer: number): CaseOutcome {
+  return o.kind === 'done' ? { kind: 'done', nummer } : o;
+}
+
+function takeSaved(cookies: AstroCookies, nummer: number): SavedIntent | undefined {
   const value = cookies.get(SAVED_COOKIE)?.value;
   if (value === undefined) return undefined;
   cookies.delete(SAVED_COOKIE, cookieOptions(nummer));
-  return isCaseIntent(value) ? value : undefined;
+  return isCaseIntent(value) || value === AGENDA ? value : undefined;
 }
 
 const ACTIONS = 'acties';
-const ANCHORS: Record<CaseIntent, string> = { name: 'naam', ave: 'ave-fase', regie: 'regie', wvggz: 'wvggz', status: 'status', remove: 'meldingen', add_action: ACTIONS, action_done: ACTIONS };
+const ANCHORS: Record<SavedIntent, string> = { agenda: 'overleg',  name: 'naam', ave: 'ave-fase', regie: 'regie', wvggz: 'wvggz', status: 'status', remove: 'meldingen', add_action: ACTIONS, action_done: ACTIONS };
 
 export async function handleCase(ctx: Context): Promise<FormOutcome<CaseView>> {
   const raw = String(ctx.params['nummer'] ?? '');
@@ -247,10 +284,12 @@ export async function handleCase(ctx: Context): Promise<FormOutcome<CaseView>> {
   const intent = posted.ok ? String(posted.form.get('intent') ?? '') : '';
   const values: Record<string, string> = {};
   if (posted.ok) for (const [k, v] of posted.form) if (typeof v === 'string' && k !== 'intent') values[k] = cleanText(v).slice(0, 4000);
-  const outcome = posted.ok
-    ? changeCase({ nummer, intent, answers: readFields(posted.form, isCaseIntent(intent) ? FIELDS_OF[intent] : []), actor, at: now(), findReport: reportIdOf })
-    : ({ kind: 'refused', status: posted.status, errors: {}, formError: 'Het formulier kwam niet goed aan.' } as const);
-  if (outcome.kind === 'done' && isCaseIntent(intent)) {
+  const outcome = !posted.ok
+    ? ({ kind: 'refused', status: posted.status, errors: {}, formError: 'Het formulier kwam niet goed aan.' } as const)
+    : intent === AGENDA
+      ? agendaOutcome(putCaseOnAgenda(nummer, readFields(posted.form, agendaFromCaseFields), actor, now()), nummer)
+      : changeCase({ nummer, intent, answers: readFields(posted.form, isCaseIntent(intent) ? FIELDS_OF[intent] : []), actor, at: now(), findReport: reportIdOf });
+  if (outcome.kind === 'done' && (isCaseIntent(intent) || intent === AGENDA)) {
     ctx.cookies.set(SAVED_COOKIE, intent, cookieOptions(nummer));
     return redirectTo(`/intern/casussen/${nummer}#${ANCHORS[intent]}`);
   }

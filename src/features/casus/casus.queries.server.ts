@@ -60,6 +60,10 @@ export interface CaseAction {
   createdAt: string;
   doneAt: string | null;
   author: string | null;
+  /** Agreed in an overleg (MDO): its nummer, date and kind. */
+  meetingId: number | null;
+  meetingOn: string | null;
+  meetingKind: string | null;
 }
 
 export interface CaseDetails {
@@ -76,6 +80,8 @@ export interface CaseListRow extends CaseSummary {
   reportCount: number;
   openActions: number;
   overdueActions: number;
+  /** The date of the next overleg it is on the agenda of (today or later). */
+  nextMeetingOn: string | null;
 }
 
 export interface CaseListFilter {
@@ -115,6 +121,13 @@ export const CASE_NOTES_SQL = `
       JOIN users u ON u.id = n.author_id
       WHERE cr.case_id = @id ORDER BY n.id DESC LIMIT 500`;
 
+/** A casus's actions, with the overleg each was agreed in (exported for the query-plan test). */
+export const CASE_ACTIONS_SQL = `
+      SELECT a.id, a.what, a.who, a.due_on AS dueOn, a.created_at AS createdAt, a.done_at AS doneAt, u.name AS author,
+        a.meeting_id AS meetingId, m.held_on AS meetingOn, m.kind AS meetingKind
+      FROM case_actions a LEFT JOIN users u ON u.id = a.created_by LEFT JOIN meetings m ON m.id = a.meeting_id
+      WHERE a.case_id = ? ORDER BY a.due_on, a.id`;
+
 const s = lazy(() => {
   const d = db();
   return {
@@ -128,9 +141,7 @@ const s = lazy(() => {
     reports: d.prepare(CASE_REPORTS_SQL),
     events: d.prepare(CASE_EVENTS_SQL),
     notes: d.prepare(CASE_NOTES_SQL),
-    actions: d.prepare(`
-      SELECT a.id, a.what, a.who, a.due_on AS dueOn, a.created_at AS createdAt, a.done_at AS doneAt, u.name AS author
-      FROM case_actions a LEFT JOIN users u ON u.id = a.created_by WHERE a.case_id = ? ORDER BY a.due_on, a.id`),
+    actions: d.prepare(CASE_ACTIONS_SQL),
     overdue: d.prepare(`
       SELECT a.case_id AS nummer, a.due_on AS dueOn FROM case_actions a JOIN cases c ON c.id = a.case_id
       WHERE a.done_at IS NULL AND a.due_on < ? AND c.status = 'open' ORDER BY a.due_on LIMIT 100`),
@@ -232,7 +243,8 @@ export function caseListSql(filter: CaseListFilter, today: string): { sql: strin
       (SELECT max(r.created_at) FROM case_reports cr JOIN reports r ON r.id = cr.report_id WHERE cr.case_id = c.id) AS latestReportAt,
       (SELECT count(*) FROM case_reports cr WHERE cr.case_id = c.id) AS reportCount,
       (SELECT count(*) FROM case_actions a WHERE a.case_id = c.id AND a.done_at IS NULL) AS openActions,
-      (SELECT count(*) FROM case_actions a WHERE a.case_id = c.id AND a.done_at IS NULL AND a.due_on < @today) AS overdueActions
+      (SELECT count(*) FROM case_actions a WHERE a.case_id = c.id AND a.done_at IS NULL AND a.due_on < @today) AS overdueActions,
+      (SELECT min(m.held_on) FROM meeting_items i JOIN meetings m ON m.id = i.meeting_id WHERE i.case_id = c.id AND m.held_on >= @today) AS nextMeetingOn
     FROM cases c WHERE ${where.join(' AND ')}
     ORDER BY c.updated_at DESC LIMIT 500`;
   return { sql, params };

@@ -4,7 +4,7 @@ import { lazy } from '#lib/lazy.ts';
 import { SEALED_CASE_EVENT_KINDS, type CaseEventKind, type CaseStatus } from './casus.rules.ts';
 
 /**
- * The only module that writes the casus tables (migrations 0012, 0014): cases, case_reports (which report
+ * The only module that writes the casus tables (migrations 0012, 0014, 0015): cases, case_reports (which report
  * belongs to which casus), case_events (the trajectory, append-only) and case_actions. Names and texts are sealed
  * here on the way in (spec §8); the casus's id is its nummer and names its sealed values, an event's
  * id is chosen before the insert. Reading is for casus.queries.server.ts.
@@ -26,7 +26,7 @@ const s = lazy(() => {
     resealEvent: d.prepare('UPDATE case_events SET from_value = ?, to_value = ?, reason = ? WHERE id = ?'),
     deleteCase: d.prepare('DELETE FROM cases WHERE id = ?'),
     nextActionId: d.prepare('SELECT coalesce(max(id), 0) + 1 AS id FROM case_actions'),
-    addAction: d.prepare('INSERT INTO case_actions (id, case_id, what, who, due_on, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    addAction: d.prepare('INSERT INTO case_actions (id, case_id, what, who, due_on, created_at, created_by, meeting_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
     actionDone: d.prepare('UPDATE case_actions SET done_at = ?, done_by = ? WHERE id = ? AND case_id = ? AND done_at IS NULL'),
     actionBatch: d.prepare('SELECT id, what, who FROM case_actions WHERE id > ? ORDER BY id LIMIT ?'),
     resealAction: d.prepare('UPDATE case_actions SET what = ?, who = ? WHERE id = ?'),
@@ -101,10 +101,10 @@ export function addCaseEvent(caseId: number, actorId: number | undefined, at: Da
   s().addEvent.run(id, caseId, actorId ?? null, at.toISOString(), kind, value('from_value', fromValue), value('to_value', toValue), events.seal('reason', id, reason));
 }
 
-/** A new action of a casus: what, who, due date (YYYY-MM-DD). */
-export function insertAction(caseId: number, a: { what: string; who: string; dueOn: string }, by: number, at: Date): number {
+/** A new action of a casus: what, who, due date (YYYY-MM-DD); `meetingId` when agreed in an overleg (MDO). */
+export function insertAction(caseId: number, a: { what: string; who: string; dueOn: string; meetingId?: number | undefined }, by: number, at: Date): number {
   const id = nextId(s().nextActionId);
-  s().addAction.run(id, caseId, actions.seal('what', id, a.what), actions.seal('who', id, a.who), a.dueOn, at.toISOString(), by);
+  s().addAction.run(id, caseId, actions.seal('what', id, a.what), actions.seal('who', id, a.who), a.dueOn, at.toISOString(), by, a.meetingId ?? null);
   return id;
 }
 

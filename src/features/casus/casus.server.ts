@@ -7,6 +7,7 @@ import { addCaseEvent, addReportToCase, insertAction, insertCase, markActionDone
 import { amsterdamDate } from '#lib/working-days.ts';
 import { caseDetails, caseIdOfReport, caseList, caseSummary, membershipOf, openCaseChoices, type CaseDetails, type CaseListFilter, type CaseListRow, type CaseSummary } from './casus.queries.server.ts';
 import { aveChange, statusChange } from './casus.rules.ts';
+import { meetingsOfCase, plannedMeetings, type CaseMeeting } from '#features/mdo/mdo.queries.server.ts';
 import { DIRECTOR_LABELS, actionDoneSchema, actionSchema, addSchema, aveSchema, createSchema, isCaseIntent, nameSchema, regieSchema, removeSchema, statusSchema, wvggzSchema, type CaseIntent, type Regie } from './casus.schema.ts';
 
 /**
@@ -30,12 +31,19 @@ const entry = (actor: StaffActor, objectType: 'casus' | 'melding', objectId: str
   ...extra,
 });
 
+/** What the casus page shows: the casus, and its overleggen (MDO) with the ones still to come to put it on the agenda of. */
+export interface CasePageData extends CaseDetails {
+  meetings: CaseMeeting[];
+  planned: { id: number; heldOn: string; kind: string }[];
+}
+
 /** Opens a casus page: what it shows, with its `casus_bekeken` audit row. */
-export function openCase(nummer: number, actor: StaffActor, at: Date): CaseDetails | undefined {
+export function openCase(nummer: number, actor: StaffActor, at: Date): CasePageData | undefined {
   return tx(() => {
     const details = caseDetails(nummer);
-    if (details) audit(entry(actor, 'casus', nummer, 'casus_bekeken'), at);
-    return details;
+    if (!details) return undefined;
+    audit(entry(actor, 'casus', nummer, 'casus_bekeken'), at);
+    return { ...details, meetings: meetingsOfCase(nummer), planned: plannedMeetings(amsterdamDate(at)) };
   });
 }
 

@@ -20,7 +20,9 @@ const statement = lazy(() =>
     OR EXISTS (SELECT 1 FROM users WHERE ${plain('totp_secret')})
     OR EXISTS (SELECT 1 FROM cases WHERE ${['name', 'case_director', 'process_director', 'treatment_director'].map(plain).join(' OR ')})
     OR EXISTS (SELECT 1 FROM case_events WHERE ${plain('reason')} OR (kind IN ('regie', 'naam') AND (${plain('from_value')} OR ${plain('to_value')})))
-    OR EXISTS (SELECT 1 FROM case_actions WHERE ${plain('what')} OR ${plain('who')}) AS found`),
+    OR EXISTS (SELECT 1 FROM case_actions WHERE ${plain('what')} OR ${plain('who')})
+    OR EXISTS (SELECT 1 FROM meetings WHERE ${plain('participants')})
+    OR EXISTS (SELECT 1 FROM meeting_items WHERE ${plain('question')} OR ${plain('agreements')}) AS found`),
 );
 
 export function anyPlainValue(): boolean {

@@ -3,6 +3,7 @@ import { resealReports } from '#features/reports/reports.repo.server.ts';
 import { resealEvents, resealNotes } from '#features/triage/triage.repo.server.ts';
 import { resealAdditions } from '#features/additions/additions.repo.server.ts';
 import { resealDrafts } from '#features/intake/drafts.repo.server.ts';
+import { resealAgendaItems, resealMeetings } from '#features/mdo/mdo.repo.server.ts';
 import { resealPhotos } from '#features/photos/photos.repo.server.ts';
 import { resealOutbox } from '#features/mail/outbox.repo.server.ts';
 import { resealUsers } from '#features/auth/users.repo.server.ts';
@@ -39,6 +40,8 @@ const TABLES: { table: string; start: number | string; batch: Batch<number> | Ba
   { table: 'cases', start: 0, batch: resealCases },
   { table: 'case_events', start: 0, batch: resealCaseEvents },
   { table: 'case_actions', start: 0, batch: resealActions },
+  { table: 'meetings', start: 0, batch: resealMeetings },
+  { table: 'meeting_items', start: 0, batch: resealAgendaItems },
 ];
 
 export interface PassProgress {

@@ -15,6 +15,8 @@ const { insertUser, findUserById } = await import('#features/auth/users.repo.ser
 const { queuePage } = await import('#features/triage/triage.queries.server.ts');
 const { insertCase, updateCase, addCaseEvent, insertAction } = await import('#features/casus/casus.repo.server.ts');
 const { caseDetails } = await import('#features/casus/casus.queries.server.ts');
+const { insertMeeting, insertAgendaItem, recordAgreements } = await import('#features/mdo/mdo.repo.server.ts');
+const { meetingById, meetingsOfCase } = await import('#features/mdo/mdo.queries.server.ts');
 const { passNeeded, runPass, prepareEncryption } = await import('./encryption.server.ts');
 const { anyPlainValue } = await import('./encryption.queries.server.ts');
 const { reportRow, noteRows, eventRows, SEALED_FORMAT } = await import('#tests/support/sealed.ts');
@@ -28,7 +30,7 @@ const report = (name: string) =>
   });
 const keyIds = (): Set<string> => {
   const values = [
-    ...(db().prepare('SELECT person_name AS v FROM reports UNION ALL SELECT description FROM reports UNION ALL SELECT body FROM report_notes UNION ALL SELECT reason FROM report_events WHERE reason IS NOT NULL UNION ALL SELECT answers FROM drafts UNION ALL SELECT recipient FROM outbox UNION ALL SELECT totp_secret FROM users UNION ALL SELECT name FROM cases UNION ALL SELECT case_director FROM cases WHERE case_director IS NOT NULL UNION ALL SELECT reason FROM case_events WHERE reason IS NOT NULL UNION ALL SELECT to_value FROM case_events WHERE kind = \'regie\' UNION ALL SELECT what FROM case_actions UNION ALL SELECT who FROM case_actions').all() as { v: string }[]),
+    ...(db().prepare('SELECT person_name AS v FROM reports UNION ALL SELECT description FROM reports UNION ALL SELECT body FROM report_notes UNION ALL SELECT reason FROM report_events WHERE reason IS NOT NULL UNION ALL SELECT answers FROM drafts UNION ALL SELECT recipient FROM outbox UNION ALL SELECT totp_secret FROM users UNION ALL SELECT name FROM cases UNION ALL SELECT case_director FROM cases WHERE case_director IS NOT NULL UNION ALL SELECT reason FROM case_events WHERE reason IS NOT NULL UNION ALL SELECT to_value FROM case_events WHERE kind = \'regie\' UNION ALL SELECT what FROM case_actions UNION ALL SELECT who FROM case_actions UNION ALL SELECT participants FROM meetings UNION ALL SELECT question FROM meeting_items UNION ALL SELECT agreements FROM meeting_items WHERE agreements IS NOT NULL').all() as { v: string }[]),
   ];
   return new Set(values.map((r) => r.v.split('.')[1]!));
 };
@@ -74,6 +76,9 @@ test('rotation: a new key in the file, the old one still reads; the pass re-keys
   addCaseEvent(nummer, author, new Date(), 'opgeschaald', 'ave2', 'ave3', 'Zorg en veiligheid');
   addCaseEvent(nummer, author, new Date(), 'regie', null, 'Casusregisseur: J. Jansen, Sociaal team');
   insertAction(nummer, { what: 'Huisbezoek plannen', who: 'Sociaal team', dueOn: '2026-12-01' }, author, new Date());
+  // Her MDO: participants, the question and the agreements are sealed too.
+  const overleg = insertMeeting({ heldOn: '2026-12-03', kind: 'mdo', participants: 'GGZ, Sociaal team' }, author, new Date());
+  recordAgreements(insertAgendaItem(overleg, nummer, 'Wie neemt de regie?', author, new Date()), 'Sociaal team neemt de regie', author, new Date());
   const oldId = keyring().current.id;
   appendFileSync(config().dataKey.file, `${randomBytes(32).toString('base64')}\n`);
   resetKeyring();
@@ -108,6 +113,8 @@ test('rotation: a new key in the file, the old one still reads; the pass re-keys
   assert.equal(casus.summary.name, 'Mevr. R., Hoofdstraat');
   assert.equal(casus.summary.caseDirector, 'J. Jansen, Sociaal team');
   assert.deepEqual(casus.actions.map((a) => [a.what, a.who]), [['Huisbezoek plannen', 'Sociaal team']]);
+  assert.equal(meetingById(overleg)?.participants, 'GGZ, Sociaal team');
+  assert.deepEqual(meetingsOfCase(nummer).map((m) => [m.question, m.agreements]), [['Wie neemt de regie?', 'Sociaal team neemt de regie']]);
   assert.deepEqual(casus.events.map((e) => [e.kind, e.toValue, e.reason]).sort(), [['opgeschaald', 'ave3', 'Zorg en veiligheid'], ['regie', 'Casusregisseur: J. Jansen, Sociaal team', null]]);
 });
 

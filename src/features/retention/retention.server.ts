@@ -9,6 +9,7 @@ import { config } from '#platform/config.ts';
 import { db } from '#platform/db.ts';
 import { logCaseDeletions, logDeletions } from './retention.repo.server.ts';
 import { deleteCases, expiredCaseIds } from '#features/casus/casus.repo.server.ts';
+import { deleteMeetings, expiredMeetingIds } from '#features/mdo/mdo.repo.server.ts';
 import { CONTACT_ERASURE_STATUSES, DELETION_RULES, type DeletionRule } from './retention.rules.ts';
 
 /**
@@ -16,7 +17,8 @@ import { CONTACT_ERASURE_STATUSES, DELETION_RULES, type DeletionRule } from './r
  * - `geannuleerd` reports are deleted `cancelledDays` after closing;
  * - other closed reports lose the reporter's contact details `contactErasureDays` after closing, and are
  *   deleted `reportDeletionDays` after closing;
- * - a closed casus is deleted `reportDeletionDays` after closing once no report of it remains (spec §8).
+ * - a closed casus is deleted `reportDeletionDays` after closing once no report of it remains (spec §8),
+ *   with its place on MDO agendas; an overleg goes `reportDeletionDays` after its date once no casus is left on its agenda.
  * A deleted report leaves a metadata row in `deletion_log`; each run is audited (counts only).
  * Drafts older than 24 hours and ended staff sessions are purged every quarter of an hour by the
  * background jobs (jobs.ts) through `purgeExpired`, audited (counts only) whenever it deletes anything.
@@ -50,12 +52,14 @@ export function applyRetention(at: Date = now()): RetentionResult {
       logCaseDeletions(cases, at);
       deleteCases(cases);
       const casesDeleted = cases.length;
-      if (contactsErased + cancelledDeleted + reportsDeleted + casesDeleted > 0) {
+      const meetings = expiredMeetingIds(before(r.reportDeletionDays).toISOString().slice(0, 10));
+      deleteMeetings(meetings);
+      if (contactsErased + cancelledDeleted + reportsDeleted + casesDeleted + meetings.length > 0) {
         audit({
           actorRole: 'systeem',
           action: 'bewaartermijn_toegepast',
           result: 'gelukt',
-          detail: `contactgegevens gewist ${contactsErased}, geannuleerd verwijderd ${cancelledDeleted}, verwijderd ${reportsDeleted}, casussen verwijderd ${casesDeleted}`,
+          detail: `contactgegevens gewist ${contactsErased}, geannuleerd verwijderd ${cancelledDeleted}, verwijderd ${reportsDeleted}, casussen verwijderd ${casesDeleted}, overleggen verwijderd ${meetings.length}`,
         }, at);
       }
       return { contactsErased, cancelledDeleted, reportsDeleted, casesDeleted };

@@ -10,6 +10,7 @@ import { OUTCOMES, isOverdue, wvggzDeadline, type Outcome, type Status } from '.
 import { ALL_STATUSES, QUEUE_ORDERS } from './queue.schema.ts';
 import { recordQueueSearch } from './triage.server.ts';
 import { overdueActions } from '#features/casus/casus.queries.server.ts';
+import { myOpenActions } from '#features/mdo/mdo.queries.server.ts';
 
 /** The coordinator's queue, /intern/triage: filters from the URL, the search from a POST body (never in a URL). */
 
@@ -61,6 +62,8 @@ export interface QueueView {
   order: QueueOrder;
   /** `Acties te laat`: open casus actions past their date (the casus and the date, no names or texts). */
   overdueActions: { href: string; text: string }[];
+  /** `Mijn acties`: the open actions this coordinator recorded (on a casus or in an overleg), by date; no texts. */
+  myActions: { href: string; text: string; overdue: boolean }[];
 }
 
 export function queueHref(query: Record<string, string>, page: number): string {
@@ -158,6 +161,11 @@ export async function handleQueue(ctx: QueueContext): Promise<FormOutcome<QueueV
     areas: { ...Object.fromEntries(areas.map((a) => [a, a])), [UNKNOWN_AREA]: 'Onbekend (adres niet opgezocht)' },
     coordinators: Object.fromEntries(coordinators.map((c) => [String(c.id), c.name])),
     order: queueOrder(filter),
+    myActions: myOpenActions(staff.user.id).map((a) => ({
+      href: `/intern/casussen/${a.nummer}#acties`,
+      text: `Casus ${a.nummer}: actie uiterlijk ${day.format(new Date(`${a.dueOn}T00:00:00Z`))}${a.meetingId ? ` (overleg ${a.meetingId})` : ''}`,
+      overdue: a.dueOn < today,
+    })),
     overdueActions: overdueActions(today).map((a) => ({ href: `/intern/casussen/${a.nummer}#acties`, text: `Casus ${a.nummer}: actie uiterlijk ${day.format(new Date(`${a.dueOn}T00:00:00Z`))}` })),
   });
 }

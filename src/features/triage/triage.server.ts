@@ -11,6 +11,7 @@ import { db } from '#platform/db.ts';
 import { markAdditionsSeen } from '#features/additions/additions.repo.server.ts';
 import { addEvent, addNote, linkReports } from './triage.repo.server.ts';
 import { activeCoordinators, reportDetails, reportIdOf, triageFields, type ReportDetails, type TriageFields } from './triage.queries.server.ts';
+import { caseIdOfReport } from '#features/casus/casus.queries.server.ts';
 import { AWAITING_TRIAGE, CLOSED, DIRECTORS, dueOn, type DueNorms } from './triage.rules.ts';
 import {
   assignSchema,
@@ -91,6 +92,8 @@ export function changeReport(change: ChangeRequest): ChangeOutcome {
   return outcome;
 }
 
+const IN_CASE = 'Deze melding hoort bij een casus: de AVE-fase en de regie wijzigt u op de casus';
+
 /** One change to one report (`t`, as read in the transaction). */
 class Change {
   private readonly c: ChangeRequest;
@@ -128,8 +131,12 @@ class Change {
         this.audit({ action: 'melder_getoond' });
         return { kind: 'reveal' };
       case 'urgency_ave':
-        return this.valid(parseStep(urgencyAveSchema({ avePhase: this.t.avePhase }), answers), (d) => this.urgencyAve(d));
+        return this.valid(parseStep(urgencyAveSchema({ avePhase: this.t.avePhase }), answers), (d) =>
+          // In a casus the phase is the casus's (spec §5a): changed there, not on its report.
+          d.avePhase !== this.t.avePhase && caseIdOfReport(this.t.id) !== undefined ? this.refuse({ avePhase: IN_CASE }, 409) : this.urgencyAve(d),
+        );
       case 'regie':
+        if (caseIdOfReport(this.t.id) !== undefined) return this.refuse({ caseDirector: IN_CASE }, 409);
         return this.valid(parseStep(regieSchema, answers), (d) => this.regie(d));
       case 'assign': {
         const coordinators = activeCoordinators().map((c) => c.id);

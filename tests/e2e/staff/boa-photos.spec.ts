@@ -231,6 +231,32 @@ test.describe('BOA photos on a phone', () => {
 });
 
 test.describe('who may see a photo', () => {
+  test('in the casus timeline the coordinator sees the report\'s photos: thumbnails through the photo route with alt texts, each view audited', async ({ page, staffClient }) => {
+    test.slow();
+    const tag = marker('foto-casus');
+    const reference = await reportWithPhotos(await staffClient(staff, createAccount(staff, 'boa')), tag, 2);
+    await loginAs(page, staff, 'coordinator');
+    const made = await page.request.post(`${staff.origin}/intern/triage/${reference}`, { form: { intent: 'case_create', caseName: `Mevr. B. ${tag}` }, headers: { origin: staff.origin }, maxRedirects: 0 });
+    expect(made.status()).toBe(303);
+    const nummer = withDb(staff, (db) => db.prepare('SELECT cr.case_id FROM case_reports cr JOIN reports r ON r.id = cr.report_id WHERE r.reference = ?').pluck().get(reference)) as number;
+    const before = auditRows(staff, { action: 'foto_bekeken', object_id: reference }).length;
+    await page.goto(`${staff.origin}/intern/casussen/${nummer}`);
+    const photos = page.getByRole('region', { name: 'Tijdlijn' }).getByRole('list', { name: `Foto's bij ${reference}` });
+    const day = new Intl.DateTimeFormat('nl-NL', { timeZone: 'Europe/Amsterdam', dateStyle: 'long' }).format(new Date());
+    for (const n of [1, 2]) {
+      const img = photos.getByRole('img', { name: `Foto ${n} van de BOA, ${day}, melding ${reference}` });
+      // Lazy: fetched (and audited) when scrolled into view.
+      await img.scrollIntoViewIfNeeded();
+      await expect(img).toBeVisible();
+      await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+      expect(await img.getAttribute('src')).toMatch(new RegExp(`^/intern/triage/${reference}/foto/[A-Za-z0-9_-]{22}\\?klein=1$`));
+    }
+    await expect(photos.getByRole('link', { name: /Groot bekijken/ })).toHaveCount(2);
+    await expect.poll(() => auditRows(staff, { action: 'foto_bekeken', object_id: reference }).slice(before).filter((r) => r.detail?.endsWith('klein')).length).toBeGreaterThanOrEqual(2);
+    await expectNoAxeViolations(page, 'the casus page with photos');
+    await expectNoSidewaysScroll(page);
+  });
+
   test('KCC, BOA and admin cannot open a photo URL; a guessed id or another report\'s 404s; retention deletes them with the report', async ({ staffClient }) => {
     test.skip(test.info().project.name === 'js-off', 'no browser involved: runs once');
     const officer = createAccount(staff, 'boa');
