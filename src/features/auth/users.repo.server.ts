@@ -109,7 +109,8 @@ export function insertUser(u: { email: string; name: string; role: Role; service
     role: u.role,
     serviceNumber: u.serviceNumber?.trim() || null,
     passwordHash: u.passwordHash,
-    totpSecret: fields.seal('totp_secret', id, u.totpSecret),
+    // '' (an invited account): no second factor yet, nothing to seal.
+    totpSecret: u.totpSecret === '' ? '' : fields.seal('totp_secret', id, u.totpSecret),
     now: at.toISOString(),
   });
   return id;
