@@ -23,6 +23,8 @@ import { acceptInvitation, codeFor, linkInMail, loginWithRequest, mailsTo, postL
 import { request } from '@playwright/test';
 
 const staff = servers.staff;
+// The invitation tests go through several pages and wait for the mail worker.
+test.describe.configure({ timeout: 90_000 });
 
 async function openAdmin(page: Page): Promise<StaffAccount> {
   const admin = await loginAs(page, staff, 'admin');
@@ -170,7 +172,8 @@ test.describe('admin page', () => {
     expect(auditRows(staff, { action: 'coordinatorrol_gemeld', object_id: String(targetId), actor_id: userByEmail(staff, admin.email)!.id })).toHaveLength(1);
 
     // Second factor: the page shows no secret; the old app stops working; a link lets the person enrol a new one.
-    session = await staffClient(staff, target);
+    const coordinator = { ...target, role: 'coordinator' as const };
+    session = await staffClient(staff, coordinator);
     const before = (await mailsTo(staff, target.email)).length;
     const reset = await submit(page, `Tweede factor opnieuw voor ${target.name}`);
     expect(reset.status()).toBe(200);
@@ -188,7 +191,7 @@ test.describe('admin page', () => {
     expect(secret).not.toBe(target.secret);
 
     // Wachtwoord opnieuw instellen: a link by e-mail, the sessions end, nothing secret on the page.
-    session = await staffClient(staff, target);
+    session = await staffClient(staff, coordinator);
     const mailsBefore = (await mailsTo(staff, target.email)).length;
     row = await accountRow(page, target.email);
     expect((await submit(page, `Wachtwoord opnieuw instellen voor ${target.name}`)).status()).toBe(200);
@@ -200,7 +203,7 @@ test.describe('admin page', () => {
     expect(auditRows(staff, { action: 'wachtwoord_herstel_gevraagd', object_id: String(targetId), detail: 'door beheerder' })).toHaveLength(1);
 
     // Disable: the running session ends, the list says so, logging in fails.
-    session = await staffClient(staff, target);
+    session = await staffClient(staff, coordinator);
     await accountRow(page, target.email);
     const disable = await submit(page, `Blokkeren ${target.name}`);
     expect(disable.status()).toBe(200);
