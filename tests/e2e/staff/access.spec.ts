@@ -112,6 +112,7 @@ test.describe('role × route matrix', () => {
       ['/intern/beheer', ['admin']],
       ['/intern/beheer/logboek', ['admin']],
       ['/intern/beheer/mail', ['admin']],
+      ['/intern/account', ['kcc', 'boa', 'coordinator', 'admin']],
       ['/intern/uitloggen', 'logout'],
     ];
     for (const [path, may] of routes) {
@@ -161,6 +162,8 @@ test.describe('role × route matrix', () => {
       { path: '/intern/beheer/logboek', body: () => ({}), may: ['admin'] },
       // No such dead letter: the admin gets the handler's 404, everyone else is stopped before it.
       { path: '/intern/beheer/mail', body: () => ({ id: noMail }), may: ['admin'], ok: { status: 404 } },
+      // An empty password change: every role's own page refuses it with the field messages.
+      { path: '/intern/account', body: () => ({}), may: ['kcc', 'boa', 'coordinator', 'admin'], ok: { status: 400 } },
     ];
     for (const route of routes) {
       for (const who of WHO) {
