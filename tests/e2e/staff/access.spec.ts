@@ -26,7 +26,7 @@ type Who = Role | 'anonymous';
 const WHO: Who[] = ['anonymous', ...ROLES];
 const FORBIDDEN_TEXT = 'U heeft geen toegang tot deze pagina';
 
-type Expected = { status: 200 } | { status: 303; to: string | RegExp } | { status: 403 } | { status: 404 };
+type Expected = { status: 200 } | { status: 303; to: string | RegExp } | { status: 400 } | { status: 403 } | { status: 404 };
 
 interface World {
   accounts: Record<Role, StaffAccount>;
