@@ -200,8 +200,8 @@ test.describe('own secrets', () => {
     const password = `een zin om te onthouden ${marker('w')}`;
     // The code of the first secret, and a wrong code of this one: refused, the same secret shown again.
     for (const code of [totpCode(first, timeStep(new Date())), wrongCode({ secret } as never)]) {
-      await theirs.getByLabel('Nieuw wachtwoord').fill(password);
-      await theirs.getByLabel('Code').fill(code);
+      await theirs.getByLabel('Nieuw wachtwoord', { exact: true }).fill(password);
+      await theirs.getByLabel('Code', { exact: true }).fill(code);
       await expectFormErrors(theirs, await submit(theirs, 'Account activeren'), ['Deze code klopt niet. Vul de code in die de app nu toont']);
       expect(secretOf(await scanQr(theirs))).toBe(secret);
     }
@@ -209,8 +209,8 @@ test.describe('own secrets', () => {
     expect(userByEmail(staff, email)!.totp_secret).toBe('');
     expect(auditRows(staff, { action: 'uitnodiging_gebruikt', object_id: String(userByEmail(staff, email)!.id), result: 'mislukt' })).toHaveLength(2);
 
-    await theirs.getByLabel('Nieuw wachtwoord').fill(password);
-    await theirs.getByLabel('Code').fill(totpCode(secret, timeStep(new Date())));
+    await theirs.getByLabel('Nieuw wachtwoord', { exact: true }).fill(password);
+    await theirs.getByLabel('Code', { exact: true }).fill(totpCode(secret, timeStep(new Date())));
     expect((await submit(theirs, 'Account activeren')).status()).toBe(303);
     expect(userByEmail(staff, email)!.totp_secret).toBe(secret);
     await theirs.context().close();

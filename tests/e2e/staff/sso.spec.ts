@@ -152,25 +152,44 @@ test.describe('single sign-on', () => {
     expect(userBySub(sso, person.sub)!.role).toBe('boa');
   });
 
-  test('a tampered state is refused and audited; so is a callback without the login in progress', async ({ page }) => {
+  test('a tampered state is refused and audited; the login in progress is then used up; a callback without one is refused', async ({ page }) => {
     const person = newPerson('state');
     await atProvider(person, [PROVIDER_ROLE.coordinator]);
-    await page.route(`${sso.origin}/intern/inloggen/oidc?**`, (route) => {
-      const url = new URL(route.request().url());
-      url.searchParams.set('state', `${url.searchParams.get('state')}x`);
-      return route.continue({ url: url.href });
-    });
-    await ssoLogin(page, sso, person);
-    await expect(page.getByRole('alert')).toHaveText(FAILED);
-    expect(await sessionCookie(page)).toBeUndefined();
+    // The browser's way through the provider, by hand, stopping where the provider sends it back.
+    const req = await request.newContext();
+    let next = `${sso.origin}/intern/inloggen/organisatie`;
+    for (let hop = 0; hop < 10 && !next.startsWith(`${sso.origin}/intern/inloggen/oidc`); hop++) {
+      let answer = await req.get(next, { maxRedirects: 0 });
+      if (answer.status() === 200 && next.includes('/interaction/')) {
+        // The provider's login form: any login name.
+        const action = /action="([^"]+)"/.exec(await answer.text())![1]!;
+        answer = await req.post(new URL(action, OIDC_ORIGIN).href, { form: { prompt: 'login', login: person.sub, password: 'wat dan ook' }, maxRedirects: 0 });
+      }
+      expect([302, 303], `${next}: ${answer.status()}`).toContain(answer.status());
+      next = new URL(answer.headers()['location']!, next).href;
+    }
+    const callback = new URL(next);
+    expect(callback.searchParams.get('code')).toBeTruthy();
+    const tampered = new URL(callback);
+    tampered.searchParams.set('state', `${callback.searchParams.get('state')}x`);
+
+    const refused = await req.get(tampered.href, { maxRedirects: 0 });
+    expect(refused.status()).toBe(400);
+    expect(await refused.text()).toContain(FAILED);
+    expect(refused.headersArray().some((h) => h.name.toLowerCase() === 'set-cookie' && h.value.startsWith('mb_sessie=') && !h.value.startsWith('mb_sessie=;'))).toBe(false);
     expect(userBySub(sso, person.sub)).toBeUndefined();
     expect(auditRows(sso, { action: 'inloggen_sso', result: 'mislukt' }).some((r) => r.detail?.startsWith('geweigerd door controle'))).toBe(true);
-    await page.unroute(`${sso.origin}/intern/inloggen/oidc?**`);
+    // The real answer afterwards does not work either: the login in progress was used up.
+    const replayed = await req.get(callback.href, { maxRedirects: 0 });
+    expect(replayed.status()).toBe(400);
+    expect(userBySub(sso, person.sub)).toBeUndefined();
+    await req.dispose();
 
-    // A callback with a code but no login in progress in this browser.
+    // A callback in a browser with no login in progress.
     const bare = await page.goto(`${sso.origin}/intern/inloggen/oidc?code=abc&state=def&iss=${encodeURIComponent(OIDC_ORIGIN)}`);
     expect(bare!.status()).toBe(400);
     await expect(page.getByRole('alert')).toHaveText(FAILED);
+    await expectNoAxeViolations(page, 'single sign-on failed');
     expect(auditRows(sso, { action: 'inloggen_sso', result: 'mislukt', detail: 'geen lopende inlogpoging' }).length).toBeGreaterThan(0);
   });
 
