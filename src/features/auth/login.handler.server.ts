@@ -86,18 +86,25 @@ export async function handleLogin(ctx: LoginContext): Promise<FormOutcome<LoginV
   return render(view(email, formError), status);
 }
 
+/** After logging out of a single sign-on account: on to the provider's end-session endpoint. */
+export interface LogoutView {
+  providerLogout: string;
+}
+
 /**
  * Logging out changes state: POST only. Ends the portal session; a single sign-on account goes on to the
  * provider's end-session endpoint (where it offers one), which sends the browser back to the login page.
+ * That step is a page with a meta refresh and a link, not a redirect: the form's CSP (`form-action 'self'`)
+ * would block a form post redirected to another origin.
  */
-export async function handleLogout(ctx: LoginContext): Promise<FormOutcome<never>> {
+export async function handleLogout(ctx: LoginContext): Promise<FormOutcome<LogoutView>> {
   if (ctx.request.method !== 'POST') return redirectTo('/intern');
   const staff = ctx.locals.staff;
   if (staff) logout(staff, ctx.locals.clientIp ?? '', now());
   clearSessionCookie(ctx.cookies, config().production);
   const back = `${LOGIN_PATH}?uitgelogd=1`;
   const provider = staff?.user.sso ? await endSessionUrl(`${config().publicUrl}${back}`) : undefined;
-  return redirectTo(provider ?? back);
+  return provider ? render({ providerLogout: provider }) : redirectTo(back);
 }
 
 /** /intern: each role to its own start page. */
