@@ -86,7 +86,7 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<string, string>> = {
   wijziging_casus_onbekend: 'Onbekende wijziging van een casus',
   monitor_geexporteerd: 'Cijfers van de monitor gedownload',
   bewaartermijn_toegepast: 'Bewaartermijn toegepast',
-  verlopen_opgeruimd: 'Verlopen concepten en sessies opgeruimd',
+  verlopen_opgeruimd: 'Verlopen concepten, sessies en links opgeruimd',
   sleutels_vernieuwd: 'Gegevens versleuteld met de nieuwste sleutel',
   account_aangemaakt: 'Account aangemaakt',
   account_geblokkeerd: 'Account geblokkeerd',
