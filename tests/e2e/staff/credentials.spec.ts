@@ -96,6 +96,8 @@ test.describe('own secrets', () => {
   });
 
   test('forgotten password: the same answer for an unknown address; the link works once and ends the sessions', async ({ page, staffClient, browser }) => {
+    // Six axe scans and a wait for the mail worker: the longest test here.
+    test.setTimeout(180_000);
     const boa = createAccount(staff, 'boa');
     const userId = userByEmail(staff, boa.email)!.id;
     const session = await staffClient(staff, boa);
