@@ -1,5 +1,19 @@
 -- The current schema, generated from db/migrations by `npm run db:schema`. Do not edit: add a migration.
--- PRAGMA user_version = 17
+-- PRAGMA user_version = 18
+
+CREATE TABLE account_links (
+  token_hash   TEXT    PRIMARY KEY CHECK (length(token_hash) = 64),
+  user_id      INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  kind         TEXT    NOT NULL CHECK (kind IN ('reset', 'invitation')),
+  created_at   TEXT    NOT NULL,
+  expires_at   TEXT    NOT NULL,
+  used_at      TEXT,
+  totp_secret  TEXT                                   -- encrypted
+) STRICT, WITHOUT ROWID;
+
+CREATE INDEX account_links_by_expiry ON account_links (expires_at);
+
+CREATE INDEX account_links_by_user ON account_links (user_id, kind, created_at);
 
 CREATE TABLE "audit_log" (
   id               INTEGER PRIMARY KEY,
@@ -176,14 +190,25 @@ CREATE TABLE meetings (
 
 CREATE INDEX meetings_by_date ON meetings (held_on DESC, id DESC);
 
+CREATE TABLE oidc_logins (
+  binding_hash   TEXT    PRIMARY KEY CHECK (length(binding_hash) = 64),
+  state          TEXT    NOT NULL CHECK (length(state) <= 100),
+  nonce          TEXT    NOT NULL CHECK (length(nonce) <= 100),
+  code_verifier  TEXT    NOT NULL CHECK (length(code_verifier) <= 200),
+  return_to      TEXT    CHECK (length(return_to) <= 300),
+  expires_at     TEXT    NOT NULL
+) STRICT, WITHOUT ROWID;
+
+CREATE INDEX oidc_logins_by_expiry ON oidc_logins (expires_at);
+
 CREATE TABLE "outbox" (
   id               INTEGER PRIMARY KEY,
-  kind             TEXT    NOT NULL CHECK (kind IN ('reporter_confirmation', 'coordinator_notification', 'reporter_feedback', 'police_feedback')),
+  kind             TEXT    NOT NULL CHECK (kind IN ('reporter_confirmation', 'coordinator_notification', 'reporter_feedback', 'police_feedback', 'password_reset', 'invitation', 'role_notice')),
   report_id        INTEGER REFERENCES reports (id) ON DELETE SET NULL,
   recipient        TEXT    NOT NULL,            -- encrypted (kept for dead letters),
   subject          TEXT    NOT NULL,
-  text_body        TEXT    NOT NULL,
-  html_body        TEXT    NOT NULL,
+  text_body        TEXT    NOT NULL,            -- encrypted for password_reset and invitation
+  html_body        TEXT    NOT NULL,            -- encrypted for password_reset and invitation
   message_id       TEXT    NOT NULL,
   state            TEXT    NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'dead')),
   attempts         INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
@@ -491,6 +516,8 @@ CREATE TABLE users (
   disabled_at      TEXT,
   created_at       TEXT    NOT NULL,
   updated_at       TEXT    NOT NULL
-) STRICT;
+, oidc_issuer TEXT CHECK (length(oidc_issuer) BETWEEN 1 AND 500), oidc_subject TEXT CHECK (length(oidc_subject) BETWEEN 1 AND 255)) STRICT;
 
-CREATE UNIQUE INDEX users_by_email ON users (email);
+CREATE UNIQUE INDEX users_by_email ON users (email) WHERE oidc_subject IS NULL;
+
+CREATE UNIQUE INDEX users_by_oidc ON users (oidc_issuer, oidc_subject) WHERE oidc_subject IS NOT NULL;

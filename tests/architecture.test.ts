@@ -30,6 +30,8 @@ export const TABLE_OWNERS: Record<string, string> = {
   outbox: 'src/features/mail/outbox.repo.server.ts',
   users: 'src/features/auth/users.repo.server.ts',
   sessions: 'src/features/auth/sessions.repo.server.ts',
+  account_links: 'src/features/auth/links.repo.server.ts',
+  oidc_logins: 'src/features/auth/oidc-logins.repo.server.ts',
   audit_log: 'src/features/audit/audit.repo.server.ts',
   deletion_log: 'src/features/retention/retention.repo.server.ts',
   encryption_state: 'src/features/encryption/encryption.repo.server.ts',

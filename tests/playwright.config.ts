@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from '@playwright/test';
+import { OIDC_CLIENT } from './support/oidc-client.ts';
 
 /** The repository root: the servers run from there (a webServer's cwd defaults to this file's folder). */
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -19,12 +20,15 @@ const executablePath = process.env['CHROMIUM_PATH'] || (existsSync('/usr/bin/chr
  * them all (and their data folders), so that two runs on one machine do not collide.
  */
 const BASE = Number(process.env['E2E_PORT_BASE'] || 4391);
-export const PORTS = { main: BASE, captcha: BASE + 1, captchaDown: BASE + 2, limits: BASE + 3, staff: BASE + 4, stub: BASE + 8, pdok: BASE + 9 } as const;
+export const PORTS = { main: BASE, captcha: BASE + 1, captchaDown: BASE + 2, limits: BASE + 3, staff: BASE + 4, sso: BASE + 5, ssoOnly: BASE + 6, oidc: BASE + 7, stub: BASE + 8, pdok: BASE + 9 } as const;
 /** The data folder of a test server under data/test/. */
 export const dataName = (name: string): string => (process.env['E2E_PORT_BASE'] ? `${name}-${BASE}` : name);
 
 /** Every portal asks the local stand-in of the national address service (tests/support/pdok-stub.ts). */
 const PDOK_URL = `http://127.0.0.1:${PORTS.pdok}/bzk/locatieserver/search/v3_1`;
+
+/** The local OpenID provider (tests/support/oidc-provider.ts) the single sign-on portals use. */
+const OIDC = [`OIDC_ISSUER=http://127.0.0.1:${PORTS.oidc}`, `OIDC_CLIENT_ID=${OIDC_CLIENT.id}`, `OIDC_CLIENT_SECRET=${OIDC_CLIENT.secret}`, 'OIDC_SERVICE_NUMBER_CLAIM=dienstnummer'];
 
 const serve = (name: string, port: number, ...settings: string[]) => ({
   command: `node tests/support/serve.ts ${dataName(name)} ${port} PDOK_LOCATIESERVER_URL=${PDOK_URL} PDOK_TIMEOUT_MS=1500 ${settings.join(' ')}`,
@@ -71,6 +75,14 @@ export default defineConfig({
       url: `http://127.0.0.1:${PORTS.pdok}/health`,
       reuseExistingServer: false,
     },
+    {
+      command: `node tests/support/oidc-provider.ts ${PORTS.oidc} http://localhost:${PORTS.sso} http://localhost:${PORTS.ssoOnly}`,
+      cwd: root,
+      url: `http://127.0.0.1:${PORTS.oidc}/health`,
+      reuseExistingServer: false,
+      stdout: 'ignore' as const,
+      stderr: 'ignore' as const,
+    },
     serve('main', PORTS.main, 'REPORTS_PER_HOUR_PER_IP=100000'),
     serve('captcha', PORTS.captcha, 'HCAPTCHA_SITEKEY=test-sitekey', 'HCAPTCHA_SECRET=test-secret',
       `HCAPTCHA_VERIFY_URL=http://127.0.0.1:${PORTS.stub}/siteverify`, 'HCAPTCHA_TIMEOUT_MS=1500', 'REPORTS_PER_HOUR_PER_IP=100000'),
@@ -82,5 +94,8 @@ export default defineConfig({
     // Staff: a clock the tests can move forward (idle and absolute session time-outs), and the client
     // address from X-Forwarded-For (loopback is a trusted proxy) so a login test can be several computers.
     serve('staff', PORTS.staff, `TEST_CLOCK_FILE=data/test/${dataName('staff')}-clock.txt`, 'REPORTS_PER_HOUR_PER_IP=100000', 'TRUST_PROXY=1'),
+    // Single sign-on against the local provider, password accounts too; and single sign-on only (LOCAL_LOGIN=off).
+    serve('sso', PORTS.sso, ...OIDC, 'REPORTS_PER_HOUR_PER_IP=100000'),
+    serve('sso-only', PORTS.ssoOnly, ...OIDC, 'LOCAL_LOGIN=off', 'REPORTS_PER_HOUR_PER_IP=100000'),
   ],
 });

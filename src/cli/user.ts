@@ -3,10 +3,12 @@
 //     reads the password from standard input; prints the TOTP secret once as an otpauth:// URI.
 //   npm run user:disable -- --email <e-mail>      (and user:enable)
 //   npm run user:reset-2fa -- --email <e-mail>    prints a new otpauth:// URI once
+//   npm run user:reset-password -- --email <e-mail>   prints a one-time link (1 hour) to choose a new password; also mailed
 import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
-import { accountSchema } from '#features/auth/accounts.schema.ts';
+import { passwordAccountSchema as accountSchema } from '#features/auth/accounts.schema.ts';
 import { createAccount, disableAccount, enableAccount, resetSecondFactor } from '#features/auth/accounts.server.ts';
+import { operatorResetLink } from '#features/auth/credentials.server.ts';
 import { findUserByEmail } from '#features/auth/users.repo.server.ts';
 import { parseStep } from '#lib/forms.ts';
 import { now } from '#platform/clock.ts';
@@ -55,7 +57,12 @@ if (command === 'add') {
   } else if (command === 'reset-2fa') {
     console.log('Nieuwe sleutel voor de authenticator-app (wordt maar één keer getoond):');
     console.log(resetSecondFactor(user.id, change()));
+  } else if (command === 'reset-password') {
+    if (!config().localLogin) fail('LOCAL_LOGIN=off: er zijn geen wachtwoorden; medewerkers loggen in met hun organisatie-account.');
+    const link = operatorResetLink(user.id, now()) ?? fail(`Account ${user.email} logt in met het organisatie-account en heeft geen wachtwoord.`);
+    console.log('Link om een nieuw wachtwoord te kiezen (1 uur geldig, werkt één keer; ook per e-mail verstuurd). De sessies van het account zijn beëindigd:');
+    console.log(link);
   } else {
-    fail('Gebruik: user.ts add|disable|enable|reset-2fa --email <e-mailadres> …');
+    fail('Gebruik: user.ts add|disable|enable|reset-2fa|reset-password --email <e-mailadres> …');
   }
 }

@@ -1,3 +1,4 @@
+import type { LinkKind } from '#features/auth/links.repo.server.ts';
 import { ADDRESS_CHECKS } from '#features/address/address.schema.ts';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -38,10 +39,11 @@ type Codes = readonly (string | number)[];
  * the union or names one that is not in it. So the chain is union ⇔ mirror (types) and mirror ⇔ CHECK (here).
  */
 const CAPTCHA_STATUS: Record<CaptchaStatus, true> = { geslaagd: true, niet_gecontroleerd: true, niet_van_toepassing: true };
-const OUTBOX_KIND: Record<OutboxKind, true> = { reporter_confirmation: true, coordinator_notification: true, reporter_feedback: true, police_feedback: true };
+const OUTBOX_KIND: Record<OutboxKind, true> = { reporter_confirmation: true, coordinator_notification: true, reporter_feedback: true, police_feedback: true, password_reset: true, invitation: true, role_notice: true };
 const ADDITION_SOURCE: Record<AdditionSource, true> = { inwoner: true, kcc: true };
 const OUTBOX_STATE: Record<OutboxState, true> = { pending: true, sent: true, dead: true };
 const SESSION_STAGE: Record<SessionStage, true> = { password: true, complete: true };
+const LINK_KIND: Record<LinkKind, true> = { reset: true, invitation: true };
 const AUDIT_ROLE: Record<AuditRole, true> = { inwoner: true, kcc: true, boa: true, coordinator: true, admin: true, systeem: true, onbekend: true };
 const AUDIT_RESULT: Record<AuditResult, true> = { gelukt: true, mislukt: true, geweigerd: true };
 const AUDIT_OBJECT: Record<AuditObject, true> = { melding: true, account: true, sessie: true, mail: true, export: true, casus: true, overleg: true };
@@ -93,6 +95,7 @@ const TYPESCRIPT: Readonly<Record<string, Codes>> = {
   'outbox.state': keys(OUTBOX_STATE),
   'users.role': keys(ROLES),
   'sessions.stage': keys(SESSION_STAGE),
+  'account_links.kind': keys(LINK_KIND),
   'audit_log.actor_role': keys(AUDIT_ROLE),
   'audit_log.object_type': keys(AUDIT_OBJECT),
   'audit_log.result': keys(AUDIT_RESULT),
@@ -149,7 +152,7 @@ const schema = checkLists(schemaSql());
 
 describe('CHECK lists equal their TypeScript sets', () => {
   test('the schema has the IN lists this test knows', () => {
-    assert.equal(Object.keys(schema).length, 39);
+    assert.equal(Object.keys(schema).length, 40);
     assert.deepEqual(schema['reports.outcome'], Object.keys(OUTCOMES));
     assert.deepEqual(schema['reports.acute_danger'], [0, 1]);
     assert.deepEqual(schema['audit_log.on_behalf_of'], ['beller']);

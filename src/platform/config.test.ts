@@ -159,6 +159,22 @@ describe('loadConfig: production start-up checks', () => {
     assert.throws(() => loadConfig({ ...production, HCAPTCHA_SITEKEY: '10000000-ffff-ffff-ffff-000000000001' }), /hCaptcha test keys/);
   });
 
+  test('single sign-on: an https issuer and a secret are needed; the role map is read and checked', () => {
+    const sso = { ...production, OIDC_ISSUER: 'https://login.voorbeeldstad.nl/realms/gemeente', OIDC_CLIENT_ID: 'meldpunt', OIDC_CLIENT_SECRET: 'een-lang-geheim-van-de-gemeente' };
+    const c = loadConfig(sso);
+    assert.equal(c.oidc?.rolesClaim, 'roles');
+    assert.equal(c.oidc?.roleMap['meldpunt-coordinator'], 'coordinator');
+    assert.equal(c.localLogin, true);
+    assert.equal(loadConfig({ ...sso, LOCAL_LOGIN: 'off' }).localLogin, false);
+    assert.deepEqual(loadConfig({ ...sso, OIDC_ROLE_MAP: 'GG-Meldpunt=coordinator, Baliemedewerkers=kcc' }).oidc?.roleMap, { 'GG-Meldpunt': 'coordinator', Baliemedewerkers: 'kcc' });
+    assert.throws(() => loadConfig({ ...sso, OIDC_ISSUER: 'http://login.voorbeeldstad.nl' }), /OIDC_ISSUER must be https/);
+    assert.throws(() => loadConfig({ ...sso, OIDC_CLIENT_SECRET: 'kort' }), /OIDC_CLIENT_SECRET is too short/);
+    assert.throws(() => loadConfig({ ...sso, OIDC_CLIENT_SECRET: '' }), /OIDC_CLIENT_ID and OIDC_CLIENT_SECRET/);
+    assert.throws(() => loadConfig({ ...sso, OIDC_ROLE_MAP: 'beheer=superuser' }), /OIDC_ROLE_MAP/);
+    assert.throws(() => loadConfig({ ...production, LOCAL_LOGIN: 'off' }), /LOCAL_LOGIN=off needs single sign-on/);
+    assert.equal(loadConfig(production).oidc, undefined);
+  });
+
   test('refuses a PUBLIC_URL that is not https', () => {
     assert.throws(() => loadConfig({ ...production, PUBLIC_URL: 'http://meldpunt.voorbeeldstad.nl' }), /PUBLIC_URL must be https/);
     assert.throws(() => loadConfig({ NODE_ENV: 'production', MUNICIPALITY_CONFIG: ownMunicipality }), /PUBLIC_URL must be https/);

@@ -71,6 +71,48 @@ export const municipalitySchema = z.object({
 });
 export type Municipality = z.infer<typeof municipalitySchema>;
 
+/** Staff single sign-on (spec §6a): set when OIDC_ISSUER is. */
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** The claim holding the provider's role values. */
+  rolesClaim: string;
+  /** Provider role value → portal role code (kcc, boa, coordinator, admin). */
+  roleMap: Record<string, string>;
+  /** The claim with a BOA's service number, if the provider sends one. */
+  serviceNumberClaim: string | undefined;
+}
+
+const STAFF_ROLE_CODES = ['kcc', 'boa', 'coordinator', 'admin'];
+export const DEFAULT_OIDC_ROLE_MAP = 'meldpunt-kcc=kcc,meldpunt-boa=boa,meldpunt-coordinator=coordinator,meldpunt-admin=admin';
+
+/** `value=role,value=role`; a role that is not one of the four is an error (the server does not start). */
+export function parseRoleMap(text: string): Record<string, string> {
+  const map: Record<string, string> = {};
+  for (const pair of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const at = pair.lastIndexOf('=');
+    const value = pair.slice(0, at).trim();
+    const role = pair.slice(at + 1).trim();
+    if (at < 1 || !STAFF_ROLE_CODES.includes(role)) throw new Error(`OIDC_ROLE_MAP: "${pair}" is not value=kcc|boa|coordinator|admin`);
+    map[value] = role;
+  }
+  return map;
+}
+
+function oidcConfig(env: NodeJS.ProcessEnv): OidcConfig | undefined {
+  const issuer = env['OIDC_ISSUER'];
+  if (!issuer) return undefined;
+  return {
+    issuer,
+    clientId: env['OIDC_CLIENT_ID'] ?? '',
+    clientSecret: env['OIDC_CLIENT_SECRET'] ?? '',
+    rolesClaim: env['OIDC_ROLES_CLAIM'] || 'roles',
+    roleMap: parseRoleMap(env['OIDC_ROLE_MAP'] || DEFAULT_OIDC_ROLE_MAP),
+    serviceNumberClaim: env['OIDC_SERVICE_NUMBER_CLAIM'] || undefined,
+  };
+}
+
 export interface AppConfig {
   databasePath: string;
   publicUrl: string;
@@ -88,6 +130,10 @@ export interface AppConfig {
   /** PDOK Locatieserver (`PDOK_LOCATIESERVER_URL`, `off` to not look addresses up). */
   addressLookup: { url: string; timeoutMs: number } | undefined;
   production: boolean;
+  /** Staff single sign-on; undefined: off. */
+  oidc: OidcConfig | undefined;
+  /** Password accounts (`LOCAL_LOGIN=off`: single sign-on only, no password form, handler or reset). */
+  localLogin: boolean;
   /** Reports one address may send per hour; step posts are allowed twenty times as many. */
   reportsPerHourPerIp: number;
   /**
@@ -213,6 +259,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
             timeoutMs: positive(env, 'PDOK_TIMEOUT_MS', 3000),
           },
     production,
+    oidc: oidcConfig(env),
+    localLogin: env['LOCAL_LOGIN'] !== 'off',
     reportsPerHourPerIp: positive(env, 'REPORTS_PER_HOUR_PER_IP', 30),
     trustProxy:
       env['TRUST_PROXY'] === '1' || env['TRUST_PROXY'] === 'true'
@@ -226,8 +274,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     snapshotKeep: count(env, 'SNAPSHOT_KEEP', 14),
     municipality,
   };
+  if (config.oidc && (!config.oidc.clientId || !config.oidc.clientSecret)) {
+    throw new Error('OIDC_ISSUER is set: OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are needed too');
+  }
+  if (!config.localLogin && !config.oidc) throw new Error('LOCAL_LOGIN=off needs single sign-on: set OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET');
   if (production) {
     const problems: string[] = [];
+    if (config.oidc && !config.oidc.issuer.startsWith('https://')) problems.push('OIDC_ISSUER must be https');
+    if (config.oidc && config.oidc.clientSecret.length < 16) problems.push('OIDC_CLIENT_SECRET is too short (at least 16 characters)');
     if (!config.publicUrl.startsWith('https://')) problems.push('PUBLIC_URL must be https');
     if (secret === HCAPTCHA_TEST_SECRET || siteKey === HCAPTCHA_TEST_SITEKEY) problems.push('hCaptcha test keys');
     if (!env['MUNICIPALITY_CONFIG']) problems.push('MUNICIPALITY_CONFIG is not set (demo municipality)');

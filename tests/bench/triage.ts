@@ -83,17 +83,14 @@ function sessionCookie(answer: Answer): string | undefined {
   return cookie && cookie !== 'mb_sessie=' ? cookie : undefined;
 }
 
-/** Logs in through both login posts, as a browser does; returns the session cookie. */
+/** Logs in through the login form (e-mail, password and code), as a browser does; returns the session cookie. */
 async function login(origin: string, email: string, password: string, secret: string): Promise<string> {
   const form = { origin, 'content-type': 'application/x-www-form-urlencoded' };
-  const first = await send(origin, 'POST', '/intern/inloggen', form, new URLSearchParams({ email, password }).toString());
-  const pending = sessionCookie(first);
-  if (first.status !== 303 || !pending) throw new Error(`login: the password step answered ${first.status}`);
   const code = totpCode(secret, timeStep(new Date()));
-  const second = await send(origin, 'POST', '/intern/inloggen/code', { ...form, cookie: pending }, new URLSearchParams({ code }).toString());
-  const session = sessionCookie(second);
-  if (second.status !== 303 || second.headers['location'] !== '/intern/triage' || !session) {
-    throw new Error(`login: the code step answered ${second.status} to ${second.headers['location'] ?? '-'}`);
+  const answer = await send(origin, 'POST', '/intern/inloggen', form, new URLSearchParams({ email, password, code }).toString());
+  const session = sessionCookie(answer);
+  if (answer.status !== 303 || answer.headers['location'] !== '/intern/triage' || !session) {
+    throw new Error(`login: answered ${answer.status} to ${answer.headers['location'] ?? '-'}`);
   }
   return session;
 }

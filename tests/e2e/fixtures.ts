@@ -58,7 +58,14 @@ export const servers = {
   limits: server('limits', PORTS.limits),
   /** Staff tests: a test clock that tests/e2e/staff/staff-utils.ts can move. */
   staff: server('staff', PORTS.staff, true),
+  /** Single sign-on against the local OpenID provider (tests/support/oidc-provider.ts), password accounts too. */
+  sso: server('sso', PORTS.sso),
+  /** Single sign-on only: LOCAL_LOGIN=off. */
+  ssoOnly: server('sso-only', PORTS.ssoOnly),
 } as const;
+
+/** The local OpenID provider of the single sign-on servers. */
+export const OIDC_ORIGIN = `http://127.0.0.1:${PORTS.oidc}`;
 
 /** The server's "now": real time plus its test clock's offset, if it has one. */
 export function serverNow(srv: Server): Date {

@@ -1,5 +1,5 @@
 // A staff member over plain HTTP: an account made with the real user:add command, logged in through
-// the two login steps with a TOTP code computed here.
+// the login form with a TOTP code computed here.
 import { timeStep, totpCode } from '#features/auth/totp.server.ts';
 import { addUser, type StaffRole } from './users.ts';
 
@@ -15,10 +15,8 @@ export class StaffClient {
   static async create(base: string, dbPath: string, role: StaffRole): Promise<StaffClient> {
     const { email, password, secret } = addUser(dbPath, role);
     const client = new StaffClient(base);
-    const step1 = await client.post('/intern/inloggen', { email, password });
-    if (step1.status !== 303) throw new Error(`password step answered ${step1.status}`);
-    const step2 = await client.post('/intern/inloggen/code', { code: totpCode(secret, timeStep(new Date())) });
-    if (step2.status !== 303) throw new Error(`code step answered ${step2.status}`);
+    const answer = await client.post('/intern/inloggen', { email, password, code: totpCode(secret, timeStep(new Date())) });
+    if (answer.status !== 303) throw new Error(`login answered ${answer.status}`);
     return client;
   }
 

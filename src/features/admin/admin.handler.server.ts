@@ -1,6 +1,7 @@
 import type { AstroCookies } from 'astro';
 import { accountFields, accountSchema } from '#features/auth/accounts.schema.ts';
-import { changeRole, createAccount, disableAccount, enableAccount, listAccounts, resetSecondFactor, type AccountList } from '#features/auth/accounts.server.ts';
+import { changeRole, changeServiceNumber, disableAccount, enableAccount, listAccounts, type AccountList } from '#features/auth/accounts.server.ts';
+import { adminReset, inviteAccount, reenrolSecondFactor } from '#features/auth/credentials.server.ts';
 import type { StaffSession } from '#features/auth/login.server.ts';
 import type { Actor } from '#features/audit/audit.repo.server.ts';
 import { viewAuditLog, type AuditLogView } from '#features/audit/audit.server.ts';
@@ -17,6 +18,7 @@ import {
   mailRetryFields,
   mailRetrySchema,
   roleChangeSchema,
+  serviceNumberSchema,
 } from './admin.schema.ts';
 import { readAuditQuery } from './logboek.schema.ts';
 
@@ -49,9 +51,11 @@ export interface AccountsView extends AccountList {
   /** The POST was refused (4xx): the page shows `formError` and the field messages. */
   refused: boolean;
   formError: string | undefined;
-  /** The POST did what was asked: the message, and a new TOTP secret to show once (never stored in a URL). */
-  done: { message: string; otpauthUri: string | undefined } | undefined;
-  /** The new-account form as it was posted (never the password), with its messages. */
+  /** The POST did what was asked: the message. The admin never sees a password or a TOTP secret. */
+  done: { message: string } | undefined;
+  /** Password accounts are on (LOCAL_LOGIN): the new-account form and the password buttons. */
+  localLogin: boolean;
+  /** The new-account form as it was posted, with its messages. */
   values: RawAnswers;
   errors: FieldErrors;
 }
@@ -60,29 +64,36 @@ export interface AccountsView extends AccountList {
 interface PostOutcome {
   status: 200 | 400 | 404 | 413;
   message?: string | undefined;
-  otpauthUri?: string | undefined;
   values?: RawAnswers | undefined;
   errors?: FieldErrors | undefined;
 }
 
 const refuse = (status: 400 | 404 | 413, message?: string, values?: RawAnswers, errors?: FieldErrors): PostOutcome => ({ status, message, values, errors });
-const done = (message: string, otpauthUri?: string): PostOutcome => ({ status: 200, message, otpauthUri });
+const done = (message: string): PostOutcome => ({ status: 200, message });
 
 async function accountPost(ctx: AdminContext): Promise<PostOutcome> {
   const posted = await readForm(ctx.request, FORM_LIMIT_BYTES);
   if (!posted.ok) return refuse(posted.status, ADMIN_MESSAGES.notAForm);
   const { staff, actor } = adminOf(ctx);
-  const change = { actor, at: now(), issuer: config().municipality.meldpuntName };
+  const change = { actor, at: now() };
   const raw = readFields(posted.form, accountActionFields);
   const intent = parseStep(intentSchema, raw);
   if (!intent.ok) return refuse(400, ADMIN_MESSAGES.unknownAction);
+  const localLogin = config().localLogin;
+  // Single sign-on only: no password accounts to make, reset or enrol.
+  if (!localLogin && ['create', 'reset2fa', 'resetPassword'].includes(intent.data.intent)) return refuse(400, ADMIN_MESSAGES.localLoginOff);
 
   if (intent.data.intent === 'create') {
     const answers = readFields(posted.form, accountFields);
     const parsed = parseStep(accountSchema, answers);
-    const result = parsed.ok ? await createAccount(parsed.data, change) : parsed;
-    if (!result.ok) return refuse(400, undefined, { ...answers, password: '' }, result.errors);
-    return done(ADMIN_MESSAGES.created(String(answers['email'])), result.otpauthUri);
+    const result = parsed.ok ? inviteAccount(parsed.data, actor, change.at) : parsed;
+    if (!result.ok) return refuse(400, undefined, answers, result.errors);
+    return done(ADMIN_MESSAGES.created(String(answers['email'])));
+  }
+  if (intent.data.intent === 'serviceNumber') {
+    const parsed = serviceNumberSchema.safeParse(raw);
+    if (!parsed.success) return refuse(400, parsed.error.issues[0]?.message ?? ADMIN_MESSAGES.notFound);
+    return changeServiceNumber(parsed.data.id, parsed.data.serviceNumber, change) ? done(ADMIN_MESSAGES.serviceNumberChanged) : refuse(404, ADMIN_MESSAGES.notFound);
   }
   if (intent.data.intent === 'role') {
     const parsed = roleChangeSchema.safeParse(raw);
@@ -92,6 +103,7 @@ async function accountPost(ctx: AdminContext): Promise<PostOutcome> {
     const { id, role } = parsed.data;
     if (id === staff.user.id) return refuse(400, ADMIN_MESSAGES.ownRole);
     return changeRole(id, role, change) ? done(ADMIN_MESSAGES.roleChanged) : refuse(404, ADMIN_MESSAGES.notFound);
+    // (a single sign-on account's role is the provider's: refused as not found here, its row has no role form)
   }
   const target = parseStep(accountTargetSchema, raw);
   if (!target.ok) return refuse(404, ADMIN_MESSAGES.notFound);
@@ -102,10 +114,10 @@ async function accountPost(ctx: AdminContext): Promise<PostOutcome> {
       return disableAccount(id, change) ? done(ADMIN_MESSAGES.disabled) : refuse(404, ADMIN_MESSAGES.notFound);
     case 'enable':
       return enableAccount(id, change) ? done(ADMIN_MESSAGES.enabled) : refuse(404, ADMIN_MESSAGES.notFound);
-    case 'reset2fa': {
-      const uri = resetSecondFactor(id, change);
-      return uri ? done(ADMIN_MESSAGES.secondFactorReset, uri) : refuse(404, ADMIN_MESSAGES.notFound);
-    }
+    case 'reset2fa':
+      return reenrolSecondFactor(id, actor, change.at) ? done(ADMIN_MESSAGES.secondFactorReset) : refuse(404, ADMIN_MESSAGES.notFound);
+    case 'resetPassword':
+      return adminReset(id, actor, change.at) ? done(ADMIN_MESSAGES.passwordReset) : refuse(404, ADMIN_MESSAGES.notFound);
   }
 }
 
@@ -119,7 +131,8 @@ export async function handleAccounts(ctx: AdminContext): Promise<FormOutcome<Acc
     selfId: adminOf(ctx).staff.user.id,
     refused,
     formError: refused ? outcome.message : undefined,
-    done: outcome && !refused ? { message: outcome.message ?? '', otpauthUri: outcome.otpauthUri } : undefined,
+    done: outcome && !refused ? { message: outcome.message ?? '' } : undefined,
+    localLogin: config().localLogin,
     values: outcome?.values ?? {},
     errors: outcome?.errors ?? {},
   };

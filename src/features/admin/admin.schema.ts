@@ -16,11 +16,15 @@ export const ADMIN_MESSAGES = {
   unknownRole: 'Kies een bestaande rol.',
   ownAccount: 'U kunt uw eigen account niet blokkeren.',
   ownRole: 'U kunt uw eigen rol niet wijzigen.',
-  created: (email: string) => `Account voor ${email} is aangemaakt.`,
+  created: (email: string) => `Account voor ${email} is aangemaakt. De uitnodiging is per e-mail verstuurd; de link is 72 uur geldig.`,
+  passwordReset: 'Er is een e-mail met een link om een nieuw wachtwoord te kiezen verstuurd. De link is 1 uur geldig. Het account is op alle apparaten uitgelogd.',
+  ssoAccount: 'Dit account logt in met het organisatie-account: naam, e-mailadres en rol komen van de organisatie.',
+  serviceNumberChanged: 'Het dienstnummer is opgeslagen.',
+  localLoginOff: 'Accounts met een wachtwoord staan uit: medewerkers loggen in met hun organisatie-account.',
   disabled: 'Het account is geblokkeerd.',
   enabled: 'Het account is weer actief.',
   roleChanged: 'De rol is gewijzigd.',
-  secondFactorReset: 'De tweede factor is opnieuw ingesteld.',
+  secondFactorReset: 'De oude tweede factor werkt niet meer. De medewerker krijgt een e-mail met een link om een wachtwoord te kiezen en de app opnieuw in te stellen (72 uur geldig).',
   mailNotDead: 'Deze e-mail staat niet (meer) bij de onbezorgde e-mails.',
 } as const;
 
@@ -30,7 +34,9 @@ export const ACCOUNT_INTENTS = {
   disable: 'Blokkeren',
   enable: 'Deblokkeren',
   reset2fa: 'Tweede factor opnieuw',
+  resetPassword: 'Wachtwoord opnieuw instellen',
   role: 'Rol wijzigen',
+  serviceNumber: 'Dienstnummer opslaan',
 } as const;
 
 export type AccountIntent = keyof typeof ACCOUNT_INTENTS;
@@ -43,6 +49,7 @@ export const accountActionFields: FieldDef[] = [
   { name: 'intent', label: 'Actie', kind: 'text' },
   { name: 'id', label: 'Account', kind: 'text' },
   { name: 'role', label: 'Rol', kind: 'text' },
+  { name: 'serviceNumber', label: 'Dienstnummer', kind: 'text' },
 ];
 
 /** Which form was posted. */
@@ -61,6 +68,12 @@ const accountId = z.coerce.number({ error: ADMIN_MESSAGES.notFound });
 export const accountTargetSchema = z.object({
   /** The account the button is on. */
   id: accountId,
+});
+
+/** A single sign-on BOA's service number. */
+export const serviceNumberSchema = z.object({
+  id: accountId,
+  serviceNumber: z.string().trim().max(50, { error: 'Gebruik maximaal 50 tekens' }),
 });
 
 /** Change role: the role is checked first (400), then the account (404). */

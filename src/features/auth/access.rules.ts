@@ -9,7 +9,11 @@ const ALL: Role[] = ['kcc', 'boa', 'coordinator', 'admin'];
 
 const ACCESS: [prefix: string, roles: Role[] | 'anonymous'][] = [
   ['/intern/inloggen', 'anonymous'],
+  ['/intern/wachtwoord-vergeten', 'anonymous'],
+  ['/intern/wachtwoord-instellen', 'anonymous'],
+  ['/intern/welkom', 'anonymous'],
   ['/intern/uitloggen', ALL],
+  ['/intern/account', ALL],
   ['/intern/kcc/', ['kcc', 'coordinator']],
   ['/intern/boa/', ['boa', 'coordinator']],
   ['/intern/politie/', ['kcc', 'coordinator']],

@@ -6,7 +6,9 @@ import { EMAIL_TAKEN, type AccountInput } from './accounts.schema.ts';
 import { hashPassword } from './passwords.server.ts';
 import { deleteSessionsOfUser } from './sessions.repo.server.ts';
 import { newTotpSecret, otpauthUri } from './totp.server.ts';
-import { countUsers, findUserByEmail, findUserById, insertUser, listUsers, setDisabled, setRole, setTotpSecret, type User } from './users.repo.server.ts';
+import { countUsers, findUserByEmail, findUserById, insertUser, listUsers, setDisabled, setRole, setServiceNumber, setTotpSecret, type User } from './users.repo.server.ts';
+import { noticeCoordinatorRole } from './credentials.server.ts';
+import { closeLinksOf } from './links.repo.server.ts';
 
 /**
  * Staff account management, shared by the admin page and the `user:*` commands. Every change is
@@ -26,7 +28,11 @@ export interface SecretChange extends AccountChange {
 
 export type AccountResult = { ok: true; id: number; otpauthUri: string } | { ok: false; errors: FieldErrors };
 
-/** Creates an account (input checked by accountSchema); returns the TOTP secret as an otpauth:// URI, to be shown once. */
+/**
+ * Creates an account with a password from the operator (`npm run user:add`, input checked by
+ * passwordAccountSchema); returns the TOTP secret as an otpauth:// URI, printed once at the operator's
+ * terminal. The admin page invites instead (credentials.server.ts: the admin never holds a secret).
+ */
 export async function createAccount(input: AccountInput, change: SecretChange): Promise<AccountResult> {
   const { actor, at } = change;
   if (findUserByEmail(input.email)) return { ok: false, errors: { email: EMAIL_TAKEN } };
@@ -35,6 +41,7 @@ export async function createAccount(input: AccountInput, change: SecretChange): 
   const id = db().transaction(() => {
     const newId = insertUser({ email: input.email, name: input.name, role: input.role, serviceNumber: input.serviceNumber || undefined, passwordHash, totpSecret: secret }, at);
     audit({ actorId: actor.id, actorRole: actor.role, action: 'account_aangemaakt', objectType: 'account', objectId: newId, result: 'gelukt', clientIp: actor.ip, detail: `rol ${input.role}` }, at);
+    if (input.role === 'coordinator') noticeCoordinatorRole(newId, actor, at);
     return newId;
   }).immediate();
   return { ok: true, id, otpauthUri: otpauthUri(secret, input.email, change.issuer) };
@@ -54,18 +61,35 @@ function apply(id: number, change: AccountChange, action: string, detail: string
 
 /** False when there is no such account. */
 export function disableAccount(id: number, change: AccountChange): boolean {
-  return apply(id, change, 'account_geblokkeerd', undefined, () => setDisabled(id, true, change.at));
+  return apply(id, change, 'account_geblokkeerd', undefined, () => {
+    setDisabled(id, true, change.at);
+    closeLinksOf(id, change.at);
+  });
 }
 
 export function enableAccount(id: number, change: AccountChange): boolean {
   return apply(id, change, 'account_gedeblokkeerd', undefined, () => setDisabled(id, false, change.at));
 }
 
+/**
+ * A password account's role. A single sign-on account's role comes from the provider at every login:
+ * refused here (false). Becoming coordinator sends the coordinators' mailbox a notice.
+ */
 export function changeRole(id: number, role: Role, change: AccountChange): boolean {
-  return apply(id, change, 'rol_gewijzigd', `rol ${role}`, () => setRole(id, role, change.at));
+  const user = findUserById(id);
+  if (!user || user.sso) return false;
+  return apply(id, change, 'rol_gewijzigd', `rol ${role}`, () => {
+    setRole(id, role, change.at);
+    if (role === 'coordinator' && user.role !== 'coordinator') noticeCoordinatorRole(id, change.actor, change.at);
+  });
 }
 
-/** A new TOTP secret (the old app stops working); returns the new URI, to be shown once. */
+/** A BOA's service number on a single sign-on account whose provider sends none. */
+export function changeServiceNumber(id: number, serviceNumber: string, change: AccountChange): boolean {
+  return apply(id, change, 'dienstnummer_gewijzigd', undefined, () => setServiceNumber(id, serviceNumber, change.at));
+}
+
+/** A new TOTP secret (the old app stops working), for the operator's `user:reset-2fa`; returns the new URI, printed once. */
 export function resetSecondFactor(id: number, change: SecretChange): string | undefined {
   const user = findUserById(id);
   if (!user) return undefined;

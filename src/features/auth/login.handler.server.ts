@@ -4,13 +4,14 @@ import { now } from '#platform/clock.ts';
 import { config } from '#platform/config.ts';
 import { FORM_LIMIT_BYTES, readForm, redirectTo, render, type FormOutcome } from '#platform/http.ts';
 import { safeReturnTo } from './access.rules.ts';
-import { clearSessionCookie, sessionToken, setSessionCookie } from './cookies.server.ts';
-import { codeFields, codeStepSchema, LOGIN_FAILED, LOGIN_TOO_LARGE, loginFields, loginThrottled, passwordStepSchema } from './login.schema.ts';
-import { checkCode, checkPassword, logout, pendingLogin } from './login.server.ts';
+import { clearSessionCookie, setSessionCookie } from './cookies.server.ts';
+import { LOGIN_FAILED, LOGIN_TOO_LARGE, loginFields, loginSchema, loginThrottled } from './login.schema.ts';
+import { checkLogin, logout } from './login.server.ts';
+import { endSessionUrl } from './oidc.server.ts';
 import { HOME } from './roles.schema.ts';
 
 /**
- * The login pages (/intern/inloggen, /intern/inloggen/code), logging out and /intern itself.
+ * The login page (/intern/inloggen), logging out and /intern itself.
  * A failed login always answers with one message (LOGIN_FAILED, or loginThrottled with 429).
  */
 
@@ -23,89 +24,87 @@ export interface LoginContext {
 }
 
 export const LOGIN_PATH = '/intern/inloggen';
-const CODE_PATH = '/intern/inloggen/code';
 
-export interface PasswordStepView {
-  /** The e-mail address as typed, shown again after a failure (never the password). */
+export interface LoginView {
+  /** The e-mail address as typed, shown again after a failure (never the password or code). */
   email: string;
   formError: string | undefined;
   /** Where to go after logging in (a path inside /intern), kept in a hidden field. */
   returnTo: string | undefined;
-  /** Just logged out: say so. */
-  signedOut: boolean;
+  /** Just logged out, or a notice after a link was used (shown as a status message). */
+  notice: string | undefined;
+  /** Password accounts are on (LOCAL_LOGIN): the form; else only single sign-on. */
+  localLogin: boolean;
+  /** Single sign-on is configured: the button to the organisation's login. */
+  sso: boolean;
 }
 
-export interface CodeStepView {
-  formError: string | undefined;
-}
+const NOTICES: Record<string, string> = {
+  uitgelogd: 'U bent uitgelogd.',
+  wachtwoord: 'Uw nieuwe wachtwoord is ingesteld. Log in met uw nieuwe wachtwoord en de code uit uw app.',
+  welkom: 'Uw account is klaar. Log in met uw wachtwoord en de code uit uw app.',
+};
 
 const failure = (result: { reason: 'failed' } | { reason: 'throttled'; retryAfterMs: number }) =>
   result.reason === 'throttled' ? { formError: loginThrottled(result.retryAfterMs), status: 429 } : { formError: LOGIN_FAILED, status: 400 };
 
-/** Step 1: e-mail and password. */
-export async function handlePasswordStep(ctx: LoginContext): Promise<FormOutcome<PasswordStepView>> {
-  const view = (email: string, formError?: string): PasswordStepView => ({
+/**
+ * The login page: e-mail, password and code on one form (the answer never tells that the password alone
+ * was right), and the single sign-on button when configured. With LOCAL_LOGIN=off there is no form and no
+ * POST handler: a POST is refused (404) unread.
+ */
+export async function handleLogin(ctx: LoginContext): Promise<FormOutcome<LoginView>> {
+  const cfg = config();
+  const view = (email: string, formError?: string): LoginView => ({
     email,
     formError,
     returnTo: safeReturnTo(ctx.url.searchParams.get('terug')),
-    signedOut: ctx.url.searchParams.get('uitgelogd') === '1',
+    notice: ctx.request.method === 'GET' ? NOTICES[ctx.url.searchParams.get('melding') ?? (ctx.url.searchParams.get('uitgelogd') === '1' ? 'uitgelogd' : '')] : undefined,
+    localLogin: cfg.localLogin,
+    sso: cfg.oidc !== undefined,
   });
   if (ctx.request.method !== 'POST') return render(view(''));
+  if (!cfg.localLogin) return render(view(''), 404);
 
   const posted = await readForm(ctx.request, FORM_LIMIT_BYTES);
   if (!posted.ok && posted.status === 413) return render(view('', LOGIN_TOO_LARGE), 413);
   const raw = posted.ok ? readFields(posted.form, loginFields) : {};
-  const typed = passwordStepSchema.shape.email.safeParse(raw['email']);
+  const typed = loginSchema.shape.email.safeParse(raw['email']);
   const email = typed.success ? typed.data : '';
-  const parsed = parseStep(passwordStepSchema, raw);
+  const parsed = parseStep(loginSchema, raw);
   // Nothing filled in (or no form at all): the same message as a wrong password, but nothing is
   // checked, counted or logged.
   if (!posted.ok || !parsed.ok) return render(view(email, LOGIN_FAILED), 400);
 
   const back = safeReturnTo(String(posted.form.get('terug') ?? ''));
-  const result = await checkPassword(parsed.data.email, parsed.data.password, ctx.locals.clientIp ?? '', back, now());
+  const result = await checkLogin(parsed.data.email, parsed.data.password, parsed.data.code, ctx.locals.clientIp ?? '', now());
   if (result.ok) {
-    setSessionCookie(ctx.cookies, result.token, config().production);
-    return redirectTo(CODE_PATH);
+    setSessionCookie(ctx.cookies, result.token, cfg.production);
+    return redirectTo(back ?? HOME[result.role]);
   }
   const { formError, status } = failure(result);
   return render(view(email, formError), status);
 }
 
-/** Step 2: the code from the authenticator app; only while a password step is pending. */
-export async function handleCodeStep(ctx: LoginContext): Promise<FormOutcome<CodeStepView>> {
-  const production = config().production;
-  const at = now();
-  const token = sessionToken(ctx.cookies, production);
-  if (ctx.request.method !== 'POST') {
-    return pendingLogin(token, at) ? render({ formError: undefined }) : redirectTo(LOGIN_PATH);
-  }
-
-  const posted = await readForm(ctx.request, FORM_LIMIT_BYTES);
-  if (!posted.ok && posted.status === 413) return render({ formError: LOGIN_TOO_LARGE }, 413);
-  const parsed = parseStep(codeStepSchema, posted.ok ? readFields(posted.form, codeFields) : {});
-  // What cannot be a code is checked as a wrong code: counted and logged like one.
-  const result = checkCode(token, parsed.ok ? parsed.data.code : undefined, ctx.locals.clientIp ?? '', at);
-  if (result.ok) {
-    setSessionCookie(ctx.cookies, result.token, production);
-    return redirectTo(result.returnTo ?? HOME[result.role]);
-  }
-  if (!pendingLogin(token, at)) {
-    // No login to finish (expired, or never started): start over.
-    clearSessionCookie(ctx.cookies, production);
-    return redirectTo(LOGIN_PATH);
-  }
-  const { formError, status } = failure(result);
-  return render({ formError }, status);
+/** After logging out of a single sign-on account: on to the provider's end-session endpoint. */
+export interface LogoutView {
+  providerLogout: string;
 }
 
-/** Logging out changes state: POST only. */
-export function handleLogout(ctx: LoginContext): FormOutcome<never> {
+/**
+ * Logging out changes state: POST only. Ends the portal session; a single sign-on account goes on to the
+ * provider's end-session endpoint (where it offers one), which sends the browser back to the login page.
+ * That step is a page with a meta refresh and a link, not a redirect: the form's CSP (`form-action 'self'`)
+ * would block a form post redirected to another origin.
+ */
+export async function handleLogout(ctx: LoginContext): Promise<FormOutcome<LogoutView>> {
   if (ctx.request.method !== 'POST') return redirectTo('/intern');
   const staff = ctx.locals.staff;
   if (staff) logout(staff, ctx.locals.clientIp ?? '', now());
   clearSessionCookie(ctx.cookies, config().production);
-  return redirectTo(`${LOGIN_PATH}?uitgelogd=1`);
+  const back = `${LOGIN_PATH}?uitgelogd=1`;
+  const provider = staff?.user.sso ? await endSessionUrl(`${config().publicUrl}${back}`) : undefined;
+  return provider ? render({ providerLogout: provider }) : redirectTo(back);
 }
 
 /** /intern: each role to its own start page. */

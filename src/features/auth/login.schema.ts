@@ -2,8 +2,8 @@ import { z } from 'astro/zod';
 import type { FieldDef } from '#lib/forms.ts';
 
 /**
- * The staff login: step 1 e-mail and password, step 2 the code from the authenticator app.
- * Whatever is wrong (nothing filled in, an unknown address, a wrong password or code), the page says
+ * The staff login: e-mail, password and the code from the authenticator app, on one form, so that
+ * the answer never tells whether the password alone was right. Whatever is wrong (nothing filled in, an unknown address, a wrong password or code), the page says
  * one thing: LOGIN_FAILED. Nothing tells which part was wrong, so the schemas' messages are that
  * message too, and the pages show it once, above the form, never beside a field.
  */
@@ -22,9 +22,6 @@ export function loginThrottled(retryAfterMs: number): string {
 export const loginFields: FieldDef[] = [
   { name: 'email', label: 'E-mailadres', kind: 'email', autocomplete: 'username', inputMode: 'email' },
   { name: 'password', label: 'Wachtwoord', kind: 'password', autocomplete: 'current-password' },
-];
-
-export const codeFields: FieldDef[] = [
   {
     name: 'code',
     label: 'Code',
@@ -38,22 +35,28 @@ export const codeFields: FieldDef[] = [
 /** An address longer than this cannot be an account (accounts.schema.ts); it is cut, not refused. */
 const EMAIL_MAX = 254;
 
-/** Step 1. Both must be filled in; only then is the password checked (and a failure counted). */
-export const passwordStepSchema = z.object({
+/** A single sign-on that did not work (the provider refused, a tampered or expired state). */
+export const SSO_FAILED = 'Inloggen met uw organisatie-account is niet gelukt. Probeer het opnieuw.';
+/** A single sign-on whose claims map to no role (spec §6a, exact text). */
+export const SSO_NO_ROLE = 'Uw account heeft geen toegang tot het meldpunt. Vraag het aan bij uw functioneel beheerder.';
+/** The single sign-on button (spec §6a). */
+export const SSO_BUTTON = 'Inloggen met uw organisatie-account';
+
+/** E-mail and password must be filled in; only then is anything checked (and a failure counted). */
+export const loginSchema = z.object({
   /** As typed (cut at 254 characters): the page shows it again after a failure. Matched trimmed and lowercased. */
   email: z.string({ error: LOGIN_FAILED }).min(1, { error: LOGIN_FAILED }).transform((v) => v.slice(0, EMAIL_MAX)),
   /** Never shown again, never trimmed. */
   password: z.string({ error: LOGIN_FAILED }).min(1, { error: LOGIN_FAILED }),
-});
-
-/**
- * Step 2. A code is six digits; spaces (as apps show it, "123 456") are ignored. Anything else is
- * not refused here: the login service counts it as a wrong code, like a code that does not match.
- */
-export const codeStepSchema = z.object({
-  /** Six digits from the authenticator app, spaces removed. */
+  /**
+   * Six digits from the authenticator app; spaces (as apps show it, "123 456") are ignored. Anything
+   * else is not refused here: the login service counts it as a wrong code (`undefined`).
+   */
   code: z
-    .string({ error: LOGIN_FAILED })
-    .transform((v) => v.replace(/\s/g, ''))
-    .pipe(z.string().regex(/^\d{6}$/, { error: LOGIN_FAILED })),
+    .string()
+    .optional()
+    .transform((v) => {
+      const clean = (v ?? '').replace(/\s/g, '');
+      return /^\d{6}$/.test(clean) ? clean : undefined;
+    }),
 });

@@ -10,31 +10,25 @@ import {
   touchSession,
   type SessionRow,
 } from './sessions.repo.server.ts';
-import { safeReturnTo } from './access.rules.ts';
 import { LoginThrottle } from './throttle.rules.ts';
 import { matchingStep } from './totp.server.ts';
 import { findUserByEmail, findUserById, publicUser, useTotpStep, type User } from './users.repo.server.ts';
 
 /**
- * Staff login in two steps (password, then a TOTP code), sessions with idle and absolute time-outs,
+ * Staff login (e-mail, password and a TOTP code on one form; or single sign-on, oidc.server.ts), sessions with idle and absolute time-outs,
  * and throttling per (account, address) pair without a permanent lock-out (throttle.rules.ts). `at` is the server's
  * clock (#platform/clock.ts), read by the caller: the tests' clock moves sessions and throttling.
  */
 
 export const IDLE_MS = 30 * 60_000;
 export const ABSOLUTE_MS = 8 * 3_600_000;
-const PENDING_MS = 5 * 60_000;
 const TOUCH_EVERY_MS = 60_000;
 
 const throttle = new LoginThrottle();
 
 /** Refused: `retryAfterMs` says how long this address must wait before trying this account again. */
 export type Throttled = { ok: false; reason: 'throttled'; retryAfterMs: number };
-export type PasswordResult = { ok: true; token: string } | { ok: false; reason: 'failed' } | Throttled;
-export type CodeResult =
-  | { ok: true; token: string; role: Role; returnTo: string | undefined }
-  | { ok: false; reason: 'failed' }
-  | Throttled;
+export type LoginResult = { ok: true; token: string; role: Role } | { ok: false; reason: 'failed' } | Throttled;
 type Failed = { ok: false; reason: 'failed' };
 
 // The waits follow the server's clock, like the session time-outs.
@@ -50,10 +44,11 @@ function fail(email: string, ip: string, userId: number | undefined, role: Role 
 }
 
 /**
- * Step 1: e-mail and password (both filled in: passwordStepSchema). Success gives a short-lived
- * token for step 2, which remembers where to return to.
+ * The login: e-mail, password and code on one form (all filled in: loginSchema). The password and the
+ * code are both checked before anything is answered, so the answer never tells that the password was
+ * right. Success starts a session with a new token.
  */
-export async function checkPassword(email: string, password: string, ip: string, returnTo: string | undefined, at: Date): Promise<PasswordResult> {
+export async function checkLogin(email: string, password: string, code: string | undefined, ip: string, at: Date): Promise<LoginResult> {
   const key = email.trim().toLowerCase();
   const refused = throttled(key, ip, at);
   if (refused) {
@@ -62,35 +57,21 @@ export async function checkPassword(email: string, password: string, ip: string,
   }
   const user = key ? findUserByEmail(key) : undefined;
   // Verify against a dummy hash for unknown accounts: the answer takes as long either way.
-  const valid = await verifyPassword(password, user?.passwordHash ?? (await dummyHash()));
+  const valid = await verifyPassword(password, user?.passwordHash || (await dummyHash()));
   if (!user || !valid || user.disabled) return fail(key, ip, user?.id, user?.role, 'wachtwoord', at);
-  const token = createSession(user.id, 'password', safeReturnTo(returnTo), at, new Date(at.getTime() + PENDING_MS));
-  return { ok: true, token };
+  const step = code === undefined ? null : matchingStep(user.totpSecret, code, at);
+  return db().transaction((): LoginResult => {
+    if (step === null || !useTotpStep(user.id, step)) return fail(key, ip, user.id, user.role, 'code', at);
+    const token = startSession(user.id, at);
+    throttle.succeed(key, ip);
+    audit({ actorId: user.id, actorRole: user.role, action: 'inloggen', objectType: 'sessie', result: 'gelukt', clientIp: ip }, at);
+    return { ok: true, token, role: user.role };
+  }).immediate();
 }
 
-/**
- * Step 2: the code (six digits, or `undefined` when what was typed cannot be a code: it counts as a
- * wrong one). Success ends the pending login and starts a new session with a new token.
- */
-export function checkCode(pendingToken: string | undefined, code: string | undefined, ip: string, at: Date): CodeResult {
-  const pending = findSession(pendingToken);
-  if (!pending || pending.stage !== 'password' || new Date(pending.expiresAt) <= at) {
-    audit({ actorRole: 'onbekend', action: 'inloggen_code', objectType: 'sessie', result: 'mislukt', clientIp: ip, detail: 'geen lopende inlogpoging' }, at);
-    return { ok: false, reason: 'failed' };
-  }
-  const user = findUserById(pending.userId);
-  if (!user || user.disabled) return fail('', ip, pending.userId, user?.role, 'code', at);
-  const refused = throttled(user.email, ip, at);
-  if (refused) return refused;
-  const step = code === undefined ? null : matchingStep(user.totpSecret, code, at);
-  return db().transaction((): CodeResult => {
-    if (step === null || !useTotpStep(user.id, step)) return fail(user.email, ip, user.id, user.role, 'code', at);
-    deleteSession(pending.tokenHash);
-    const token = createSession(user.id, 'complete', undefined, at, new Date(at.getTime() + ABSOLUTE_MS));
-    throttle.succeed(user.email, ip);
-    audit({ actorId: user.id, actorRole: user.role, action: 'inloggen', objectType: 'sessie', result: 'gelukt', clientIp: ip }, at);
-    return { ok: true, token, role: user.role, returnTo: pending.returnTo };
-  }).immediate();
+/** A new full session (password and code, or single sign-on); returns the token for the cookie. */
+export function startSession(userId: number, at: Date): string {
+  return createSession(userId, 'complete', undefined, at, new Date(at.getTime() + ABSOLUTE_MS));
 }
 
 export interface StaffSession {
@@ -125,8 +106,3 @@ export function logout(staff: StaffSession, ip: string, at: Date): void {
   })();
 }
 
-/** The pending login behind a cookie, to know whether the code page makes sense. */
-export function pendingLogin(token: string | undefined, at: Date): boolean {
-  const s = findSession(token);
-  return s !== undefined && s.stage === 'password' && new Date(s.expiresAt) > at;
-}

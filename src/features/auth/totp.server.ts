@@ -64,7 +64,8 @@ export function totpCode(secret: string, step: number): string {
  */
 export function matchingStep(secret: string, code: string, at: Date): number | null {
   const clean = code.replace(/\s/g, '');
-  if (!/^\d{6}$/.test(clean)) return null;
+  // No secret (a single sign-on or invited account, a second factor taken away): no code matches.
+  if (secret === '' || !/^\d{6}$/.test(clean)) return null;
   const current = timeStep(at);
   for (const step of [current, current - 1, current + 1]) if (totpCode(secret, step) === clean) return step;
   return null;

@@ -12,6 +12,10 @@ export interface User {
   serviceNumber: string | undefined;
   disabled: boolean;
   createdAt: string;
+  /** Comes through single sign-on: identity and role are the provider's (issuer + sub). */
+  sso: boolean;
+  /** A password account whose person has not yet chosen a password and enrolled (an open invitation). */
+  invited: boolean;
 }
 
 export interface UserWithSecrets extends User {
@@ -31,6 +35,8 @@ interface Row {
   totp_last_step: number;
   disabled_at: string | null;
   created_at: string;
+  oidc_issuer: string | null;
+  oidc_subject: string | null;
 }
 
 const statements = lazy(() => {
@@ -43,7 +49,15 @@ const statements = lazy(() => {
       VALUES (@id, @email, @name, @role, @serviceNumber, @passwordHash, @totpSecret, @now, @now)`),
     batch: d.prepare('SELECT id, totp_secret FROM users WHERE id > ? ORDER BY id LIMIT ?'),
     reseal: d.prepare('UPDATE users SET totp_secret = ? WHERE id = ?'),
-    byEmail: d.prepare('SELECT * FROM users WHERE email = ?'),
+    byEmail: d.prepare('SELECT * FROM users WHERE email = ? AND oidc_subject IS NULL'),
+    byOidc: d.prepare('SELECT * FROM users WHERE oidc_issuer = ? AND oidc_subject = ?'),
+    insertSso: d.prepare(`
+      INSERT INTO users (email, name, role, service_number, password_hash, totp_secret, oidc_issuer, oidc_subject, created_at, updated_at)
+      VALUES (@email, @name, @role, @serviceNumber, '', '', @issuer, @subject, @now, @now)`),
+    updateSso: d.prepare('UPDATE users SET email = @email, name = @name, role = @role, service_number = coalesce(@serviceNumber, service_number), updated_at = @now WHERE id = @id'),
+    setServiceNumber: d.prepare('UPDATE users SET service_number = ?, updated_at = ? WHERE id = ?'),
+    setPassword: d.prepare('UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?'),
+    enrol: d.prepare('UPDATE users SET password_hash = ?, totp_secret = ?, totp_last_step = ?, updated_at = ? WHERE id = ?'),
     byId: d.prepare('SELECT * FROM users WHERE id = ?'),
     list: d.prepare('SELECT * FROM users ORDER BY disabled_at IS NOT NULL, name COLLATE NOCASE, id LIMIT ? OFFSET ?'),
     count: d.prepare('SELECT count(*) AS n FROM users'),
@@ -67,6 +81,8 @@ function toUser(r: Row): UserWithSecrets {
     serviceNumber: r.service_number ?? undefined,
     disabled: r.disabled_at !== null,
     createdAt: r.created_at,
+    sso: r.oidc_subject !== null,
+    invited: r.oidc_subject === null && r.password_hash === '',
     passwordHash: r.password_hash,
     totpSecret: fields.open('totp_secret', r.id, r.totp_secret) ?? '',
     totpLastStep: r.totp_last_step,
@@ -93,7 +109,8 @@ export function insertUser(u: { email: string; name: string; role: Role; service
     role: u.role,
     serviceNumber: u.serviceNumber?.trim() || null,
     passwordHash: u.passwordHash,
-    totpSecret: fields.seal('totp_secret', id, u.totpSecret),
+    // '' (an invited account): no second factor yet, nothing to seal.
+    totpSecret: u.totpSecret === '' ? '' : fields.seal('totp_secret', id, u.totpSecret),
     now: at.toISOString(),
   });
   return id;
@@ -117,6 +134,53 @@ export function countUsers(): number {
   return (statements().count.get() as { n: number }).n;
 }
 
+/** The single sign-on account of this issuer and subject. */
+export function findUserByOidc(issuer: string, subject: string): UserWithSecrets | undefined {
+  const row = statements().byOidc.get(issuer, subject) as Row | undefined;
+  return row ? toUser(row) : undefined;
+}
+
+/** Identity from the provider's claims: name, e-mail, role and (when the claim is there) service number. */
+export interface SsoIdentity {
+  issuer: string;
+  subject: string;
+  email: string;
+  name: string;
+  role: Role;
+  serviceNumber: string | undefined;
+}
+
+/** Creates the account of a first single sign-on, or brings its identity and role up to date; returns its id. */
+export function upsertSsoUser(identity: SsoIdentity, at: Date): number {
+  const values = {
+    email: normaliseEmail(identity.email),
+    name: identity.name.trim(),
+    role: identity.role,
+    serviceNumber: identity.serviceNumber?.trim() || null,
+    now: at.toISOString(),
+  };
+  const existing = findUserByOidc(identity.issuer, identity.subject);
+  if (existing) {
+    statements().updateSso.run({ ...values, id: existing.id });
+    return existing.id;
+  }
+  return Number(statements().insertSso.run({ ...values, issuer: identity.issuer, subject: identity.subject }).lastInsertRowid);
+}
+
+/** A BOA's service number, set by the admin (single sign-on accounts whose provider sends none). */
+export function setServiceNumber(userId: number, serviceNumber: string | undefined, at: Date = now()): void {
+  statements().setServiceNumber.run(serviceNumber?.trim() || null, at.toISOString(), userId);
+}
+
+export function setPasswordHash(userId: number, passwordHash: string, at: Date = now()): void {
+  statements().setPassword.run(passwordHash, at.toISOString(), userId);
+}
+
+/** The person's own password and second factor (invitation); `step`: the time step of the code that confirmed it. */
+export function enrolUser(userId: number, passwordHash: string, secret: string, step: number, at: Date = now()): void {
+  statements().enrol.run(passwordHash, fields.seal('totp_secret', userId, secret), step, at.toISOString(), userId);
+}
+
 /** Records a TOTP step as used; false when it (or a later one) was used already. */
 export function useTotpStep(userId: number, step: number): boolean {
   return statements().useStep.run(step, userId, step).changes === 1;
@@ -131,8 +195,9 @@ export function setRole(userId: number, role: Role, at: Date = now()): void {
   statements().setRole.run(role, at.toISOString(), userId);
 }
 
+/** A new TOTP secret; '' takes the second factor away (the person enrols again through a link). */
 export function setTotpSecret(userId: number, secret: string, at: Date = now()): void {
-  statements().setSecret.run(fields.seal('totp_secret', userId, secret), at.toISOString(), userId);
+  statements().setSecret.run(secret === '' ? '' : fields.seal('totp_secret', userId, secret), at.toISOString(), userId);
 }
 
 /** The encryption pass over users (src/features/encryption): TOTP secrets after `afterId` sealed again where needed. */

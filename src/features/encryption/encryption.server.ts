@@ -7,6 +7,7 @@ import { resealAgendaItems, resealMeetings } from '#features/mdo/mdo.repo.server
 import { resealPhotos } from '#features/photos/photos.repo.server.ts';
 import { resealOutbox } from '#features/mail/outbox.repo.server.ts';
 import { resealUsers } from '#features/auth/users.repo.server.ts';
+import { resealLinks } from '#features/auth/links.repo.server.ts';
 import { audit } from '#features/audit/audit.repo.server.ts';
 import { keyring } from '#platform/crypto/keyring.server.ts';
 import type { ResealBatch } from '#platform/crypto/fields.server.ts';
@@ -37,6 +38,7 @@ const TABLES: { table: string; start: number | string; batch: Batch<number> | Ba
   { table: 'report_photos', start: '', batch: resealPhotos },
   { table: 'outbox', start: 0, batch: resealOutbox },
   { table: 'users', start: 0, batch: resealUsers },
+  { table: 'account_links', start: '', batch: resealLinks },
   { table: 'cases', start: 0, batch: resealCases },
   { table: 'case_events', start: 0, batch: resealCaseEvents },
   { table: 'case_actions', start: 0, batch: resealActions },

@@ -3,7 +3,7 @@ import { db } from '#platform/db.ts';
 import { fieldsOf, resealed, type ResealBatch } from '#platform/crypto/fields.server.ts';
 import { lazy } from '#lib/lazy.ts';
 import type { MailContent } from './templates.rules.ts';
-import type { OutboxKind } from './outbox.schema.ts';
+import { SEALED_BODY_KINDS, type OutboxKind } from './outbox.schema.ts';
 import { storedErrorCodes } from './smtp-errors.rules.ts';
 
 export type { OutboxKind };
@@ -37,7 +37,9 @@ const statements = lazy(() => {
     releaseAll: d.prepare(`UPDATE outbox SET leased_until = NULL WHERE state = 'pending' AND leased_until IS NOT NULL`),
     sent: d.prepare(`
       UPDATE outbox SET state = 'sent', sent_at = ?, last_error = NULL, leased_until = NULL,
-        recipient = CASE WHEN kind IN ('reporter_confirmation', 'reporter_feedback', 'police_feedback') THEN '' ELSE recipient END
+        recipient = CASE WHEN kind IN ('reporter_confirmation', 'reporter_feedback', 'police_feedback') THEN '' ELSE recipient END,
+        text_body = CASE WHEN kind IN (${SEALED_BODY_KINDS.map((k) => `'${k}'`).join(', ')}) THEN '' ELSE text_body END,
+        html_body = CASE WHEN kind IN (${SEALED_BODY_KINDS.map((k) => `'${k}'`).join(', ')}) THEN '' ELSE html_body END
       WHERE id = ?`),
     retry: d.prepare(`UPDATE outbox SET next_attempt_at = ?, last_error = ?, leased_until = NULL WHERE id = ?`),
     dead: d.prepare(`UPDATE outbox SET state = 'dead', last_error = ?, leased_until = NULL WHERE id = ?`),
@@ -51,14 +53,19 @@ const statements = lazy(() => {
       SELECT count(*) FILTER (WHERE state = 'dead') AS dead,
              count(*) FILTER (WHERE state = 'pending' AND created_at < ?) AS late
       FROM outbox WHERE state IN ('dead', 'pending')`),
-    batch: d.prepare('SELECT id, message_id AS messageId, recipient FROM outbox WHERE id > ? ORDER BY id LIMIT ?'),
-    reseal: d.prepare('UPDATE outbox SET recipient = ? WHERE id = ?'),
+    batch: d.prepare('SELECT id, kind, message_id AS messageId, recipient, text_body AS text, html_body AS html FROM outbox WHERE id > ? ORDER BY id LIMIT ?'),
+    reseal: d.prepare('UPDATE outbox SET recipient = ?, text_body = ?, html_body = ? WHERE id = ?'),
     nextDue: d.prepare(`SELECT min(max(next_attempt_at, coalesce(leased_until, ''))) AS at FROM outbox WHERE state = 'pending'`),
   };
 });
 
-/** Recipients are sealed at rest (spec §8), for the mail's Message-ID: kept for dead letters, they name reporters. */
+/**
+ * Recipients are sealed at rest (spec §8), for the mail's Message-ID: kept for dead letters, they name reporters.
+ * The bodies of mails with a one-time link are sealed too (SEALED_BODY_KINDS), and emptied once sent.
+ */
 const fields = fieldsOf('outbox');
+
+const sealsBody = (kind: OutboxKind) => SEALED_BODY_KINDS.includes(kind);
 
 /** The domain part of Message-IDs; stable per mail, so a retried mail is recognisably the same. */
 function messageIdFor(publicUrl: string): string {
@@ -67,18 +74,18 @@ function messageIdFor(publicUrl: string): string {
 
 /** Queues a mail. Call inside the transaction that writes the report, so both commit or neither. */
 export function enqueueMail(
-  mail: { kind: OutboxKind; reportId: number; recipient: string; content: MailContent },
+  mail: { kind: OutboxKind; reportId?: number | undefined; recipient: string; content: MailContent },
   publicUrl: string,
   now: Date,
 ): void {
   const messageId = messageIdFor(publicUrl);
   statements().insert.run({
     kind: mail.kind,
-    reportId: mail.reportId,
+    reportId: mail.reportId ?? null,
     recipient: fields.seal('recipient', messageId, mail.recipient),
     subject: mail.content.subject,
-    text: mail.content.text,
-    html: mail.content.html,
+    text: sealsBody(mail.kind) ? fields.seal('text_body', messageId, mail.content.text) : mail.content.text,
+    html: sealsBody(mail.kind) ? fields.seal('html_body', messageId, mail.content.html) : mail.content.html,
     messageId,
     now: now.toISOString(),
   });
@@ -94,7 +101,13 @@ export function claimDueMail(now: Date, leaseUntil: Date, limit: number): Outbox
     const at = now.toISOString();
     const rows = s.due.all({ now: at, limit }) as OutboxMail[];
     return rows.filter((row) => s.lease.run({ until: leaseUntil.toISOString(), id: row.id, now: at }).changes === 1)
-      .map((row) => ({ ...row, recipient: fields.open('recipient', row.messageId, row.recipient) ?? '', attempts: row.attempts + 1 }));
+      .map((row) => ({
+        ...row,
+        recipient: fields.open('recipient', row.messageId, row.recipient) ?? '',
+        text: sealsBody(row.kind) ? (fields.open('text_body', row.messageId, row.text) ?? '') : row.text,
+        html: sealsBody(row.kind) ? (fields.open('html_body', row.messageId, row.html) ?? '') : row.html,
+        attempts: row.attempts + 1,
+      }));
   }).immediate();
 }
 
@@ -159,14 +172,16 @@ export function nextDueAt(): Date | undefined {
   return row.at ? new Date(row.at) : undefined;
 }
 
-/** The encryption pass over the outbox (src/features/encryption): recipients after `afterId` sealed again where needed. */
+/** The encryption pass over the outbox (src/features/encryption): recipients (and sealed bodies) after `afterId` sealed again where needed. */
 export function resealOutbox(afterId: number, limit: number): ResealBatch<number> {
-  const rows = statements().batch.all(afterId, limit) as { id: number; messageId: string; recipient: string }[];
+  const rows = statements().batch.all(afterId, limit) as { id: number; kind: OutboxKind; messageId: string; recipient: string; text: string; html: string }[];
   let changed = 0;
   for (const r of rows) {
     const next = resealed(fields, 'recipient', r.messageId, r.recipient);
-    if (next === r.recipient) continue;
-    statements().reseal.run(next, r.id);
+    const text = sealsBody(r.kind) ? resealed(fields, 'text_body', r.messageId, r.text) : r.text;
+    const html = sealsBody(r.kind) ? resealed(fields, 'html_body', r.messageId, r.html) : r.html;
+    if (next === r.recipient && text === r.text && html === r.html) continue;
+    statements().reseal.run(next, text, html, r.id);
     changed++;
   }
   return { last: rows.at(-1)?.id, changed };

@@ -126,3 +126,51 @@ export function feedbackMail(
     html: html(subject, lines.map((l) => escapeHtml(l).replace(/\n/g, '<br>'))),
   };
 }
+
+/** A mail that carries only a one-time link (spec §7: a reset mail carries only the link). */
+function linkMail(subject: string, intro: string, link: string, validity: string, cfg: AppConfig): MailContent {
+  const m = cfg.municipality;
+  const lines = [
+    intro,
+    link,
+    `De link werkt één keer en ${validity}. Heeft u hier niet om gevraagd? Dan hoeft u niets te doen.`,
+    `${m.meldpuntName}, gemeente ${m.municipalityName}`,
+  ];
+  return {
+    subject,
+    text: lines.join('\n\n') + '\n',
+    html: html(subject, [escapeHtml(lines[0]!), `<a href="${escapeHtml(link)}">${escapeHtml(link)}</a>`, escapeHtml(lines[2]!), escapeHtml(lines[3]!)]),
+  };
+}
+
+/** The one-time link to choose a new password (valid 1 hour). */
+export function passwordResetMail(link: string, cfg: AppConfig): MailContent {
+  return linkMail(
+    `Nieuw wachtwoord voor het ${cfg.municipality.meldpuntName}`,
+    'Met deze link kiest u een nieuw wachtwoord voor uw account:',
+    link,
+    'is 1 uur geldig',
+    cfg,
+  );
+}
+
+/** The invitation of a new account (valid 72 hours): choose a password, set up the authenticator app. */
+export function invitationMail(link: string, cfg: AppConfig): MailContent {
+  return linkMail(
+    `Uw account voor het ${cfg.municipality.meldpuntName}`,
+    'Er is een account voor u gemaakt. Met deze link kiest u uw wachtwoord en zet u de authenticator-app op uw telefoon klaar:',
+    link,
+    'is 72 uur geldig',
+    cfg,
+  );
+}
+
+/** To the coordinators' mailbox: an account got the coordinator role. No name, no address: who did it is in the audit log. */
+export function coordinatorRoleNotice(cfg: AppConfig): MailContent {
+  const lines = [
+    `Een account van het ${cfg.municipality.meldpuntName} heeft de rol OGGz-coördinator gekregen. Met die rol ziet iemand alle meldingen en melders.`,
+    'Weet u niet waarom? Neem dan contact op met de functioneel beheerder. Wie het account is en wie de rol gaf, staat in het logboek.',
+  ];
+  const subject = 'Een account heeft de rol OGGz-coördinator gekregen';
+  return { subject, text: lines.join('\n\n') + '\n', html: html(subject, lines.map(escapeHtml)) };
+}

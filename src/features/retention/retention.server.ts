@@ -1,5 +1,6 @@
 import { audit } from '#features/audit/audit.repo.server.ts';
 import { purgeSessions } from '#features/auth/sessions.repo.server.ts';
+import { purgeLinks } from '#features/auth/links.repo.server.ts';
 import { IDLE_MS } from '#features/auth/login.server.ts';
 import { purgeExpiredDrafts } from '#features/intake/drafts.repo.server.ts';
 import { purgeExpiredPhotos } from '#features/photos/photos.repo.server.ts';
@@ -68,19 +69,21 @@ export function applyRetention(at: Date = now()): RetentionResult {
 }
 
 /**
- * Deletes expired drafts, photos of forms never sent (they expire like drafts) and ended sessions; one
- * transaction with an audit row (counts) when any went. A report's own photos go with the report.
+ * Deletes expired drafts, photos of forms never sent (they expire like drafts), ended sessions and
+ * expired reset and invitation links; one transaction with an audit row (counts) when any went. A report's
+ * own photos go with the report.
  */
-export function purgeExpired(at: Date = now()): { drafts: number; photos: number; sessions: number } {
+export function purgeExpired(at: Date = now()): { drafts: number; photos: number; sessions: number; links: number } {
   return db()
     .transaction(() => {
       const drafts = purgeExpiredDrafts(at);
       const photos = purgeExpiredPhotos(at);
       const sessions = purgeSessions(at, new Date(at.getTime() - IDLE_MS));
-      if (drafts + photos + sessions > 0) {
-        audit({ actorRole: 'systeem', action: 'verlopen_opgeruimd', result: 'gelukt', detail: `concepten ${drafts}, foto's ${photos}, sessies ${sessions}` }, at);
+      const links = purgeLinks(at);
+      if (drafts + photos + sessions + links > 0) {
+        audit({ actorRole: 'systeem', action: 'verlopen_opgeruimd', result: 'gelukt', detail: `concepten ${drafts}, foto's ${photos}, sessies ${sessions}, links ${links}` }, at);
       }
-      return { drafts, photos, sessions };
+      return { drafts, photos, sessions, links };
     })
     .immediate();
 }

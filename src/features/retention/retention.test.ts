@@ -128,9 +128,9 @@ test('the clean-up of expired drafts and sessions leaves an audit row with count
   const audits = () => db().prepare(`SELECT actor_role AS role, detail FROM audit_log WHERE action = 'verlopen_opgeruimd' ORDER BY id`).all() as { role: string; detail: string }[];
   const later = new Date(at.getTime() + 30 * DAY);
   // No drafts or sessions yet: nothing deleted, nothing audited.
-  assert.deepEqual(purgeExpired(later), { drafts: 0, photos: 0, sessions: 0 });
+  assert.deepEqual(purgeExpired(later), { drafts: 0, photos: 0, sessions: 0, links: 0 });
   assert.deepEqual(audits(), []);
   db().prepare(`INSERT INTO drafts (token_hash, answers, created_at, updated_at, expires_at) VALUES ('h1', '{}', ?, ?, ?)`).run(at.toISOString(), at.toISOString(), at.toISOString());
-  assert.deepEqual(purgeExpired(later), { drafts: 1, photos: 0, sessions: 0 });
-  assert.deepEqual(audits(), [{ role: 'systeem', detail: "concepten 1, foto's 0, sessies 0" }]);
+  assert.deepEqual(purgeExpired(later), { drafts: 1, photos: 0, sessions: 0, links: 0 });
+  assert.deepEqual(audits(), [{ role: 'systeem', detail: "concepten 1, foto's 0, sessies 0, links 0" }]);
 });

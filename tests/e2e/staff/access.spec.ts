@@ -26,7 +26,7 @@ type Who = Role | 'anonymous';
 const WHO: Who[] = ['anonymous', ...ROLES];
 const FORBIDDEN_TEXT = 'U heeft geen toegang tot deze pagina';
 
-type Expected = { status: 200 } | { status: 303; to: string | RegExp } | { status: 403 } | { status: 404 };
+type Expected = { status: 200 } | { status: 303; to: string | RegExp } | { status: 400 } | { status: 403 } | { status: 404 };
 
 interface World {
   accounts: Record<Role, StaffAccount>;
@@ -123,6 +123,7 @@ test.describe('role × route matrix', () => {
       ['/intern/beheer', ['admin']],
       ['/intern/beheer/logboek', ['admin']],
       ['/intern/beheer/mail', ['admin']],
+      ['/intern/account', ['kcc', 'boa', 'coordinator', 'admin']],
       ['/intern/uitloggen', 'logout'],
     ];
     for (const [path, may] of routes) {
@@ -176,6 +177,8 @@ test.describe('role × route matrix', () => {
       { path: '/intern/beheer/logboek', body: () => ({}), may: ['admin'] },
       // No such dead letter: the admin gets the handler's 404, everyone else is stopped before it.
       { path: '/intern/beheer/mail', body: () => ({ id: noMail }), may: ['admin'], ok: { status: 404 } },
+      // An empty password change: every role's own page refuses it with the field messages.
+      { path: '/intern/account', body: () => ({}), may: ['kcc', 'boa', 'coordinator', 'admin'], ok: { status: 400 } },
     ];
     for (const route of routes) {
       for (const who of WHO) {

@@ -1,11 +1,13 @@
-// The admin page /intern/beheer (spec §6): create an account (the otpauth:// URI shown once),
-// disable it, change its role, reset its second factor; the password rules in Dutch.
-import { request, type Locator, type Page } from '@playwright/test';
+// The admin page /intern/beheer (spec §6, §6a): the admin never sees or chooses anyone's password or
+// TOTP secret. A new account gets an invitation by e-mail (the colleague chooses a password and scans a
+// QR code); `Tweede factor opnieuw` and `Wachtwoord opnieuw instellen` send links too; a role change to
+// coordinator tells the coordinators' mailbox; disabling ends the sessions.
+import type { Locator, Page } from '@playwright/test';
 import {
+  auditRows,
   createAccount,
   exactLabel as exact,
   expect,
-  locationPath,
   loginAs,
   marker,
   postForm,
@@ -14,12 +16,15 @@ import {
   submit,
   test,
   userByEmail,
+  withDb,
   type StaffAccount,
 } from '../fixtures.ts';
-import { codeFor, expectFormErrors, loginWithRequest, requestLoggedInByCode, wrongCode } from './staff-utils.ts';
+import { acceptInvitation, codeFor, linkInMail, loginWithRequest, mailsTo, postLogin } from './staff-utils.ts';
+import { request } from '@playwright/test';
 
 const staff = servers.staff;
-const URI = /^otpauth:\/\/totp\/Meldpunt%20Bezorgd%3A[^?]+\?secret=([A-Z2-7]{32})&issuer=Meldpunt%20Bezorgd&algorithm=SHA1&digits=6&period=30$/;
+// The invitation tests go through several pages and wait for the mail worker.
+test.describe.configure({ timeout: 90_000 });
 
 async function openAdmin(page: Page): Promise<StaffAccount> {
   const admin = await loginAs(page, staff, 'admin');
@@ -32,20 +37,12 @@ function newAccountForm(page: Page): Locator {
   return page.getByRole('region', { name: 'Nieuw account' });
 }
 
-async function fillNewAccount(page: Page, a: { email: string; name: string; role: string; serviceNumber?: string; password: string }): Promise<void> {
+async function fillNewAccount(page: Page, a: { email: string; name: string; role: string; serviceNumber?: string }): Promise<void> {
   const form = newAccountForm(page);
   await form.getByLabel(exact('E-mailadres')).fill(a.email);
   await form.getByLabel(exact('Naam')).fill(a.name);
   await form.getByRole('group', { name: exact('Rol') }).getByLabel(a.role, { exact: true }).check();
   if (a.serviceNumber !== undefined) await form.getByLabel(exact('Dienstnummer')).fill(a.serviceNumber);
-  await form.getByLabel(exact('Eerste wachtwoord')).fill(a.password);
-}
-
-/** The secret in the one-time otpauth:// URI the page shows. */
-async function shownSecret(page: Page): Promise<string> {
-  const uri = (await page.locator('code.mb-secret').innerText()).trim();
-  expect(uri).toMatch(URI);
-  return URI.exec(uri)![1]!;
 }
 
 /**
@@ -67,83 +64,99 @@ async function accountRow(page: Page, email: string): Promise<Locator> {
   throw new Error(`no row for ${email}`);
 }
 
-/** Tries to log in with these details; returns the status of the last step. */
+/** Tries to log in with these details on a fresh context; returns the status (303: in). */
 async function tryLogin(account: { email: string; password: string }, code: string): Promise<number> {
   const req = await request.newContext({ baseURL: staff.origin });
   try {
-    const first = await postForm(req, `${staff.origin}/intern/inloggen`, { email: account.email, password: account.password }, { origin: staff.origin });
-    if (first.status() !== 303) return first.status();
-    const second = await postForm(req, `${staff.origin}/intern/inloggen/code`, { code }, { origin: staff.origin });
-    return second.status() === 303 ? (locationPath(second) === '/intern/inloggen' ? 400 : 303) : second.status();
+    return (await postLogin(req, staff, { email: account.email, password: account.password, code })).status();
   } finally {
     await req.dispose();
   }
 }
 
+/** The outbox rows of a kind to a recipient's account (bodies as stored). */
+function outboxRows(kind: string): { subject: string; text_body: string; html_body: string; state: string }[] {
+  return withDb(staff, (db) => db.prepare('SELECT subject, text_body, html_body, state FROM outbox WHERE kind = ? ORDER BY id').all(kind) as never);
+}
+
 test.describe('admin page', () => {
-  test('creates an account: the otpauth:// URI is shown once, and the new account logs in with it', async ({ page }) => {
+  test('creates an account by invitation: no password or secret for the admin; the colleague scans the QR code and logs in', async ({ page, browser }) => {
     await openAdmin(page);
+    const form = newAccountForm(page);
+    // No field for a password: the admin never chooses one.
+    await expect(form.getByLabel(/wachtwoord/i)).toHaveCount(0);
     const id = marker('nieuw');
-    const account = { email: `${id}@test.example`, name: `Nieuwe BOA ${id}`, role: 'BOA', serviceNumber: 'BOA-1234', password: `een lange zin ${marker('w')} als wachtwoord` };
+    const account = { email: `${id}@test.example`, name: `Nieuwe BOA ${id}`, role: 'BOA', serviceNumber: 'BOA-1234' };
     await fillNewAccount(page, account);
     const response = await submit(page, 'Account aanmaken');
     expect(response.status()).toBe(200);
-    await expect(page.getByRole('status')).toContainText(`Account voor ${account.email} is aangemaakt.`);
-    await expect(page.getByRole('status')).toContainText('Hij wordt maar één keer getoond');
-    const secret = await shownSecret(page);
+    await expect(page.getByRole('status')).toHaveText(`Account voor ${account.email} is aangemaakt. De uitnodiging is per e-mail verstuurd; de link is 72 uur geldig.`);
     const user = userByEmail(staff, account.email)!;
-    expect(user).toMatchObject({ name: account.name, role: 'boa', service_number: 'BOA-1234', totp_secret: secret, disabled_at: null });
-    // The form is empty again: nothing of the new account stays in it.
+    expect(user).toMatchObject({ name: account.name, role: 'boa', service_number: 'BOA-1234', totp_secret: '', disabled_at: null });
     await expect(newAccountForm(page).getByLabel(exact('E-mailadres'))).toHaveValue('');
-
-    // Opened again, the page does not show the URI.
-    const row = await accountRow(page, account.email);
-    await expect(row.getByRole('cell')).toHaveText([`${account.name} (BOA-1234)`, account.email, 'BOA', 'Actief', /Blokkeren/]);
     expect(await page.content()).not.toContain('otpauth://');
-    expect(await page.content()).not.toContain(secret);
+    let row = await accountRow(page, account.email);
+    await expect(row.getByRole('cell')).toHaveText([`${account.name} (BOA-1234)`, account.email, 'BOA', 'Wachtwoord', 'Uitgenodigd', /Blokkeren/]);
+    expect(auditRows(staff, { action: 'uitnodiging_verstuurd', object_id: String(user.id) })).toHaveLength(1);
 
-    // The URI works in an authenticator: the account logs in with its code.
-    const boa = await requestLoggedInByCode(staff, { id: user.id, email: account.email, name: account.name, role: 'boa', password: account.password, secret });
-    const start = await boa.get(`${staff.origin}/intern/boa/melding`, { maxRedirects: 0 });
+    // The link is a secret: stored sealed in the outbox while unsent, emptied once sent; the mail carries only the link.
+    const link = await linkInMail(staff, account.email, 'welkom');
+    const token = new URL(link).searchParams.get('sleutel')!;
+    await expect.poll(() => outboxRows('invitation').every((r) => r.state !== 'sent' || (r.text_body === '' && r.html_body === ''))).toBe(true);
+    expect(JSON.stringify(withDb(staff, (db) => db.prepare('SELECT * FROM outbox').all()))).not.toContain(token);
+    expect(JSON.stringify(withDb(staff, (db) => db.prepare('SELECT * FROM account_links').all()))).not.toContain(token);
+
+    // Before enrolling, nobody can log in with the account.
+    expect(await tryLogin({ email: account.email, password: '' }, '000000')).toBe(400);
+
+    // The colleague, in a browser of their own.
+    const theirs = await browser.newPage();
+    const password = `mijn eigen zin ${marker('w')} voor het werk`;
+    const secret = await acceptInvitation(theirs, link, password);
+    expect(userByEmail(staff, account.email)!.totp_secret).toBe(secret);
+    expect(auditRows(staff, { action: 'uitnodiging_gebruikt', object_id: String(user.id), result: 'gelukt' })).toHaveLength(1);
+    // The link works once.
+    const again = await theirs.goto(link);
+    expect(again!.status()).toBe(410);
+    await expect(theirs.getByText('Deze link werkt niet (meer).')).toBeVisible();
+    await theirs.close();
+
+    // The new account logs in with its own password and the app's code (the step after the enrolment's).
+    const boa = { id: user.id, email: account.email, name: account.name, role: 'boa' as const, password, secret };
+    const req = await request.newContext({ baseURL: staff.origin });
+    await loginWithRequest(req, staff, boa, codeFor(boa, 1));
+    const start = await req.get(`${staff.origin}/intern/boa/melding`, { maxRedirects: 0 });
     expect(start.status()).toBe(200);
     expect(await start.text()).toContain('dienstnummer BOA-1234');
-    await boa.dispose();
+    await req.dispose();
+
+    row = await accountRow(page, account.email);
+    await expect(row.getByRole('cell').nth(4)).toHaveText('Actief');
+    expect(await page.content()).not.toContain(secret);
   });
 
-  test('password rules: under 12 characters, a common password, the own e-mail address get Dutch errors; answers kept', async ({ page }) => {
-    await openAdmin(page);
+  test('a new account: Dutch messages at the fields, answers kept; a taken address is refused', async ({ page }) => {
+    const admin = await openAdmin(page);
     const id = marker('regels');
-    const account = { email: `${id}@test.example`, name: `Regels ${id}`, role: 'KCC-medewerker', password: 'kort1234' };
-    for (const [password, message] of [
-      ['kort1234', 'Gebruik een wachtwoord van minstens 12 tekens'],
-      ['Wachtwoord123', 'Dit wachtwoord wordt te vaak gebruikt. Kies een ander wachtwoord'],
-      ['qwerty123456', 'Dit wachtwoord wordt te vaak gebruikt. Kies een ander wachtwoord'],
-      [`mijn adres ${id} is geheim`, 'Gebruik niet uw naam of e-mailadres als wachtwoord'],
-    ] as const) {
-      await fillNewAccount(page, { ...account, password });
-      const response = await submit(page, 'Account aanmaken');
-      await expectFormErrors(page, response, [message]);
-      await expect(page.getByText(`Fout: ${message}`, { exact: true })).toBeVisible();
-      const form = newAccountForm(page);
-      await expect(form.getByLabel(exact('E-mailadres'))).toHaveValue(account.email);
-      await expect(form.getByLabel(exact('Naam'))).toHaveValue(account.name);
-      await expect(form.getByRole('group', { name: exact('Rol') }).getByLabel(account.role, { exact: true })).toBeChecked();
-      // The password is never sent back.
-      await expect(form.getByLabel(exact('Eerste wachtwoord'))).toHaveValue('');
-      expect(await page.content()).not.toContain(password);
-      expect(userByEmail(staff, account.email)).toBeUndefined();
-    }
+    await fillNewAccount(page, { email: 'geen adres', name: `Regels ${id}`, role: 'KCC-medewerker' });
+    const bad = await submit(page, 'Account aanmaken');
+    expect(bad.status()).toBe(400);
+    await expect(page.getByText('Fout: Vul een e-mailadres in zoals naam@gemeente.nl', { exact: true })).toBeVisible();
+    await expect(newAccountForm(page).getByLabel(exact('Naam'))).toHaveValue(`Regels ${id}`);
+    await fillNewAccount(page, { email: admin.email, name: `Regels ${id}`, role: 'KCC-medewerker' });
+    expect((await submit(page, 'Account aanmaken')).status()).toBe(400);
+    await expect(page.getByText('Fout: Er is al een account met dit e-mailadres', { exact: true })).toBeVisible();
   });
 
-  test('changes a role, resets the second factor and disables: each ends the sessions; self is protected', async ({ page, staffClient }) => {
+  test('role to coordinator (a notice to the coordinators), Tweede factor opnieuw and Wachtwoord opnieuw instellen by link, disable: each ends the sessions', async ({ page, staffClient, browser }) => {
     const admin = await openAdmin(page);
     const target = createAccount(staff, 'kcc', { name: `Aanpassen ${marker('')}` });
     const targetId = userByEmail(staff, target.email)!.id;
-    const session = await staffClient(staff, target);
+    let session = await staffClient(staff, target);
     const stillIn = async () => (await session.get(`${staff.origin}/intern`, { maxRedirects: 0 })).headers()['location'];
-    expect(sessionsOf(staff, targetId)).toBe(1);
+    const notices = outboxRows('role_notice').length;
 
-    // Role: KCC-medewerker → OGGz-coördinator.
+    // Role: KCC-medewerker → OGGz-coördinator; the coordinators' mailbox hears of it, without a name.
     let row = await accountRow(page, target.email);
     await row.getByLabel(`Rol van ${target.name}`).selectOption({ label: 'OGGz-coördinator' });
     expect((await submit(page, 'Rol wijzigen', row)).status()).toBe(200);
@@ -151,24 +164,46 @@ test.describe('admin page', () => {
     expect(userByEmail(staff, target.email)!.role).toBe('coordinator');
     expect(sessionsOf(staff, targetId)).toBe(0);
     expect(await stillIn()).toMatch(/\/intern\/inloggen/);
-    row = await accountRow(page, target.email);
-    await expect(row.getByRole('cell').nth(2)).toHaveText('OGGz-coördinator');
+    const roleNotices = outboxRows('role_notice');
+    expect(roleNotices).toHaveLength(notices + 1);
+    expect(roleNotices.at(-1)!.subject).toBe('Een account heeft de rol OGGz-coördinator gekregen');
+    expect(JSON.stringify(roleNotices.at(-1))).not.toContain(target.name);
+    expect(JSON.stringify(roleNotices.at(-1))).not.toContain(target.email);
+    expect(auditRows(staff, { action: 'coordinatorrol_gemeld', object_id: String(targetId), actor_id: userByEmail(staff, admin.email)!.id })).toHaveLength(1);
 
-    // Second factor: a new secret; the old one stops working, the new one works.
-    const oldSecret = target.secret;
+    // Second factor: the page shows no secret; the old app stops working; a link lets the person enrol a new one.
+    const coordinator = { ...target, role: 'coordinator' as const };
+    session = await staffClient(staff, coordinator);
+    const before = (await mailsTo(staff, target.email)).length;
     const reset = await submit(page, `Tweede factor opnieuw voor ${target.name}`);
     expect(reset.status()).toBe(200);
-    await expect(page.getByRole('status')).toContainText('De tweede factor is opnieuw ingesteld.');
-    const newSecret = await shownSecret(page);
-    expect(newSecret).not.toBe(oldSecret);
-    expect(userByEmail(staff, target.email)!.totp_secret).toBe(newSecret);
+    await expect(page.getByRole('status')).toHaveText('De oude tweede factor werkt niet meer. De medewerker krijgt een e-mail met een link om een wachtwoord te kiezen en de app opnieuw in te stellen (72 uur geldig).');
+    expect(await page.content()).not.toMatch(/otpauth:|secret=/);
+    expect(userByEmail(staff, target.email)!.totp_secret).toBe('');
+    expect(sessionsOf(staff, targetId)).toBe(0);
     expect(await tryLogin(target, codeFor(target))).toBe(400);
-    const renewed = { ...target, secret: newSecret };
-    expect(await tryLogin(renewed, wrongCode(renewed))).toBe(400);
-    await loginWithRequest(session, staff, renewed);
-    expect(await stillIn()).toBe('/intern/triage');
+    const theirs = await browser.newPage();
+    const password = `een nieuwe zin ${marker('w')} na het verlies`;
+    const secret = await acceptInvitation(theirs, await linkInMail(staff, target.email, 'welkom', before), password);
+    await theirs.close();
+    const renewed = { ...target, password, secret };
+    expect(await tryLogin(renewed, codeFor(renewed, 1))).toBe(303);
+    expect(secret).not.toBe(target.secret);
+
+    // Wachtwoord opnieuw instellen: a link by e-mail, the sessions end, nothing secret on the page.
+    session = await staffClient(staff, coordinator);
+    const mailsBefore = (await mailsTo(staff, target.email)).length;
+    row = await accountRow(page, target.email);
+    expect((await submit(page, `Wachtwoord opnieuw instellen voor ${target.name}`)).status()).toBe(200);
+    await expect(page.getByRole('status')).toHaveText('Er is een e-mail met een link om een nieuw wachtwoord te kiezen verstuurd. De link is 1 uur geldig. Het account is op alle apparaten uitgelogd.');
+    expect(sessionsOf(staff, targetId)).toBe(0);
+    expect(await stillIn()).toMatch(/\/intern\/inloggen/);
+    const resetLink = await linkInMail(staff, target.email, 'wachtwoord-instellen', mailsBefore);
+    expect(await page.content()).not.toContain(new URL(resetLink).searchParams.get('sleutel')!);
+    expect(auditRows(staff, { action: 'wachtwoord_herstel_gevraagd', object_id: String(targetId), detail: 'door beheerder' })).toHaveLength(1);
 
     // Disable: the running session ends, the list says so, logging in fails.
+    session = await staffClient(staff, coordinator);
     await accountRow(page, target.email);
     const disable = await submit(page, `Blokkeren ${target.name}`);
     expect(disable.status()).toBe(200);
@@ -177,9 +212,11 @@ test.describe('admin page', () => {
     expect(sessionsOf(staff, targetId)).toBe(0);
     expect(await stillIn()).toMatch(/\/intern\/inloggen/);
     row = await accountRow(page, target.email);
-    await expect(row.getByRole('cell').nth(3)).toHaveText('Geblokkeerd');
+    await expect(row.getByRole('cell').nth(4)).toHaveText('Geblokkeerd');
     await expect(row.getByRole('button', { name: `Deblokkeren ${target.name}` })).toBeVisible();
-    expect(await tryLogin(renewed, codeFor(renewed, 1))).toBe(400);
+    expect(await tryLogin(renewed, codeFor(renewed, 2))).toBe(400);
+    // The reset link of a disabled account no longer works.
+    expect((await page.request.get(resetLink)).status()).toBe(410);
 
     // The admin's own row offers no actions; a forged post is refused.
     const own = await accountRow(page, admin.email);

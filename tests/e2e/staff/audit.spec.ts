@@ -5,7 +5,7 @@ import { request } from '@playwright/test';
 import Database from 'better-sqlite3';
 import { dhrK, kccForm } from '../../fixtures/cases.ts';
 import { auditRows, createAccount, expect, locationPath, marker, postForm, servers, test, userByEmail, type AuditRow } from '../fixtures.ts';
-import { codeFor, requestLoggedInByCode, wrongCode } from './staff-utils.ts';
+import { codeFor, postLogin, requestLoggedInByCode, wrongCode } from './staff-utils.ts';
 
 const staff = servers.staff;
 
@@ -62,14 +62,13 @@ test.describe('audit log', () => {
     // Login failures: a wrong password, then a wrong code.
     const kccClient = await request.newContext({ baseURL: staff.origin });
     const wrongPassword = `${kcc.password} ${tag}`;
-    const refused = await postForm(kccClient, `${staff.origin}/intern/inloggen`, { email: kcc.email, password: wrongPassword }, { origin: staff.origin });
+    const refused = await postLogin(kccClient, staff, { email: kcc.email, password: wrongPassword, code: codeFor(kcc) });
     expect(refused.status()).toBe(400);
     expect(one({ action: 'inloggen_wachtwoord', actor_id: kccId }, 'wrong password')).toMatchObject({ actor_role: 'kcc', object_type: 'sessie', result: 'mislukt' });
-    await postForm(kccClient, `${staff.origin}/intern/inloggen`, { email: kcc.email, password: kcc.password }, { origin: staff.origin });
-    const badCode = await postForm(kccClient, `${staff.origin}/intern/inloggen/code`, { code: wrongCode(kcc) }, { origin: staff.origin });
+    const badCode = await postLogin(kccClient, staff, { email: kcc.email, password: kcc.password, code: wrongCode(kcc) });
     expect(badCode.status()).toBe(400);
     expect(one({ action: 'inloggen_code', actor_id: kccId }, 'wrong code')).toMatchObject({ actor_role: 'kcc', result: 'mislukt' });
-    const code = await postForm(kccClient, `${staff.origin}/intern/inloggen/code`, { code: codeFor(kcc) }, { origin: staff.origin });
+    const code = await postLogin(kccClient, staff, { email: kcc.email, password: kcc.password, code: codeFor(kcc) });
     expect(code.status()).toBe(303);
     one({ action: 'inloggen', actor_id: kccId }, 'kcc login');
 
@@ -77,7 +76,7 @@ test.describe('audit log', () => {
     const id = marker('nieuw');
     const email = `${id}@test.example`;
     const created = await postForm(adminClient, `${staff.origin}/intern/beheer`, {
-      intent: 'create', email, name: `Nieuwe collega ${id}`, role: 'boa', serviceNumber: '', password: `een lang wachtwoord ${tag}`,
+      intent: 'create', email, name: `Nieuwe collega ${id}`, role: 'boa', serviceNumber: '',
     }, { origin: staff.origin });
     expect(created.status()).toBe(200);
     const newId = userByEmail(staff, email)!.id;

@@ -5,7 +5,7 @@
 // nor is the outcome. `Geen terugkoppeling sturen` is honoured. JavaScript on and off.
 //
 // This spec starts a portal of its own (with SMTP_URL) beside the shared ones, on a port of this run's
-// range (E2E_PORT_BASE + 5 for js-on, + 6 for js-off), with the shared address-service stand-in.
+// range (E2E_PORT_BASE + 10 for js-on, + 11 for js-off), with the shared address-service stand-in.
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import type { ParsedMail } from 'mailparser';
@@ -25,7 +25,7 @@ let srv: Server;
 test.beforeAll(async ({}, info) => {
   await smtp.start();
   const name = dataName(`feedback-${info.project.name}`);
-  const port = PORTS.main + (info.project.name === 'js-on' ? 5 : 6);
+  const port = PORTS.main + (info.project.name === 'js-on' ? 10 : 11);
   portal = await startPortal(name, port, {
     SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
     MAIL_POLL_MS: '200',

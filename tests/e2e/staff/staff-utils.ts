@@ -1,8 +1,11 @@
 // The staff pages: the real login with a TOTP code computed here (for the specs that test the
 // login itself), the staff server's test clock, and the KCC and BOA forms (spec §3 and §4) filled
 // and checked by their exact Dutch labels.
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import jsQR from 'jsqr';
+import { simpleParser } from 'mailparser';
+import { PNG } from 'pngjs';
 import { request, type APIRequestContext, type APIResponse, type Cookie, type Page, type Response } from '@playwright/test';
 import { timeStep, totpCode } from '#features/auth/totp.server.ts';
 import { amsterdamLocal, type Case, type Concerns, type Observation, type Person, type PoliceFacts, type Reporter } from '../../fixtures/cases.ts';
@@ -19,8 +22,8 @@ import {
   loginAs,
   option,
   postForm,
-  locationPath,
   servers,
+  submit,
   type Server,
   type Some,
   type StaffAccount,
@@ -40,7 +43,7 @@ export function setClockOffset(ms: number): void {
 if (existsSync(path.dirname(servers.staff.clockFile!))) setClockOffset(0);
 
 // ---------------------------------------------------------------------------------------------
-// The real login: password, then the TOTP code.
+// The real login: e-mail, password and the TOTP code on one form.
 
 /** The current TOTP code, `stepOffset` steps (30 s) from now, for the server clock offset given. */
 export function codeFor(account: StaffAccount, stepOffset = 0, clockOffsetMs = 0): string {
@@ -56,28 +59,28 @@ export function wrongCode(account: StaffAccount, clockOffsetMs = 0): string {
   }
 }
 
-/** Logs in through /intern/inloggen and the code page; ends on the page the server sends to. */
-export async function login(page: Page, srv: Server, account: StaffAccount, options: { path?: string; code?: string } = {}): Promise<void> {
+/** Fills the login form (e-mail, password, code) on the page it is on (or `path`) and sends it; ends on the page the server sends to. */
+export async function login(page: Page, srv: Server, account: Pick<StaffAccount, 'email' | 'password' | 'secret'>, options: { path?: string; code?: string; password?: string } = {}): Promise<void> {
   await page.goto(`${srv.origin}${options.path ?? '/intern/inloggen'}`);
-  await page.getByLabel('E-mailadres').fill(account.email);
-  await page.getByLabel('Wachtwoord').fill(account.password);
-  await page.getByRole('button', { name: 'Inloggen' }).click();
-  await expect(page.getByRole('heading', { name: 'Vul de code in' })).toBeVisible();
-  await page.getByLabel('Code').fill(options.code ?? codeFor(account));
-  await page.getByRole('button', { name: 'Inloggen' }).click();
+  await page.getByLabel('E-mailadres', { exact: true }).fill(account.email);
+  await page.getByLabel('Wachtwoord', { exact: true }).fill(options.password ?? account.password);
+  await page.getByLabel('Code', { exact: true }).fill(options.code ?? totpCode(account.secret, timeStep(new Date())));
+  await page.getByRole('button', { name: 'Inloggen', exact: true }).click();
+}
+
+/** Posts the login form with `req` (which keeps the cookie); the answer as it comes (303 when it worked). */
+export function postLogin(req: APIRequestContext, srv: Server, fields: { email: string; password: string; code: string }, headers: Record<string, string> = {}): Promise<APIResponse> {
+  return postForm(req, `${srv.origin}/intern/inloggen`, fields, { origin: srv.origin, headers });
 }
 
 /**
- * Logs `account` in through the two login posts with `req` (which keeps the cookie). Returns the
- * response to the code post: a 303 to the role's start page (or the page asked for).
+ * Logs `account` in through the login post with `req` (which keeps the cookie). Returns the response:
+ * a 303 to the role's start page.
  */
 export async function loginWithRequest(req: APIRequestContext, srv: Server, account: StaffAccount, code = codeFor(account)): Promise<APIResponse> {
-  const password = await postForm(req, `${srv.origin}/intern/inloggen`, { email: account.email, password: account.password }, { origin: srv.origin });
-  expect(password.status(), `password step for ${account.email}`).toBe(303);
-  expect(locationPath(password)).toBe('/intern/inloggen/code');
-  const second = await postForm(req, `${srv.origin}/intern/inloggen/code`, { code }, { origin: srv.origin });
-  expect(second.status(), `code step for ${account.email}`).toBe(303);
-  return second;
+  const answer = await postLogin(req, srv, { email: account.email, password: account.password, code });
+  expect(answer.status(), `login of ${account.email}`).toBe(303);
+  return answer;
 }
 
 /** A fresh request context (its own cookie jar) logged in as `account` through the login posts. Dispose it after use. */
@@ -85,6 +88,51 @@ export async function requestLoggedInByCode(srv: Server, account: StaffAccount):
   const req = await request.newContext({ baseURL: srv.origin });
   await loginWithRequest(req, srv, account);
   return req;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mail and QR codes, as the person receives and sees them.
+
+/** The mails a server wrote to its MAIL_DIR (no SMTP server) to `to`, oldest first: subject and text. */
+export async function mailsTo(srv: Server, to: string): Promise<{ subject: string; text: string; file: string }[]> {
+  const dir = path.join(path.dirname(srv.dbPath), 'mail');
+  if (!existsSync(dir)) return [];
+  const found: { subject: string; text: string; file: string }[] = [];
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.eml')).sort()) {
+    const mail = await simpleParser(readFileSync(path.join(dir, file)));
+    const recipients = [mail.to].flat().flatMap((a) => a?.value ?? []).map((a) => a.address?.toLowerCase());
+    if (recipients.includes(to.toLowerCase())) found.push({ subject: mail.subject ?? '', text: mail.text ?? '', file });
+  }
+  return found;
+}
+
+/** The one-time link (`/intern/welkom` or `/intern/wachtwoord-instellen`) in the newest mail to `to` that has one; waits for the mail worker. */
+export async function linkInMail(srv: Server, to: string, kind: 'welkom' | 'wachtwoord-instellen', after = 0): Promise<string> {
+  const pattern = new RegExp(`${srv.origin.replace(/[.:/]/g, '\\$&')}/intern/${kind}\\?sleutel=[A-Za-z0-9_-]{43}`);
+  let link: string | undefined;
+  await expect
+    .poll(async () => {
+      const mails = (await mailsTo(srv, to)).slice(after);
+      link = mails.map((m) => pattern.exec(m.text)?.[0]).filter(Boolean).at(-1);
+      return link !== undefined;
+    }, { message: `a mail to ${to} with a ${kind} link`, timeout: 15_000 })
+    .toBe(true);
+  return link!;
+}
+
+/** Reads the QR code the page shows (a screenshot of the SVG, decoded), as a phone's camera would. */
+export async function scanQr(page: Page): Promise<string> {
+  const png = PNG.sync.read(await page.locator('svg.mb-qr').screenshot());
+  const code = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
+  expect(code, 'a readable QR code').not.toBeNull();
+  return code!.data;
+}
+
+/** The secret in an otpauth:// URI. */
+export function secretOf(uri: string): string {
+  const secret = /[?&]secret=([A-Z2-7]+)/.exec(uri)?.[1];
+  expect(secret, uri).toBeDefined();
+  return secret!;
 }
 
 /** The session cookie of a browser context (named mb_sessie on http://localhost). */
@@ -282,3 +330,23 @@ export async function expectPoliceForm(page: Page, c: Case, f: PoliceFacts): Pro
   for (const concern of c.concerns.concerns) await expect(option(page, Q.concerns, OPTION.concerns[concern])).toBeChecked();
 }
 
+/**
+ * Opens an invitation link in `page` and finishes it as the new colleague would: scans the QR code
+ * (decoded from the page's SVG), chooses `password`, types the app's code. Returns the secret the app got.
+ */
+export async function acceptInvitation(page: Page, link: string, password: string): Promise<string> {
+  await page.goto(link);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Account activeren');
+  const uri = await scanQr(page);
+  expect(uri).toMatch(/^otpauth:\/\/totp\/Meldpunt%20Bezorgd%3A[^?]+\?secret=[A-Z2-7]{32}&issuer=Meldpunt%20Bezorgd&algorithm=SHA1&digits=6&period=30$/);
+  const secret = secretOf(uri);
+  // The same secret is printed beside it in groups of four, for typing.
+  await expect(page.locator('#sleutel-tekst')).toHaveText(secret.replace(/(.{4})(?=.)/g, '$1 '));
+  await page.getByLabel('Nieuw wachtwoord', { exact: true }).fill(password);
+  await page.getByLabel('Code', { exact: true }).fill(totpCode(secret, timeStep(new Date())));
+  const answer = await submit(page, 'Account activeren');
+  expect(answer.status()).toBe(303);
+  await expect(page).toHaveURL(/\/intern\/inloggen\?melding=welkom$/);
+  await expect(page.getByRole('status')).toHaveText('Uw account is klaar. Log in met uw wachtwoord en de code uit uw app.');
+  return secret;
+}
