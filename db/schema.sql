@@ -1,5 +1,5 @@
 -- The current schema, generated from db/migrations by `npm run db:schema`. Do not edit: add a migration.
--- PRAGMA user_version = 14
+-- PRAGMA user_version = 15
 
 CREATE TABLE "audit_log" (
   id               INTEGER PRIMARY KEY,
@@ -396,7 +396,9 @@ CREATE INDEX reports_by_wijk ON reports (wijk_code) WHERE wijk_code IS NOT NULL;
 
 CREATE INDEX reports_by_woonplaats ON reports (woonplaats) WHERE woonplaats IS NOT NULL;
 
-CREATE INDEX reports_closed ON reports (closed_at) WHERE closed_at IS NOT NULL;
+CREATE INDEX reports_closed_by_status ON reports (status, closed_at) WHERE closed_at IS NOT NULL;
+
+CREATE INDEX reports_contact_to_erase ON reports (closed_at) WHERE closed_at IS NOT NULL AND contact_erased_at IS NULL;
 
 CREATE INDEX reports_open_by_due ON reports (due_on, urgency_rank, created_at)
   WHERE status IN ('nieuw', 'in_behandeling', 'wacht_op_info');
