@@ -400,7 +400,10 @@ CREATE INDEX reports_closed_by_status ON reports (status, closed_at) WHERE close
 
 CREATE INDEX reports_contact_to_erase ON reports (closed_at) WHERE closed_at IS NOT NULL AND contact_erased_at IS NULL;
 
-CREATE INDEX reports_open_by_due ON reports (due_on, urgency_rank, created_at)
+CREATE INDEX reports_open_by_age ON reports (urgency_rank, created_at)
+  WHERE status IN ('nieuw', 'in_behandeling', 'wacht_op_info');
+
+CREATE INDEX reports_open_by_due ON reports (due_on, urgency_rank, created_at, status)
   WHERE status IN ('nieuw', 'in_behandeling', 'wacht_op_info');
 
 CREATE INDEX reports_queue_by_urgency_and_age ON reports (urgency_rank, created_at DESC);
