@@ -12,6 +12,8 @@ export interface RunningServer {
   port: number;
   /** The SQLite file the server writes. */
   databasePath: string;
+  /** The server's process id (its memory is read from /proc). */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -88,6 +90,7 @@ async function launch(name: string, port: number, databasePath: string, args: st
     origin,
     port,
     databasePath,
+    pid: child.pid,
     stop: async () => {
       await stopChild(child);
       started.delete(child);
