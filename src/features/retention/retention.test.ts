@@ -135,3 +135,33 @@ test('the clean-up of expired drafts and sessions leaves an audit row with count
   assert.deepEqual(purgeExpired(later), { drafts: 1, photos: 0, sessions: 0 });
   assert.deepEqual(audits(), [{ role: 'systeem', detail: "concepten 1, foto's 0, sessies 0" }]);
 });
+
+test('retention works in batches and lets other work run between them', async () => {
+  const old = Array.from({ length: 7 }, () => report('afgesloten', 1900));
+  const erasable = Array.from({ length: 5 }, () => report('afgesloten', 400));
+  let pauses = 0;
+  const between: string[] = [];
+  const result = await applyRetention(at, {
+    batchSize: 2,
+    pause: async () => {
+      pauses++;
+      // Another writer gets its turn between two batches (the server's requests do).
+      between.push(report('in_behandeling', null));
+    },
+  });
+  assert.equal(result.reportsDeleted, 7);
+  assert.equal(result.contactsErased, 5);
+  // 7 deletions in batches of 2: 4 batches, 3 pauses after full ones; 5 erasures: 3 batches, 2 pauses.
+  assert.equal(pauses, 5);
+  for (const reference of old) assert.equal(row(reference), undefined);
+  for (const reference of erasable) assert.equal(row(reference)?.reporter_name, null);
+  for (const reference of between) assert.equal(row(reference)?.reporter_name, 'Melder Naam', 'written between batches, and kept');
+  // Stopped (at shutdown): what was done stays done, the rest waits for the next run.
+  const more = Array.from({ length: 4 }, () => report('afgesloten', 1900));
+  let asked = 0;
+  // Asked before each batch: the (empty) batch of cancelled reports, one batch of old ones, then stop.
+  const stopped = await applyRetention(at, { batchSize: 2, stopped: () => ++asked > 2 });
+  assert.equal(stopped.reportsDeleted, 2);
+  assert.equal(more.filter((r) => row(r) === undefined).length, 2);
+  assert.equal((await applyRetention(at)).reportsDeleted, 2);
+});
