@@ -289,6 +289,9 @@ function printTriage(t: TriageResult): void {
     console.log(`  alone             p50 ${ms(w.alone.p50)}  p95 ${ms(w.alone.p95)}  max ${ms(w.alone.max)} ms  (${load(w.alone.load)})`);
     console.log(`  during monitor    p50 ${ms(w.duringMonitor.p50)}  p95 ${ms(w.duringMonitor.p95)}  max ${ms(w.duringMonitor.max)} ms  (${load(w.duringMonitor.load)}); ${w.monitorViews} monitor views meanwhile, p50 ${ms(w.monitorMs.p50)} ms`);
     console.log(`  a resident waits  ${ms(w.extraP95Ms)} ms longer at p95, ${ms(w.extraMaxMs)} ms at most; target ≤ ${RESIDENT_EXTRA_WAIT_BUDGET_MS} ms at p95`);
+    if (w.alone.errors + w.duringMonitor.errors + w.monitorErrors > 0) {
+      over(`failed requests during the event-loop measurement: resident ${w.alone.errors} alone, ${w.duringMonitor.errors} during monitor views; monitor ${w.monitorErrors}`);
+    }
     if (w.extraP95Ms > RESIDENT_EXTRA_WAIT_BUDGET_MS) over(`a resident waits ${ms(w.extraP95Ms)} ms longer (p95) while coordinators open the monitor, target ≤ ${RESIDENT_EXTRA_WAIT_BUDGET_MS} ms (${load(w.duringMonitor.load)})`);
     if (w.monitorViews === 0) over('no monitor view finished while the resident was measured: the event-loop figure says nothing');
   }

@@ -68,8 +68,10 @@ export interface LatencyStats {
 export interface ResidentWait {
   requests: number;
   coordinators: number;
-  alone: LatencyStats & { load: number };
-  duringMonitor: LatencyStats & { load: number };
+  alone: LatencyStats & { load: number; errors: number };
+  duringMonitor: LatencyStats & { load: number; errors: number };
+  /** Monitor views that failed (a reset connection, an error status) while the resident was measured. */
+  monitorErrors: number;
   /** Monitor views completed during the second half, and their latencies. */
   monitorViews: number;
   monitorMs: LatencyStats;
@@ -242,34 +244,45 @@ async function measureAll(origin: string, cookie: string, targets: TriageTarget[
 async function residentWait(origin: string, cookie: string, monitorPath: string, requests: number, coordinators: number): Promise<ResidentWait> {
   const resident = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const pause = () => new Promise((resolve) => setTimeout(resolve, 20));
-  const measureResident = async (): Promise<LatencyStats & { load: number }> => {
+  // A failed request (a reset connection, a time-out, another status) is counted, and its time as far as it got.
+  const measureResident = async (): Promise<LatencyStats & { load: number; errors: number }> => {
     const latencies: number[] = [];
     const loads: number[] = [];
+    let errors = 0;
     for (let i = 0; i < requests; i++) {
-      const answer = await send(origin, 'GET', '/melden', {}, undefined, resident);
-      if (answer.status !== 200) throw new Error(`resident: GET /melden answered ${answer.status}`);
-      latencies.push(answer.ms);
+      const started = performance.now();
+      try {
+        const answer = await send(origin, 'GET', '/melden', {}, undefined, resident);
+        if (answer.status !== 200) errors++;
+        latencies.push(answer.ms);
+      } catch {
+        errors++;
+        latencies.push(performance.now() - started);
+      }
       loads.push(os.loadavg()[0]!);
       await pause();
     }
-    return { ...stats(latencies), load: Number((loads.reduce((a, b) => a + b, 0) / loads.length).toFixed(2)) };
+    return { ...stats(latencies), load: Number((loads.reduce((a, b) => a + b, 0) / loads.length).toFixed(2)), errors };
   };
   try {
     // Warm the resident's page first.
     for (let i = 0; i < 10; i++) await send(origin, 'GET', '/melden', {}, undefined, resident);
     const alone = await measureResident();
     let stop = false;
+    let monitorErrors = 0;
     const monitorLatencies: number[] = [];
     const loops = Array.from({ length: coordinators }, async () => {
-      const own = new http.Agent({ keepAlive: true, maxSockets: 1 });
-      try {
-        while (!stop) {
+      while (!stop) {
+        const own = new http.Agent({ keepAlive: true, maxSockets: 1 });
+        try {
           const answer = await send(origin, 'GET', monitorPath, { cookie, origin }, undefined, own);
-          if (answer.status !== 200) throw new Error(`monitor answered ${answer.status}`);
-          if (!stop) monitorLatencies.push(answer.ms);
+          if (answer.status !== 200) monitorErrors++;
+          else if (!stop) monitorLatencies.push(answer.ms);
+        } catch {
+          monitorErrors++;
+        } finally {
+          own.destroy();
         }
-      } finally {
-        own.destroy();
       }
     });
     // Let the coordinators' first views start before the resident is measured.
@@ -287,6 +300,7 @@ async function residentWait(origin: string, cookie: string, monitorPath: string,
       alone,
       duringMonitor,
       monitorViews: monitorLatencies.length,
+      monitorErrors,
       monitorMs: stats(monitorLatencies),
       extraP95Ms: duringMonitor.p95 - alone.p95,
       extraMaxMs: duringMonitor.max - alone.max,
