@@ -19,7 +19,9 @@
 //   BENCH_SECTIONS      which parts to run, comma-separated: pages, throughput, triage (all three)
 //   BENCH_TRIAGE_REPORTS    generated reports for the triage section (100000)
 //   BENCH_TRIAGE_REQUESTS   measured requests per triage page (200), after BENCH_TRIAGE_WARMUP (20)
-//   BENCH_MONITOR_REQUESTS  measured views of each monitor page and export (20; 10 with --scale)
+//   BENCH_MONITOR_REQUESTS  measured views of each monitor page and export (20; 10 with --scale; 0: no monitor
+//                           and no event-loop measurement)
+//   BENCH_RETENTION         off: no retention catch-up
 //   BENCH_RESIDENT_REQUESTS resident requests in each half of the event-loop measurement (100)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -44,9 +46,9 @@ const BUDGET = {
   minRatioToBaseline: 0.5,
   maxErrors: 0,
 };
-const intSetting = (name: string, fallback: number): number => {
+const intSetting = (name: string, fallback: number, min = 1): number => {
   const value = Number(process.env[name]);
-  return Number.isInteger(value) && value > 0 ? value : fallback;
+  return process.env[name] && Number.isInteger(value) && value >= min ? value : fallback;
 };
 const REQUESTS = intSetting('BENCH_REQUESTS', 3000);
 const CONNECTIONS = intSetting('BENCH_CONNECTIONS', 10);
@@ -63,7 +65,8 @@ if (SCALE !== undefined && !(Number.isInteger(SCALE) && SCALE > 0 && SCALE <= 1_
 const SECTIONS = new Set(SCALE ? ['triage'] : (process.env['BENCH_SECTIONS'] || 'pages,throughput,triage').split(',').map((s) => s.trim()));
 for (const section of SECTIONS) if (!['pages', 'throughput', 'triage'].includes(section)) throw new Error(`BENCH_SECTIONS: unknown section ${section}`);
 const TRIAGE_REPORTS = SCALE ?? intSetting('BENCH_TRIAGE_REPORTS', 100_000);
-const MONITOR_REQUESTS = intSetting('BENCH_MONITOR_REQUESTS', SCALE ? 10 : 20);
+const MONITOR_REQUESTS = intSetting('BENCH_MONITOR_REQUESTS', SCALE ? 10 : 20, 0);
+const RETENTION = process.env['BENCH_RETENTION'] !== 'off';
 const RESIDENT_REQUESTS = intSetting('BENCH_RESIDENT_REQUESTS', 100);
 const TRIAGE_REQUESTS = intSetting('BENCH_TRIAGE_REQUESTS', 200);
 const TRIAGE_WARMUP = intSetting('BENCH_TRIAGE_WARMUP', 20);
@@ -428,6 +431,7 @@ async function main(): Promise<void> {
         monitorRequests: MONITOR_REQUESTS,
         residentRequests: RESIDENT_REQUESTS,
         coordinators: 2,
+        retention: RETENTION,
       });
       printTriage(triage);
     }
