@@ -1,5 +1,5 @@
 -- The current schema, generated from db/migrations by `npm run db:schema`. Do not edit: add a migration.
--- PRAGMA user_version = 18
+-- PRAGMA user_version = 19
 
 CREATE TABLE account_links (
   token_hash   TEXT    PRIMARY KEY CHECK (length(token_hash) = 64),
@@ -481,9 +481,14 @@ CREATE INDEX reports_by_street_number_key ON reports (street_number_key) WHERE s
 
 CREATE INDEX reports_by_woonplaats ON reports (woonplaats) WHERE woonplaats IS NOT NULL;
 
-CREATE INDEX reports_closed ON reports (closed_at) WHERE closed_at IS NOT NULL;
+CREATE INDEX reports_closed_by_status ON reports (status, closed_at) WHERE closed_at IS NOT NULL;
 
-CREATE INDEX reports_open_by_due ON reports (due_on, urgency_rank, created_at)
+CREATE INDEX reports_contact_to_erase ON reports (closed_at) WHERE closed_at IS NOT NULL AND contact_erased_at IS NULL;
+
+CREATE INDEX reports_open_by_age ON reports (urgency_rank, created_at)
+  WHERE status IN ('nieuw', 'in_behandeling', 'wacht_op_info');
+
+CREATE INDEX reports_open_by_due ON reports (due_on, urgency_rank, created_at, status)
   WHERE status IN ('nieuw', 'in_behandeling', 'wacht_op_info');
 
 CREATE INDEX reports_queue_by_urgency_and_age ON reports (urgency_rank, created_at DESC);

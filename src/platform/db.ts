@@ -60,6 +60,21 @@ export function db(): DB {
 }
 
 /**
+ * For a reader thread (the AVE-monitor's worker, src/features/monitor/monitor.reader.server.ts): from now on
+ * this thread's `db()` is a read-only connection to `file`, never migrated and unable to write. The
+ * server's own connection has migrated the file already; WAL lets this one read while the server writes.
+ */
+export function useReadOnlyConnection(file: string): DB {
+  if (shared) throw new Error('useReadOnlyConnection: this thread has a connection already');
+  const d = new Database(file, { readonly: true, fileMustExist: true });
+  d.pragma('busy_timeout = 5000');
+  // The monitor reads most of the reports table: a larger page cache than SQLite's 2 MB keeps it in memory.
+  d.pragma('cache_size = -131072');
+  shared = d;
+  return d;
+}
+
+/**
  * At shutdown: moves the WAL into the database file (so the file alone is complete) and closes the
  * connection. Safe to call twice. Under Litestream only a PASSIVE checkpoint: Litestream's read lock makes a
  * TRUNCATE wait the whole busy timeout (5 s, measured) and then give up. Litestream sends what is left to the

@@ -11,10 +11,12 @@ import { applyRetention, purgeExpired } from '#features/retention/retention.serv
 /**
  * Work the server does in the background: the mail worker; every quarter of an hour deleting expired
  * drafts (unfinished reports older than 24 hours) and expired staff sessions; the retention
- * periods (retention.ts) at start and every six hours; and with `SNAPSHOT_DIR` the daily snapshot
+ * periods (retention.server.ts) at start and every six hours, in batches between requests; and with `SNAPSHOT_DIR` the daily snapshot
  * (snapshots.ts), looked for at start and every hour, so a restart neither skips nor repeats one.
  */
 let started = false;
+let stopping = false;
+let retaining: Promise<unknown> | undefined;
 const intervals: NodeJS.Timeout[] = [];
 
 export function startBackgroundJobs(): void {
@@ -29,12 +31,14 @@ export function startBackgroundJobs(): void {
       console.error('jobs: purge failed:', (error as Error).message);
     }
   };
+  // In batches that yield to requests (retention.server.ts); one run at a time, stopped at shutdown.
   const retain = () => {
-    try {
-      applyRetention();
-    } catch (error) {
-      console.error('jobs: retention failed:', (error as Error).message);
-    }
+    if (retaining) return;
+    retaining = applyRetention(now(), { stopped: () => stopping })
+      .catch((error: unknown) => console.error('jobs: retention failed:', (error as Error).message))
+      .finally(() => {
+        retaining = undefined;
+      });
   };
   purge();
   retain();
@@ -59,5 +63,8 @@ export function startBackgroundJobs(): void {
 /** At shutdown: no more clean-ups; the mail worker finishes its current mail (within `waitMs`) and releases its leases. */
 export async function stopBackgroundJobs(waitMs: number): Promise<void> {
   for (const interval of intervals.splice(0)) clearInterval(interval);
+  // A retention run stops after its current batch (a few milliseconds).
+  stopping = true;
+  await retaining;
   if (started) await stopMailWorker(waitMs);
 }

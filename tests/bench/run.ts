@@ -1,6 +1,10 @@
 // `npm run bench`: page weight of the public pages, throughput of "Melding versturen" against a bare
-// baseline measured in the same run, and the coordinator's triage on 100,000 generated reports. Prints figures and writes them to
-// data/bench/latest.json. Missing a budget prints "OVER BUDGET" and still exits 0; it exits non-zero
+// baseline measured in the same run, and the coordinator's work on 100,000 generated reports (queue,
+// searches, report pages, the AVE-monitor and its export, a resident's wait during monitor views, start,
+// memory, retention catch-up). `npm run bench -- --scale 1000000` runs only that last section, on
+// 1,000,000 reports (generated once into data/bench/cache, about 15 minutes; later runs copy the file).
+// Prints figures, each with the machine's load, and writes them to data/bench/latest.json (or
+// data/bench/scale-N.json). Missing a budget prints "OVER BUDGET" and still exits 0; it exits non-zero
 // only when the benchmark could not run (no build, a server that does not start, a form that cannot
 // be filled in).
 //
@@ -15,8 +19,13 @@
 //   BENCH_SECTIONS      which parts to run, comma-separated: pages, throughput, triage (all three)
 //   BENCH_TRIAGE_REPORTS    generated reports for the triage section (100000)
 //   BENCH_TRIAGE_REQUESTS   measured requests per triage page (200), after BENCH_TRIAGE_WARMUP (20)
-//   BENCH_WATCHDOG_MINUTES  the whole run is stopped after this long (5)
+//   BENCH_WATCHDOG_MINUTES  the whole run is stopped after this long (5; 15 above 10,000 reports; 90 above 100,000)
+//   BENCH_MONITOR_REQUESTS  measured views of each monitor page and export (20; 10 with --scale; 0: no monitor
+//                           and no event-loop measurement)
+//   BENCH_RETENTION         off: no retention catch-up
+//   BENCH_RESIDENT_REQUESTS resident requests in each half of the event-loop measurement (100)
 import { execFileSync, spawnSync } from 'node:child_process';
+import { parseArgs } from 'node:util';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,7 +35,7 @@ import { prepareDrafts } from './form-flow.ts';
 import { sendReports, summarize, type LoadResult, type RawRun } from './load.ts';
 import { measurePages, type PageWeight } from './page-weight.ts';
 import { killAllStarted, startBaseline, startPortal, type RunningServer } from './servers.ts';
-import { benchTriage, TRIAGE_BUDGET_P95_MS, type TriageResult } from './triage.ts';
+import { benchTriage, loadNow, RESIDENT_EXTRA_WAIT_BUDGET_MS, RETENTION_BUDGET_SECONDS, TRIAGE_BUDGET_P95_MS, type TriageResult } from './triage.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 process.chdir(ROOT);
@@ -41,11 +50,10 @@ const BUDGET = {
   maxErrors: 0,
 };
 /** The machine's load (1-minute average) and CPUs, printed beside every figure: a shared machine skews them. */
-const loadNow = (): number => Number(os.loadavg()[0]!.toFixed(2));
 const withLoad = (load: number): string => `load ${load.toFixed(2)} on ${os.cpus().length} CPUs`;
-const intSetting = (name: string, fallback: number): number => {
+const intSetting = (name: string, fallback: number, min = 1): number => {
   const value = Number(process.env[name]);
-  return Number.isInteger(value) && value > 0 ? value : fallback;
+  return process.env[name] && Number.isInteger(value) && value >= min ? value : fallback;
 };
 const REQUESTS = intSetting('BENCH_REQUESTS', 3000);
 const CONNECTIONS = intSetting('BENCH_CONNECTIONS', 10);
@@ -55,13 +63,20 @@ const PREP_SECONDS = intSetting('BENCH_PREP_SECONDS', 40);
 const RUN_SECONDS = intSetting('BENCH_RUN_SECONDS', 30);
 const ROUNDS = intSetting('BENCH_ROUNDS', 3);
 const DB_DIR = path.resolve(process.env['BENCH_DB_DIR'] || os.tmpdir());
-const SECTIONS = new Set((process.env['BENCH_SECTIONS'] || 'pages,throughput,triage').split(',').map((s) => s.trim()));
+const { values: args } = parseArgs({ options: { scale: { type: 'string' } } });
+/** `--scale N`: only the coordinator's section, on N generated reports. */
+const SCALE = args.scale === undefined ? undefined : Number(args.scale);
+if (SCALE !== undefined && !(Number.isInteger(SCALE) && SCALE > 0 && SCALE <= 1_000_000)) throw new Error('--scale must be a whole number of reports up to 1,000,000');
+const SECTIONS = new Set(SCALE ? ['triage'] : (process.env['BENCH_SECTIONS'] || 'pages,throughput,triage').split(',').map((s) => s.trim()));
 for (const section of SECTIONS) if (!['pages', 'throughput', 'triage'].includes(section)) throw new Error(`BENCH_SECTIONS: unknown section ${section}`);
-const TRIAGE_REPORTS = intSetting('BENCH_TRIAGE_REPORTS', 100_000);
+const TRIAGE_REPORTS = SCALE ?? intSetting('BENCH_TRIAGE_REPORTS', 100_000);
+const MONITOR_REQUESTS = intSetting('BENCH_MONITOR_REQUESTS', SCALE ? 10 : 20, 0);
+const RETENTION = process.env['BENCH_RETENTION'] !== 'off';
+const RESIDENT_REQUESTS = intSetting('BENCH_RESIDENT_REQUESTS', 100);
 const TRIAGE_REQUESTS = intSetting('BENCH_TRIAGE_REQUESTS', 200);
 const TRIAGE_WARMUP = intSetting('BENCH_TRIAGE_WARMUP', 20);
-/** The whole run must end well within this, or it is stopped (BENCH_WATCHDOG_MINUTES: a loaded machine generates 100,000 reports slowly). */
-const WATCHDOG_MS = intSetting('BENCH_WATCHDOG_MINUTES', 5) * 60_000;
+/** The whole run must end well within this, or it is stopped (BENCH_WATCHDOG_MINUTES; generating 1,000,000 reports the first time takes long). */
+const WATCHDOG_MS = intSetting('BENCH_WATCHDOG_MINUTES', TRIAGE_REPORTS > 100_000 ? 90 : TRIAGE_REPORTS > 10_000 ? 15 : 5) * 60_000;
 // tests/support/serve.ts loads PORTAL_DIST (default dist) when set.
 const DIST = process.env['PORTAL_DIST'] || 'dist';
 const ENTRY = path.join(DIST, 'server', 'entry.mjs');
@@ -278,33 +293,60 @@ function printThroughput(t: Throughput): void {
 }
 
 function printTriage(t: TriageResult): void {
+  const load = (n: number) => `load ${n.toFixed(2)}`;
   console.log('');
-  console.log(`Triage: ${t.reports.toLocaleString('en')} generated reports (${t.databaseMegabytes} MB), one coordinator logged in over HTTP with a TOTP code (login ${t.loginMs.toFixed(0)} ms).`);
-  console.log(`Each page ${t.requestsPerTarget} times (after ${TRIAGE_WARMUP} unmeasured), in rounds of one request per page, one request at a time on a kept-alive connection;`);
-  console.log('the time runs to the last byte: server time plus a loopback hop.');
+  console.log(`Coordinator: ${t.reports.toLocaleString('en')} generated reports (${t.databaseMegabytes} MB), one coordinator logged in over HTTP with a TOTP code (login ${t.loginMs.toFixed(0)} ms).`);
+  console.log(`Each page ${t.requestsPerTarget} times (the monitor pages and export fewer, as given) after ${TRIAGE_WARMUP} unmeasured, in rounds of one request per page, one request at a time on a kept-alive connection;`);
+  console.log('the time runs to the last byte: server time plus a loopback hop. "load" is the 1-minute load average while that row was measured.');
   console.log(`Target: p95 < ${TRIAGE_BUDGET_P95_MS} ms for the queue, the report page, the casus list and the casus page. A report, casus or overleg page view writes its audit row (a commit) each time.`);
   console.log('');
-  const head = `${pad('Page', 40)}${lpad('p50 ms', 9)}${lpad('p95 ms', 9)}${lpad('max ms', 9)}${lpad('errors', 8)}${lpad('Budget', 9)}  Result`;
+  const head = `${pad('Page', 40)}${lpad('n', 5)}${lpad('p50 ms', 10)}${lpad('p95 ms', 10)}${lpad('max ms', 10)}${lpad('errors', 8)}${lpad('Budget', 9)}${lpad('load', 7)}  Result`;
   console.log(head);
   console.log('-'.repeat(head.length));
   for (const f of t.figures) {
-    const over = f.judged && !(f.latencyMs.p95 < TRIAGE_BUDGET_P95_MS);
+    const over = f.judged && !(f.latencyMs.p95 < f.budgetMs);
     console.log(
-      `${pad(f.label, 40)}${lpad(ms(f.latencyMs.p50), 9)}${lpad(ms(f.latencyMs.p95), 9)}${lpad(ms(f.latencyMs.max), 9)}${lpad(String(f.errors), 8)}` +
-        `${lpad(f.judged ? `< ${TRIAGE_BUDGET_P95_MS}` : '-', 9)}  ${f.errors ? 'errors' : over ? 'OVER BUDGET' : f.judged ? 'ok' : '(information)'}`,
+      `${pad(f.label, 40)}${lpad(String(f.requests), 5)}${lpad(ms(f.latencyMs.p50), 10)}${lpad(ms(f.latencyMs.p95), 10)}${lpad(ms(f.latencyMs.max), 10)}${lpad(String(f.errors), 8)}` +
+        `${lpad(f.judged ? `< ${f.budgetMs}` : '-', 9)}${lpad(f.load.toFixed(2), 7)}  ${f.errors ? 'errors' : over ? 'OVER BUDGET' : f.judged ? 'ok' : '(information)'}`,
     );
   }
   console.log('');
-  console.log(`Machine load (1-minute average) ${t.load.before.toFixed(1)} when measuring began, ${t.load.after.toFixed(1)} at the end, on ${t.load.cpus} CPUs.`);
+  console.log(`Machine load (1-minute average) ${t.load.before.toFixed(2)} when measuring began, ${t.load.after.toFixed(2)} at the end, on ${t.load.cpus} CPUs.`);
   if (Math.max(t.load.before, t.load.after) > t.load.cpus) {
-    const note = `Triage: other work kept more than ${t.load.cpus} CPUs busy during the measurement; its p95 figures include waiting for a CPU (compare the p50s).`;
+    const note = `Coordinator: other work kept more than ${t.load.cpus} CPUs busy during the measurement; its p95 figures include waiting for a CPU (compare the p50s).`;
     notes.push(note);
     console.log(`Note: ${note}`);
   }
   for (const f of t.figures) {
-    if (f.judged && !(f.latencyMs.p95 < TRIAGE_BUDGET_P95_MS)) over(`triage ${f.label}: p95 ${ms(f.latencyMs.p95)} ms, target < ${TRIAGE_BUDGET_P95_MS} ms`);
-    if (f.errors) over(`triage ${f.label}: ${f.errors} of ${f.requests} requests failed (${Object.entries(f.wrongAnswers).map(([k, n]) => `${k} ×${n}`).join(', ') || 'no answer'})`);
+    if (f.judged && !(f.latencyMs.p95 < f.budgetMs)) over(`${f.label}: p95 ${ms(f.latencyMs.p95)} ms, target < ${f.budgetMs} ms (${load(f.load)})`);
+    if (f.errors) over(`${f.label}: ${f.errors} of ${f.requests} requests failed (${Object.entries(f.wrongAnswers).map(([k, n]) => `${k} ×${n}`).join(', ') || 'no answer'})`);
   }
+  console.log('');
+  const w = t.residentWait;
+  if (w) {
+    console.log(`Event-loop delay: a resident's page (GET /melden), ${w.requests} requests one at a time, alone and while ${w.coordinators} coordinators open the monitor again and again:`);
+    console.log(`  alone             p50 ${ms(w.alone.p50)}  p95 ${ms(w.alone.p95)}  max ${ms(w.alone.max)} ms  (${load(w.alone.load)})`);
+    console.log(`  during monitor    p50 ${ms(w.duringMonitor.p50)}  p95 ${ms(w.duringMonitor.p95)}  max ${ms(w.duringMonitor.max)} ms  (${load(w.duringMonitor.load)}); ${w.monitorViews} monitor views meanwhile, p50 ${ms(w.monitorMs.p50)} ms`);
+    console.log(`  a resident waits  ${ms(w.extraP95Ms)} ms longer at p95, ${ms(w.extraMaxMs)} ms at most; target ≤ ${RESIDENT_EXTRA_WAIT_BUDGET_MS} ms at p95`);
+    if (w.alone.errors + w.duringMonitor.errors + w.monitorErrors > 0) {
+      over(`failed requests during the event-loop measurement: resident ${w.alone.errors} alone, ${w.duringMonitor.errors} during monitor views; monitor ${w.monitorErrors}`);
+    }
+    if (w.extraP95Ms > RESIDENT_EXTRA_WAIT_BUDGET_MS) over(`a resident waits ${ms(w.extraP95Ms)} ms longer (p95) while coordinators open the monitor, target ≤ ${RESIDENT_EXTRA_WAIT_BUDGET_MS} ms (${load(w.duringMonitor.load)})`);
+    if (w.monitorViews === 0) over('no monitor view finished while the resident was measured: the event-loop figure says nothing');
+  }
+  console.log(`Start: ${t.startSeconds.toFixed(2)} s from starting the process to the first healthy answer (${load(t.startLoad)}).`);
+  if (t.memory) console.log(`Memory of the server after the measurements: ${t.memory.rssMegabytes} MB resident, peak ${t.memory.peakRssMegabytes} MB (${load(t.memory.load)}).`);
+  const r = t.retention;
+  if (r) {
+    console.log(`Retention catch-up (npm run retention, clock moved ${r.clockDays} days forward): ${r.seconds.toFixed(1)} s, ${r.reportsBefore.toLocaleString('en')} → ${r.reportsAfter.toLocaleString('en')} reports; target < ${RETENTION_BUDGET_SECONDS} s (${load(r.load)})`);
+    console.log(`  ${r.summary}`);
+    if (r.seconds >= RETENTION_BUDGET_SECONDS) over(`retention catch-up took ${r.seconds.toFixed(1)} s, target < ${RETENTION_BUDGET_SECONDS} s (${load(r.load)})`);
+  }
+  console.log(
+    t.generatedThisRun
+      ? `Demo data: generated in this run in ${t.generateSeconds.toFixed(1)} s.`
+      : `Demo data: from data/bench/cache (generated ${t.generatedAt} in ${t.generateSeconds.toFixed(1)} s); migrated in ${t.migrateSeconds.toFixed(1)} s, copied in ${t.copySeconds.toFixed(1)} s.`,
+  );
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -433,11 +475,16 @@ async function main(): Promise<void> {
 
     // (c) Triage on a big database.
     if (SECTIONS.has('triage')) {
-      triage = await benchTriage(tmp, TRIAGE_REPORTS, TRIAGE_REQUESTS, TRIAGE_WARMUP, (line) => console.log(line));
+      triage = await benchTriage(tmp, TRIAGE_REPORTS, TRIAGE_REQUESTS, TRIAGE_WARMUP, (line) => console.log(`${line} [load ${loadNow().toFixed(2)}]`), {
+        monitorRequests: MONITOR_REQUESTS,
+        residentRequests: RESIDENT_REQUESTS,
+        coordinators: 2,
+        retention: RETENTION,
+      });
       printTriage(triage);
     }
 
-    const out = path.join('data', 'bench', 'latest.json');
+    const out = path.join('data', 'bench', SCALE ? `scale-${SCALE}.json` : 'latest.json');
     mkdirSync(path.dirname(out), { recursive: true });
     writeFileSync(
       out,
@@ -450,7 +497,8 @@ async function main(): Promise<void> {
           commit,
           notes,
           budgets: BUDGET,
-          settings: { requests: REQUESTS, connections: CONNECTIONS, warmup: WARMUP, rounds: ROUNDS, prepSeconds: PREP_SECONDS, runSeconds: RUN_SECONDS, dbDir: DB_DIR, triageReports: TRIAGE_REPORTS, triageRequests: TRIAGE_REQUESTS, triageWarmup: TRIAGE_WARMUP },
+          settings: { requests: REQUESTS, connections: CONNECTIONS, warmup: WARMUP, rounds: ROUNDS, prepSeconds: PREP_SECONDS, runSeconds: RUN_SECONDS, dbDir: DB_DIR, triageReports: TRIAGE_REPORTS, triageRequests: TRIAGE_REQUESTS, triageWarmup: TRIAGE_WARMUP, monitorRequests: MONITOR_REQUESTS, residentRequests: RESIDENT_REQUESTS, scale: SCALE },
+          loadAtEnd: loadNow(),
           sections: [...SECTIONS],
           pages,
           draftPreparation,

@@ -12,7 +12,7 @@ export interface RunningServer {
   port: number;
   /** The SQLite file the server writes. */
   databasePath: string;
-  /** The server's process id (for /proc/<pid>/io). */
+  /** The server's process id (for /proc/<pid>/io and its memory). */
   pid: number | undefined;
   stop(): Promise<void>;
 }

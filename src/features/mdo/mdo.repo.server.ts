@@ -4,7 +4,7 @@ import { lazy } from '#lib/lazy.ts';
 import type { MeetingKind } from './mdo.rules.ts';
 
 /**
- * The only module that writes the MDO tables (migration 0015): meetings (an overleg) and meeting_items
+ * The only module that writes the MDO tables (migration 0017): meetings (an overleg) and meeting_items
  * (a casus on its agenda, with the question and the agreements). Participants, question and
  * agreements are sealed here on the way in (spec §8); ids are chosen before the insert so the sealed
  * values name their row. The actions agreed in an overleg are the casus's (casus.repo.server.ts).

@@ -98,7 +98,7 @@ test('retention: an overleg goes 5 years after its date once no casus is left on
   const oldWithCase = planMeeting({ meetingDate: '2019-01-15', meetingKind: 'mdo', participants: 'GGZ' }, actor, later());
   assert.ok(old.kind === 'done' && oldWithCase.kind === 'done');
   db().prepare("INSERT INTO meeting_items (meeting_id, case_id, question, added_at, added_by) VALUES (?, ?, 'v1.x', '2019-01-01', ?)").run(oldWithCase.nummer, casus, id);
-  applyRetention(new Date('2026-03-03T12:00:00Z'));
+  await applyRetention(new Date('2026-03-03T12:00:00Z'));
   const left = db().prepare('SELECT id FROM meetings ORDER BY id').pluck().all();
   assert.ok(!left.includes(old.nummer), 'the old overleg without casussen is deleted');
   assert.ok(left.includes(oldWithCase.nummer), 'an overleg with a casus on its agenda stays');

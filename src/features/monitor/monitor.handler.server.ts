@@ -59,7 +59,7 @@ export function monitorPageView(monitor: Monitor, errors: MonitorPageView['error
 }
 
 /** GET /intern/monitor?van=YYYY-MM-DD&tot=YYYY-MM-DD: the figures of the period (default the last twelve months). */
-export function monitorPage(ctx: { url: URL }): FormOutcome<MonitorPageView> {
+export async function monitorPage(ctx: { url: URL }): Promise<FormOutcome<MonitorPageView>> {
   const at = now();
   const params = ctx.url.searchParams;
   const period = periodFrom(params, at);
@@ -67,20 +67,20 @@ export function monitorPage(ctx: { url: URL }): FormOutcome<MonitorPageView> {
   if (Object.keys(errors).length) {
     // A date that is not one: the form again with a 400 and what was typed; the figures of the default period.
     const typed = { van: params.get('van') ?? period.from, tot: params.get('tot') ?? period.to };
-    return render(monitorPageView(monitorView(periodFrom(new URLSearchParams({ gebied: period.areaBy }), at), amsterdamDate(at)), errors, typed), 400);
+    return render(monitorPageView(await monitorView(periodFrom(new URLSearchParams({ gebied: period.areaBy }), at), amsterdamDate(at)), errors, typed), 400);
   }
-  return render(monitorPageView(monitorView(period, amsterdamDate(at))));
+  return render(monitorPageView(await monitorView(period, amsterdamDate(at))));
 }
 
 /** GET /intern/monitor/export.csv: the same figures as a CSV download, audited as an export. */
-export function monitorExport(ctx: { url: URL; locals: App.Locals }): Response {
+export async function monitorExport(ctx: { url: URL; locals: App.Locals }): Promise<Response> {
   const staff = ctx.locals.staff;
   if (!staff) return new Response(null, { status: 403 });
   const at = now();
   // A date that is not one: back to the page, which says so (400 with the form).
   if (Object.keys(periodErrors(ctx.url.searchParams)).length) return new Response(null, { status: 303, headers: { Location: `/intern/monitor${ctx.url.search}` } });
   const period = periodFrom(ctx.url.searchParams, at);
-  const csv = exportMonitorCsv(period, amsterdamDate(at), { id: staff.user.id, role: staff.user.role, ip: ctx.locals.clientIp }, at);
+  const csv = await exportMonitorCsv(period, amsterdamDate(at), { id: staff.user.id, role: staff.user.role, ip: ctx.locals.clientIp }, at);
   return new Response(csv, {
     headers: {
       'Content-Type': 'text/csv; charset=utf-8',

@@ -168,16 +168,19 @@ const statements = lazy(() => {
     enteredBy: d.prepare(`
       SELECT reference, created_at AS createdAt, status FROM reports
       WHERE entered_by = ? AND created_at >= ? ORDER BY created_at DESC LIMIT ?`),
-    // Retention. The statuses and ids arrive as JSON arrays: the lists have one home in TypeScript
-    // (triage.rules.ts, retention.rules.ts) and the statements are prepared once. These run once a
-    // night on the closed_at index; the status list only filters what that index finds.
+    // Retention, a batch at a time (retention.server.ts). The statuses and ids arrive as JSON arrays: the
+    // lists have one home in TypeScript (triage.rules.ts, retention.rules.ts) and the statements are
+    // prepared once. Each batch reads the first candidates of a partial index that holds only candidates
+    // (migration 0019): what a batch changes leaves the index, so a catch-up reads each report once.
     eraseContact: d.prepare(`
       UPDATE reports SET reporter_name = NULL, reporter_phone = NULL, reporter_email = NULL,
         police_officer = NULL, police_phone = NULL, police_email = NULL, contact_erased_at = ?
-      WHERE closed_at IS NOT NULL AND closed_at < ? AND contact_erased_at IS NULL
-        AND status IN (SELECT value FROM json_each(?))`),
+      WHERE id IN (SELECT id FROM reports INDEXED BY reports_contact_to_erase
+                   WHERE closed_at IS NOT NULL AND contact_erased_at IS NULL AND closed_at < ?
+                     AND status IN (SELECT value FROM json_each(?)) LIMIT ?)`),
     closedBefore: d.prepare(`
-      SELECT id FROM reports WHERE closed_at < ? AND status IN (SELECT value FROM json_each(?)) ORDER BY id`),
+      SELECT id FROM reports INDEXED BY reports_closed_by_status
+      WHERE status IN (SELECT value FROM json_each(?)) AND closed_at IS NOT NULL AND closed_at < ? LIMIT ?`),
     unmergeFrom: d.prepare('UPDATE reports SET merged_into = NULL WHERE merged_into IN (SELECT value FROM json_each(?))'),
     deleteByIds: d.prepare('DELETE FROM reports WHERE id IN (SELECT value FROM json_each(?))'),
     referenceOf: d.prepare('SELECT reference FROM reports WHERE id = ?'),
@@ -454,13 +457,13 @@ export function updateReport(id: number, changes: ReportChanges, at: Date): void
  * Retention: erases the reporter's name, phone and e-mail address of reports in one of `statuses`
  * closed before `closedBefore`, once. Returns how many reports lost them.
  */
-export function eraseReporterContact(statuses: readonly ReportStatus[], closedBefore: Date, at: Date): number {
-  return statements().eraseContact.run(at.toISOString(), closedBefore.toISOString(), JSON.stringify(statuses)).changes;
+export function eraseReporterContact(statuses: readonly ReportStatus[], closedBefore: Date, at: Date, limit: number): number {
+  return statements().eraseContact.run(at.toISOString(), closedBefore.toISOString(), JSON.stringify(statuses), limit).changes;
 }
 
-/** Retention: the ids of reports in one of `statuses` closed before `closedBefore`. */
-export function closedReportIds(statuses: readonly ReportStatus[], closedBefore: Date): number[] {
-  return (statements().closedBefore.all(closedBefore.toISOString(), JSON.stringify(statuses)) as { id: number }[]).map((r) => r.id);
+/** Retention: the ids of at most `limit` reports in one of `statuses` closed before `closedBefore`. */
+export function closedReportIds(statuses: readonly ReportStatus[], closedBefore: Date, limit: number): number[] {
+  return (statements().closedBefore.all(JSON.stringify(statuses), closedBefore.toISOString(), limit) as { id: number }[]).map((r) => r.id);
 }
 
 /**

@@ -33,39 +33,89 @@ export interface RetentionResult {
 
 const DAY = 86_400_000;
 
-/** One transaction: the erasures, the deletions with their log rows, and the audit row. */
-export function applyRetention(at: Date = now()): RetentionResult {
+/** Reports (or casussen) changed per transaction: small enough that one batch holds the server's thread a few milliseconds. */
+export const RETENTION_BATCH = 500;
+
+export interface RetentionOptions {
+  /** Rows per transaction (RETENTION_BATCH). */
+  batchSize?: number;
+  /** Awaited between two batches: by default one turn of the event loop, so waiting requests go first. */
+  pause?: () => Promise<void>;
+  /** Asked before every batch; true stops the run there (at shutdown). What was done stays done. */
+  stopped?: () => boolean;
+}
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * The retention periods applied in batches: every batch is one short transaction (erasures, or deletions
+ * with their log rows), and between batches the event loop runs, so a catch-up over a year of expired
+ * reports never holds the server for longer than one batch; never called inside a request (jobs.ts and
+ * `npm run retention`). Each batch reads only candidates (the partial indexes of migration 0019), so the
+ * whole run is linear in what it changes. One audit row with the counts when anything changed.
+ */
+export async function applyRetention(at: Date = now(), options: RetentionOptions = {}): Promise<RetentionResult> {
   const r = config().municipality.retention;
+  const limit = options.batchSize ?? RETENTION_BATCH;
+  const pause = options.pause ?? nextTurn;
+  const stopped = options.stopped ?? (() => false);
   const before = (days: number) => new Date(at.getTime() - days * DAY);
-  const remove = (rule: DeletionRule, closedBefore: Date): number => {
-    const ids = closedReportIds(DELETION_RULES[rule], closedBefore);
+  const result: RetentionResult = { contactsErased: 0, cancelledDeleted: 0, reportsDeleted: 0, casesDeleted: 0 };
+  /** Runs `batch` in its own transaction until it reports fewer than a full batch, pausing between. */
+  const inBatches = async (batch: () => number): Promise<number> => {
+    let total = 0;
+    for (;;) {
+      if (stopped()) return total;
+      const n = db().transaction(batch).immediate();
+      total += n;
+      if (n < limit) return total;
+      await pause();
+    }
+  };
+  const remove = (rule: DeletionRule, closedBefore: Date) => (): number => {
+    const ids = closedReportIds(DELETION_RULES[rule], closedBefore, limit);
     logDeletions(ids, rule, at);
     deleteReports(ids);
     return ids.length;
   };
-  return db()
-    .transaction((): RetentionResult => {
-      const contactsErased = eraseReporterContact(CONTACT_ERASURE_STATUSES, before(r.contactErasureDays), at);
-      const cancelledDeleted = remove('geannuleerd', before(r.cancelledDays));
-      const reportsDeleted = remove('bewaartermijn', before(r.reportDeletionDays));
-      // A closed casus: as long as a report, counted from its closing, and never before its last report.
-      const cases = expiredCaseIds(before(r.reportDeletionDays));
-      logCaseDeletions(cases, at);
-      deleteCases(cases);
-      const casesDeleted = cases.length;
-      const meetings = expiredMeetingIds(before(r.reportDeletionDays).toISOString().slice(0, 10));
-      deleteMeetings(meetings);
-      if (contactsErased + cancelledDeleted + reportsDeleted + casesDeleted + meetings.length > 0) {
-        audit({
-          actorRole: 'systeem',
-          action: 'bewaartermijn_toegepast',
-          result: 'gelukt',
-          detail: `contactgegevens gewist ${contactsErased}, geannuleerd verwijderd ${cancelledDeleted}, verwijderd ${reportsDeleted}, casussen verwijderd ${casesDeleted}, overleggen verwijderd ${meetings.length}`,
-        }, at);
-      }
-      return { contactsErased, cancelledDeleted, reportsDeleted, casesDeleted };
+  // Deletions first: a report deleted now needs no erasure (a catch-up would otherwise write it twice).
+  result.cancelledDeleted = await inBatches(remove('geannuleerd', before(r.cancelledDays)));
+  result.reportsDeleted = await inBatches(remove('bewaartermijn', before(r.reportDeletionDays)));
+  result.contactsErased = await inBatches(() => eraseReporterContact(CONTACT_ERASURE_STATUSES, before(r.contactErasureDays), at, limit));
+  // A closed casus: as long as a report, counted from its closing, and never before its last report.
+  let afterId = 0;
+  result.casesDeleted = await inBatches(() => {
+    const cases = expiredCaseIds(before(r.reportDeletionDays), afterId, limit);
+    logCaseDeletions(cases, at);
+    deleteCases(cases);
+    afterId = cases.at(-1) ?? afterId;
+    return cases.length;
+  });
+  // An overleg: 5 years after its date, once no casus is left on its agenda.
+  const meetings = db()
+    .transaction(() => {
+      const ids = expiredMeetingIds(before(r.reportDeletionDays).toISOString().slice(0, 10));
+      deleteMeetings(ids);
+      return ids;
     })
     .immediate();
+  const { contactsErased, cancelledDeleted, reportsDeleted, casesDeleted } = result;
+  if (contactsErased + cancelledDeleted + reportsDeleted + casesDeleted + meetings.length > 0) {
+    db()
+      .transaction(() =>
+        audit(
+          {
+            actorRole: 'systeem',
+            action: 'bewaartermijn_toegepast',
+            result: 'gelukt',
+            detail: `contactgegevens gewist ${contactsErased}, geannuleerd verwijderd ${cancelledDeleted}, verwijderd ${reportsDeleted}, casussen verwijderd ${casesDeleted}, overleggen verwijderd ${meetings.length}`,
+          },
+          at,
+        ),
+      )
+      .immediate();
+  }
+  return result;
 }
 
 /**

@@ -42,7 +42,7 @@ const row = (reference: string) => {
     : undefined;
 };
 
-test('retention: contact details, cancelled reports and old reports, with a deletion log', () => {
+test('retention: contact details, cancelled reports and old reports, with a deletion log', async () => {
   const open = report('in_behandeling', null);
   const recent = report('afgesloten', 100);
   const yearOld = report('afgesloten', 400);
@@ -50,8 +50,9 @@ test('retention: contact details, cancelled reports and old reports, with a dele
   const cancelledNew = report('geannuleerd', 10);
   const ancient = report('afgesloten', 1900);
 
-  const result = applyRetention(at);
-  assert.deepEqual(result, { contactsErased: 3, cancelledDeleted: 1, reportsDeleted: 1, casesDeleted: 0 });
+  const result = await applyRetention(at);
+  // Deleted reports first; the contact details of the one closed a year ago are erased (the deleted ones are gone).
+  assert.deepEqual(result, { contactsErased: 1, cancelledDeleted: 1, reportsDeleted: 1, casesDeleted: 0 });
 
   assert.equal(row(open)?.reporter_name, 'Melder Naam', 'an open report keeps the reporter');
   assert.equal(row(recent)?.reporter_email, 'melder@test.example', 'closed 100 days ago: kept');
@@ -74,13 +75,13 @@ test('retention: contact details, cancelled reports and old reports, with a dele
   assert.equal(audited.length, 1);
   assert.doesNotMatch(audited[0]!.detail, /Melder|Dhr/);
 
-  assert.deepEqual(applyRetention(at), { contactsErased: 0, cancelledDeleted: 0, reportsDeleted: 0, casesDeleted: 0 }, 'a second run changes nothing');
+  assert.deepEqual(await applyRetention(at), { contactsErased: 0, cancelledDeleted: 0, reportsDeleted: 0, casesDeleted: 0 }, 'a second run changes nothing');
 });
 
-test('recurrence survives deletion: the deletion log keeps blind indexes of address and person, no content', () => {
+test('recurrence survives deletion: the deletion log keeps blind indexes of address and person, no content', async () => {
   const before = db().prepare('SELECT count(*) AS n FROM deletion_log').get() as { n: number };
   report('afgesloten', 2000);
-  applyRetention(at);
+  await applyRetention(at);
   const logged = db().prepare('SELECT * FROM deletion_log ORDER BY id DESC LIMIT 1').get() as Record<string, unknown>;
   assert.equal((db().prepare('SELECT count(*) AS n FROM deletion_log').get() as { n: number }).n, before.n + 1);
   assert.match(String(logged['address_key']), /^[\w-]{22}$/);
@@ -118,7 +119,7 @@ test('notes are append-only in the database: no UPDATE, no DELETE, except with t
 
   // Retention deletes the old report, and its note with it.
   const before = (db().prepare('SELECT count(*) AS n FROM report_notes').get() as { n: number }).n;
-  assert.equal(applyRetention(at).reportsDeleted, 1);
+  assert.equal((await applyRetention(at)).reportsDeleted, 1);
   assert.equal((db().prepare('SELECT count(*) AS n FROM report_notes').get() as { n: number }).n, before - 1);
   assert.equal(notesOf(kept), 1);
 });
@@ -133,4 +134,34 @@ test('the clean-up of expired drafts and sessions leaves an audit row with count
   db().prepare(`INSERT INTO drafts (token_hash, answers, created_at, updated_at, expires_at) VALUES ('h1', '{}', ?, ?, ?)`).run(at.toISOString(), at.toISOString(), at.toISOString());
   assert.deepEqual(purgeExpired(later), { drafts: 1, photos: 0, sessions: 0, links: 0 });
   assert.deepEqual(audits(), [{ role: 'systeem', detail: "concepten 1, foto's 0, sessies 0, links 0" }]);
+});
+
+test('retention works in batches and lets other work run between them', async () => {
+  const old = Array.from({ length: 7 }, () => report('afgesloten', 1900));
+  const erasable = Array.from({ length: 5 }, () => report('afgesloten', 400));
+  let pauses = 0;
+  const between: string[] = [];
+  const result = await applyRetention(at, {
+    batchSize: 2,
+    pause: async () => {
+      pauses++;
+      // Another writer gets its turn between two batches (the server's requests do).
+      between.push(report('in_behandeling', null));
+    },
+  });
+  assert.equal(result.reportsDeleted, 7);
+  assert.equal(result.contactsErased, 5);
+  // 7 deletions in batches of 2: 4 batches, 3 pauses after full ones; 5 erasures: 3 batches, 2 pauses.
+  assert.equal(pauses, 5);
+  for (const reference of old) assert.equal(row(reference), undefined);
+  for (const reference of erasable) assert.equal(row(reference)?.reporter_name, null);
+  for (const reference of between) assert.equal(row(reference)?.reporter_name, 'Melder Naam', 'written between batches, and kept');
+  // Stopped (at shutdown): what was done stays done, the rest waits for the next run.
+  const more = Array.from({ length: 4 }, () => report('afgesloten', 1900));
+  let asked = 0;
+  // Asked before each batch: the (empty) batch of cancelled reports, one batch of old ones, then stop.
+  const stopped = await applyRetention(at, { batchSize: 2, stopped: () => ++asked > 2 });
+  assert.equal(stopped.reportsDeleted, 2);
+  assert.equal(more.filter((r) => row(r) === undefined).length, 2);
+  assert.equal((await applyRetention(at)).reportsDeleted, 2);
 });

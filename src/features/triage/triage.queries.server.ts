@@ -1,5 +1,6 @@
 import type { Urgency } from '#features/reports/urgency.rules.ts';
 import { urgencyRank } from '#features/reports/urgency.rules.ts';
+import { URGENCY } from '#features/reports/options.schema.ts';
 import { blindLookups, findReportByReference, type Channel, type StoredReport } from '#features/reports/reports.repo.server.ts';
 import { deletedEarlier, type DeletedEarlier } from '#features/retention/retention.queries.server.ts';
 import type { AuditObject } from '#features/audit/audit.repo.server.ts';
@@ -130,6 +131,13 @@ export interface QueuePart {
   list: string;
   count: string;
   params: (string | number)[];
+  /**
+   * For a search: the page query that walks the index of the queue's order and checks the search on the
+   * way, used when the search matches more than COUNT_CAP reports. A broad search (a postcode area, a
+   * street: a tenth of a million reports) then stops after a page instead of sorting every match; a
+   * narrow one (a reference, an address) keeps `list`, its own index and a sort of at most COUNT_CAP rows.
+   */
+  wide?: { list: string; params: (string | number)[] };
 }
 
 /** Whether the filter asks for the open work: no status chosen (and no search), or an open status. */
@@ -148,6 +156,20 @@ export function queueOrder(filter: QueueFilter): QueueOrder {
 const sql = (where: string[], order: string, from = 'reports'): string => `SELECT ${COLUMNS} FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ? OFFSET ?`;
 // Counting stops at COUNT_CAP: beyond that the exact number helps no one and costs a scan.
 const countSql = (where: string[], from = 'reports'): string => `SELECT count(*) AS n FROM (SELECT 1 FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} LIMIT ${COUNT_CAP + 1})`;
+
+/**
+ * A page query that walks `index` (urgency, then newest first: of one status, or of all reports) and
+ * checks the other terms on the way. Newest first it is the index's own order. Oldest first, each
+ * urgency is walked backwards on its own (equal urgency: the index gives the age in either direction),
+ * and SQLite merges the four ordered walks (a compound ORDER BY on ordered arms), again without a sort.
+ */
+function walkInOrder(where: string[], params: (string | number)[], order: QueueOrder, index: string): { list: string; params: (string | number)[] } {
+  const from = `reports INDEXED BY ${index}`;
+  if (order !== 'oud') return { list: sql(where, 'urgency_rank, created_at DESC', from), params };
+  const ranks = Object.keys(URGENCY).map((u) => urgencyRank(u as Urgency));
+  const arm = (rank: number) => `SELECT ${COLUMNS}, urgency_rank AS urgencyRank FROM ${from} WHERE ${[...where, `urgency_rank = ${rank}`].join(' AND ')}`;
+  return { list: `${ranks.map(arm).join(' UNION ALL ')} ORDER BY urgencyRank, createdAt LIMIT ? OFFSET ?`, params: ranks.flatMap(() => params) };
+}
 
 /**
  * The queue's SQL, in the parts shown one after the other, exposed for the test that checks every variant
@@ -178,8 +200,12 @@ export function queueSql(filter: QueueFilter, today: string): QueuePart[] {
   }
   const where: string[] = [];
   const params: (string | number)[] = [];
+  const searching = parseSearch(filter.search ?? '') !== undefined;
+  // The open work oldest first: walked in the order of its own partial index (which needs the open
+  // statuses written literally in the query), instead of sorting every open report.
+  const openByAge = order === 'oud' && !searching && (chosen ? isOpenWork(chosen) : isOpenScope(filter));
   if (chosen) (where.push('status = ?'), params.push(chosen));
-  else if (filter.status === undefined && isOpenScope(filter)) where.push(OPEN_SQL);
+  if ((!chosen && filter.status === undefined && isOpenScope(filter)) || openByAge) where.push(OPEN_SQL);
   if (filter.overdue) (where.push(OVERDUE_SQL), params.push(today));
   where.push(...f.clauses);
   params.push(...f.params);
@@ -189,9 +215,10 @@ export function queueSql(filter: QueueFilter, today: string): QueuePart[] {
   const concernOnly = concern !== undefined && status === 'alle' && Object.values(others).every((v) => v === undefined || v === false);
   return [
     {
-      list: sql(where, byUrgency),
+      list: sql(where, byUrgency, openByAge ? 'reports INDEXED BY reports_open_by_age' : 'reports'),
       count: concernOnly ? `SELECT count(*) AS n FROM (SELECT 1 FROM report_concerns WHERE concern = ? LIMIT ${COUNT_CAP + 1})` : countSql(where),
       params,
+      ...(searching ? { wide: walkInOrder(where, params, order, chosen ? 'reports_by_status' : 'reports_queue_by_urgency_and_age') } : {}),
     },
   ];
 }
@@ -216,7 +243,8 @@ export function queuePage(filter: QueueFilter, today: string, limit: number, off
     const n = (statement(part.count).get(part.params) as { n: number }).n;
     total += n;
     const want = limit - rows.length;
-    if (want > 0 && skip < n) rows.push(...(statement(part.list).all([...part.params, want, skip]) as QueueRow[]));
+    const { list, params } = part.wide && n > COUNT_CAP ? part.wide : part;
+    if (want > 0 && skip < n) rows.push(...(statement(list).all([...params, want, skip]) as QueueRow[]));
     skip = Math.max(0, skip - n);
   }
   return { rows, total };
