@@ -16,7 +16,8 @@ import { reportPhotos, type ReportPhoto } from '#features/photos/photos.server.t
 import { CASE_EVENT_KINDS, CASE_STATUS, actionOverdue } from './casus.rules.ts';
 import { amsterdamDate } from '#lib/working-days.ts';
 import { CASE_FIELDS, CASE_SAVED, FIELDS_OF, REGIE_FILTER, isCaseIntent, type CaseIntent } from './casus.schema.ts';
-import { changeCase, listCases, openCase, type CasePageData, type CaseOutcome } from './casus.server.ts';
+import { CASE_PAGE_SIZE, changeCase, listCases, openCase, type CasePageData, type CaseOutcome } from './casus.server.ts';
+import { pageHref, pager, wantedPage, type Pager } from '#lib/paging.ts';
 
 /**
  * The casus pages: the list /intern/casussen (filters in the URL) and one casus
@@ -52,6 +53,9 @@ export interface CaseListView {
   faseOptions: Record<string, string>;
   regieOptions: Record<string, string>;
   areaOptions: Record<string, string>;
+  /** How many open casussen the filter finds (all pages). */
+  total: number;
+  pager: Pager;
 }
 
 const directorsOf = (c: Pick<CaseListRow, 'caseDirector' | 'processDirector' | 'treatmentDirector'>): string[] =>
@@ -72,7 +76,9 @@ export function handleCaseList(ctx: Context): FormOutcome<CaseListView> {
     area: areas.includes(gebied) ? gebied : undefined,
     overdue: ctx.url.searchParams.get('te-laat') === '1',
   };
-  const rows = listCases(filter, actorOf(ctx.locals.staff!, ctx.locals.clientIp), now());
+  const shownFilter = { fase: filter.avePhase ?? '', regie: filter.regie ?? '', gebied: filter.area ?? '', teLaat: filter.overdue };
+  const { rows, total, page } = listCases(filter, wantedPage(ctx.url), actorOf(ctx.locals.staff!, ctx.locals.clientIp), now());
+  const params = { fase: shownFilter.fase, regie: shownFilter.regie, gebied: shownFilter.gebied, 'te-laat': shownFilter.teLaat ? '1' : '' };
   return render({
     rows: rows.map((r) => ({
       nummer: r.id,
@@ -85,10 +91,12 @@ export function handleCaseList(ctx: Context): FormOutcome<CaseListView> {
       overdue: r.overdueActions > 0,
       nextMeeting: r.nextMeetingOn ? fmtDay(r.nextMeetingOn) : 'Geen',
     })),
-    filter: { fase: filter.avePhase ?? '', regie: filter.regie ?? '', gebied: filter.area ?? '', teLaat: filter.overdue },
+    filter: shownFilter,
     faseOptions: AVE_PHASE,
     regieOptions: REGIE_FILTER,
     areaOptions: Object.fromEntries(areas.map((a) => [a, a])),
+    total,
+    pager: pager(total, CASE_PAGE_SIZE, page, (p) => pageHref('/intern/casussen', params, p)),
   });
 }
 

@@ -224,8 +224,11 @@ export function overdueActions(today: string): { nummer: number; dueOn: string }
   return s().overdue.all(today) as { nummer: number; dueOn: string }[];
 }
 
-/** The SQL of the list of open casussen (exported for the query-plan test); `today` decides what is overdue. */
-export function caseListSql(filter: CaseListFilter, today: string): { sql: string; params: Record<string, string> } {
+/** Open casussen a page of the list shows. */
+export const CASE_PAGE_SIZE = 50;
+
+/** The WHERE of the list of open casussen and its parameters; `today` decides what is overdue. */
+function caseListWhere(filter: CaseListFilter, today: string): { where: string; params: Record<string, string> } {
   const where = [`c.status = 'open'`];
   const params: Record<string, string> = { today };
   if (filter.avePhase) {
@@ -238,6 +241,12 @@ export function caseListSql(filter: CaseListFilter, today: string): { sql: strin
     params['area'] = filter.area;
   }
   if (filter.overdue) where.push('EXISTS (SELECT 1 FROM case_actions a WHERE a.case_id = c.id AND a.done_at IS NULL AND a.due_on < @today)');
+  return { where: where.join(' AND '), params };
+}
+
+/** The SQL of one page of the list of open casussen (exported for the query-plan test); `today` decides what is overdue. */
+export function caseListSql(filter: CaseListFilter, today: string, page = 1): { sql: string; params: Record<string, string> } {
+  const { where, params } = caseListWhere(filter, today);
   const sql = `
     SELECT ${CASE_COLUMNS},
       (SELECT max(r.created_at) FROM case_reports cr JOIN reports r ON r.id = cr.report_id WHERE cr.case_id = c.id) AS latestReportAt,
@@ -245,17 +254,32 @@ export function caseListSql(filter: CaseListFilter, today: string): { sql: strin
       (SELECT count(*) FROM case_actions a WHERE a.case_id = c.id AND a.done_at IS NULL) AS openActions,
       (SELECT count(*) FROM case_actions a WHERE a.case_id = c.id AND a.done_at IS NULL AND a.due_on < @today) AS overdueActions,
       (SELECT min(m.held_on) FROM meeting_items i JOIN meetings m ON m.id = i.meeting_id WHERE i.case_id = c.id AND m.held_on >= @today) AS nextMeetingOn
-    FROM cases c WHERE ${where.join(' AND ')}
-    ORDER BY c.updated_at DESC LIMIT 500`;
+    FROM cases c WHERE ${where}
+    ORDER BY c.updated_at DESC, c.id DESC LIMIT ${CASE_PAGE_SIZE} OFFSET ${(page - 1) * CASE_PAGE_SIZE}`;
   return { sql, params };
 }
 
-export function caseList(filter: CaseListFilter, today: string): CaseListRow[] {
-  const { sql, params } = caseListSql(filter, today);
+/**
+ * The SQL that counts the open casussen of a filter (exported for the query-plan test). On the status
+ * index by name: where most casussen are open, SQLite's statistics would otherwise read the whole table.
+ */
+export function caseCountSql(filter: CaseListFilter, today: string): { sql: string; params: Record<string, string> } {
+  const { where, params } = caseListWhere(filter, today);
+  return { sql: `SELECT count(*) FROM cases c INDEXED BY cases_by_status WHERE ${where}`, params };
+}
+
+const prepared = (sql: string): ReturnType<ReturnType<typeof db>['prepare']> => {
   let st = listStatements.get(sql);
   if (!st) {
     st = db().prepare(sql);
     listStatements.set(sql, st);
   }
-  return (st.all(params) as CaseListRow[]).map(opened);
+  return st;
+};
+
+/** One page of the open casussen of a filter, and how many there are in all. */
+export function caseList(filter: CaseListFilter, today: string, page = 1): { rows: CaseListRow[]; total: number } {
+  const list = caseListSql(filter, today, page);
+  const count = caseCountSql(filter, today);
+  return { rows: (prepared(list.sql).all(list.params) as CaseListRow[]).map(opened), total: prepared(count.sql).pluck().get(count.params) as number };
 }

@@ -113,14 +113,14 @@ describe('Dhr. P.: from his first report to his MDO and back down', () => {
     assert.match(stored.who, SEALED_FORMAT);
     assert.deepEqual(overdueActions('2026-03-10'), [], 'due today is not overdue');
     assert.deepEqual(overdueActions('2026-03-11'), [{ nummer, dueOn: '2026-03-10' }]);
-    const row = caseList({ overdue: true }, '2026-03-11').find((r) => r.id === nummer);
+    const row = caseList({ overdue: true }, '2026-03-11').rows.find((r) => r.id === nummer);
     assert.deepEqual([row?.openActions, row?.overdueActions], [1, 1]);
     const action = openCase(nummer, actor, later())!.actions[0]!;
     assert.deepEqual([action.what, action.who, action.doneAt], ['Huisbezoek met GGZ plannen', 'Sociaal team', null]);
     assert.equal(change(nummer, 'action_done', { actionId: String(action.id) }).kind, 'done');
     assert.equal(change(nummer, 'action_done', { actionId: String(action.id) }).kind, 'refused', 'done once');
     assert.deepEqual(overdueActions('2026-03-11'), []);
-    assert.equal(caseList({ overdue: true }, '2026-03-11').some((r) => r.id === nummer), false);
+    assert.equal(caseList({ overdue: true }, '2026-03-11').rows.some((r) => r.id === nummer), false);
     assert.ok(auditRows(nummer).some((r) => r.action === 'casus_actie_afgerond'));
   });
 
@@ -183,4 +183,22 @@ describe('retention', () => {
     assert.equal(log.length, 1);
     assert.deepEqual(Object.keys(log[0]!).sort(), ['ave_phase', 'case_id', 'closed_at', 'created_at', 'deleted_at', 'id']);
   });
+});
+
+test('the list comes in pages of 50 with the count of all; a page past the last shows the last', async () => {
+  const { listCases, CASE_PAGE_SIZE } = await import('./casus.server.ts');
+  for (let i = 0; i < CASE_PAGE_SIZE + 5; i++) {
+    const made = createCaseFromReport({ reference: report(String(100 + i)), answers: { caseName: `Casus ${i}` }, actor, at: later() });
+    assert.equal(made.kind, 'done');
+  }
+  const open = (db().prepare("SELECT count(*) FROM cases WHERE status = 'open'").pluck().get() as number);
+  assert.ok(open > CASE_PAGE_SIZE);
+  const first = listCases({}, 1, actor, later());
+  assert.equal(first.total, open);
+  assert.equal(first.rows.length, CASE_PAGE_SIZE);
+  assert.equal(first.page, 1);
+  const second = listCases({}, 2, actor, later());
+  assert.equal(second.rows.length, open - CASE_PAGE_SIZE);
+  assert.equal(new Set([...first.rows, ...second.rows].map((r) => r.id)).size, open, 'every open casus once');
+  assert.deepEqual(listCases({}, 9, actor, later()), { ...second, page: 2 });
 });

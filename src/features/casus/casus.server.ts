@@ -5,7 +5,7 @@ import { triageFields } from '#features/triage/triage.queries.server.ts';
 import { db } from '#platform/db.ts';
 import { addCaseEvent, addReportToCase, insertAction, insertCase, markActionDone, removeReportFromCase, updateCase } from './casus.repo.server.ts';
 import { amsterdamDate } from '#lib/working-days.ts';
-import { caseDetails, caseIdOfReport, caseList, caseSummary, membershipOf, openCaseChoices, type CaseDetails, type CaseListFilter, type CaseListRow, type CaseSummary } from './casus.queries.server.ts';
+import { CASE_PAGE_SIZE, caseDetails, caseIdOfReport, caseList, caseSummary, membershipOf, openCaseChoices, type CaseDetails, type CaseListFilter, type CaseListRow, type CaseSummary } from './casus.queries.server.ts';
 import { aveChange, statusChange } from './casus.rules.ts';
 import { meetingsOfCase, plannedMeetings, type CaseMeeting } from '#features/mdo/mdo.queries.server.ts';
 import { DIRECTOR_LABELS, actionDoneSchema, actionSchema, addSchema, aveSchema, createSchema, isCaseIntent, nameSchema, regieSchema, removeSchema, statusSchema, wvggzSchema, type CaseIntent, type Regie } from './casus.schema.ts';
@@ -48,10 +48,16 @@ export function openCase(nummer: number, actor: StaffActor, at: Date): CasePageD
 }
 
 /** The list of open casussen (names on it): audited. */
-export function listCases(filter: CaseListFilter, actor: StaffActor, at: Date): CaseListRow[] {
+export { CASE_PAGE_SIZE };
+
+/** A page of the open casussen (never past the last page) and how many there are. */
+export function listCases(filter: CaseListFilter, page: number, actor: StaffActor, at: Date): { rows: CaseListRow[]; total: number; page: number } {
   return tx(() => {
     audit({ actorId: actor.id, actorRole: actor.role, action: 'casussen_bekeken', result: 'gelukt', clientIp: actor.ip }, at);
-    return caseList(filter, amsterdamDate(at));
+    const today = amsterdamDate(at);
+    const first = caseList(filter, today, page);
+    const last = Math.max(1, Math.ceil(first.total / CASE_PAGE_SIZE));
+    return page <= last ? { ...first, page } : { ...caseList(filter, today, last), page: last };
   });
 }
 

@@ -1,3 +1,4 @@
+import { pageHref, pager, wantedPage, type Pager } from '#lib/paging.ts';
 import type { AstroCookies } from 'astro';
 import type { StaffSession } from '#features/auth/login.server.ts';
 import { AVE_PHASE } from '#features/reports/options.schema.ts';
@@ -64,10 +65,7 @@ const PAGE_SIZE = 20;
 export interface MeetingListView {
   rows: { nummer: number; date: string; kind: string; agenda: string; upcoming: boolean }[];
   total: number;
-  page: number;
-  pages: number;
-  previousHref: string | undefined;
-  nextHref: string | undefined;
+  pager: Pager;
   errors: FieldErrors;
   values: Record<string, string>;
   summary: SummaryLink[];
@@ -86,14 +84,11 @@ export async function handleMeetingList(ctx: Context): Promise<FormOutcome<Meeti
     errors = outcome.errors;
     status = outcome.status;
   }
-  const raw = ctx.url.searchParams.get('pagina') ?? '1';
-  const wanted = /^[1-9]\d{0,5}$/.test(raw) ? Number(raw) : 1;
+  const wanted = wantedPage(ctx.url);
   const first = listMeetings(PAGE_SIZE, (wanted - 1) * PAGE_SIZE, actor, now());
-  const pages = Math.max(1, Math.ceil(first.total / PAGE_SIZE));
-  const page = Math.min(wanted, pages);
-  const { rows, total } = page === wanted ? first : listMeetings(PAGE_SIZE, (page - 1) * PAGE_SIZE, actor, now());
+  const paging = pager(first.total, PAGE_SIZE, wanted, (p) => pageHref('/intern/overleggen', {}, p));
+  const { rows, total } = paging.page === wanted ? first : listMeetings(PAGE_SIZE, (paging.page - 1) * PAGE_SIZE, actor, now());
   const today = amsterdamDate(now());
-  const href = (p: number) => (p === 1 ? '/intern/overleggen' : `/intern/overleggen?pagina=${p}`);
   return render(
     {
       rows: rows.map((r) => ({
@@ -104,10 +99,7 @@ export async function handleMeetingList(ctx: Context): Promise<FormOutcome<Meeti
         upcoming: meetingUpcoming(r.heldOn, today),
       })),
       total,
-      page,
-      pages,
-      previousHref: page > 1 ? href(page - 1) : undefined,
-      nextHref: page < pages ? href(page + 1) : undefined,
+      pager: paging,
       errors,
       values,
       summary: summaryOf(errors, planFields),

@@ -55,8 +55,8 @@ describe('an MDO about Dhr. P.', () => {
     assert.equal(putCaseOnAgenda(casus, { meeting: `overleg-${overleg}`, question: 'Wie neemt de procesregie?' }, actor, later()).kind, 'done');
     const twice = putCaseOnAgenda(casus, { meeting: `overleg-${overleg}`, question: 'Nog eens' }, actor, later());
     assert.equal(twice.kind, 'refused');
-    assert.equal(caseList({}, '2026-03-03').find((c) => c.id === casus)?.nextMeetingOn, '2026-03-10');
-    assert.equal(caseList({}, '2026-03-11').find((c) => c.id === casus)?.nextMeetingOn, null);
+    assert.equal(caseList({}, '2026-03-03').rows.find((c) => c.id === casus)?.nextMeetingOn, '2026-03-10');
+    assert.equal(caseList({}, '2026-03-11').rows.find((c) => c.id === casus)?.nextMeetingOn, null);
     assert.match(String(db().prepare('SELECT question FROM meeting_items WHERE case_id = ?').pluck().get(casus)), SEALED_FORMAT);
   });
 
