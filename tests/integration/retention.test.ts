@@ -56,6 +56,7 @@ test('retention catch-up on a back-dated database deletes and erases exactly wha
     .filter((r) => !cancelled.has(r.id) && !old.has(r.id) && !erased.has(r.id));
   const mergedIntoGone = ids(`SELECT id FROM reports WHERE merged_into IN (SELECT id FROM reports WHERE status = 'afgesloten' AND closed_at < '${deleteBefore}')`);
   const logBefore = (db.prepare('SELECT count(*) AS n FROM deletion_log').get() as { n: number }).n;
+  const meetingsBefore = (db.prepare('SELECT count(*) AS n FROM meetings').get() as { n: number }).n;
   db.close();
   // Several batches of each kind: the catch-up is not one transaction.
   assert.ok(old.size > 1000, `${old.size} old reports`);
@@ -95,8 +96,12 @@ test('retention catch-up on a back-dated database deletes and erases exactly wha
     for (const c of casesGone) assert.ok(c.closed_at < deleteBefore, c.closed_at);
     const expiredLeft = after.prepare(`SELECT count(*) AS n FROM cases c WHERE c.status = 'afgesloten' AND c.closed_at < ? AND NOT EXISTS (SELECT 1 FROM case_reports cr WHERE cr.case_id = c.id)`).get(deleteBefore) as { n: number };
     assert.equal(expiredLeft.n, 0);
+    // Overleggen: those past the deletion date with no casus left on their agenda.
+    const meetingsGone = meetingsBefore - (after.prepare('SELECT count(*) AS n FROM meetings').get() as { n: number }).n;
+    const expiredMeetingsLeft = after.prepare('SELECT count(*) AS n FROM meetings m WHERE m.held_on < ? AND NOT EXISTS (SELECT 1 FROM meeting_items i WHERE i.meeting_id = m.id)').get(deleteBefore.slice(0, 10)) as { n: number };
+    assert.equal(expiredMeetingsLeft.n, 0);
     const audited = after.prepare("SELECT detail FROM audit_log WHERE action = 'bewaartermijn_toegepast'").all() as { detail: string }[];
-    assert.deepEqual(audited.map((a) => a.detail), [`contactgegevens gewist ${erased.size}, geannuleerd verwijderd ${cancelled.size}, verwijderd ${old.size}, casussen verwijderd ${casesGone.length}`]);
+    assert.deepEqual(audited.map((a) => a.detail), [`contactgegevens gewist ${erased.size}, geannuleerd verwijderd ${cancelled.size}, verwijderd ${old.size}, casussen verwijderd ${casesGone.length}, overleggen verwijderd ${meetingsGone}`]);
   } finally {
     after.close();
   }
