@@ -1,4 +1,5 @@
 import type { AstroCookies } from 'astro';
+import { fmtDateTime, fmtDay, label } from '#lib/format.ts';
 import { additionItems } from '#features/additions/additions.server.ts';
 import type { StaffSession } from '#features/auth/login.server.ts';
 import { AVE_PHASE, CHANNELS, CONCERNS, STATUS } from '#features/reports/options.schema.ts';
@@ -25,11 +26,6 @@ import { pageHref, pager, wantedPage, type Pager } from '#lib/paging.ts';
  * with the messages and every answer kept, 400).
  */
 
-const dateTime = new Intl.DateTimeFormat('nl-NL', { timeZone: 'Europe/Amsterdam', dateStyle: 'long', timeStyle: 'short' });
-const day = new Intl.DateTimeFormat('nl-NL', { timeZone: 'UTC', dateStyle: 'long' });
-const fmtDateTime = (iso: string) => dateTime.format(new Date(iso));
-const fmtDay = (d: string) => day.format(new Date(`${d}T00:00:00Z`));
-const label = (options: Readonly<Record<string, string>>, code: string): string => options[code] ?? code;
 
 const AGENDA = 'agenda';
 type SavedIntent = CaseIntent | typeof AGENDA;

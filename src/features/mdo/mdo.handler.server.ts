@@ -1,4 +1,5 @@
 import { pageHref, pager, wantedPage, type Pager } from '#lib/paging.ts';
+import { fmtDay, label } from '#lib/format.ts';
 import type { AstroCookies } from 'astro';
 import type { StaffSession } from '#features/auth/login.server.ts';
 import { AVE_PHASE } from '#features/reports/options.schema.ts';
@@ -23,9 +24,6 @@ import { changeMeeting, listMeetings, openMeeting, planMeeting, printMeeting, ty
  * every answer kept (400).
  */
 
-const day = new Intl.DateTimeFormat('nl-NL', { timeZone: 'UTC', dateStyle: 'long' });
-export const fmtDay = (d: string) => day.format(new Date(`${d}T00:00:00Z`));
-const label = (options: Readonly<Record<string, string>>, code: string): string => options[code] ?? code;
 const actorOf = (staff: StaffSession, ip: string | undefined) => ({ id: staff.user.id, role: staff.user.role, ip });
 
 interface Context {

@@ -1,4 +1,5 @@
 import type { StaffSession } from '#features/auth/login.server.ts';
+import { fmtDateTime, fmtDay, label } from '#lib/format.ts';
 import { concernFields, personFields } from '#features/intake/resident/report.schema.ts';
 import { ADDRESS_CHECKS, type AddressCheck } from '#features/address/address.schema.ts';
 import { INTAKE_METHOD, policeConcernFields } from '#features/intake/staff/staff-report.schema.ts';
@@ -203,14 +204,9 @@ export function reportCase(reportId: number, relatedIds: readonly number[]): Rep
   };
 }
 
-const dateTime = new Intl.DateTimeFormat('nl-NL', { timeZone: 'Europe/Amsterdam', dateStyle: 'long', timeStyle: 'short' });
-const day = new Intl.DateTimeFormat('nl-NL', { timeZone: 'UTC', dateStyle: 'long' });
 const month = new Intl.DateTimeFormat('nl-NL', { timeZone: 'Europe/Amsterdam', month: 'long', year: 'numeric' });
 const fmtMonth = (iso: string): string => month.format(new Date(iso));
-const fmtDateTime = (iso: string) => dateTime.format(new Date(iso));
-const fmtDay = (d: string) => day.format(new Date(`${d}T00:00:00Z`));
 
-const label = (options: Readonly<Record<string, string>>, code: string): string => options[code] ?? code;
 
 /** The error summary: "Reden: Vul de reden in…", linked to the field (a radio group's first option). */
 function summaryOf(errors: FieldErrors): SummaryItem[] {
