@@ -2,13 +2,15 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from '@playwright/test';
 import { OIDC_CLIENT } from './support/oidc-client.ts';
+import { JS_ON_SPECS } from './e2e/scripted-pages.ts';
 
 /** The repository root: the servers run from there (a webServer's cwd defaults to this file's folder). */
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 /**
- * End-to-end tests against the built server (run `npm run build` first), in Chromium, twice:
- * with JavaScript on and with JavaScript off. The specs live in tests/e2e/<area>/ (resident,
+ * End-to-end tests against the built server (run `npm run build` first), in Chromium: every spec with
+ * JavaScript off, and with JavaScript on the specs of the pages that carry a script, the accessibility
+ * scans and the resident's journey (tests/e2e/scripted-pages.ts says which, and why). The specs live in tests/e2e/<area>/ (resident,
  * platform, staff, triage), each area with its <area>-utils.ts; tests/e2e/fixtures.ts is shared.
  * Playwright cannot download a browser here, so it uses the system's Chromium (CHROMIUM_PATH, else
  * /usr/bin/chromium when present).
@@ -47,7 +49,10 @@ export default defineConfig({
   fullyParallel: false,
   workers: 2,
   retries: 0,
-  timeout: 30_000,
+  // Generous for a busy 2-core machine (a browser, seven portals and their stand-ins share it); a passing
+  // test takes no longer for it.
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
   forbidOnly: !!process.env['CI'],
   reporter: process.env['CI'] ? [['list']] : [['list']],
   use: {
@@ -59,7 +64,7 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: 'js-on', use: { javaScriptEnabled: true } },
+    { name: 'js-on', use: { javaScriptEnabled: true }, testMatch: JS_ON_SPECS.map((spec) => `**/${spec}`) },
     { name: 'js-off', use: { javaScriptEnabled: false } },
   ],
   webServer: [

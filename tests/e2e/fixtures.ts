@@ -13,6 +13,7 @@ import {
   test as base,
   type APIRequestContext,
   type APIResponse,
+  type Browser,
   type BrowserContext,
   type Locator,
   type Page,
@@ -278,9 +279,8 @@ export async function expectNoAxeViolations(page: Page, what: string): Promise<v
   if (base.info().project.use.javaScriptEnabled !== false) return axeScan(page, what);
   const html = (await page.content()).replace(/<script\b[\s\S]*?<\/script>/gi, '').replace(/<\/?noscript>/gi, '');
   const url = page.url();
-  const context = await page.context().browser()!.newContext({ javaScriptEnabled: true, locale: 'nl-NL' });
+  const copy = await (await scanContext(page.context().browser()!)).newPage();
   try {
-    const copy = await context.newPage();
     await copy.route('**/*', (route) =>
       route.request().isNavigationRequest()
         ? route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html })
@@ -289,8 +289,23 @@ export async function expectNoAxeViolations(page: Page, what: string): Promise<v
     await copy.goto(url);
     await axeScan(copy, `${what} (without JavaScript)`);
   } finally {
-    await context.close();
+    await copy.close();
   }
+}
+
+/**
+ * The JavaScript-enabled context the copies are scanned in: one per browser (a worker's), made on first
+ * use and closed with the browser. It holds no cookies (the copy is the HTML already fetched; stylesheets
+ * and images are public), and each scan has a page of its own.
+ */
+const scanContexts = new WeakMap<Browser, Promise<BrowserContext>>();
+function scanContext(browser: Browser): Promise<BrowserContext> {
+  let context = scanContexts.get(browser);
+  if (!context) {
+    context = browser.newContext({ javaScriptEnabled: true, locale: 'nl-NL' });
+    scanContexts.set(browser, context);
+  }
+  return context;
 }
 
 // ---------------------------------------------------------------------------------------------

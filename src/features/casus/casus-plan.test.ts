@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { before, describe, test } from 'node:test';
+import { copyDemoDatabase } from '#tests/support/demo-cache.ts';
 import { useTempDatabase } from '#tests/support/unit-db.ts';
 
 /**
@@ -9,11 +8,11 @@ import { useTempDatabase } from '#tests/support/unit-db.ts';
  * case_reports, case_events, case_actions or the MDO tables. EXPLAIN QUERY PLAN on a database of
  * 100,000 reports filled by the demo-data command (with its casussen and MDOs) plus a casus for every
  * third report, every tenth of them on an MDO agenda, after ANALYZE (the plans a real database gets).
- * Generating takes a minute or two; PLAN_REPORTS sets another size.
+ * The demo database is generated once and shared with queue-plan-scale.test.ts (tests/support/demo-cache.ts);
+ * PLAN_REPORTS sets another size.
  */
 
 const file = useTempDatabase('casus-plan');
-const root = fileURLToPath(new URL('../../..', import.meta.url));
 const { db } = await import('#platform/db.ts');
 const { CASE_ACTIONS_SQL, CASE_EVENTS_SQL, CASE_NOTES_SQL, CASE_REPORTS_SQL, caseCountSql, caseListSql } = await import('./casus.queries.server.ts');
 const { CASE_MEETINGS_SQL, MEETINGS_SQL } = await import('#features/mdo/mdo.queries.server.ts');
@@ -23,7 +22,7 @@ const plan = (sql: string, params: unknown): string[] => (db().prepare(`EXPLAIN 
 const fullScans = (lines: string[]): string[] => lines.filter((l) => /^SCAN (reports|r|m|cr|a|i|case_reports|case_events|case_actions|meeting_items|e)\b/.test(l) && !/USING (COVERING )?INDEX/.test(l));
 
 before(() => {
-  execFileSync(process.execPath, ['src/cli/demo-data.ts', '--count', String(COUNT)], { cwd: root, env: { ...process.env, DATABASE_PATH: file }, stdio: 'pipe' });
+  copyDemoDatabase(COUNT, file);
   const d = db();
   d.exec(`INSERT INTO users (email, name, role, password_hash, totp_secret, created_at, updated_at)
           VALUES ('plan@test.example', 'P', 'coordinator', 'x', 'x', '2026-01-01', '2026-01-01')`);

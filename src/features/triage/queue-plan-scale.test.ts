@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { before, describe, test } from 'node:test';
+import { copyDemoDatabase } from '#tests/support/demo-cache.ts';
 import { useTempDatabase } from '#tests/support/unit-db.ts';
 
 /**
@@ -13,7 +12,6 @@ import { useTempDatabase } from '#tests/support/unit-db.ts';
  */
 
 const file = useTempDatabase('triage-plan-scale');
-const root = fileURLToPath(new URL('../../..', import.meta.url));
 const COUNT = 100_000;
 const { COUNT_CAP, queueSql, queuePage } = await import('./triage.queries.server.ts');
 const { db } = await import('#platform/db.ts');
@@ -34,7 +32,7 @@ let houseNumber = '';
 let postcode = '';
 
 before(() => {
-  execFileSync(process.execPath, ['src/cli/demo-data.ts', '--count', String(COUNT)], { cwd: root, env: { ...process.env, DATABASE_PATH: file }, stdio: 'pipe', timeout: 900_000 });
+  copyDemoDatabase(COUNT, file);
   db().exec('ANALYZE');
   const reference = db().prepare("SELECT reference FROM reports WHERE street IS NOT NULL AND postcode LIKE '9351%' LIMIT 1").pluck().get() as string;
   const r = findReportByReference(reference)!;
