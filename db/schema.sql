@@ -1,5 +1,5 @@
 -- The current schema, generated from db/migrations by `npm run db:schema`. Do not edit: add a migration.
--- PRAGMA user_version = 19
+-- PRAGMA user_version = 21
 
 CREATE TABLE account_links (
   token_hash   TEXT    PRIMARY KEY CHECK (length(token_hash) = 64),
@@ -206,9 +206,11 @@ CREATE TABLE "outbox" (
   kind             TEXT    NOT NULL CHECK (kind IN ('reporter_confirmation', 'coordinator_notification', 'reporter_feedback', 'police_feedback', 'password_reset', 'invitation', 'role_notice')),
   report_id        INTEGER REFERENCES reports (id) ON DELETE SET NULL,
   recipient        TEXT    NOT NULL,            -- encrypted (kept for dead letters),
-  subject          TEXT    NOT NULL,
-  text_body        TEXT    NOT NULL,            -- encrypted for password_reset and invitation
-  html_body        TEXT    NOT NULL,            -- encrypted for password_reset and invitation
+  params           TEXT,                        -- JSON; encrypted for password_reset, invitation and police_feedback
+  -- Only mail queued before 0021, rendered then; NULL for later mail.
+  subject          TEXT,
+  text_body        TEXT,                        -- encrypted for password_reset and invitation
+  html_body        TEXT,                        -- encrypted for password_reset and invitation
   message_id       TEXT    NOT NULL,
   state            TEXT    NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'dead')),
   attempts         INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
@@ -220,7 +222,9 @@ CREATE TABLE "outbox" (
   leased_until     TEXT,
   last_error       TEXT    CHECK (length(last_error) <= 500),
   created_at       TEXT    NOT NULL,
-  sent_at          TEXT
+  sent_at          TEXT,
+  -- Every row can be sent: rendered from its parameters, or with the bodies it was queued with.
+  CHECK (params IS NOT NULL OR (subject IS NOT NULL AND text_body IS NOT NULL AND html_body IS NOT NULL))
 ) STRICT;
 
 CREATE UNIQUE INDEX outbox_by_message_id ON outbox (message_id);

@@ -5,7 +5,8 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { compressWhileWriting, isCompressible, negotiateEncoding, precompressStaticFiles, servePrecompressed } from './compression.ts';
+import { compressWhileWriting, isCompressible, negotiateEncoding, precompressStaticFiles } from './compression.ts';
+import { readStaticTree, serveStaticFile, staticEntry } from './static-files.ts';
 
 test('negotiateEncoding: brotli before gzip, q=0 refuses, * stands for the rest', () => {
   assert.equal(negotiateEncoding('gzip, deflate, br, zstd'), 'br');
@@ -201,12 +202,22 @@ test('static files: compressed at build beside the file, sent when accepted, wit
     assert.equal(existsSync(path.join(dir, 'favicon.svg.br')), false, 'too small to gain');
     assert.equal(existsSync(path.join(dir, 'foto.png.br')), false, 'not text');
 
+    // Read once; a request is answered from the tree without a file-system lookup.
+    const root = path.resolve(dir);
+    const tree = readStaticTree(root);
+    assert.equal(staticEntry(tree, root, '/_astro')?.entry.kind, 'directory');
+    assert.equal(staticEntry(tree, root, '/melden'), undefined);
+    assert.equal(staticEntry(tree, root, '/../etc/passwd'), undefined);
+    assert.equal(staticEntry(tree, root, '/_astro/../favicon.svg')?.entry.kind, 'file');
     await withServer(
       (req, res) => {
-        const file = path.join(dir, req.url!.slice(1));
-        if (servePrecompressed(req, res, file, req.url!.startsWith('/_astro/'))) return;
-        res.writeHead(200, { 'Content-Type': 'text/css' });
-        res.end(readFileSync(file));
+        const found = staticEntry(tree, root, req.url!);
+        if (found?.entry.kind !== 'file') {
+          res.writeHead(404);
+          res.end();
+          return;
+        }
+        serveStaticFile(req, res, tree, found.file, found.entry, req.url!.startsWith('/_astro/'));
       },
       async (origin) => {
         const br = await get(`${origin}/_astro/Page.css`, { 'Accept-Encoding': 'gzip, br' });
@@ -224,6 +235,14 @@ test('static files: compressed at build beside the file, sent when accepted, wit
         const plain = await get(`${origin}/_astro/Page.css`, {});
         assert.equal(plain.headers['content-encoding'], undefined);
         assert.equal(plain.body.toString(), css);
+        assert.notEqual(plain.headers['etag'], br.headers['etag']);
+        // Files without a compressed copy go as they are, revalidated outside /_astro/.
+        const icon = await get(`${origin}/favicon.svg`, { 'Accept-Encoding': 'br' });
+        assert.deepEqual([icon.status, icon.headers['content-encoding'], icon.headers['content-type'], icon.headers['cache-control'], icon.body.toString()], [200, undefined, 'image/svg+xml', 'public, max-age=0', '<svg/>']);
+        assert.equal(icon.headers['vary'], 'Accept-Encoding');
+        const photo = await get(`${origin}/foto.png`, { 'Accept-Encoding': 'br' });
+        assert.deepEqual([photo.headers['content-type'], photo.headers['content-encoding'], photo.body.length], ['image/png', undefined, 2000]);
+        assert.equal((await get(`${origin}/foto.png`, { 'If-None-Match': String(photo.headers['etag']) })).status, 304);
       },
     );
   } finally {

@@ -1,4 +1,3 @@
-import { createReadStream, statSync } from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -9,7 +8,7 @@ import zlib from 'node:zlib';
  * the portal's HTTP server (server.ts), so pages, refusals, exports and static files are all covered:
  *
  * - static files: compressed once at build (`precompressStaticFiles`, run by the build's integration in
- *   astro.config.mjs), `name.br` and `name.gz` beside `name`, sent as they are (`servePrecompressed`);
+ *   astro.config.mjs), `name.br` and `name.gz` beside `name`, sent as they are (static-files.ts);
  * - everything else (pages, CSV): compressed while it is written (`compressWhileWriting`), flushed whenever
  *   the writer pauses, so an answer that streams keeps streaming.
  *
@@ -192,55 +191,6 @@ export const PRECOMPRESSED_TYPES: Record<string, string> = {
   '.xml': 'application/xml',
   '.csv': 'text/csv; charset=utf-8',
 };
-
-const SUFFIX: Record<Encoding, string> = { br: '.br', gzip: '.gz' };
-
-/**
- * Answers a GET or HEAD for a static text file with its copy compressed at build, when the request accepts
- * it and the copy exists; returns false (nothing written) otherwise, and the static server sends the file as
- * it is (uncompressed files under the size threshold have no copy). `immutable`: the file is a hashed build
- * asset (`/_astro/…`), cached for a year, as @astrojs/node does; others are revalidated (ETag, as `send` does).
- */
-export function servePrecompressed(req: http.IncomingMessage, res: http.ServerResponse, file: string, immutable: boolean): boolean {
-  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-  const type = PRECOMPRESSED_TYPES[path.extname(file).toLowerCase()];
-  if (!type) return false;
-  varyOnEncoding(res);
-  const encoding = negotiateEncoding(req.headers['accept-encoding']);
-  if (!encoding) return false;
-  const compressed = file + SUFFIX[encoding];
-  let size: number;
-  let mtime: Date;
-  try {
-    const stats = statSync(compressed);
-    if (!stats.isFile()) return false;
-    ({ size, mtime } = stats);
-  } catch {
-    return false;
-  }
-  const etag = `W/"${size.toString(16)}-${mtime.getTime().toString(16)}-${encoding}"`;
-  res.setHeader('Content-Type', type);
-  res.setHeader('Content-Encoding', encoding);
-  res.setHeader('ETag', etag);
-  res.setHeader('Last-Modified', mtime.toUTCString());
-  res.setHeader('Cache-Control', immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=0');
-  const ifNoneMatch = req.headers['if-none-match'];
-  if (ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim() === etag || tag.trim() === '*')) {
-    res.statusCode = 304;
-    res.end();
-    return true;
-  }
-  res.statusCode = 200;
-  res.setHeader('Content-Length', size);
-  if (req.method === 'HEAD') {
-    res.end();
-    return true;
-  }
-  const body = createReadStream(compressed);
-  body.on('error', (error) => res.destroy(error));
-  body.pipe(res);
-  return true;
-}
 
 /**
  * Writes `name.br` (brotli, best quality) and `name.gz` (gzip -9) beside every text file of `dir` and its

@@ -1,37 +1,27 @@
-import { statSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { closeDatabase } from './db.ts';
 import { stopBackgroundJobs } from './jobs.ts';
 import { ALLOWED_METHODS, bodyLimitFor, limitedBody, REFUSAL_HEADER, REFUSAL_PATH, REFUSAL_TOKEN, REFUSED_PATH_HEADER, safeBackPath, type RefusalStatus } from './refusal.ts';
 import { staticSecurityHeaders } from './security-headers.ts';
-import { compressWhileWriting, servePrecompressed } from './compression.ts';
+import { compressWhileWriting } from './compression.ts';
+import { readStaticTree, serveStaticFile, staticEntry } from './static-files.ts';
 import { PHOTO_FORM_LIMIT_BYTES as LARGEST_BODY_LIMIT } from '#features/photos/photos.schema.ts';
 
 /**
- * The portal's HTTP server, in front of Astro's request handler (@astrojs/node's, static files and
- * pages): it refuses what no page should see (refusal.ts) with the Dutch page, gives static files
- * the security headers, compresses every text answer (compression.ts), never lets a directory redirect
- * echo a path, and stops gracefully.
+ * The portal's HTTP server, in front of Astro's request handler (@astrojs/node in middleware mode: pages
+ * only): it serves the build's static files itself (static-files.ts, with the security headers), refuses
+ * what no page should see (refusal.ts) with the Dutch page, compresses every text answer (compression.ts),
+ * answers a folder with the 404 page (no directory redirect that could echo a path), and stops gracefully.
  */
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
-/** What kind of thing a decoded path is under the static folder. */
-function staticKind(clientDir: string, decodedPath: string): 'file' | 'directory' | undefined {
-  const full = path.resolve(clientDir, `.${decodedPath}`);
-  if (full !== clientDir && !full.startsWith(clientDir + path.sep)) return undefined;
-  try {
-    const stats = statSync(full);
-    return stats.isFile() ? 'file' : stats.isDirectory() ? 'directory' : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Wraps Astro's handler: refusals, static headers, no directory redirects, `Connection: close` while stopping. */
+/** Wraps Astro's handler: static files, refusals, no directory redirects, `Connection: close` while stopping. */
 export function guarded(handler: Handler, clientDir: string, options: { production: boolean; stopping: () => boolean }): Handler {
   const root = path.resolve(clientDir);
+  // Read once: the build does not change under a running server; a page request costs no file-system call.
+  const tree = readStaticTree(root);
   const headers = Object.entries(staticSecurityHeaders(options.production));
   return (req, res) => {
     if (options.stopping()) res.setHeader('Connection', 'close');
@@ -58,9 +48,10 @@ export function guarded(handler: Handler, clientDir: string, options: { producti
       return refuse(400);
     }
     if (!(ALLOWED_METHODS as readonly string[]).includes(req.method ?? '')) return refuse(405, rawPath);
-    // An encoded slash or backslash, or a folder of static files: no page is there, and the static
-    // server's directory redirect would echo the path into Location.
-    const kind = decoded === '/' ? undefined : staticKind(root, decoded);
+    // An encoded slash or backslash, or a folder of static files: no page is there (a directory redirect
+    // would echo the path into Location).
+    const found = decoded === '/' ? undefined : staticEntry(tree, root, decoded);
+    const kind = found?.entry.kind;
     // Every route reads at most its own body limit (the adapter's is the largest of them): @astrojs/node
     // streams `req.body` when it is set, so the small limit holds for a chunked body too.
     const limit = bodyLimitFor(decoded);
@@ -71,9 +62,9 @@ export function guarded(handler: Handler, clientDir: string, options: { producti
     }
     if (/%2f|%5c|\\/i.test(rawPath) || kind === 'directory') {
       req.url = '/404';
-    } else if (kind === 'file') {
+    } else if (found?.entry.kind === 'file' && (req.method === 'GET' || req.method === 'HEAD')) {
       for (const [name, value] of headers) res.setHeader(name, value);
-      if (servePrecompressed(req, res, path.resolve(root, `.${decoded}`), decoded.startsWith('/_astro/'))) return;
+      return serveStaticFile(req, res, tree, found.file, found.entry, decoded.startsWith('/_astro/'));
     }
     handler(req, res);
   };

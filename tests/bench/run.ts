@@ -153,6 +153,23 @@ function diskCommitsPerSecond(dir: string): number {
   }
 }
 
+/**
+ * CPU time a process has used so far, user and system, all its threads (Linux /proc/<pid>/stat, in clock
+ * ticks of 10 ms), in milliseconds; undefined elsewhere. Per report stored, it is the figure a busy shared
+ * machine blurs least: waiting for a CPU adds to the time a request takes, not to the CPU it uses.
+ */
+function cpuMilliseconds(pid: number | undefined): number | undefined {
+  if (!pid) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The fields after the command name (in parentheses, which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Bytes a process has caused to be written to storage so far (Linux /proc/<pid>/io), or undefined elsewhere. */
 function storageWrites(pid: number | undefined): number | undefined {
   if (!pid) return undefined;
@@ -244,8 +261,8 @@ interface Throughput {
   requestsPerServer: number;
   rounds: number;
   diskCommitsPerSecond: number;
-  portal: LoadResult & { reportsStored: number; storageBytesPerReport: number | undefined };
-  baseline: LoadResult & { reportsStored: number; storageBytesPerReport: number | undefined };
+  portal: LoadResult & { reportsStored: number; storageBytesPerReport: number | undefined; cpuMsPerReport: number | undefined };
+  baseline: LoadResult & { reportsStored: number; storageBytesPerReport: number | undefined; cpuMsPerReport: number | undefined };
   /** Successful sends per second, portal over baseline, over all rounds together. */
   overallRatio: number;
   roundRatios: number[];
@@ -272,6 +289,9 @@ function printThroughput(t: Throughput): void {
   row('baseline (node:http + better-sqlite3)', t.baseline);
   const perReport = (r: Throughput['portal']) => (r.storageBytesPerReport === undefined ? 'not measurable here' : kb(r.storageBytesPerReport));
   console.log(`Written to storage per report stored (the server process's write_bytes: WAL, checkpoints, mail files): portal ${perReport(t.portal)}, baseline ${perReport(t.baseline)}`);
+  const cpu = (r: Throughput['portal']) => (r.cpuMsPerReport === undefined ? 'not measurable here' : `${r.cpuMsPerReport.toFixed(2)} ms`);
+  const cpuRatio = t.portal.cpuMsPerReport && t.baseline.cpuMsPerReport ? ` (baseline / portal ${(t.baseline.cpuMsPerReport / t.portal.cpuMsPerReport).toFixed(2)})` : '';
+  console.log(`CPU time per report stored (the server process, every thread; least blurred by other load): portal ${cpu(t.portal)}, baseline ${cpu(t.baseline)}${cpuRatio}`);
   console.log('');
   console.log(
     `Ratio portal / baseline (successful sends per second): median round ${t.ratio.toFixed(2)} (rounds ${t.roundRatios.map((r, i) => `${r.toFixed(2)} at load ${t.roundLoads[i]!.toFixed(2)}`).join(', ')}; all rounds together ${t.overallRatio.toFixed(2)}); target ≥ ${BUDGET.minRatioToBaseline.toFixed(2)} with ${BUDGET.maxErrors} errors, on ${os.cpus().length} CPUs`,
@@ -422,6 +442,8 @@ async function main(): Promise<void> {
         const baselineBefore = countReports(baseline.databasePath);
         const portalWritesBefore = storageWrites(portal.pid);
         const baselineWritesBefore = storageWrites(baseline.pid);
+        const portalCpuBefore = cpuMilliseconds(portal.pid);
+        const baselineCpuBefore = cpuMilliseconds(baseline.pid);
         let tokenAt = 0;
         for (let round = 0; round < rounds; round++) {
           const n = Math.floor(amount / rounds) + (round < amount % rounds ? 1 : 0);
@@ -450,6 +472,12 @@ async function main(): Promise<void> {
           const after = storageWrites(pid);
           return after === undefined || before === undefined || stored < 1 ? undefined : Math.round((after - before) / stored);
         };
+        const cpuPerReport = (pid: number | undefined, before: number | undefined, stored: number) => {
+          const after = cpuMilliseconds(pid);
+          return after === undefined || before === undefined || stored < 1 ? undefined : (after - before) / stored;
+        };
+        const portalCpu = cpuPerReport(portal.pid, portalCpuBefore, portalStored);
+        const baselineCpu = cpuPerReport(baseline.pid, baselineCpuBefore, baselineStored);
         const portalPerReport = writesPerReport(portal.pid, portalWritesBefore, portalStored);
         const baselinePerReport = writesPerReport(baseline.pid, baselineWritesBefore, baselineStored);
         const portalResult = summarize(portalRuns);
@@ -459,8 +487,8 @@ async function main(): Promise<void> {
           requestsPerServer: amount,
           rounds,
           diskCommitsPerSecond: Math.round(diskRate),
-          portal: { ...portalResult, reportsStored: portalStored, storageBytesPerReport: portalPerReport },
-          baseline: { ...baselineResult, reportsStored: baselineStored, storageBytesPerReport: baselinePerReport },
+          portal: { ...portalResult, reportsStored: portalStored, storageBytesPerReport: portalPerReport, cpuMsPerReport: portalCpu },
+          baseline: { ...baselineResult, reportsStored: baselineStored, storageBytesPerReport: baselinePerReport, cpuMsPerReport: baselineCpu },
           overallRatio: baselineResult.okPerSecond > 0 ? portalResult.okPerSecond / baselineResult.okPerSecond : 0,
           roundRatios,
           ratio: sortedRatios[Math.floor((sortedRatios.length - 1) / 2)] ?? 0,

@@ -4,7 +4,8 @@
 // Page helpers of one area live beside its specs, in tests/e2e/<area>/<area>-utils.ts; the four
 // Westerkwartier cases in tests/fixtures/cases.ts.
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
 import {
@@ -20,6 +21,8 @@ import {
   type Response,
 } from '@playwright/test';
 import Database from 'better-sqlite3';
+import { simpleParser } from 'mailparser';
+import { eventually } from '../support/processes.ts';
 import { PORTS, dataName } from '../playwright.config.ts';
 import { addUser, type NewUser, type StaffAccount, type StaffRole } from '../support/users.ts';
 import { keyringOfDatabase, openReport, openValue } from '../support/keys.ts';
@@ -550,17 +553,43 @@ export function auditText(srv: Server = servers.main): string {
   return withDb(srv, (db) => JSON.stringify(db.prepare('SELECT * FROM audit_log').all()));
 }
 
-/** The e-mails a report put in the outbox: kind and recipient, and whether `text` is in them. */
-export function outboxOf(srv: Server, reportId: number, text: string): { kind: string; recipient: string; containsText: boolean }[] {
-  return withDb(srv, (db) =>
-    (db.prepare('SELECT kind, recipient, message_id, subject, text_body, html_body FROM outbox WHERE report_id = ? ORDER BY kind').all(reportId) as {
-      kind: string; recipient: string; message_id: string; subject: string; text_body: string; html_body: string;
-    }[]).map((m) => ({
+/** An e-mail as the portal sent it: an .eml file in its MAIL_DIR (tests/support/serve.ts), parsed. */
+export interface SentMail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/**
+ * The e-mail `messageId` as the portal's worker sent it (rendered from the outbox row just before sending),
+ * once it has been sent: the .eml file in the server's MAIL_DIR whose Message-ID it is.
+ */
+export function sentMail(srv: Server, messageId: string): Promise<SentMail> {
+  const dir = path.join(path.dirname(srv.dbPath), 'mail');
+  return eventually(async () => {
+    for (const file of existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.eml')) : []) {
+      const parsed = await simpleParser(readFileSync(path.join(dir, file)));
+      if (parsed.messageId === messageId) return { subject: parsed.subject ?? '', text: parsed.text ?? '', html: parsed.html || '' };
+    }
+    return undefined;
+  }, 15_000, `the mail ${messageId} sent`);
+}
+
+/** The e-mails a report put in the outbox: kind and recipient, and whether `text` is in the stored row or in the mail as sent. */
+export async function outboxOf(srv: Server, reportId: number, text: string): Promise<{ kind: string; recipient: string; containsText: boolean }[]> {
+  const rows = withDb(srv, (db) =>
+    db.prepare('SELECT kind, recipient, message_id, params, subject, text_body, html_body FROM outbox WHERE report_id = ? ORDER BY kind').all(reportId) as {
+      kind: string; recipient: string; message_id: string; params: string | null; subject: string | null; text_body: string | null; html_body: string | null;
+    }[],
+  );
+  return Promise.all(rows.map(async (m) => {
+    const sent = await sentMail(srv, m.message_id);
+    return {
       kind: m.kind,
       recipient: openValue(keyringOfDatabase(srv.dbPath), 'outbox', 'recipient', m.message_id, m.recipient) ?? '',
-      containsText: `${m.subject}${m.text_body}${m.html_body}`.includes(text),
-    })),
-  );
+      containsText: [m.params, m.subject, m.text_body, m.html_body, sent.subject, sent.text, sent.html].some((v) => v?.includes(text)),
+    };
+  }));
 }
 
 // ---------------------------------------------------------------------------------------------

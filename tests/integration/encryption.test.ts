@@ -112,6 +112,10 @@ function plainSensitiveValues(db: Database.Database): string[] {
     check(`report_events.from_value#${row.id}`, row.from_value);
     check(`report_events.to_value#${row.id}`, row.to_value);
   }
+  // A mail's parameters when they hold a secret (a one-time link, the police's registration number); others are a reference and codes.
+  for (const row of db.prepare("SELECT id, params FROM outbox WHERE kind IN ('password_reset', 'invitation', 'police_feedback')").all() as { id: number; params: unknown }[]) {
+    check(`outbox.params#${row.id}`, row.params);
+  }
   return plain;
 }
 

@@ -3,7 +3,6 @@ import type { Actor } from '#features/audit/audit.repo.server.ts';
 import { audit } from '#features/audit/audit.repo.server.ts';
 import { enqueueMail } from '#features/mail/outbox.repo.server.ts';
 import { nudgeMailWorker } from '#features/mail/worker.server.ts';
-import { coordinatorRoleNotice, invitationMail, passwordResetMail } from '#features/mail/templates.rules.ts';
 import { config } from '#platform/config.ts';
 import { db } from '#platform/db.ts';
 import type { InvitedAccountInput } from './accounts.schema.ts';
@@ -38,7 +37,7 @@ const linkUrl = (path: string, token: string) => `${config().publicUrl}${path}?s
 function sendReset(userId: number, email: string, at: Date): string {
   const token = createLink(userId, 'reset', at, RESET_VALID_MS);
   const link = linkUrl(RESET_PATH, token);
-  enqueueMail({ kind: 'password_reset', recipient: email, content: passwordResetMail(link, config()) }, config().publicUrl, at);
+  enqueueMail({ kind: 'password_reset', recipient: email, link }, config().publicUrl, at);
   // The worker runs 200 ms later, after the caller's transaction has committed.
   nudgeMailWorker();
   return link;
@@ -46,13 +45,13 @@ function sendReset(userId: number, email: string, at: Date): string {
 
 function sendInvitation(userId: number, email: string, at: Date): void {
   const token = createLink(userId, 'invitation', at, INVITATION_VALID_MS);
-  enqueueMail({ kind: 'invitation', recipient: email, content: invitationMail(linkUrl(INVITATION_PATH, token), config()) }, config().publicUrl, at);
+  enqueueMail({ kind: 'invitation', recipient: email, link: linkUrl(INVITATION_PATH, token) }, config().publicUrl, at);
   nudgeMailWorker();
 }
 
 /** An account got the coordinator role: a content-free notice to the coordinators' mailbox, audited. */
 export function noticeCoordinatorRole(userId: number, actor: Actor, at: Date): void {
-  enqueueMail({ kind: 'role_notice', recipient: config().coordinatorEmail, content: coordinatorRoleNotice(config()) }, config().publicUrl, at);
+  enqueueMail({ kind: 'role_notice', recipient: config().coordinatorEmail }, config().publicUrl, at);
   nudgeMailWorker();
   audit({ actorId: actor.id, actorRole: actor.role, action: 'coordinatorrol_gemeld', objectType: 'account', objectId: userId, result: 'gelukt', clientIp: actor.ip }, at);
 }

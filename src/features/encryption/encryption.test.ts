@@ -32,7 +32,7 @@ const report = (name: string) =>
   });
 const keyIds = (): Set<string> => {
   const values = [
-    ...(db().prepare('SELECT person_name AS v FROM reports UNION ALL SELECT description FROM reports UNION ALL SELECT body FROM report_notes UNION ALL SELECT reason FROM report_events WHERE reason IS NOT NULL UNION ALL SELECT answers FROM drafts UNION ALL SELECT recipient FROM outbox UNION ALL SELECT totp_secret FROM users WHERE totp_secret <> \'\' UNION ALL SELECT text_body FROM outbox WHERE kind IN (\'password_reset\', \'invitation\') UNION ALL SELECT html_body FROM outbox WHERE kind IN (\'password_reset\', \'invitation\') UNION ALL SELECT totp_secret FROM account_links WHERE totp_secret IS NOT NULL UNION ALL SELECT name FROM cases UNION ALL SELECT case_director FROM cases WHERE case_director IS NOT NULL UNION ALL SELECT reason FROM case_events WHERE reason IS NOT NULL UNION ALL SELECT to_value FROM case_events WHERE kind = \'regie\' UNION ALL SELECT what FROM case_actions UNION ALL SELECT who FROM case_actions UNION ALL SELECT participants FROM meetings UNION ALL SELECT question FROM meeting_items UNION ALL SELECT agreements FROM meeting_items WHERE agreements IS NOT NULL').all() as { v: string }[]),
+    ...(db().prepare('SELECT person_name AS v FROM reports UNION ALL SELECT description FROM reports UNION ALL SELECT body FROM report_notes UNION ALL SELECT reason FROM report_events WHERE reason IS NOT NULL UNION ALL SELECT answers FROM drafts UNION ALL SELECT recipient FROM outbox UNION ALL SELECT totp_secret FROM users WHERE totp_secret <> \'\' UNION ALL SELECT params FROM outbox WHERE kind IN (\'password_reset\', \'invitation\', \'police_feedback\') AND params <> \'\' UNION ALL SELECT totp_secret FROM account_links WHERE totp_secret IS NOT NULL UNION ALL SELECT name FROM cases UNION ALL SELECT case_director FROM cases WHERE case_director IS NOT NULL UNION ALL SELECT reason FROM case_events WHERE reason IS NOT NULL UNION ALL SELECT to_value FROM case_events WHERE kind = \'regie\' UNION ALL SELECT what FROM case_actions UNION ALL SELECT who FROM case_actions UNION ALL SELECT participants FROM meetings UNION ALL SELECT question FROM meeting_items UNION ALL SELECT agreements FROM meeting_items WHERE agreements IS NOT NULL').all() as { v: string }[]),
   ];
   return new Set(values.map((r) => r.v.split('.')[1]!));
 };
@@ -84,7 +84,7 @@ test('rotation: a new key in the file, the old one still reads; the pass re-keys
   // An invitation whose page showed a secret, and a reset mail with its one-time link: both sealed.
   const link = createLink(author, 'invitation', new Date(), 3_600_000);
   keepShownSecret(openLink(link, new Date())!, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567');
-  enqueueMail({ kind: 'password_reset', recipient: 'c@test.example', content: { subject: 'Nieuw wachtwoord', text: 'https://x/intern/wachtwoord-instellen?sleutel=geheim', html: '<p>geheim</p>' } }, 'https://meldpunt.example', new Date());
+  enqueueMail({ kind: 'password_reset', recipient: 'c@test.example', link: 'https://x/intern/wachtwoord-instellen?sleutel=geheim' }, 'https://meldpunt.example', new Date());
   const oldId = keyring().current.id;
   appendFileSync(config().dataKey.file, `${randomBytes(32).toString('base64')}\n`);
   resetKeyring();
@@ -116,7 +116,7 @@ test('rotation: a new key in the file, the old one still reads; the pass re-keys
   assert.equal(queuePage({ search: 'rita rotatie', status: 'alle' }, '2026-01-01', 10, 0).rows[0]?.reference, reference);
   assert.equal(findUserById(author)?.totpSecret, 'JBSWY3DPEHPK3PXP');
   assert.equal(openLink(link, new Date())?.totpSecret, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567');
-  assert.equal(claimDueMail(new Date(Date.now() + 60_000), new Date(Date.now() + 120_000), 10).find((m) => m.kind === 'password_reset')?.text, 'https://x/intern/wachtwoord-instellen?sleutel=geheim');
+  assert.deepEqual(claimDueMail(new Date(Date.now() + 60_000), new Date(Date.now() + 120_000), 10).find((m) => m.kind === 'password_reset')?.content, { params: { kind: 'password_reset', link: 'https://x/intern/wachtwoord-instellen?sleutel=geheim' } });
   const casus = caseDetails(nummer)!;
   assert.equal(casus.summary.name, 'Mevr. R., Hoofdstraat');
   assert.equal(casus.summary.caseDirector, 'J. Jansen, Sociaal team');

@@ -6,7 +6,6 @@ import { config } from '#platform/config.ts';
 import { db } from '#platform/db.ts';
 import { commitTogether, onceCommitted } from '#platform/group-commit.ts';
 import { enqueueMail } from '#features/mail/outbox.repo.server.ts';
-import { coordinatorNotification, reporterConfirmation } from '#features/mail/templates.rules.ts';
 import { nudgeMailWorker } from '#features/mail/worker.server.ts';
 import { insertReport, type NewReport } from '#features/reports/reports.repo.server.ts';
 
@@ -49,27 +48,22 @@ function writeReport(report: IntakeReport, options: RecordOptions): { id: number
     },
     now,
   );
+  // The mails are queued as their kind and parameters; the mail worker renders them when it sends them.
   enqueueMail(
     {
       kind: 'coordinator_notification',
       reportId: row.id,
       recipient: cfg.coordinatorEmail,
-      content: coordinatorNotification({ reference: row.reference, channel: report.channel, suggestedUrgency, acute: report.status === 'acuut_doorgezet' }, cfg),
+      reference: row.reference,
+      channel: report.channel,
+      urgency: suggestedUrgency,
+      ...(report.status === 'acuut_doorgezet' ? { acute: true as const } : {}),
     },
     cfg.publicUrl,
     now,
   );
   if (report.reporterEmail && !report.anonymous) {
-    enqueueMail(
-      {
-        kind: 'reporter_confirmation',
-        reportId: row.id,
-        recipient: report.reporterEmail,
-        content: reporterConfirmation(row.reference, cfg),
-      },
-      cfg.publicUrl,
-      now,
-    );
+    enqueueMail({ kind: 'reporter_confirmation', reportId: row.id, recipient: report.reporterEmail, reference: row.reference }, cfg.publicUrl, now);
   }
   options.alsoInTransaction?.(row);
   return row;

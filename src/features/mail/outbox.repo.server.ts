@@ -3,31 +3,47 @@ import { db } from '#platform/db.ts';
 import { fieldsOf, resealed, type ResealBatch } from '#platform/crypto/fields.server.ts';
 import { lazy } from '#lib/lazy.ts';
 import type { MailContent } from './templates.rules.ts';
-import { SEALED_BODY_KINDS, type OutboxKind } from './outbox.schema.ts';
+import { parseMailParams, SEALED_BODY_KINDS, SEALED_PARAM_KINDS, storedMailParams, type MailParams, type OutboxKind } from './outbox.schema.ts';
 import { storedErrorCodes } from './smtp-errors.rules.ts';
 
 export type { OutboxKind };
 export type OutboxState = 'pending' | 'sent' | 'dead';
 
+/**
+ * A mail claimed for sending: what to render it from, or (queued before migration 0021) what was rendered
+ * then; `unreadable` when its stored parameters do not open or fit its kind (it can never be sent).
+ */
 export interface OutboxMail {
   id: number;
   kind: OutboxKind;
   recipient: string;
-  subject: string;
-  text: string;
-  html: string;
+  content: { params: MailParams } | { rendered: MailContent } | { unreadable: true };
   messageId: string;
   attempts: number;
 }
+
+interface DueRow {
+  id: number;
+  kind: OutboxKind;
+  recipient: string;
+  params: string | null;
+  subject: string | null;
+  text: string | null;
+  html: string | null;
+  messageId: string;
+  attempts: number;
+}
+
+const kindList = (kinds: readonly OutboxKind[]) => kinds.map((k) => `'${k}'`).join(', ');
 
 const statements = lazy(() => {
   const d = db();
   return {
     insert: d.prepare(`
-      INSERT INTO outbox (kind, report_id, recipient, subject, text_body, html_body, message_id, next_attempt_at, created_at)
-      VALUES (@kind, @reportId, @recipient, @subject, @text, @html, @messageId, @now, @now)`),
+      INSERT INTO outbox (kind, report_id, recipient, params, message_id, next_attempt_at, created_at)
+      VALUES (@kind, @reportId, @recipient, @params, @messageId, @now, @now)`),
     due: d.prepare(`
-      SELECT id, kind, recipient, subject, text_body AS text, html_body AS html, message_id AS messageId, attempts
+      SELECT id, kind, recipient, params, subject, text_body AS text, html_body AS html, message_id AS messageId, attempts
       FROM outbox WHERE state = 'pending' AND next_attempt_at <= @now AND (leased_until IS NULL OR leased_until <= @now)
       ORDER BY next_attempt_at, id LIMIT @limit`),
     lease: d.prepare(`
@@ -38,8 +54,9 @@ const statements = lazy(() => {
     sent: d.prepare(`
       UPDATE outbox SET state = 'sent', sent_at = ?, last_error = NULL, leased_until = NULL,
         recipient = CASE WHEN kind IN ('reporter_confirmation', 'reporter_feedback', 'police_feedback') THEN '' ELSE recipient END,
-        text_body = CASE WHEN kind IN (${SEALED_BODY_KINDS.map((k) => `'${k}'`).join(', ')}) THEN '' ELSE text_body END,
-        html_body = CASE WHEN kind IN (${SEALED_BODY_KINDS.map((k) => `'${k}'`).join(', ')}) THEN '' ELSE html_body END
+        params = CASE WHEN kind IN (${kindList(SEALED_PARAM_KINDS)}) AND params IS NOT NULL THEN '' ELSE params END,
+        text_body = CASE WHEN kind IN (${kindList(SEALED_BODY_KINDS)}) AND text_body IS NOT NULL THEN '' ELSE text_body END,
+        html_body = CASE WHEN kind IN (${kindList(SEALED_BODY_KINDS)}) AND html_body IS NOT NULL THEN '' ELSE html_body END
       WHERE id = ?`),
     retry: d.prepare(`UPDATE outbox SET next_attempt_at = ?, last_error = ?, leased_until = NULL WHERE id = ?`),
     dead: d.prepare(`UPDATE outbox SET state = 'dead', last_error = ?, leased_until = NULL WHERE id = ?`),
@@ -53,42 +70,60 @@ const statements = lazy(() => {
       SELECT count(*) FILTER (WHERE state = 'dead') AS dead,
              count(*) FILTER (WHERE state = 'pending' AND created_at < ?) AS late
       FROM outbox WHERE state IN ('dead', 'pending')`),
-    batch: d.prepare('SELECT id, kind, message_id AS messageId, recipient, text_body AS text, html_body AS html FROM outbox WHERE id > ? ORDER BY id LIMIT ?'),
-    reseal: d.prepare('UPDATE outbox SET recipient = ?, text_body = ?, html_body = ? WHERE id = ?'),
+    batch: d.prepare('SELECT id, kind, message_id AS messageId, recipient, params, text_body AS text, html_body AS html FROM outbox WHERE id > ? ORDER BY id LIMIT ?'),
+    reseal: d.prepare('UPDATE outbox SET recipient = ?, params = ?, text_body = ?, html_body = ? WHERE id = ?'),
     nextDue: d.prepare(`SELECT min(max(next_attempt_at, coalesce(leased_until, ''))) AS at FROM outbox WHERE state = 'pending'`),
   };
 });
 
 /**
  * Recipients are sealed at rest (spec §8), for the mail's Message-ID: kept for dead letters, they name reporters.
- * The bodies of mails with a one-time link are sealed too (SEALED_BODY_KINDS), and emptied once sent.
+ * The parameters of mails with a secret (SEALED_PARAM_KINDS: a one-time link, the police's registration
+ * number) are sealed too, and emptied once sent; so are the bodies of such mail queued before migration 0021
+ * (SEALED_BODY_KINDS).
  */
 const fields = fieldsOf('outbox');
 
+const sealsParams = (kind: OutboxKind) => SEALED_PARAM_KINDS.includes(kind);
 const sealsBody = (kind: OutboxKind) => SEALED_BODY_KINDS.includes(kind);
+
+/** A mail to queue: its kind's parameters (MAIL_PARAMS), the recipient, and the report it belongs to. */
+export type QueuedMail = MailParams & { recipient: string; reportId?: number | undefined };
 
 /** The domain part of Message-IDs; stable per mail, so a retried mail is recognisably the same. */
 function messageIdFor(publicUrl: string): string {
   return `<${randomUUID()}@${new URL(publicUrl).hostname}>`;
 }
 
-/** Queues a mail. Call inside the transaction that writes the report, so both commit or neither. */
-export function enqueueMail(
-  mail: { kind: OutboxKind; reportId?: number | undefined; recipient: string; content: MailContent },
-  publicUrl: string,
-  now: Date,
-): void {
+/**
+ * Queues a mail: its kind and parameters, rendered by the worker when it sends it. Call inside the
+ * transaction that writes the report, so both commit or neither.
+ */
+export function enqueueMail(mail: QueuedMail, publicUrl: string, now: Date): void {
   const messageId = messageIdFor(publicUrl);
+  const { recipient, reportId, ...params } = mail;
+  const stored = storedMailParams(params as MailParams);
   statements().insert.run({
     kind: mail.kind,
-    reportId: mail.reportId ?? null,
-    recipient: fields.seal('recipient', messageId, mail.recipient),
-    subject: mail.content.subject,
-    text: sealsBody(mail.kind) ? fields.seal('text_body', messageId, mail.content.text) : mail.content.text,
-    html: sealsBody(mail.kind) ? fields.seal('html_body', messageId, mail.content.html) : mail.content.html,
+    reportId: reportId ?? null,
+    recipient: fields.seal('recipient', messageId, recipient),
+    params: sealsParams(mail.kind) ? fields.seal('params', messageId, stored) : stored,
     messageId,
     now: now.toISOString(),
   });
+}
+
+/** What a claimed row is sent from: its parameters (opened and checked), or the bodies it was queued with before 0021. */
+function contentOf(row: DueRow): OutboxMail['content'] {
+  if (row.params !== null) {
+    try {
+      return { params: parseMailParams(row.kind, (sealsParams(row.kind) ? fields.open('params', row.messageId, row.params) : row.params) ?? '') };
+    } catch {
+      return { unreadable: true };
+    }
+  }
+  const open = (column: 'text_body' | 'html_body', stored: string | null) => (sealsBody(row.kind) ? (fields.open(column, row.messageId, stored) ?? '') : (stored ?? ''));
+  return { rendered: { subject: row.subject ?? '', text: open('text_body', row.text), html: open('html_body', row.html) } };
 }
 
 /**
@@ -99,13 +134,14 @@ export function claimDueMail(now: Date, leaseUntil: Date, limit: number): Outbox
   const s = statements();
   return db().transaction(() => {
     const at = now.toISOString();
-    const rows = s.due.all({ now: at, limit }) as OutboxMail[];
+    const rows = s.due.all({ now: at, limit }) as DueRow[];
     return rows.filter((row) => s.lease.run({ until: leaseUntil.toISOString(), id: row.id, now: at }).changes === 1)
-      .map((row) => ({
-        ...row,
+      .map((row): OutboxMail => ({
+        id: row.id,
+        kind: row.kind,
         recipient: fields.open('recipient', row.messageId, row.recipient) ?? '',
-        text: sealsBody(row.kind) ? (fields.open('text_body', row.messageId, row.text) ?? '') : row.text,
-        html: sealsBody(row.kind) ? (fields.open('html_body', row.messageId, row.html) ?? '') : row.html,
+        content: contentOf(row),
+        messageId: row.messageId,
         attempts: row.attempts + 1,
       }));
   }).immediate();
@@ -174,14 +210,15 @@ export function nextDueAt(): Date | undefined {
 
 /** The encryption pass over the outbox (src/features/encryption): recipients (and sealed bodies) after `afterId` sealed again where needed. */
 export function resealOutbox(afterId: number, limit: number): ResealBatch<number> {
-  const rows = statements().batch.all(afterId, limit) as { id: number; kind: OutboxKind; messageId: string; recipient: string; text: string; html: string }[];
+  const rows = statements().batch.all(afterId, limit) as { id: number; kind: OutboxKind; messageId: string; recipient: string; params: string | null; text: string | null; html: string | null }[];
   let changed = 0;
   for (const r of rows) {
     const next = resealed(fields, 'recipient', r.messageId, r.recipient);
+    const params = sealsParams(r.kind) ? resealed(fields, 'params', r.messageId, r.params) : r.params;
     const text = sealsBody(r.kind) ? resealed(fields, 'text_body', r.messageId, r.text) : r.text;
     const html = sealsBody(r.kind) ? resealed(fields, 'html_body', r.messageId, r.html) : r.html;
-    if (next === r.recipient && text === r.text && html === r.html) continue;
-    statements().reseal.run(next, text, html, r.id);
+    if (next === r.recipient && params === r.params && text === r.text && html === r.html) continue;
+    statements().reseal.run(next, params, text, html, r.id);
     changed++;
   }
   return { last: rows.at(-1)?.id, changed };

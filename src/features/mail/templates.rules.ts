@@ -1,6 +1,7 @@
 import { CHANNELS, URGENCY } from '#features/reports/options.schema.ts';
 import type { Urgency } from '#features/reports/urgency.rules.ts';
 import type { AppConfig } from '#platform/config.ts';
+import type { MailParams } from './outbox.schema.ts';
 
 /**
  * The e-mails the portal sends. None carries what was reported, nor a name or an address:
@@ -173,4 +174,27 @@ export function coordinatorRoleNotice(cfg: AppConfig): MailContent {
   ];
   const subject = 'Een account heeft de rol OGGz-coördinator gekregen';
   return { subject, text: lines.join('\n\n') + '\n', html: html(subject, lines.map(escapeHtml)) };
+}
+
+/**
+ * A queued mail's subject and bodies, rendered by the mail worker just before sending from what the outbox
+ * row keeps (its kind and parameters) and the configuration: the same text as when it was rendered at enqueue.
+ */
+export function renderMail(mail: MailParams, cfg: AppConfig): MailContent {
+  switch (mail.kind) {
+    case 'reporter_confirmation':
+      return reporterConfirmation(mail.reference, cfg);
+    case 'coordinator_notification':
+      return coordinatorNotification({ reference: mail.reference, channel: mail.channel, suggestedUrgency: mail.urgency, acute: mail.acute ?? false }, cfg);
+    case 'reporter_feedback':
+      return feedbackMail({ kind: 'melder' }, mail.moment, mail.reference, cfg);
+    case 'police_feedback':
+      return feedbackMail({ kind: 'politie', registration: mail.registration }, mail.moment, mail.reference, cfg);
+    case 'password_reset':
+      return passwordResetMail(mail.link, cfg);
+    case 'invitation':
+      return invitationMail(mail.link, cfg);
+    case 'role_notice':
+      return coordinatorRoleNotice(cfg);
+  }
 }

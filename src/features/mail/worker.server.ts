@@ -1,7 +1,8 @@
 import type { AppConfig } from '#platform/config.ts';
 import { commitTogether } from '#platform/group-commit.ts';
-import { claimDueMail, markDead, markSent, nextDueAt, releaseLeases, returnUnsent, scheduleRetry } from './outbox.repo.server.ts';
+import { claimDueMail, markDead, markSent, nextDueAt, releaseLeases, returnUnsent, scheduleRetry, type OutboxMail } from './outbox.repo.server.ts';
 import { describeError } from './smtp-errors.rules.ts';
+import { renderMail, type MailContent } from './templates.rules.ts';
 import { createSender, type SendMail } from './transport.server.ts';
 
 export { describeError };
@@ -38,9 +39,11 @@ export function backoffMs(attempts: number, baseMs: number, random: () => number
   return Math.round(raw * (0.8 + 0.4 * random()));
 }
 
-/** What the worker needs: how to send, the clock, and the settings it varies by. */
+/** What the worker needs: how to send, how to render, the clock, and the settings it varies by. */
 export interface MailWorker {
   send: SendMail;
+  /** A claimed mail's subject and bodies: rendered from its parameters just before sending (`renderWith`). */
+  render: (mail: OutboxMail) => MailContent;
   /** The server's clock (#platform/clock.ts `now`). */
   now: () => Date;
   /** The From: of every mail. */
@@ -51,9 +54,24 @@ export interface MailWorker {
   pollMs: number;
 }
 
+/** A stored mail that cannot be rendered (its parameters do not open or fit its kind): never going to work. */
+export const UNREADABLE = 'ERENDER';
+
+/**
+ * Renders claimed mail with the configuration's texts (municipality, phone numbers, the portal's address):
+ * from its parameters, or as it was rendered when queued before migration 0021.
+ */
+export function renderWith(cfg: AppConfig): (mail: OutboxMail) => MailContent {
+  return (mail) => {
+    if ('params' in mail.content) return renderMail(mail.content.params, cfg);
+    if ('rendered' in mail.content) return mail.content.rendered;
+    throw Object.assign(new Error('unreadable outbox row'), { code: UNREADABLE });
+  };
+}
+
 /** The worker as the configuration describes it: SMTP, or .eml files in MAIL_DIR. */
 export function mailWorker(cfg: AppConfig, now: () => Date): MailWorker {
-  return { send: createSender(cfg), now, mailFrom: cfg.mailFrom, retryBaseMs: cfg.mailRetryBaseMs, pollMs: cfg.mailPollMs };
+  return { send: createSender(cfg), render: renderWith(cfg), now, mailFrom: cfg.mailFrom, retryBaseMs: cfg.mailRetryBaseMs, pollMs: cfg.mailPollMs };
 }
 
 let running: Promise<number> | undefined;
@@ -102,8 +120,18 @@ async function sendDue(worker: MailWorker): Promise<number> {
         outcomes.push(() => returnUnsent(mail.id));
         continue;
       }
+      let content: MailContent;
       try {
-        await worker.send({ from: worker.mailFrom, to: mail.recipient, subject: mail.subject, text: mail.text, html: mail.html, messageId: mail.messageId });
+        content = worker.render(mail);
+      } catch (error) {
+        // Rendering fails the same way every time: a dead letter at once, for the admin.
+        const why = describeError(error);
+        outcomes.push(() => markDead(mail.id, why));
+        console.warn(`mail: outbox ${mail.id} is a dead letter: it cannot be rendered (${why})`);
+        continue;
+      }
+      try {
+        await worker.send({ from: worker.mailFrom, to: mail.recipient, subject: content.subject, text: content.text, html: content.html, messageId: mail.messageId });
         const at = worker.now();
         outcomes.push(() => markSent(mail.id, at));
         sent++;

@@ -6,7 +6,8 @@ import { useTempDatabase } from '#tests/support/unit-db.ts';
 
 useTempDatabase('mail-worker');
 const { recordReport } = await import('#features/intake/intake.server.ts');
-const { flushOutbox } = await import('./worker.server.ts');
+const { flushOutbox, renderWith } = await import('./worker.server.ts');
+const { config } = await import('#platform/config.ts');
 const { reviveDeadLetter } = await import('./outbox.repo.server.ts');
 const { db } = await import('#platform/db.ts');
 type MailWorker = import('./worker.server.ts').MailWorker;
@@ -27,7 +28,7 @@ function reportAt(at: Date): void {
 }
 
 function worker(now: Date, send: (mail: OutgoingMail) => Promise<void>): MailWorker {
-  return { send, now: () => now, mailFrom: 'Meldpunt <noreply@test.example>', retryBaseMs: 1000, pollMs: 1000 };
+  return { send, render: renderWith(config()), now: () => now, mailFrom: 'Meldpunt <noreply@test.example>', retryBaseMs: 1000, pollMs: 1000 };
 }
 
 test('mail stored at a moved clock goes out when the worker is given that clock, not before', async () => {

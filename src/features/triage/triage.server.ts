@@ -3,8 +3,8 @@ import { parseStep, type FieldErrors, type RawAnswers } from '#lib/forms.ts';
 import { amsterdamDate } from '#lib/working-days.ts';
 import { audit, type AuditEntry, type AuditRole } from '#features/audit/audit.repo.server.ts';
 import { findReportByReference, updateReport } from '#features/reports/reports.repo.server.ts';
-import { enqueueMail } from '#features/mail/outbox.repo.server.ts';
-import { feedbackMail, feedbackMoment } from '#features/mail/templates.rules.ts';
+import { enqueueMail, type QueuedMail } from '#features/mail/outbox.repo.server.ts';
+import { feedbackMoment } from '#features/mail/templates.rules.ts';
 import { nudgeMailWorker } from '#features/mail/worker.server.ts';
 import { config } from '#platform/config.ts';
 import { db } from '#platform/db.ts';
@@ -279,13 +279,13 @@ class Change {
     const report = findReportByReference(this.c.reference);
     if (!report) return;
     const cfg = config();
-    const mails: { kind: 'reporter_feedback' | 'police_feedback'; recipient: string; content: ReturnType<typeof feedbackMail> }[] = [];
+    const mails: QueuedMail[] = [];
     if (!report.anonymous && report.reporterEmail) {
-      mails.push({ kind: 'reporter_feedback', recipient: report.reporterEmail, content: feedbackMail({ kind: 'melder' }, moment, report.reference, cfg) });
+      mails.push({ kind: 'reporter_feedback', recipient: report.reporterEmail, reference: report.reference, moment });
     }
     if (report.channel === 'politie' && report.policeFeedback && report.policeEmail) {
       const registration = report.policeReference ?? '';
-      mails.push({ kind: 'police_feedback', recipient: report.policeEmail, content: feedbackMail({ kind: 'politie', registration }, moment, report.reference, cfg) });
+      mails.push({ kind: 'police_feedback', recipient: report.policeEmail, reference: report.reference, moment, registration });
     }
     // The outbox row is the record: the status change's own audit row stays the one row of this change.
     for (const mail of mails) enqueueMail({ ...mail, reportId: this.t.id }, cfg.publicUrl, this.c.at);

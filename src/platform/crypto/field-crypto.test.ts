@@ -22,6 +22,17 @@ describe('field encryption (AES-256-GCM)', () => {
     assert.ok(!a.includes('einde'));
   });
 
+  test('IVs from the pool are never repeated, across refills, in text and binary values', () => {
+    const ivs = new Set<string>();
+    for (let i = 0; i < 2000; i++) {
+      const value = encrypt(ring, `waarde ${i}`, place);
+      ivs.add(value.split('.')[2]!);
+      assert.equal(decrypt(ring, value, place), `waarde ${i}`);
+      ivs.add(encryptBytes(ring, Buffer.from([i % 256]), place).subarray(5, 17).toString('base64url'));
+    }
+    assert.equal(ivs.size, 4000, 'a fresh IV per value');
+  });
+
   test('another row, column or table as associated data fails', () => {
     const sealed = encrypt(ring, 'Jan de Vries', place);
     assert.throws(() => decrypt(ring, sealed, { ...place, row: 'MB-ABCD2346' }), DecryptionError);

@@ -278,9 +278,9 @@ export async function handleCheck(ctx: FlowContext): Promise<FormOutcome<CheckVi
   const at = now();
   const draft = draftOf(ctx, at);
   if (!draft || draft.submittedReference) return redirectTo(draft?.submittedReference ? THANKS_PATH : STEPS[0]!.path);
-  const missing = firstIncomplete(draft);
+  // Every step's answers checked once: the report when all are complete, else back to the first that is not.
   const report = draftReport(draft);
-  if (missing || !report) return redirectTo((missing ?? STEPS[0]!).path);
+  if (!report) return redirectTo((firstIncomplete(draft) ?? STEPS[0]!).path);
 
   const captchaSiteKey = cfg.hcaptcha?.siteKey;
   const addressNotice = checkPageNotice(draft, cfg);
