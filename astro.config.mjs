@@ -13,11 +13,10 @@ import { precompressStaticFiles } from './src/platform/compression.ts';
 const BODY_LIMIT_BYTES = 5 * 15 * 1024 * 1024 + 1024 * 1024;
 
 /**
- * @astrojs/node in middleware mode (its handler renders pages only), with the portal's own server entry
- * (src/platform/entry.ts): it checks the configuration before listening, however the built server is
- * started, and serves through the portal's HTTP server (src/platform/server.ts: static files from the
- * build folder read once at start, refusals in Dutch, graceful shutdown). Standalone mode would look
- * every request up on disk as a static file first, a page's POST too.
+ * @astrojs/node in standalone mode, with the portal's own server entry (src/platform/entry.ts): it
+ * checks the configuration before listening, however the built server is started, and serves through
+ * the portal's HTTP server (src/platform/server.ts: static files from the build folder read once at
+ * start, refusals in Dutch, graceful shutdown).
  * @param {import('astro').AstroIntegration} integration
  * @returns {import('astro').AstroIntegration}
  */
@@ -63,7 +62,7 @@ function precompress() {
 
 export default defineConfig({
   output: 'server',
-  adapter: withPortalEntry(node({ mode: 'middleware', bodySizeLimit: BODY_LIMIT_BYTES })),
+  adapter: withPortalEntry(node({ mode: 'standalone', bodySizeLimit: BODY_LIMIT_BYTES })),
   integrations: [preact(), precompress()],
   // No inline <style>: the CSP allows stylesheets from 'self' only.
   build: { inlineStylesheets: 'never' },

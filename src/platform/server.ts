@@ -9,9 +9,9 @@ import { readStaticTree, serveStaticFile, staticEntry } from './static-files.ts'
 import { PHOTO_FORM_LIMIT_BYTES as LARGEST_BODY_LIMIT } from '#features/photos/photos.schema.ts';
 
 /**
- * The portal's HTTP server, in front of Astro's request handler (@astrojs/node in middleware mode: pages
- * only): it serves the build's static files itself (static-files.ts, with the security headers), refuses
- * what no page should see (refusal.ts) with the Dutch page, compresses every text answer (compression.ts),
+ * The portal's HTTP server, in front of Astro's request handler (@astrojs/node in standalone mode): it
+ * serves the build's static files itself (static-files.ts, with the security headers), refuses what no
+ * page should see (refusal.ts) with the Dutch page, compresses every text answer (compression.ts),
  * answers a folder with the 404 page (no directory redirect that could echo a path), and stops gracefully.
  */
 

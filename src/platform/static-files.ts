@@ -6,9 +6,9 @@ import { negotiateEncoding, PRECOMPRESSED_TYPES, varyOnEncoding, type Encoding }
 /**
  * The build's static files (dist/client: stylesheets, scripts, the favicon), served by the portal's HTTP
  * server itself (server.ts). The folder is read once at start — a build does not change under a running
- * server — so a request for a page (`POST /melden`) costs no file-system call at all, where a lookup per
- * request (a `stat` that fails, and @astrojs/node's own `send` lookup after it) was a measurable part of
- * every page request.
+ * server — so the portal looks nothing up on disk for a page request (`POST /melden`); its own `stat` per
+ * request was a measurable part of every page request. (@astrojs/node's standalone handler, behind it,
+ * still checks the disk once before it renders a page.)
  *
  * A file is sent as it is, or its copy compressed at build (`name.br`, `name.gz`: compression.ts) when the
  * browser accepts it; with a validator (ETag, Last-Modified; `If-None-Match` gives a 304), and cached for a
