@@ -26,7 +26,7 @@ const ROLE = 'meldpunt-monitor-reader';
 export function computeMonitor(period: Period, today: string): Monitor {
   // Read only: a deferred transaction takes no write lock, yet all counts see one snapshot (WAL).
   return db()
-    .transaction(() => monitorOf(period, monitorCounts(periodBounds(period), today, period.areaBy)))
+    .transaction(() => monitorOf(period, monitorCounts(period, today)))
     .deferred();
 }
 
