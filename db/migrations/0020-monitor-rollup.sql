@@ -1,5 +1,5 @@
 -- The AVE-monitor from rollups (issue 16): counts per Amsterdam calendar day and dimension, kept current in
--- the very transaction that changes a report, so the monitor of a year reads a few hundred thousand small
+-- the very transaction that changes a report, so the monitor of a year reads some tens of thousands of small
 -- rows instead of counting a million reports.
 --
 -- monitor_daily holds, per day (YYYY-MM-DD in Amsterdam, of reports.created_at), how many reports
@@ -11,10 +11,27 @@ CREATE TABLE monitor_daily (
   day        TEXT    NOT NULL CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
   dimension  TEXT    NOT NULL CHECK (dimension IN (
                'total', 'apart', 'channel', 'ave_phase', 'woonplaats', 'wijk', 'status', 'outcome', 'regie',
-               'concern', 'triage_tenths', 'within_norm')),
+               'concern', 'within_norm')),
   value      TEXT    NOT NULL,
   n          INTEGER NOT NULL CHECK (n >= 0),
   PRIMARY KEY (day, dimension, value)
+) STRICT, WITHOUT ROWID;
+
+-- The hours from receipt to triage as a histogram in tenths of an hour, per Amsterdam day and per month
+-- (YYYY-MM) of receipt: a period reads its whole months from the second table and only the days at its
+-- edges from the first, so a year is some ten thousand rows however many reports were triaged in it.
+CREATE TABLE monitor_triage (
+  day     TEXT    NOT NULL CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  tenths  INTEGER NOT NULL,
+  n       INTEGER NOT NULL CHECK (n >= 0),
+  PRIMARY KEY (day, tenths)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE monitor_triage_monthly (
+  month   TEXT    NOT NULL CHECK (month GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]'),
+  tenths  INTEGER NOT NULL,
+  n       INTEGER NOT NULL CHECK (n >= 0),
+  PRIMARY KEY (month, tenths)
 ) STRICT, WITHOUT ROWID;
 
 -- Retention deletes thousands of reports at a time: it subtracts a batch's contributions in one grouped
@@ -32,10 +49,10 @@ CREATE TABLE monitor_bulk_delete (
 -- What one report contributes, by dimension (monitor.queries.server.ts reads them back):
 --   counted reports (every status but samengevoegd and acuut_doorgezet):
 --     total ''; channel; ave_phase; woonplaats; wijk (wijk_name); status; outcome; regie 'case' | 'process' |
---     'treatment' per director present; concern per report_concerns row; triaged ones: triage_tenths, the
---     hours from receipt to triage in tenths rounded as the monitor rounds them (Math.round(hours * 10), from
---     whole milliseconds, exactly as JavaScript computes it), and within_norm '' when triaged on or before
---     due_on (the UTC day of triaged_at);
+--     'treatment' per director present; concern per report_concerns row; triaged ones: triage_tenths (into
+--     monitor_triage and monitor_triage_monthly, not monitor_daily), the hours from receipt to triage in
+--     tenths rounded as the monitor rounds them (Math.round(hours * 10), from whole milliseconds, exactly as
+--     JavaScript computes it), and within_norm '' when triaged on or before due_on (the UTC day of triaged_at);
 --   the others: apart <status>.
 CREATE VIEW monitor_contributions AS
 SELECT id, CASE WHEN substr(created_at, 12, 2) < '22' THEN substr(created_at, 1, 10)
@@ -59,7 +76,7 @@ FROM (
   UNION ALL SELECT id, created_at, 'regie', 'treatment' FROM reports WHERE status NOT IN ('samengevoegd', 'acuut_doorgezet') AND treatment_director IS NOT NULL
   UNION ALL SELECT r.id, r.created_at, 'concern', c.concern FROM reports r JOIN report_concerns c ON c.report_id = r.id
             WHERE r.status NOT IN ('samengevoegd', 'acuut_doorgezet')
-  UNION ALL SELECT id, created_at, 'triage_tenths', CAST(CAST(floor(x) AS INTEGER) + (x - floor(x) >= 0.5) AS TEXT)
+  UNION ALL SELECT id, created_at, 'triage_tenths', CAST(floor(x) AS INTEGER) + (x - floor(x) >= 0.5)
             FROM (SELECT id, created_at, (round((julianday(triaged_at) - julianday(created_at)) * 86400000.0) / 3600000.0) * 10 AS x
                   FROM reports WHERE status NOT IN ('samengevoegd', 'acuut_doorgezet') AND triaged_at IS NOT NULL)
   UNION ALL SELECT id, created_at, 'within_norm', '' FROM reports
@@ -70,13 +87,19 @@ FROM (
 CREATE TRIGGER monitor_report_inserted AFTER INSERT ON reports
 BEGIN
   INSERT INTO monitor_daily (day, dimension, value, n)
-  SELECT day, dimension, value, 1 FROM monitor_contributions WHERE id = NEW.id
+  SELECT day, dimension, value, 1 FROM monitor_contributions WHERE id = NEW.id AND dimension <> 'triage_tenths'
+  ON CONFLICT DO UPDATE SET n = n + excluded.n;
+  INSERT INTO monitor_triage (day, tenths, n)
+  SELECT day, value, 1 FROM monitor_contributions WHERE id = NEW.id AND dimension = 'triage_tenths'
+  ON CONFLICT DO UPDATE SET n = n + excluded.n;
+  INSERT INTO monitor_triage_monthly (month, tenths, n)
+  SELECT substr(day, 1, 7), value, 1 FROM monitor_contributions WHERE id = NEW.id AND dimension = 'triage_tenths'
   ON CONFLICT DO UPDATE SET n = n + excluded.n;
 END;
 
 -- An update that changes what the report contributes: its old contributions out before, the new ones in
 -- after. Only the columns the monitor counts, and only when a contribution changes: the encryption pass
--- sealing the directors again (same presence, new ciphertext) or an address edit of another kind writes
+-- sealing the directors again (same presence, new ciphertext) or a change of another column writes
 -- nothing here.
 CREATE TRIGGER monitor_report_changing BEFORE UPDATE OF
   created_at, status, channel, ave_phase, woonplaats, wijk_name, outcome, case_director, process_director,
@@ -89,8 +112,14 @@ WHEN NEW.created_at IS NOT OLD.created_at OR NEW.status IS NOT OLD.status OR NEW
   OR NEW.triaged_at IS NOT OLD.triaged_at OR NEW.due_on IS NOT OLD.due_on
 BEGIN
   UPDATE monitor_daily SET n = n - 1
-  FROM (SELECT day, dimension, value FROM monitor_contributions WHERE id = OLD.id) AS gone
+  FROM (SELECT day, dimension, value FROM monitor_contributions WHERE id = OLD.id AND dimension <> 'triage_tenths') AS gone
   WHERE monitor_daily.day = gone.day AND monitor_daily.dimension = gone.dimension AND monitor_daily.value = gone.value;
+  UPDATE monitor_triage SET n = n - 1
+  FROM (SELECT day, value FROM monitor_contributions WHERE id = OLD.id AND dimension = 'triage_tenths') AS gone
+  WHERE monitor_triage.day = gone.day AND monitor_triage.tenths = gone.value;
+  UPDATE monitor_triage_monthly SET n = n - 1
+  FROM (SELECT substr(day, 1, 7) AS month, value FROM monitor_contributions WHERE id = OLD.id AND dimension = 'triage_tenths') AS gone
+  WHERE monitor_triage_monthly.month = gone.month AND monitor_triage_monthly.tenths = gone.value;
 END;
 
 CREATE TRIGGER monitor_report_changed AFTER UPDATE OF
@@ -104,7 +133,13 @@ WHEN NEW.created_at IS NOT OLD.created_at OR NEW.status IS NOT OLD.status OR NEW
   OR NEW.triaged_at IS NOT OLD.triaged_at OR NEW.due_on IS NOT OLD.due_on
 BEGIN
   INSERT INTO monitor_daily (day, dimension, value, n)
-  SELECT day, dimension, value, 1 FROM monitor_contributions WHERE id = NEW.id
+  SELECT day, dimension, value, 1 FROM monitor_contributions WHERE id = NEW.id AND dimension <> 'triage_tenths'
+  ON CONFLICT DO UPDATE SET n = n + excluded.n;
+  INSERT INTO monitor_triage (day, tenths, n)
+  SELECT day, value, 1 FROM monitor_contributions WHERE id = NEW.id AND dimension = 'triage_tenths'
+  ON CONFLICT DO UPDATE SET n = n + excluded.n;
+  INSERT INTO monitor_triage_monthly (month, tenths, n)
+  SELECT substr(day, 1, 7), value, 1 FROM monitor_contributions WHERE id = NEW.id AND dimension = 'triage_tenths'
   ON CONFLICT DO UPDATE SET n = n + excluded.n;
 END;
 
@@ -114,8 +149,14 @@ CREATE TRIGGER monitor_report_deleting BEFORE DELETE ON reports
 WHEN NOT EXISTS (SELECT 1 FROM monitor_bulk_delete)
 BEGIN
   UPDATE monitor_daily SET n = n - 1
-  FROM (SELECT day, dimension, value FROM monitor_contributions WHERE id = OLD.id) AS gone
+  FROM (SELECT day, dimension, value FROM monitor_contributions WHERE id = OLD.id AND dimension <> 'triage_tenths') AS gone
   WHERE monitor_daily.day = gone.day AND monitor_daily.dimension = gone.dimension AND monitor_daily.value = gone.value;
+  UPDATE monitor_triage SET n = n - 1
+  FROM (SELECT day, value FROM monitor_contributions WHERE id = OLD.id AND dimension = 'triage_tenths') AS gone
+  WHERE monitor_triage.day = gone.day AND monitor_triage.tenths = gone.value;
+  UPDATE monitor_triage_monthly SET n = n - 1
+  FROM (SELECT substr(day, 1, 7) AS month, value FROM monitor_contributions WHERE id = OLD.id AND dimension = 'triage_tenths') AS gone
+  WHERE monitor_triage_monthly.month = gone.month AND monitor_triage_monthly.tenths = gone.value;
 END;
 
 CREATE TRIGGER monitor_concern_inserted AFTER INSERT ON report_concerns
@@ -148,4 +189,8 @@ END;
 
 -- The reports there are now.
 INSERT INTO monitor_daily (day, dimension, value, n)
-SELECT day, dimension, value, count(*) FROM monitor_contributions WHERE true GROUP BY day, dimension, value;
+SELECT day, dimension, value, count(*) FROM monitor_contributions WHERE dimension <> 'triage_tenths' GROUP BY day, dimension, value;
+INSERT INTO monitor_triage (day, tenths, n)
+SELECT day, value, count(*) FROM monitor_contributions WHERE dimension = 'triage_tenths' GROUP BY day, value;
+INSERT INTO monitor_triage_monthly (month, tenths, n)
+SELECT substr(day, 1, 7), tenths, sum(n) FROM monitor_triage GROUP BY substr(day, 1, 7), tenths;

@@ -1,6 +1,6 @@
 import { db } from '#platform/db.ts';
 import { lazy } from '#lib/lazy.ts';
-import { mostFrequentFirst, periodBounds, type AreaLevel, type Count, type MonitorCounts, type Period } from './monitor.rules.ts';
+import { mostFrequentFirst, periodBounds, triageParts, type AreaLevel, type Count, type MonitorCounts, type Period } from './monitor.rules.ts';
 
 /**
  * The AVE-monitor's read model: counts of the reports received in a period (merged and acute records
@@ -9,8 +9,9 @@ import { mostFrequentFirst, periodBounds, type AreaLevel, type Count, type Monit
  * Never writes. Labels and quantiles: monitor.rules.ts.
  *
  * The report counts come from the rollup `monitor_daily` (migration 0020): counts per Amsterdam day and
- * dimension, kept current by triggers in the transaction of every change to a report, so a year is a few
- * hundred thousand small rows read in one range scan of its primary key, whatever the number of reports.
+ * dimension, kept current by triggers in the transaction of every change to a report, so a year is some tens
+ * of thousands of small rows read in one range scan of its primary key, whatever the number of reports; the
+ * triage hours from their own histogram tables, by month where the period covers one (triageParts).
  * The casussen (far fewer) are counted directly, at the instant the period ends.
  */
 
@@ -38,6 +39,12 @@ const statements = lazy(() => {
       SELECT dimension, value, CASE dimension WHEN 'total' THEN substr(day, 1, 7) END AS month, sum(n) AS n
       FROM monitor_daily WHERE day >= @from AND day <= @to
       GROUP BY dimension, value, month HAVING sum(n) > 0`),
+    triageDays: d.prepare<[string, string], { tenths: number; n: number }>(
+      'SELECT tenths, sum(n) AS n FROM monitor_triage WHERE day >= ? AND day <= ? GROUP BY tenths',
+    ),
+    triageMonths: d.prepare<[string, string], { tenths: number; n: number }>(
+      'SELECT tenths, sum(n) AS n FROM monitor_triage_monthly WHERE month >= ? AND month <= ? GROUP BY tenths',
+    ),
     overdueNow: d.prepare<[string], { n: number }>("SELECT count(*) AS n FROM reports WHERE status = 'nieuw' AND due_on < ?"),
     // People, not only reports (spec §5 Monitor): casussen open at the end of the period, each once,
     // with its phase at that moment (the last AVE change before the end) and its current regie.
@@ -89,14 +96,26 @@ export function monitorCounts(period: Pick<Period, 'from' | 'to' | 'areaBy'>, to
     areas: countsOf(rows, period.areaBy === 'wijk' ? 'wijk' : 'woonplaats'),
     statuses: countsOf(rows, 'status'),
     outcomes: countsOf(rows, 'outcome'),
-    triageTenths: rows
-      .filter((r) => r.dimension === 'triage_tenths')
-      .map((r) => ({ tenths: Number(r.value), n: r.n }))
-      .sort((a, b) => a.tenths - b.tenths),
+    triageTenths: triageHistogram(period),
     withinNorm: one('within_norm', ''),
     overdueNow: s.overdueNow.get(today)!.n,
     cases: caseCounts(periodBounds(period), period.areaBy),
   };
+}
+
+/** The triage hours of the reports received on the days of `period`, in tenths, ascending (triageParts). */
+function triageHistogram(period: Pick<Period, 'from' | 'to'>): MonitorCounts['triageTenths'] {
+  const s = statements();
+  const histogram = new Map<number, number>();
+  for (const part of triageParts(period)) {
+    for (const r of (part.grain === 'month' ? s.triageMonths : s.triageDays).all(part.from, part.to)) {
+      histogram.set(r.tenths, (histogram.get(r.tenths) ?? 0) + part.sign * r.n);
+    }
+  }
+  return [...histogram]
+    .filter(([, n]) => n > 0)
+    .map(([tenths, n]) => ({ tenths, n }))
+    .sort((a, b) => a.tenths - b.tenths);
 }
 
 /**

@@ -47,11 +47,24 @@ const PERIODS: Period[] = [
   { from: '2026-10-24', to: '2026-11-15', areaBy: 'wijk' },
   { from: '2026-12-31', to: '2027-01-01', areaBy: 'dorp' },
   { from: '2025-06-01', to: '2027-06-30', areaBy: 'dorp' },
+  // Partial months at both ends, read as their days or as the month less the days left out.
+  { from: '2026-03-02', to: '2026-10-30', areaBy: 'dorp' },
+  { from: '2026-03-10', to: '2026-03-20', areaBy: 'wijk' },
+  { from: '2026-03-02', to: '2026-03-30', areaBy: 'dorp' },
+  { from: '2026-02-28', to: '2026-11-02', areaBy: 'wijk' },
 ];
 
 /** Every row of the rollup that counts, and what every report contributes now, summed: equal when nothing drifted. */
-const rollupRows = () => db().prepare('SELECT day, dimension, value, n FROM monitor_daily WHERE n > 0 ORDER BY day, dimension, value').all();
-const recomputedRows = () => db().prepare('SELECT day, dimension, value, count(*) AS n FROM monitor_contributions GROUP BY day, dimension, value ORDER BY day, dimension, value').all();
+const rollupRows = () => ({
+  daily: db().prepare('SELECT day, dimension, value, n FROM monitor_daily WHERE n > 0 ORDER BY day, dimension, value').all(),
+  triage: db().prepare('SELECT day, tenths, n FROM monitor_triage WHERE n > 0 ORDER BY day, tenths').all(),
+  monthly: db().prepare('SELECT month, tenths, n FROM monitor_triage_monthly WHERE n > 0 ORDER BY month, tenths').all(),
+});
+const recomputedRows = () => ({
+  daily: db().prepare("SELECT day, dimension, value, count(*) AS n FROM monitor_contributions WHERE dimension <> 'triage_tenths' GROUP BY day, dimension, value ORDER BY day, dimension, value").all(),
+  triage: db().prepare("SELECT day, value AS tenths, count(*) AS n FROM monitor_contributions WHERE dimension = 'triage_tenths' GROUP BY day, value ORDER BY day, tenths").all(),
+  monthly: db().prepare("SELECT substr(day, 1, 7) AS month, value AS tenths, count(*) AS n FROM monitor_contributions WHERE dimension = 'triage_tenths' GROUP BY month, value ORDER BY month, tenths").all(),
+});
 
 /** The monitor from the rollup equals the monitor counted directly, for every period; the rollup holds no leftovers. */
 function assertRollupIsDirect(when: string): void {
@@ -294,7 +307,9 @@ describe('the rollup equals a direct count after every kind of change', () => {
     assert.ok(sealedBefore.length > 0);
     db().exec(`CREATE TEMP TABLE rollup_writes (n INTEGER NOT NULL);
                CREATE TEMP TRIGGER count_rollup_inserts AFTER INSERT ON main.monitor_daily BEGIN INSERT INTO rollup_writes VALUES (1); END;
-               CREATE TEMP TRIGGER count_rollup_updates AFTER UPDATE ON main.monitor_daily BEGIN INSERT INTO rollup_writes VALUES (1); END;`);
+               CREATE TEMP TRIGGER count_rollup_updates AFTER UPDATE ON main.monitor_daily BEGIN INSERT INTO rollup_writes VALUES (1); END;
+               CREATE TEMP TRIGGER count_triage_inserts AFTER INSERT ON main.monitor_triage BEGIN INSERT INTO rollup_writes VALUES (1); END;
+               CREATE TEMP TRIGGER count_triage_updates AFTER UPDATE ON main.monitor_triage BEGIN INSERT INTO rollup_writes VALUES (1); END;`);
     const before = rollupRows();
     appendFileSync(config().dataKey.file, `${randomBytes(32).toString('base64')}\n`);
     resetKeyring();
@@ -307,7 +322,8 @@ describe('the rollup equals a direct count after every kind of change', () => {
     // The counting triggers see a real change again.
     change(refs[11]!, 'urgency_ave', { urgency: 'hoog', avePhase: 'ave4', aveReason: 'Escalatie' }, '2027-01-04T10:00:00.000Z');
     assert.ok((db().prepare('SELECT count(*) FROM rollup_writes').pluck().get() as number) > 0);
-    db().exec('DROP TRIGGER temp.count_rollup_inserts; DROP TRIGGER temp.count_rollup_updates; DROP TABLE temp.rollup_writes');
+    db().exec(`DROP TRIGGER temp.count_rollup_inserts; DROP TRIGGER temp.count_rollup_updates; DROP TRIGGER temp.count_triage_inserts;
+               DROP TRIGGER temp.count_triage_updates; DROP TABLE temp.rollup_writes`);
     assertRollupIsDirect('after the encryption pass');
   });
 });
@@ -318,9 +334,9 @@ describe('the migration fills the rollup from the reports there are', () => {
     const sql = readMigrations().find((m) => m.version === 20)!.sql;
     const backfill = sql.slice(sql.lastIndexOf('INSERT INTO monitor_daily'));
     const kept = rollupRows();
-    assert.ok(kept.length > 50);
+    assert.ok(kept.daily.length > 50 && kept.triage.length > 10 && kept.monthly.length > 5);
     rolledBack(() => {
-      db().exec('DELETE FROM monitor_daily');
+      db().exec('DELETE FROM monitor_daily; DELETE FROM monitor_triage; DELETE FROM monitor_triage_monthly');
       db().exec(backfill);
       assert.deepEqual(rollupRows(), kept);
     });

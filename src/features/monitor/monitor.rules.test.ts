@@ -16,6 +16,7 @@ import {
   periodQuery,
   mostFrequentFirst,
   quantileOfTenths,
+  triageParts,
   type Monitor,
   type MonitorCounts,
 } from './monitor.rules.ts';
@@ -129,6 +130,21 @@ describe('hours and quantiles', () => {
     assert.equal(quantileOfTenths(histogram, 0.9), 26);
     assert.equal(quantileOfTenths([{ tenths: 0, n: 2 }], 0.5), 0);
     assert.equal(quantileOfTenths([], 0.5), null);
+  });
+
+  test('triageParts: whole months as months, a partly covered month as its days or as the month less the rest', () => {
+    const day = (from: string, to: string, sign: 1 | -1 = 1) => ({ grain: 'day', from, to, sign });
+    const month = (from: string, to: string) => ({ grain: 'month', from, to, sign: 1 });
+    assert.deepEqual(triageParts({ from: '2026-03-01', to: '2026-03-31' }), [month('2026-03', '2026-03')]);
+    assert.deepEqual(triageParts({ from: '2026-03-29', to: '2026-03-29' }), [day('2026-03-29', '2026-03-29')]);
+    assert.deepEqual(triageParts({ from: '2026-03-10', to: '2026-03-20' }), [day('2026-03-10', '2026-03-20')]);
+    // 29 of 31 days: the month less its first and last day.
+    assert.deepEqual(triageParts({ from: '2026-03-02', to: '2026-03-30' }), [day('2026-03-01', '2026-03-01', -1), day('2026-03-31', '2026-03-31', -1), month('2026-03', '2026-03')]);
+    // The default period: one day of last November, this November up to the 29th.
+    assert.deepEqual(triageParts({ from: '2025-11-30', to: '2026-11-29' }), [day('2025-11-30', '2025-11-30'), day('2026-11-30', '2026-11-30', -1), month('2025-12', '2026-11')]);
+    // February of a leap year, 15 of 29 days: more than half.
+    assert.deepEqual(triageParts({ from: '2028-02-15', to: '2028-03-31' }), [day('2028-02-01', '2028-02-14', -1), month('2028-02', '2028-03')]);
+    assert.deepEqual(triageParts({ from: '2026-12-31', to: '2027-01-01' }), [day('2026-12-31', '2026-12-31'), day('2027-01-01', '2027-01-01')]);
   });
 
   test('mostFrequentFirst: counts descending, equal counts by value, no value last', () => {

@@ -162,6 +162,51 @@ export function quantileOfTenths(histogram: readonly { tenths: number; n: number
   return histogram.at(-1)!.tenths / 10;
 }
 
+/**
+ * A part of a period's triage histogram (migration 0020): whole months (YYYY-MM) from the monthly table or
+ * days (YYYY-MM-DD) from the daily one, both ends inclusive, added (1) or taken away (-1).
+ */
+export interface HistogramPart {
+  grain: 'month' | 'day';
+  from: string;
+  to: string;
+  sign: 1 | -1;
+}
+
+const dayOffset = (day: string, days: number): string => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * Which rows make the triage histogram of the days `from`…`to`: the whole months in between as months;
+ * a month the period covers only partly as its days, or, when it covers more than half of it, as the month
+ * less the days it leaves out. So a year costs a dozen month rows and at most half a month of days per edge.
+ */
+export function triageParts(p: Pick<Period, 'from' | 'to'>): HistogramPart[] {
+  const parts: HistogramPart[] = [];
+  const months: string[] = [];
+  for (let m = p.from.slice(0, 7); m <= p.to.slice(0, 7); m = dayOffset(`${m}-28`, 7).slice(0, 7)) {
+    const first = `${m}-01`;
+    const last = dayOffset(`${dayOffset(`${m}-28`, 7).slice(0, 7)}-01`, -1);
+    const a = p.from > first ? p.from : first;
+    const b = p.to < last ? p.to : last;
+    const length = (x: string, y: string) => (Date.parse(`${y}T00:00:00Z`) - Date.parse(`${x}T00:00:00Z`)) / 86_400_000 + 1;
+    const covered = length(a, b);
+    if (covered <= length(first, last) - covered) {
+      parts.push({ grain: 'day', from: a, to: b, sign: 1 });
+      continue;
+    }
+    months.push(m);
+    if (a > first) parts.push({ grain: 'day', from: first, to: dayOffset(a, -1), sign: -1 });
+    if (b < last) parts.push({ grain: 'day', from: dayOffset(b, 1), to: last, sign: -1 });
+  }
+  // Consecutive months as one range.
+  for (const m of months) {
+    const run = parts.at(-1);
+    if (run?.grain === 'month' && dayOffset(`${run.to}-28`, 7).slice(0, 7) === m) run.to = m;
+    else parts.push({ grain: 'month', from: m, to: m, sign: 1 });
+  }
+  return parts;
+}
+
 /** Counts most frequent first, equal counts by value (no value last): the order of every breakdown. */
 export function mostFrequentFirst<T extends Count>(rows: readonly T[]): T[] {
   return [...rows].sort((a, b) => b.n - a.n || (a.k === null ? 1 : b.k === null ? -1 : a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
