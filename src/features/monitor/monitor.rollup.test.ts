@@ -234,6 +234,13 @@ describe('the rollup equals a direct count after every kind of change', () => {
     // Regie taken away again: the report no longer counts under it.
     change(refs[3]!, 'regie', { caseDirector: '', processDirector: '', treatmentDirector: '' }, '2027-01-02T10:00:00.000Z');
     assertRollupIsDirect('regie removed');
+    // Each director alone, with nothing else changing afterwards.
+    change(refs[16]!, 'regie', { caseDirector: 'A. de Vries, Sociaal team', processDirector: '', treatmentDirector: '' }, '2027-01-02T10:00:00.000Z');
+    assertRollupIsDirect('a case director only');
+    change(refs[17]!, 'regie', { caseDirector: '', processDirector: '', treatmentDirector: 'Lentis' }, '2027-01-02T10:00:00.000Z');
+    assertRollupIsDirect('a treatment director only');
+    change(refs[17]!, 'regie', { caseDirector: '', processDirector: 'Zorg- en Veiligheidshuis', treatmentDirector: 'Lentis' }, '2027-01-02T10:00:00.000Z');
+    assertRollupIsDirect('a process director added');
   });
 
   test('a merge counts the report apart, undoing it counts it again', () => {
