@@ -187,6 +187,11 @@ BEGIN
   ON CONFLICT DO UPDATE SET n = n + excluded.n;
 END;
 
+-- The casussen of the monitor are counted directly (there are far fewer than reports), each with its AVE
+-- phase at the end of the period: the last phase event before it. This index holds exactly those events,
+-- with what the count reads, so each casus costs one seek and no table row (half the time at 13,000 casussen).
+CREATE INDEX case_events_phase ON case_events (case_id, at, id, to_value) WHERE kind IN ('aangemaakt', 'opgeschaald', 'afgeschaald');
+
 -- The reports there are now.
 INSERT INTO monitor_daily (day, dimension, value, n)
 SELECT day, dimension, value, count(*) FROM monitor_contributions WHERE dimension <> 'triage_tenths' GROUP BY day, dimension, value;
