@@ -184,7 +184,7 @@ describe('the rollup equals a direct count after every kind of change', () => {
     ...(channel === 'politie' ? { incidentAt: '2026-03-01T09:00:00.000Z', policeRequest: 'Graag beoordelen', policeFeedback: true, policeReference: `PL0100-${i}` } : {}),
     ...(i % 4 === 3
       ? {}
-      : { addressCheck: { status: 'gevonden' as const, checkedOn: '2026-03-01', match: bag(['Leek', 'Zuidhorn', 'Marum'][i % 3]!, i % 4 === 2 ? undefined : `Wijk 0${i % 3} ${['Leek', 'Zuidhorn', 'Marum'][i % 3]}`) } }),
+      : { addressCheck: { status: 'gevonden' as const, checkedOn: '2026-03-01', otherMunicipality: undefined, match: bag(['Leek', 'Zuidhorn', 'Marum'][i % 3]!, i % 4 === 2 ? undefined : `Wijk 0${i % 3} ${['Leek', 'Zuidhorn', 'Marum'][i % 3]}`) } }),
   });
 
   // Receipt times on both sides of Amsterdam midnight, on the days the clocks change, and at the year's end.
