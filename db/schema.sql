@@ -105,9 +105,15 @@ CREATE TABLE case_reports (
   case_id     INTEGER NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
   added_at    TEXT    NOT NULL,
   added_by    INTEGER NOT NULL REFERENCES users (id)
-) STRICT;
+, report_created_at TEXT, woonplaats TEXT, wijk_name TEXT) STRICT;
 
 CREATE INDEX case_reports_by_case ON case_reports (case_id, added_at);
+
+CREATE TRIGGER case_report_area_linked AFTER INSERT ON case_reports
+BEGIN
+  UPDATE case_reports SET (report_created_at, woonplaats, wijk_name) = (SELECT created_at, woonplaats, wijk_name FROM reports WHERE id = NEW.report_id)
+  WHERE report_id = NEW.report_id;
+END;
 
 CREATE TABLE cases (
   id                      INTEGER PRIMARY KEY,             -- the casus nummer, shown as is
@@ -579,6 +585,12 @@ CREATE INDEX reports_open_by_due ON reports (due_on, urgency_rank, created_at, s
   WHERE status IN ('nieuw', 'in_behandeling', 'wacht_op_info');
 
 CREATE INDEX reports_queue_by_urgency_and_age ON reports (urgency_rank, created_at DESC);
+
+CREATE TRIGGER case_report_area_changed AFTER UPDATE OF created_at, woonplaats, wijk_name ON reports
+WHEN NEW.created_at IS NOT OLD.created_at OR NEW.woonplaats IS NOT OLD.woonplaats OR NEW.wijk_name IS NOT OLD.wijk_name
+BEGIN
+  UPDATE case_reports SET (report_created_at, woonplaats, wijk_name) = (NEW.created_at, NEW.woonplaats, NEW.wijk_name) WHERE report_id = NEW.id;
+END;
 
 CREATE TRIGGER monitor_report_changed AFTER UPDATE OF
   created_at, status, channel, ave_phase, woonplaats, wijk_name, outcome, case_director, process_director,

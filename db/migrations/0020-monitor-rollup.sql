@@ -192,6 +192,26 @@ END;
 -- with what the count reads, so each casus costs one seek and no table row (half the time at 13,000 casussen).
 CREATE INDEX case_events_phase ON case_events (case_id, at, id, to_value) WHERE kind IN ('aangemaakt', 'opgeschaald', 'afgeschaald');
 
+-- The area of a casus in the monitor is that of its latest report with a looked-up address. Read from each
+-- report's row that is a page per casus; kept beside the link instead (filled and followed by triggers: a
+-- report's receipt time and areas), the monitor reads only the narrow rows of case_reports.
+ALTER TABLE case_reports ADD COLUMN report_created_at TEXT;
+ALTER TABLE case_reports ADD COLUMN woonplaats TEXT;
+ALTER TABLE case_reports ADD COLUMN wijk_name TEXT;
+UPDATE case_reports SET (report_created_at, woonplaats, wijk_name) = (SELECT created_at, woonplaats, wijk_name FROM reports WHERE id = case_reports.report_id);
+
+CREATE TRIGGER case_report_area_linked AFTER INSERT ON case_reports
+BEGIN
+  UPDATE case_reports SET (report_created_at, woonplaats, wijk_name) = (SELECT created_at, woonplaats, wijk_name FROM reports WHERE id = NEW.report_id)
+  WHERE report_id = NEW.report_id;
+END;
+
+CREATE TRIGGER case_report_area_changed AFTER UPDATE OF created_at, woonplaats, wijk_name ON reports
+WHEN NEW.created_at IS NOT OLD.created_at OR NEW.woonplaats IS NOT OLD.woonplaats OR NEW.wijk_name IS NOT OLD.wijk_name
+BEGIN
+  UPDATE case_reports SET (report_created_at, woonplaats, wijk_name) = (NEW.created_at, NEW.woonplaats, NEW.wijk_name) WHERE report_id = NEW.id;
+END;
+
 -- The reports there are now.
 INSERT INTO monitor_daily (day, dimension, value, n)
 SELECT day, dimension, value, count(*) FROM monitor_contributions WHERE dimension <> 'triage_tenths' GROUP BY day, dimension, value;

@@ -1,7 +1,8 @@
 // The test oracle of the AVE-monitor's rollup (migration 0020, src/features/monitor/): the monitor's report
 // counts computed directly from `reports` and `report_concerns`, with the SQL the monitor ran before the
 // rollup (a COUNT per breakdown over the reports created in the period's UTC bounds). Not a test file itself.
-// The casussen and the overdue count are not part of the rollup: they come from the production read model.
+// The casussen and the overdue count are not part of the rollup: they come from the production read model,
+// but for the casussen's areas, read here from each casus's latest report itself.
 import { db } from '#platform/db.ts';
 import { amsterdamDate } from '#lib/working-days.ts';
 import { monitorCounts } from '#features/monitor/monitor.queries.server.ts';
@@ -50,6 +51,16 @@ export function directMonitorCounts(period: Pick<Period, 'from' | 'to' | 'areaBy
     range,
   );
   const production = monitorCounts(period, today);
+  const area = period.areaBy === 'wijk' ? 'wijk_name' : 'woonplaats';
+  const caseAreas = mostFrequentFirst(
+    db()
+      .prepare(
+        `SELECT (SELECT r.${area} FROM case_reports cr JOIN reports r ON r.id = cr.report_id
+                   WHERE cr.case_id = c.id AND r.${area} IS NOT NULL ORDER BY r.created_at DESC LIMIT 1) AS k, count(*) AS n
+         FROM cases c WHERE c.created_at < @end AND (c.closed_at IS NULL OR c.closed_at >= @end) GROUP BY k`,
+      )
+      .all({ end: range.end }) as Count[],
+  );
   return {
     total: (db().prepare(`SELECT count(*) AS n FROM reports WHERE ${IN_PERIOD}`).get(range) as { n: number }).n,
     acute: apart.get('acuut_doorgezet') ?? 0,
@@ -71,6 +82,6 @@ export function directMonitorCounts(period: Pick<Period, 'from' | 'to' | 'areaBy
     triageTenths: [...tenths].map(([k, n]) => ({ tenths: k, n })).sort((a, b) => a.tenths - b.tenths),
     withinNorm: (db().prepare(`SELECT count(*) AS n FROM reports WHERE ${IN_PERIOD} AND triaged_at IS NOT NULL AND substr(triaged_at, 1, 10) <= due_on`).get(range) as { n: number }).n,
     overdueNow: production.overdueNow,
-    cases: production.cases,
+    cases: { ...production.cases, areas: caseAreas },
   };
 }

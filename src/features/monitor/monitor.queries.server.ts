@@ -26,10 +26,11 @@ interface RollupRow {
 /** A casus open at the end of the period: created before it, not closed before it. */
 const CASE_OPEN_AT_END = 'c.created_at < @end AND (c.closed_at IS NULL OR c.closed_at >= @end)';
 
+// From the copy of each report's receipt time and areas kept beside its link (migration 0020).
 const caseAreas = (column: string) =>
   db().prepare<{ end: string }, Count>(`
-    SELECT (SELECT r.${column} FROM case_reports cr JOIN reports r ON r.id = cr.report_id
-              WHERE cr.case_id = c.id AND r.${column} IS NOT NULL ORDER BY r.created_at DESC LIMIT 1) AS k, count(*) AS n
+    SELECT (SELECT cr.${column} FROM case_reports cr
+              WHERE cr.case_id = c.id AND cr.${column} IS NOT NULL ORDER BY cr.report_created_at DESC LIMIT 1) AS k, count(*) AS n
     FROM cases c WHERE ${CASE_OPEN_AT_END} GROUP BY k ORDER BY n DESC`);
 
 const statements = lazy(() => {
@@ -128,7 +129,7 @@ function caseCounts(range: { start: string; end: string }, areaBy: AreaLevel): M
   return {
     byPhase: s.casesByPhase.all(end),
     regie: s.caseRegie.all(end),
-    areas: (areaBy === 'wijk' ? s.caseWijken : s.caseVillages).all(end),
+    areas: mostFrequentFirst((areaBy === 'wijk' ? s.caseWijken : s.caseVillages).all(end)),
     steps: s.caseSteps.all(range),
   };
 }

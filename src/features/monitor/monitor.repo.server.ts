@@ -48,6 +48,9 @@ export function deleteCountedInBulk(ids: readonly number[], remove: () => void):
   s.subtractTriage.run(list);
   s.subtractTriageMonthly.run(list);
   s.bulkOn.run();
-  remove();
-  s.bulkOff.run();
+  try {
+    remove();
+  } finally {
+    s.bulkOff.run();
+  }
 }

@@ -273,6 +273,12 @@ describe('the rollup equals a direct count after every kind of change', () => {
     assertRollupIsDirect('address');
     db().prepare("UPDATE reports SET created_at = '2026-03-29T21:30:00.000Z' WHERE id = ?").run(idOf(refs[15]!));
     assertRollupIsDirect('receipt time');
+    // In a casus: the casus's area is that of its latest report with an address (a copy kept beside the link).
+    db().prepare("UPDATE reports SET woonplaats = 'Niehove', wijk_name = 'Wijk 05 Niehove' WHERE id = ?").run(idOf(refs[9]!));
+    assertRollupIsDirect('the address of a report in a casus');
+    db().prepare("UPDATE reports SET created_at = '2026-11-20T10:00:00.000Z' WHERE id = ?").run(idOf(refs[2]!));
+    assert.deepEqual(monitorCounts(PERIODS[0]!, TODAY).cases.areas.map((a) => a.k).sort(), ['Marum', 'Zuidhorn']);
+    assertRollupIsDirect('a report in a casus received later');
     db().prepare("INSERT INTO report_concerns (report_id, concern) VALUES (?, 'zelfdoding')").run(idOf(refs[4]!));
     db().prepare("DELETE FROM report_concerns WHERE report_id = ? AND concern = 'eenzaamheid'").run(idOf(refs[0]!));
     db().prepare("UPDATE report_concerns SET concern = 'geldproblemen' WHERE report_id = ? AND concern = 'vervuiling'").run(idOf(refs[1]!));
