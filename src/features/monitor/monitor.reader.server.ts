@@ -7,7 +7,7 @@ import { monitorOf, periodBounds, type Monitor, type Period } from './monitor.ru
 /**
  * The AVE-monitor computed away from the request thread (issue 16). Its report counts come from the rollup
  * (migration 0020: tens of milliseconds at any size), but the casussen open at the end of the period are
- * counted directly, a seek per casus: about 30 ms of CPU at 13,000 casussen (100,000 reports), some 300 ms
+ * counted directly, a seek per casus: about 25 ms of CPU at 13,000 casussen (100,000 reports), some 250 ms
  * at ten times that. better-sqlite3 is synchronous, so on the server's own thread that time would be a
  * stall of every resident's request; here the queries run in one worker thread on its own read-only
  * connection to the same file, and WAL lets it read a snapshot while the server keeps writing. The
