@@ -1,6 +1,6 @@
 import { db } from '#platform/db.ts';
 import { lazy } from '#lib/lazy.ts';
-import { mostFrequentFirst, periodBounds, triageParts, type AreaLevel, type Count, type MonitorCounts, type Period } from './monitor.rules.ts';
+import { mostFrequentFirst, periodBounds, triageParts, type AreaLevel, type Count, type MonitorCounts, type Period, type RollupDimension } from './monitor.rules.ts';
 
 /**
  * The AVE-monitor's read model: counts of the reports received in a period (merged and acute records
@@ -17,7 +17,7 @@ import { mostFrequentFirst, periodBounds, triageParts, type AreaLevel, type Coun
 
 /** The rollup of the days of a period: a count per dimension and value, the total per month as well. */
 interface RollupRow {
-  dimension: string;
+  dimension: RollupDimension;
   value: string;
   month: string | null;
   n: number;
@@ -67,7 +67,7 @@ const statements = lazy(() => {
 });
 
 /** The rows of one dimension as counts, most frequent first; '' (no value) is NULL. */
-function countsOf(rows: readonly RollupRow[], dimension: string): Count[] {
+function countsOf(rows: readonly RollupRow[], dimension: RollupDimension): Count[] {
   return mostFrequentFirst(rows.filter((r) => r.dimension === dimension).map((r) => ({ k: r.value === '' ? null : r.value, n: r.n })));
 }
 
@@ -79,7 +79,7 @@ function countsOf(rows: readonly RollupRow[], dimension: string): Count[] {
 export function monitorCounts(period: Pick<Period, 'from' | 'to' | 'areaBy'>, today: string): MonitorCounts {
   const s = statements();
   const rows = s.rollup.all({ from: period.from, to: period.to });
-  const one = (dimension: string, value: string) => rows.find((r) => r.dimension === dimension && r.value === value)?.n ?? 0;
+  const one = (dimension: RollupDimension, value: string) => rows.find((r) => r.dimension === dimension && r.value === value)?.n ?? 0;
   const months = rows.filter((r) => r.dimension === 'total').map((r) => ({ k: r.month!, n: r.n })).sort((a, b) => (a.k < b.k ? -1 : 1));
   return {
     total: months.reduce((sum, m) => sum + m.n, 0),

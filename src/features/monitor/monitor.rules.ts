@@ -21,6 +21,10 @@ export interface Period {
 export const AREA_LEVELS = { dorp: 'Dorp', wijk: 'Wijk' } as const;
 export type AreaLevel = keyof typeof AREA_LEVELS;
 
+/** The dimensions of the rollup `monitor_daily` (migration 0020, its CHECK list), as the monitor reads them. */
+export const ROLLUP_DIMENSIONS = ['total', 'apart', 'channel', 'ave_phase', 'woonplaats', 'wijk', 'status', 'outcome', 'regie', 'concern', 'within_norm'] as const;
+export type RollupDimension = (typeof ROLLUP_DIMENSIONS)[number];
+
 /** A count per stored value; `k` is NULL for reports without one. */
 export interface Count {
   k: string | null;
