@@ -89,6 +89,8 @@ CREATE INDEX case_events_by_case ON case_events (case_id, at);
 
 CREATE INDEX case_events_by_kind ON case_events (kind, at);
 
+CREATE INDEX case_events_phase ON case_events (case_id, at, id, to_value) WHERE kind IN ('aangemaakt', 'opgeschaald', 'afgeschaald');
+
 CREATE TRIGGER case_events_append_only_delete BEFORE DELETE ON case_events
 WHEN EXISTS (SELECT 1 FROM cases WHERE id = OLD.case_id)
 BEGIN SELECT RAISE(ABORT, 'case_events is append-only'); END;
@@ -103,9 +105,15 @@ CREATE TABLE case_reports (
   case_id     INTEGER NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
   added_at    TEXT    NOT NULL,
   added_by    INTEGER NOT NULL REFERENCES users (id)
-) STRICT;
+, report_created_at TEXT, woonplaats TEXT, wijk_name TEXT) STRICT;
 
 CREATE INDEX case_reports_by_case ON case_reports (case_id, added_at);
+
+CREATE TRIGGER case_report_area_linked AFTER INSERT ON case_reports
+BEGIN
+  UPDATE case_reports SET (report_created_at, woonplaats, wijk_name) = (SELECT created_at, woonplaats, wijk_name FROM reports WHERE id = NEW.report_id)
+  WHERE report_id = NEW.report_id;
+END;
 
 CREATE TABLE cases (
   id                      INTEGER PRIMARY KEY,             -- the casus nummer, shown as is
@@ -190,6 +198,63 @@ CREATE TABLE meetings (
 
 CREATE INDEX meetings_by_date ON meetings (held_on DESC, id DESC);
 
+CREATE TABLE monitor_bulk_delete (
+  id  INTEGER PRIMARY KEY CHECK (id = 1)
+) STRICT;
+
+CREATE VIEW monitor_contributions AS
+SELECT id, CASE WHEN substr(created_at, 12, 2) < '22' THEN substr(created_at, 1, 10)
+                WHEN substr(created_at, 12, 2) >= '23' OR substr(created_at, 6, 2) BETWEEN '04' AND '09'
+                  OR (substr(created_at, 6, 2) = '03' AND substr(created_at, 1, 10) >= date(substr(created_at, 1, 4) || '-03-25', 'weekday 0'))
+                  OR (substr(created_at, 6, 2) = '10' AND substr(created_at, 1, 10) < date(substr(created_at, 1, 4) || '-10-25', 'weekday 0'))
+                THEN date(substr(created_at, 1, 10), '+1 day')
+                ELSE substr(created_at, 1, 10) END AS day,
+       dimension, value
+FROM (
+  SELECT id, created_at, 'total' AS dimension, '' AS value FROM reports WHERE status NOT IN ('samengevoegd', 'acuut_doorgezet')
+  UNION ALL SELECT id, created_at, 'apart', status FROM reports WHERE status IN ('samengevoegd', 'acuut_doorgezet')
+  UNION ALL SELECT id, created_at, 'channel', channel FROM reports WHERE status NOT IN ('samengevoegd', 'acuut_doorgezet')
+  UNION ALL SELECT id, created_at, 'ave_phase', ave_phase FROM reports WHERE status NOT IN ('samengevoegd', 'acuut_doorgezet')
+  UNION ALL SELECT id, created_at, 'woonplaats', coalesce(woonplaats, '') FROM reports WHERE status NOT IN ('samengevoegd', 'acuut_doorgezet')
+  UNION ALL SELECT id, created_at, 'wijk', coalesce(wijk_name, '') FROM reports WHERE status NOT IN ('samengevoegd', 'acuut_doorgezet')
+  UNION ALL SELECT id, created_at, 'status', status FROM reports WHERE status NOT IN ('samengevoegd', 'acuut_doorgezet')
+  UNION ALL SELECT id, created_at, 'outcome', coalesce(outcome, '') FROM reports WHERE status NOT IN ('samengevoegd', 'acuut_doorgezet')
+  UNION ALL SELECT id, created_at, 'regie', 'case' FROM reports WHERE status NOT IN ('samengevoegd', 'acuut_doorgezet') AND case_director IS NOT NULL
+  UNION ALL SELECT id, created_at, 'regie', 'process' FROM reports WHERE status NOT IN ('samengevoegd', 'acuut_doorgezet') AND process_director IS NOT NULL
+  UNION ALL SELECT id, created_at, 'regie', 'treatment' FROM reports WHERE status NOT IN ('samengevoegd', 'acuut_doorgezet') AND treatment_director IS NOT NULL
+  UNION ALL SELECT r.id, r.created_at, 'concern', c.concern FROM reports r JOIN report_concerns c ON c.report_id = r.id
+            WHERE r.status NOT IN ('samengevoegd', 'acuut_doorgezet')
+  UNION ALL SELECT id, created_at, 'triage_tenths', CAST(floor(x) AS INTEGER) + (x - floor(x) >= 0.5)
+            FROM (SELECT id, created_at, (round((julianday(triaged_at) - julianday(created_at)) * 86400000.0) / 3600000.0) * 10 AS x
+                  FROM reports WHERE status NOT IN ('samengevoegd', 'acuut_doorgezet') AND triaged_at IS NOT NULL)
+  UNION ALL SELECT id, created_at, 'within_norm', '' FROM reports
+            WHERE status NOT IN ('samengevoegd', 'acuut_doorgezet') AND triaged_at IS NOT NULL AND substr(triaged_at, 1, 10) <= due_on
+);
+
+CREATE TABLE monitor_daily (
+  day        TEXT    NOT NULL CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  dimension  TEXT    NOT NULL CHECK (dimension IN (
+               'total', 'apart', 'channel', 'ave_phase', 'woonplaats', 'wijk', 'status', 'outcome', 'regie',
+               'concern', 'within_norm')),
+  value      TEXT    NOT NULL,
+  n          INTEGER NOT NULL CHECK (n >= 0),
+  PRIMARY KEY (day, dimension, value)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE monitor_triage (
+  day     TEXT    NOT NULL CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  tenths  INTEGER NOT NULL,
+  n       INTEGER NOT NULL CHECK (n >= 0),
+  PRIMARY KEY (day, tenths)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE monitor_triage_monthly (
+  month   TEXT    NOT NULL CHECK (month GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]'),
+  tenths  INTEGER NOT NULL,
+  n       INTEGER NOT NULL CHECK (n >= 0),
+  PRIMARY KEY (month, tenths)
+) STRICT, WITHOUT ROWID;
+
 CREATE TABLE oidc_logins (
   binding_hash   TEXT    PRIMARY KEY CHECK (length(binding_hash) = 64),
   state          TEXT    NOT NULL CHECK (length(state) <= 100),
@@ -259,6 +324,34 @@ CREATE TABLE report_concerns (
 ) STRICT, WITHOUT ROWID;
 
 CREATE INDEX report_concerns_by_concern ON report_concerns (concern, report_id);
+
+CREATE TRIGGER monitor_concern_changed AFTER UPDATE ON report_concerns
+BEGIN
+  INSERT INTO monitor_daily (day, dimension, value, n)
+  SELECT day, dimension, value, 1 FROM monitor_contributions WHERE id = NEW.report_id AND dimension = 'concern' AND value = NEW.concern
+  ON CONFLICT DO UPDATE SET n = n + excluded.n;
+END;
+
+CREATE TRIGGER monitor_concern_changing BEFORE UPDATE ON report_concerns
+BEGIN
+  UPDATE monitor_daily SET n = n - 1
+  FROM (SELECT day, dimension, value FROM monitor_contributions WHERE id = OLD.report_id AND dimension = 'concern' AND value = OLD.concern) AS gone
+  WHERE monitor_daily.day = gone.day AND monitor_daily.dimension = gone.dimension AND monitor_daily.value = gone.value;
+END;
+
+CREATE TRIGGER monitor_concern_deleting BEFORE DELETE ON report_concerns
+BEGIN
+  UPDATE monitor_daily SET n = n - 1
+  FROM (SELECT day, dimension, value FROM monitor_contributions WHERE id = OLD.report_id AND dimension = 'concern' AND value = OLD.concern) AS gone
+  WHERE monitor_daily.day = gone.day AND monitor_daily.dimension = gone.dimension AND monitor_daily.value = gone.value;
+END;
+
+CREATE TRIGGER monitor_concern_inserted AFTER INSERT ON report_concerns
+BEGIN
+  INSERT INTO monitor_daily (day, dimension, value, n)
+  SELECT day, dimension, value, 1 FROM monitor_contributions WHERE id = NEW.report_id AND dimension = 'concern' AND value = NEW.concern
+  ON CONFLICT DO UPDATE SET n = n + excluded.n;
+END;
 
 CREATE TABLE "report_events" (
   id          INTEGER PRIMARY KEY,
@@ -496,6 +589,81 @@ CREATE INDEX reports_open_by_due ON reports (due_on, urgency_rank, created_at, s
   WHERE status IN ('nieuw', 'in_behandeling', 'wacht_op_info');
 
 CREATE INDEX reports_queue_by_urgency_and_age ON reports (urgency_rank, created_at DESC);
+
+CREATE TRIGGER case_report_area_changed AFTER UPDATE OF created_at, woonplaats, wijk_name ON reports
+WHEN NEW.created_at IS NOT OLD.created_at OR NEW.woonplaats IS NOT OLD.woonplaats OR NEW.wijk_name IS NOT OLD.wijk_name
+BEGIN
+  UPDATE case_reports SET (report_created_at, woonplaats, wijk_name) = (NEW.created_at, NEW.woonplaats, NEW.wijk_name) WHERE report_id = NEW.id;
+END;
+
+CREATE TRIGGER monitor_report_changed AFTER UPDATE OF
+  created_at, status, channel, ave_phase, woonplaats, wijk_name, outcome, case_director, process_director,
+  treatment_director, triaged_at, due_on ON reports
+WHEN NEW.created_at IS NOT OLD.created_at OR NEW.status IS NOT OLD.status OR NEW.channel IS NOT OLD.channel
+  OR NEW.ave_phase IS NOT OLD.ave_phase OR NEW.woonplaats IS NOT OLD.woonplaats OR NEW.wijk_name IS NOT OLD.wijk_name
+  OR NEW.outcome IS NOT OLD.outcome OR (NEW.case_director IS NULL) <> (OLD.case_director IS NULL)
+  OR (NEW.process_director IS NULL) <> (OLD.process_director IS NULL)
+  OR (NEW.treatment_director IS NULL) <> (OLD.treatment_director IS NULL)
+  OR NEW.triaged_at IS NOT OLD.triaged_at OR NEW.due_on IS NOT OLD.due_on
+BEGIN
+  INSERT INTO monitor_daily (day, dimension, value, n)
+  SELECT day, dimension, value, 1 FROM monitor_contributions WHERE id = NEW.id AND dimension <> 'triage_tenths'
+  ON CONFLICT DO UPDATE SET n = n + excluded.n;
+  INSERT INTO monitor_triage (day, tenths, n)
+  SELECT day, value, 1 FROM monitor_contributions WHERE id = NEW.id AND dimension = 'triage_tenths'
+  ON CONFLICT DO UPDATE SET n = n + excluded.n;
+  INSERT INTO monitor_triage_monthly (month, tenths, n)
+  SELECT substr(day, 1, 7), value, 1 FROM monitor_contributions WHERE id = NEW.id AND dimension = 'triage_tenths'
+  ON CONFLICT DO UPDATE SET n = n + excluded.n;
+END;
+
+CREATE TRIGGER monitor_report_changing BEFORE UPDATE OF
+  created_at, status, channel, ave_phase, woonplaats, wijk_name, outcome, case_director, process_director,
+  treatment_director, triaged_at, due_on ON reports
+WHEN NEW.created_at IS NOT OLD.created_at OR NEW.status IS NOT OLD.status OR NEW.channel IS NOT OLD.channel
+  OR NEW.ave_phase IS NOT OLD.ave_phase OR NEW.woonplaats IS NOT OLD.woonplaats OR NEW.wijk_name IS NOT OLD.wijk_name
+  OR NEW.outcome IS NOT OLD.outcome OR (NEW.case_director IS NULL) <> (OLD.case_director IS NULL)
+  OR (NEW.process_director IS NULL) <> (OLD.process_director IS NULL)
+  OR (NEW.treatment_director IS NULL) <> (OLD.treatment_director IS NULL)
+  OR NEW.triaged_at IS NOT OLD.triaged_at OR NEW.due_on IS NOT OLD.due_on
+BEGIN
+  UPDATE monitor_daily SET n = n - 1
+  FROM (SELECT day, dimension, value FROM monitor_contributions WHERE id = OLD.id AND dimension <> 'triage_tenths') AS gone
+  WHERE monitor_daily.day = gone.day AND monitor_daily.dimension = gone.dimension AND monitor_daily.value = gone.value;
+  UPDATE monitor_triage SET n = n - 1
+  FROM (SELECT day, value FROM monitor_contributions WHERE id = OLD.id AND dimension = 'triage_tenths') AS gone
+  WHERE monitor_triage.day = gone.day AND monitor_triage.tenths = gone.value;
+  UPDATE monitor_triage_monthly SET n = n - 1
+  FROM (SELECT substr(day, 1, 7) AS month, value FROM monitor_contributions WHERE id = OLD.id AND dimension = 'triage_tenths') AS gone
+  WHERE monitor_triage_monthly.month = gone.month AND monitor_triage_monthly.tenths = gone.value;
+END;
+
+CREATE TRIGGER monitor_report_deleting BEFORE DELETE ON reports
+WHEN NOT EXISTS (SELECT 1 FROM monitor_bulk_delete)
+BEGIN
+  UPDATE monitor_daily SET n = n - 1
+  FROM (SELECT day, dimension, value FROM monitor_contributions WHERE id = OLD.id AND dimension <> 'triage_tenths') AS gone
+  WHERE monitor_daily.day = gone.day AND monitor_daily.dimension = gone.dimension AND monitor_daily.value = gone.value;
+  UPDATE monitor_triage SET n = n - 1
+  FROM (SELECT day, value FROM monitor_contributions WHERE id = OLD.id AND dimension = 'triage_tenths') AS gone
+  WHERE monitor_triage.day = gone.day AND monitor_triage.tenths = gone.value;
+  UPDATE monitor_triage_monthly SET n = n - 1
+  FROM (SELECT substr(day, 1, 7) AS month, value FROM monitor_contributions WHERE id = OLD.id AND dimension = 'triage_tenths') AS gone
+  WHERE monitor_triage_monthly.month = gone.month AND monitor_triage_monthly.tenths = gone.value;
+END;
+
+CREATE TRIGGER monitor_report_inserted AFTER INSERT ON reports
+BEGIN
+  INSERT INTO monitor_daily (day, dimension, value, n)
+  SELECT day, dimension, value, 1 FROM monitor_contributions WHERE id = NEW.id AND dimension <> 'triage_tenths'
+  ON CONFLICT DO UPDATE SET n = n + excluded.n;
+  INSERT INTO monitor_triage (day, tenths, n)
+  SELECT day, value, 1 FROM monitor_contributions WHERE id = NEW.id AND dimension = 'triage_tenths'
+  ON CONFLICT DO UPDATE SET n = n + excluded.n;
+  INSERT INTO monitor_triage_monthly (month, tenths, n)
+  SELECT substr(day, 1, 7), value, 1 FROM monitor_contributions WHERE id = NEW.id AND dimension = 'triage_tenths'
+  ON CONFLICT DO UPDATE SET n = n + excluded.n;
+END;
 
 CREATE TABLE sessions (
   token_hash       TEXT    PRIMARY KEY,

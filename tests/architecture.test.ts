@@ -43,6 +43,11 @@ export const TABLE_OWNERS: Record<string, string> = {
   report_additions: 'src/features/additions/additions.repo.server.ts',
   meetings: 'src/features/mdo/mdo.repo.server.ts',
   meeting_items: 'src/features/mdo/mdo.repo.server.ts',
+  // Kept current by triggers (migration 0020); written from code only for a bulk deletion.
+  monitor_daily: 'src/features/monitor/monitor.repo.server.ts',
+  monitor_triage: 'src/features/monitor/monitor.repo.server.ts',
+  monitor_triage_monthly: 'src/features/monitor/monitor.repo.server.ts',
+  monitor_bulk_delete: 'src/features/monitor/monitor.repo.server.ts',
 };
 
 export interface Import {

@@ -20,6 +20,7 @@ import {
 import { OUTCOMES } from '#features/triage/triage.rules.ts';
 import { CASE_EVENT_KINDS, CASE_STATUS } from '#features/casus/casus.rules.ts';
 import { MEETING_KINDS } from '#features/mdo/mdo.rules.ts';
+import { ROLLUP_DIMENSIONS } from '#features/monitor/monitor.rules.ts';
 import type { AuditEntry, AuditObject, AuditResult, AuditRole } from '#features/audit/audit.repo.server.ts';
 import type { OutboxKind, OutboxState } from '#features/mail/outbox.repo.server.ts';
 import type { SessionStage } from '#features/auth/sessions.repo.server.ts';
@@ -105,6 +106,7 @@ const TYPESCRIPT: Readonly<Record<string, Codes>> = {
   'cases.status': keys(CASE_STATUS),
   'case_events.kind': keys(CASE_EVENT_KINDS),
   'meetings.kind': keys(MEETING_KINDS),
+  'monitor_daily.dimension': ROLLUP_DIMENSIONS,
 };
 
 /** Every `CHECK (column IN (...))` of every table in `sql`, as `table.column` → its codes. */
@@ -152,7 +154,7 @@ const schema = checkLists(schemaSql());
 
 describe('CHECK lists equal their TypeScript sets', () => {
   test('the schema has the IN lists this test knows', () => {
-    assert.equal(Object.keys(schema).length, 40);
+    assert.equal(Object.keys(schema).length, 41);
     assert.deepEqual(schema['reports.outcome'], Object.keys(OUTCOMES));
     assert.deepEqual(schema['reports.acute_danger'], [0, 1]);
     assert.deepEqual(schema['audit_log.on_behalf_of'], ['beller']);

@@ -30,7 +30,9 @@ const userVersion = (db: Database.Database) => db.pragma('user_version', { simpl
 /** Every row of every table, by table, in rowid or key order: what an upgrade must keep. */
 function everything(db: Database.Database): Record<string, Row[]> {
   const tables = (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
-  return Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2`).all() as Row[]]));
+  // By the first two columns (a one-column table, such as a flag, by its one).
+  const order = (t: string) => ((db.pragma(`table_info(${t})`) as unknown[]).length > 1 ? '1, 2' : '1');
+  return Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT * FROM ${t} ORDER BY ${order(t)}`).all() as Row[]]));
 }
 
 const USER = { password_hash: 'x', totp_secret: 'x', created_at: '2026-01-05T08:00:00.000Z', updated_at: '2026-01-05T08:00:00.000Z' };

@@ -100,6 +100,16 @@ test('retention catch-up on a back-dated database deletes and erases exactly wha
     const meetingsGone = meetingsBefore - (after.prepare('SELECT count(*) AS n FROM meetings').get() as { n: number }).n;
     const expiredMeetingsLeft = after.prepare('SELECT count(*) AS n FROM meetings m WHERE m.held_on < ? AND NOT EXISTS (SELECT 1 FROM meeting_items i WHERE i.meeting_id = m.id)').get(deleteBefore.slice(0, 10)) as { n: number };
     assert.equal(expiredMeetingsLeft.n, 0);
+    // The AVE-monitor's rollup (migration 0020) lost exactly the deleted reports: it is what the reports left contribute.
+    const rollup = (sql: string) => after.prepare(sql).all();
+    assert.deepEqual(
+      rollup('SELECT day, dimension, value, n FROM monitor_daily WHERE n > 0 ORDER BY day, dimension, value'),
+      rollup("SELECT day, dimension, value, count(*) AS n FROM monitor_contributions WHERE dimension <> 'triage_tenths' GROUP BY day, dimension, value ORDER BY day, dimension, value"),
+    );
+    assert.deepEqual(
+      rollup('SELECT month, tenths, n FROM monitor_triage_monthly WHERE n > 0 ORDER BY month, tenths'),
+      rollup("SELECT substr(day, 1, 7) AS month, value AS tenths, count(*) AS n FROM monitor_contributions WHERE dimension = 'triage_tenths' GROUP BY month, value ORDER BY month, tenths"),
+    );
     const audited = after.prepare("SELECT detail FROM audit_log WHERE action = 'bewaartermijn_toegepast'").all() as { detail: string }[];
     assert.deepEqual(audited.map((a) => a.detail), [`contactgegevens gewist ${erased.size}, geannuleerd verwijderd ${cancelled.size}, verwijderd ${old.size}, casussen verwijderd ${casesGone.length}, overleggen verwijderd ${meetingsGone}`]);
   } finally {

@@ -144,8 +144,9 @@ describe('the monitor counts people', () => {
     const other = createCaseFromReport({ reference: report('22'), answers: { caseName: 'Dhr. W.' }, actor, at: later() });
     assert.equal(other.kind, 'done');
 
-    const range = { start: '2000-01-01T00:00:00.000Z', end: new Date(at.getTime() + 1000).toISOString() };
-    const counted = monitorCounts(range, '2026-03-02').cases;
+    // Up to the day after the last change (the end of a period is Amsterdam midnight after its last day).
+    const period = { from: '2000-01-01', to: new Date(at.getTime() + 86_400_000).toISOString().slice(0, 10), areaBy: 'dorp' as const };
+    const counted = monitorCounts(period, '2026-03-02').cases;
     const direct = db().prepare("SELECT ave_phase AS k, count(*) AS n FROM cases WHERE status = 'open' GROUP BY ave_phase").all() as { k: string; n: number }[];
     const byKey = (rows: { k: string | null; n: number }[]) => Object.fromEntries(rows.map((r) => [r.k ?? '', r.n]));
     assert.deepEqual(byKey(counted.byPhase), byKey(direct));
@@ -155,7 +156,7 @@ describe('the monitor counts people', () => {
     const withCr = (db().prepare("SELECT count(*) AS n FROM cases WHERE status = 'open' AND case_director IS NOT NULL").get() as { n: number }).n;
     assert.equal(counted.regie[0]?.n, withCr);
     // Before the casus existed it is not counted; the phase at an earlier end is the phase then.
-    const before = monitorCounts({ start: range.start, end: '2026-01-01T00:00:00.000Z' }, '2026-03-02').cases;
+    const before = monitorCounts({ ...period, to: '2025-12-31' }, '2026-03-02').cases;
     assert.deepEqual(before.byPhase, []);
   });
 });

@@ -1,71 +1,50 @@
 import { db } from '#platform/db.ts';
 import { lazy } from '#lib/lazy.ts';
-import type { AreaLevel, Count, MonitorCounts } from './monitor.rules.ts';
+import { mostFrequentFirst, periodBounds, triageParts, type AreaLevel, type Count, type MonitorCounts, type Period, type RollupDimension } from './monitor.rules.ts';
 
 /**
  * The AVE-monitor's read model: counts of the reports received in a period (merged and acute records
- * apart), by kind of concern,
- * channel, AVE phase, regie, area, status and outcome; receipt and triage times; overdue counts.
- * Aggregates only: no report content, no names. Never writes. Labels and quantiles: monitor.rules.ts.
+ * apart), by kind of concern, channel, AVE phase, regie, area, status and outcome; triage times; overdue
+ * counts; and the casussen open at the end of the period. Aggregates only: no report content, no names.
+ * Never writes. Labels and quantiles: monitor.rules.ts.
+ *
+ * The report counts come from the rollup `monitor_daily` (migration 0020): counts per Amsterdam day and
+ * dimension, kept current by triggers in the transaction of every change to a report, so a year is some tens
+ * of thousands of small rows read in one range scan of its primary key, whatever the number of reports; the
+ * triage hours from their own histogram tables, by month where the period covers one (triageParts).
+ * The casussen (far fewer) are counted directly, at the instant the period ends.
  */
 
-/**
- * The reports of the period that count as reports (spec §5 Monitor): a merged report is part of the
- * one it went into, and an acute record (`acuut_doorgezet`, passed on to 112) is counted apart.
- */
-const IN_PERIOD = "created_at >= @start AND created_at < @end AND status NOT IN ('samengevoegd', 'acuut_doorgezet')";
-/** Every record of the period, whatever its status. */
-const CREATED_IN_PERIOD = 'created_at >= @start AND created_at < @end';
-
-/** Counts per value of one column, most frequent first. */
-const groupBy = (column: string) =>
-  db().prepare<{ start: string; end: string }, Count>(
-    `SELECT ${column} AS k, count(*) AS n FROM reports WHERE ${IN_PERIOD} GROUP BY k ORDER BY n DESC`,
-  );
+/** The rollup of the days of a period: a count per dimension and value, the total per month as well. */
+interface RollupRow {
+  dimension: RollupDimension;
+  value: string;
+  month: string | null;
+  n: number;
+}
 
 /** A casus open at the end of the period: created before it, not closed before it. */
 const CASE_OPEN_AT_END = 'c.created_at < @end AND (c.closed_at IS NULL OR c.closed_at >= @end)';
 
+// From the copy of each report's receipt time and areas kept beside its link (migration 0020).
 const caseAreas = (column: string) =>
   db().prepare<{ end: string }, Count>(`
-    SELECT (SELECT r.${column} FROM case_reports cr JOIN reports r ON r.id = cr.report_id
-              WHERE cr.case_id = c.id AND r.${column} IS NOT NULL ORDER BY r.created_at DESC LIMIT 1) AS k, count(*) AS n
+    SELECT (SELECT cr.${column} FROM case_reports cr
+              WHERE cr.case_id = c.id AND cr.${column} IS NOT NULL ORDER BY cr.report_created_at DESC LIMIT 1) AS k, count(*) AS n
     FROM cases c WHERE ${CASE_OPEN_AT_END} GROUP BY k ORDER BY n DESC`);
 
 const statements = lazy(() => {
   const d = db();
   return {
-    total: d.prepare<{ start: string; end: string }, { n: number }>(`SELECT count(*) AS n FROM reports WHERE ${IN_PERIOD}`),
-    /** The records counted apart, by status: acute and merged. */
-    apart: d.prepare<{ start: string; end: string }, { k: string; n: number }>(
-      `SELECT status AS k, count(*) AS n FROM reports WHERE ${CREATED_IN_PERIOD} AND status IN ('samengevoegd', 'acuut_doorgezet') GROUP BY status`,
+    rollup: d.prepare<{ from: string; to: string }, RollupRow>(`
+      SELECT dimension, value, CASE dimension WHEN 'total' THEN substr(day, 1, 7) END AS month, sum(n) AS n
+      FROM monitor_daily WHERE day >= @from AND day <= @to
+      GROUP BY dimension, value, month HAVING sum(n) > 0`),
+    triageDays: d.prepare<[string, string], { tenths: number; n: number }>(
+      'SELECT tenths, sum(n) AS n FROM monitor_triage WHERE day >= ? AND day <= ? GROUP BY tenths',
     ),
-    concerns: d.prepare<{ start: string; end: string }, Count>(
-      `SELECT c.concern AS k, count(*) AS n FROM report_concerns c JOIN reports r ON r.id = c.report_id
-              WHERE r.created_at >= @start AND r.created_at < @end AND r.status NOT IN ('samengevoegd', 'acuut_doorgezet')
-              GROUP BY k ORDER BY n DESC`,
-    ),
-    regie: d.prepare<{ start: string; end: string }, { k: string; n: number }>(
-      `SELECT 'Casusregie (CR)' AS k, count(case_director) AS n FROM reports WHERE ${IN_PERIOD}
-              UNION ALL SELECT 'Procesregie (PR)', count(process_director) FROM reports WHERE ${IN_PERIOD}
-              UNION ALL SELECT 'Behandelregie (BR)', count(treatment_director) FROM reports WHERE ${IN_PERIOD}`,
-    ),
-    months: d.prepare<{ start: string; end: string }, { k: string; n: number }>(
-      `SELECT substr(created_at, 1, 7) AS k, count(*) AS n FROM reports WHERE ${IN_PERIOD} GROUP BY k ORDER BY k`,
-    ),
-    channels: groupBy('channel'),
-    avePhases: groupBy('ave_phase'),
-    // Areas come from the address lookup, never from the free-text `place` (spec §5 Monitor).
-    byVillage: groupBy('woonplaats'),
-    byWijk: groupBy('wijk_name'),
-    statuses: groupBy('status'),
-    outcomes: groupBy('outcome'),
-    triaged: d.prepare<{ start: string; end: string }, { createdAt: string; triagedAt: string }>(
-      `SELECT created_at AS createdAt, triaged_at AS triagedAt FROM reports WHERE ${IN_PERIOD} AND triaged_at IS NOT NULL`,
-    ),
-    // Triaged on or before the due date (the day of triaged_at in UTC against due_on).
-    withinNorm: d.prepare<{ start: string; end: string }, { n: number }>(
-      `SELECT count(*) AS n FROM reports WHERE ${IN_PERIOD} AND triaged_at IS NOT NULL AND substr(triaged_at, 1, 10) <= due_on`,
+    triageMonths: d.prepare<[string, string], { tenths: number; n: number }>(
+      'SELECT tenths, sum(n) AS n FROM monitor_triage_monthly WHERE month >= ? AND month <= ? GROUP BY tenths',
     ),
     overdueNow: d.prepare<[string], { n: number }>("SELECT count(*) AS n FROM reports WHERE status = 'nieuw' AND due_on < ?"),
     // People, not only reports (spec §5 Monitor): casussen open at the end of the period, each once,
@@ -87,33 +66,70 @@ const statements = lazy(() => {
   };
 });
 
+/** The rows of one dimension as counts, most frequent first; '' (no value) is NULL. */
+function countsOf(rows: readonly RollupRow[], dimension: RollupDimension): Count[] {
+  return mostFrequentFirst(rows.filter((r) => r.dimension === dimension).map((r) => ({ k: r.value === '' ? null : r.value, n: r.n })));
+}
+
 /**
- * Everything the monitor counts for the reports created in [start, end) (UTC instants), and the reports
- * overdue on `today` (YYYY-MM-DD, Amsterdam). Call inside the caller's transaction for one snapshot.
+ * Everything the monitor counts for the reports created on the days of `period` (Amsterdam, inclusive)
+ * and the casussen open at its end, and the reports overdue on `today` (YYYY-MM-DD, Amsterdam). Call
+ * inside the caller's transaction for one snapshot.
  */
-export function monitorCounts(range: { start: string; end: string }, today: string, areaBy: AreaLevel = 'dorp'): MonitorCounts {
+export function monitorCounts(period: Pick<Period, 'from' | 'to' | 'areaBy'>, today: string): MonitorCounts {
   const s = statements();
-  const apart = new Map(s.apart.all(range).map((r) => [r.k, r.n]));
+  const rows = s.rollup.all({ from: period.from, to: period.to });
+  const one = (dimension: RollupDimension, value: string) => rows.find((r) => r.dimension === dimension && r.value === value)?.n ?? 0;
+  const months = rows.filter((r) => r.dimension === 'total').map((r) => ({ k: r.month!, n: r.n })).sort((a, b) => (a.k < b.k ? -1 : 1));
   return {
-    total: s.total.get(range)!.n,
-    acute: apart.get('acuut_doorgezet') ?? 0,
-    merged: apart.get('samengevoegd') ?? 0,
-    months: s.months.all(range),
-    concerns: s.concerns.all(range),
-    channels: s.channels.all(range),
-    avePhases: s.avePhases.all(range),
-    regie: s.regie.all(range),
-    areas: (areaBy === 'wijk' ? s.byWijk : s.byVillage).all(range),
-    statuses: s.statuses.all(range),
-    outcomes: s.outcomes.all(range),
-    triaged: s.triaged.all(range),
-    withinNorm: s.withinNorm.get(range)!.n,
+    total: months.reduce((sum, m) => sum + m.n, 0),
+    acute: one('apart', 'acuut_doorgezet'),
+    merged: one('apart', 'samengevoegd'),
+    months,
+    concerns: countsOf(rows, 'concern'),
+    channels: countsOf(rows, 'channel'),
+    avePhases: countsOf(rows, 'ave_phase'),
+    regie: [
+      { k: 'Casusregie (CR)', n: one('regie', 'case') },
+      { k: 'Procesregie (PR)', n: one('regie', 'process') },
+      { k: 'Behandelregie (BR)', n: one('regie', 'treatment') },
+    ],
+    areas: countsOf(rows, period.areaBy === 'wijk' ? 'wijk' : 'woonplaats'),
+    statuses: countsOf(rows, 'status'),
+    outcomes: countsOf(rows, 'outcome'),
+    triageTenths: triageHistogram(period),
+    withinNorm: one('within_norm', ''),
     overdueNow: s.overdueNow.get(today)!.n,
-    cases: {
-      byPhase: s.casesByPhase.all({ end: range.end }),
-      regie: s.caseRegie.all({ end: range.end }),
-      areas: (areaBy === 'wijk' ? s.caseWijken : s.caseVillages).all({ end: range.end }),
-      steps: s.caseSteps.all(range),
-    },
+    cases: caseCounts(periodBounds(period), period.areaBy),
+  };
+}
+
+/** The triage hours of the reports received on the days of `period`, in tenths, ascending (triageParts). */
+function triageHistogram(period: Pick<Period, 'from' | 'to'>): MonitorCounts['triageTenths'] {
+  const s = statements();
+  const histogram = new Map<number, number>();
+  for (const part of triageParts(period)) {
+    for (const r of (part.grain === 'month' ? s.triageMonths : s.triageDays).all(part.from, part.to)) {
+      histogram.set(r.tenths, (histogram.get(r.tenths) ?? 0) + part.sign * r.n);
+    }
+  }
+  return [...histogram]
+    .filter(([, n]) => n > 0)
+    .map(([tenths, n]) => ({ tenths, n }))
+    .sort((a, b) => a.tenths - b.tenths);
+}
+
+/**
+ * The casussen open at the end of `range` (UTC instants): by AVE phase at that moment, by regie, by area
+ * (`areaBy`); and the AVE steps in the range.
+ */
+function caseCounts(range: { start: string; end: string }, areaBy: AreaLevel): MonitorCounts['cases'] {
+  const s = statements();
+  const end = { end: range.end };
+  return {
+    byPhase: s.casesByPhase.all(end),
+    regie: s.caseRegie.all(end),
+    areas: mostFrequentFirst((areaBy === 'wijk' ? s.caseWijken : s.caseVillages).all(end)),
+    steps: s.caseSteps.all(range),
   };
 }

@@ -3,13 +3,14 @@ import { before, describe, test } from 'node:test';
 import { useTempDatabase } from '#tests/support/unit-db.ts';
 
 /**
- * The monitor's counts (monitor.queries.server.ts) against direct COUNT(*) queries on a small seeded
- * database, with reports on both sides of the period's Amsterdam-midnight boundaries.
+ * The monitor's counts (monitor.queries.server.ts, from the rollup of migration 0020) against direct
+ * COUNT(*) queries on a small seeded database, with reports on both sides of the period's
+ * Amsterdam-midnight boundaries. Every kind of change to the reports: monitor.rollup.test.ts.
  */
 
 useTempDatabase('monitor-queries');
 const { monitorCounts } = await import('./monitor.queries.server.ts');
-const { monitorOf, periodBounds, quantile } = await import('./monitor.rules.ts');
+const { monitorOf, periodBounds } = await import('./monitor.rules.ts');
 const { db } = await import('#platform/db.ts');
 const { CHANNELS, STATUS, AVE_PHASE, CONCERNS } = await import('#features/reports/options.schema.ts');
 const { OUTCOMES } = await import('#features/triage/triage.rules.ts');
@@ -104,7 +105,7 @@ describe('monitorCounts against direct COUNT(*) queries', () => {
     assert.deepEqual(periodBounds(PERIOD), range);
   });
 
-  const c = () => monitorCounts(periodBounds(PERIOD), TODAY);
+  const c = () => monitorCounts(PERIOD, TODAY);
 
   test('total: the reports created in the period, both edges counted once', () => {
     const total = count(`SELECT count(*) AS n FROM reports WHERE ${IN_PERIOD}`);
@@ -127,7 +128,7 @@ describe('monitorCounts against direct COUNT(*) queries', () => {
 
   test('by channel, AVE phase, area (village or wijk from the lookup, never the typed place), status and outcome', () => {
     const counts = c();
-    const byWijk = monitorCounts(periodBounds(PERIOD), TODAY, 'wijk').areas;
+    const byWijk = monitorCounts({ ...PERIOD, areaBy: 'wijk' }, TODAY).areas;
     assert.deepEqual(byValue(byWijk), byValue(direct('wijk_name', ['Wijk 01 Leek', 'Wijk 02 Zuidhorn', null])));
     assert.equal(byWijk.reduce((s, r) => s + r.n, 0), counts.total);
     assert.deepEqual(byValue(counts.channels), byValue(direct('channel', Object.keys(CHANNELS))));
@@ -159,27 +160,30 @@ describe('monitorCounts against direct COUNT(*) queries', () => {
     ]);
   });
 
-  test('by month of created_at (UTC), in month order', () => {
-    const months = c().months;
-    assert.deepEqual(months, [
-      // The first report of the period was made at midnight in Amsterdam, still February in UTC.
-      { k: '2026-02', n: count(`SELECT count(*) AS n FROM reports WHERE ${IN_PERIOD} AND created_at < '2026-03'`) },
-      { k: '2026-03', n: count(`SELECT count(*) AS n FROM reports WHERE ${IN_PERIOD} AND created_at >= '2026-03'`) },
-    ]);
-    assert.equal(months[0]?.n, 1);
+  test('by month of the Amsterdam day, in month order', () => {
+    // The first report of the period came in at midnight in Amsterdam on 1 March: still February in UTC,
+    // March in Amsterdam (the monitor counted it under February before the rollup).
+    assert.deepEqual(c().months, [{ k: '2026-03', n: count(`SELECT count(*) AS n FROM reports WHERE ${IN_PERIOD}`) }]);
+    const spanning = monitorCounts({ ...PERIOD, from: '2026-02-20', to: '2026-04-05' }, TODAY).months;
+    assert.deepEqual(spanning.map((m) => m.k), ['2026-02', '2026-03', '2026-04']);
+    assert.equal(spanning[1]?.n, c().total);
   });
 
   test('triage: how many, within the norm, and the hours from receipt to triage', () => {
     const counts = c();
     const triaged = count(`SELECT count(*) AS n FROM reports WHERE ${IN_PERIOD} AND triaged_at IS NOT NULL`);
-    assert.equal(counts.triaged.length, triaged);
+    assert.equal(counts.triageTenths.reduce((s, b) => s + b.n, 0), triaged);
     assert.equal(counts.withinNorm, count(`SELECT count(*) AS n FROM reports WHERE ${IN_PERIOD} AND triaged_at IS NOT NULL AND substr(triaged_at, 1, 10) <= due_on`));
     assert.ok(counts.withinNorm > 0 && counts.withinNorm < triaged);
-    // The hours as SQLite computes them, nearest rank: what the monitor showed before the hours moved to TypeScript.
-    const hours = (db().prepare(`SELECT (julianday(triaged_at) - julianday(created_at)) * 24 AS h FROM reports WHERE ${IN_PERIOD} AND triaged_at IS NOT NULL ORDER BY h`).all(range) as { h: number }[]).map((r) => r.h);
+    // Nearest rank over the unrounded hours in JavaScript, then rounded to one decimal: what the monitor
+    // showed before the rollup kept the hours in tenths.
+    const hours = (db().prepare(`SELECT created_at AS c, triaged_at AS t FROM reports WHERE ${IN_PERIOD} AND triaged_at IS NOT NULL`).all(range) as { c: string; t: string }[])
+      .map((r) => (Date.parse(r.t) - Date.parse(r.c)) / 3_600_000)
+      .sort((a, b) => a - b);
+    const nearestRank = (q: number) => Math.round(hours[Math.min(hours.length - 1, Math.floor(q * hours.length))]! * 10) / 10;
     const m = monitorOf(PERIOD, counts);
-    assert.equal(m.triage.medianHours, quantile(hours, 0.5));
-    assert.equal(m.triage.p90Hours, quantile(hours, 0.9));
+    assert.equal(m.triage.medianHours, nearestRank(0.5));
+    assert.equal(m.triage.p90Hours, nearestRank(0.9));
     assert.equal(m.triage.triaged, triaged);
   });
 
@@ -187,11 +191,11 @@ describe('monitorCounts against direct COUNT(*) queries', () => {
     const overdue = count("SELECT count(*) AS n FROM reports WHERE status = 'nieuw' AND due_on < @today", { today: TODAY });
     assert.equal(c().overdueNow, overdue);
     assert.ok(overdue > 0);
-    assert.equal(monitorCounts(periodBounds(PERIOD), '2026-01-01').overdueNow, 0);
+    assert.equal(monitorCounts(PERIOD, '2026-01-01').overdueNow, 0);
   });
 
   test('a period without reports counts nothing', () => {
-    const empty = monitorCounts(periodBounds({ from: '2020-01-01', to: '2020-12-31' }), TODAY);
+    const empty = monitorCounts({ from: '2020-01-01', to: '2020-12-31', areaBy: 'dorp' }, TODAY);
     assert.deepEqual({ ...empty, overdueNow: 0 }, {
       total: 0,
       acute: 0,
@@ -204,7 +208,7 @@ describe('monitorCounts against direct COUNT(*) queries', () => {
       areas: [],
       statuses: [],
       outcomes: [],
-      triaged: [],
+      triageTenths: [],
       withinNorm: 0,
       overdueNow: 0,
       cases: {

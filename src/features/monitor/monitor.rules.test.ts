@@ -8,14 +8,15 @@ import {
   monthLabel,
   csvFileName,
   exportObjectId,
-  hoursBetween,
   labelled,
   monitorCsv,
   monitorOf,
   periodBounds,
   periodFrom,
   periodQuery,
-  quantile,
+  mostFrequentFirst,
+  quantileOfTenths,
+  triageParts,
   type Monitor,
   type MonitorCounts,
 } from './monitor.rules.ts';
@@ -23,6 +24,17 @@ import {
 /** The AVE-monitor's arithmetic: periods in Europe/Amsterdam, hours and quantiles, labels, CSV. */
 
 const query = (q: string) => new URLSearchParams(q);
+/** Real hours between two UTC instants. */
+const hoursBetween = (from: string, to: string): number => (Date.parse(to) - Date.parse(from)) / 3_600_000;
+/**
+ * The quantile of `hours` as the monitor takes it: rounded to tenths (what the rollup stores, migration
+ * 0020), counted per tenth, then quantileOfTenths.
+ */
+function quantile(hours: readonly number[], q: number): number | null {
+  const histogram = new Map<number, number>();
+  for (const h of hours) histogram.set(Math.round(h * 10), (histogram.get(Math.round(h * 10)) ?? 0) + 1);
+  return quantileOfTenths([...histogram].map(([tenths, n]) => ({ tenths, n })).sort((a, b) => a.tenths - b.tenths), q);
+}
 
 describe('periodFrom: the period asked for', () => {
   const at = new Date('2026-11-29T10:00:00.000Z');
@@ -109,12 +121,37 @@ describe('periodBounds: a period as UTC instants, midnight to midnight in Amster
 });
 
 describe('hours and quantiles', () => {
-  test('hoursBetween counts real hours between UTC instants', () => {
-    assert.equal(hoursBetween('2026-03-02T10:00:00.000Z', '2026-03-03T15:30:00.000Z'), 29.5);
-    assert.equal(hoursBetween('2026-03-02T10:00:00.000Z', '2026-03-02T10:03:00.000Z'), 0.05);
-    // Across the spring change: 24 hours of wall-clock from 12:00 to 12:00 are 23 real hours.
-    assert.equal(hoursBetween('2026-03-28T11:00:00.000Z', '2026-03-29T10:00:00.000Z'), 23);
-    assert.equal(hoursBetween('2026-03-02T10:00:00.000Z', '2026-03-02T10:00:00.000Z'), 0);
+  test('quantileOfTenths counts the histogram: several reports in one tenth, tenths in ascending order', () => {
+    const histogram = [{ tenths: 3, n: 4 }, { tenths: 25, n: 1 }, { tenths: 260, n: 5 }];
+    // Ten hours: 0.3 ×4, 2.5, 26 ×5. Index 5 is the first 26, index 9 the last.
+    assert.equal(quantileOfTenths(histogram, 0.5), 26);
+    assert.equal(quantileOfTenths(histogram, 0.4), 2.5);
+    assert.equal(quantileOfTenths(histogram, 0.3), 0.3);
+    assert.equal(quantileOfTenths(histogram, 0.9), 26);
+    assert.equal(quantileOfTenths([{ tenths: 0, n: 2 }], 0.5), 0);
+    assert.equal(quantileOfTenths([], 0.5), null);
+  });
+
+  test('triageParts: whole months as months, a partly covered month as its days or as the month less the rest', () => {
+    const day = (from: string, to: string, sign: 1 | -1 = 1) => ({ grain: 'day', from, to, sign });
+    const month = (from: string, to: string) => ({ grain: 'month', from, to, sign: 1 });
+    assert.deepEqual(triageParts({ from: '2026-03-01', to: '2026-03-31' }), [month('2026-03', '2026-03')]);
+    assert.deepEqual(triageParts({ from: '2026-03-29', to: '2026-03-29' }), [day('2026-03-29', '2026-03-29')]);
+    assert.deepEqual(triageParts({ from: '2026-03-10', to: '2026-03-20' }), [day('2026-03-10', '2026-03-20')]);
+    // 29 of 31 days: the month less its first and last day.
+    assert.deepEqual(triageParts({ from: '2026-03-02', to: '2026-03-30' }), [day('2026-03-01', '2026-03-01', -1), day('2026-03-31', '2026-03-31', -1), month('2026-03', '2026-03')]);
+    // The default period: one day of last November, this November up to the 29th.
+    assert.deepEqual(triageParts({ from: '2025-11-30', to: '2026-11-29' }), [day('2025-11-30', '2025-11-30'), day('2026-11-30', '2026-11-30', -1), month('2025-12', '2026-11')]);
+    // February of a leap year, 15 of 29 days: more than half.
+    assert.deepEqual(triageParts({ from: '2028-02-15', to: '2028-03-31' }), [day('2028-02-01', '2028-02-14', -1), month('2028-02', '2028-03')]);
+    assert.deepEqual(triageParts({ from: '2026-12-31', to: '2027-01-01' }), [day('2026-12-31', '2026-12-31'), day('2027-01-01', '2027-01-01')]);
+  });
+
+  test('mostFrequentFirst: counts descending, equal counts by value, no value last', () => {
+    assert.deepEqual(
+      mostFrequentFirst([{ k: 'b', n: 2 }, { k: null, n: 5 }, { k: 'a', n: 2 }, { k: null, n: 2 }, { k: 'c', n: 9 }]),
+      [{ k: 'c', n: 9 }, { k: null, n: 5 }, { k: 'a', n: 2 }, { k: 'b', n: 2 }, { k: null, n: 2 }],
+    );
   });
 
   test('no values: no quantile', () => {
@@ -157,11 +194,8 @@ const counts: MonitorCounts = {
   areas: [{ k: 'Leek', n: 3 }, { k: null, n: 2 }],
   statuses: [{ k: 'nieuw', n: 3 }, { k: 'afgesloten', n: 2 }],
   outcomes: [{ k: null, n: 3 }, { k: 'bemoeizorg', n: 2 }],
-  triaged: [
-    { createdAt: '2026-03-02T10:00:00.000Z', triagedAt: '2026-03-03T12:00:00.000Z' }, // 26 h
-    { createdAt: '2026-03-02T10:00:00.000Z', triagedAt: '2026-03-02T12:30:00.000Z' }, // 2.5 h
-    { createdAt: '2026-03-01T00:00:00.000Z', triagedAt: '2026-03-04T00:00:00.000Z' }, // 72 h
-  ],
+  // 2.5 h, 26 h, 72 h.
+  triageTenths: [{ tenths: 25, n: 1 }, { tenths: 260, n: 1 }, { tenths: 720, n: 1 }],
   withinNorm: 2,
   overdueNow: 1,
   cases: {
@@ -211,7 +245,7 @@ describe('monitorOf: labelled breakdowns and triage figures', () => {
     assert.equal(m.openCases, 3);
   });
 
-  test('triage hours sorted before the quantiles are taken', () => {
+  test('triage: how many, and the quantiles of their hours', () => {
     assert.deepEqual(m.triage, { triaged: 3, medianHours: 26, p90Hours: 72, withinNorm: 2 });
     assert.equal(m.total, 5);
     assert.equal(m.overdueNow, 1);
@@ -220,7 +254,7 @@ describe('monitorOf: labelled breakdowns and triage figures', () => {
   });
 
   test('nothing triaged: no quantiles', () => {
-    assert.deepEqual(monitorOf({ from: '2026-03-01', to: '2026-03-31', areaBy: 'dorp' }, { ...counts, triaged: [] }).triage, { triaged: 0, medianHours: null, p90Hours: null, withinNorm: 2 });
+    assert.deepEqual(monitorOf({ from: '2026-03-01', to: '2026-03-31', areaBy: 'dorp' }, { ...counts, triageTenths: [] }).triage, { triaged: 0, medianHours: null, p90Hours: null, withinNorm: 2 });
   });
 
   test('labelled: a missing value gets the word given', () => {

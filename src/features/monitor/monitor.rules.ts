@@ -5,8 +5,8 @@ import { amsterdamDate } from '#lib/working-days.ts';
 
 /**
  * The AVE-monitor's arithmetic (spec §5, the wish of Bijlage 2), pure: the period asked for, its
- * boundaries as instants, hours from receipt to triage and their quantiles, labelled breakdowns and
- * the CSV. The counting itself is SQL in monitor.queries.server.ts.
+ * boundaries as instants, the quantiles of the hours from receipt to triage, labelled breakdowns and
+ * the CSV. The counting itself is SQL in monitor.queries.server.ts (from the rollup of migration 0020).
  */
 
 export interface Period {
@@ -20,6 +20,10 @@ export interface Period {
 /** How the monitor groups areas (`?gebied=`). */
 export const AREA_LEVELS = { dorp: 'Dorp', wijk: 'Wijk' } as const;
 export type AreaLevel = keyof typeof AREA_LEVELS;
+
+/** The dimensions of the rollup `monitor_daily` (migration 0020, its CHECK list), as the monitor reads them. */
+export const ROLLUP_DIMENSIONS = ['total', 'apart', 'channel', 'ave_phase', 'woonplaats', 'wijk', 'status', 'outcome', 'regie', 'concern', 'within_norm'] as const;
+export type RollupDimension = (typeof ROLLUP_DIMENSIONS)[number];
 
 /** A count per stored value; `k` is NULL for reports without one. */
 export interface Count {
@@ -53,7 +57,7 @@ export interface MonitorCounts {
   total: number;
   acute: number;
   merged: number;
-  /** By month of `created_at` (YYYY-MM, UTC), in month order. */
+  /** By month of the Amsterdam day of `created_at` (YYYY-MM), in month order. */
   months: { k: string; n: number }[];
   concerns: Count[];
   channels: Count[];
@@ -64,8 +68,11 @@ export interface MonitorCounts {
   areas: Count[];
   statuses: Count[];
   outcomes: Count[];
-  /** Receipt and triage instants (ISO 8601, UTC) of the reports triaged so far. */
-  triaged: { createdAt: string; triagedAt: string }[];
+  /**
+   * The reports triaged so far by hours from receipt to triage in tenths of an hour, rounded as the
+   * monitor shows them (`Math.round(hours * 10)`), in ascending order: a histogram.
+   */
+  triageTenths: { tenths: number; n: number }[];
   withinNorm: number;
   overdueNow: number;
   /** People: the casussen open at the end of the period (each once), and the AVE steps in it. */
@@ -141,18 +148,72 @@ export function periodBounds(p: Pick<Period, 'from' | 'to'>): { start: string; e
   return { start: start.toISOString(), end: end.toISOString() };
 }
 
-/** Hours from one instant to another (ISO 8601), unrounded. */
-export function hoursBetween(from: string, to: string): number {
-  return (Date.parse(to) - Date.parse(from)) / 3_600_000;
+/**
+ * The `q` quantile of the triage hours by nearest rank (the value at index ⌊q·n⌋ of the n hours in
+ * ascending order, so the "median" of an even count is the upper middle value), from their histogram in
+ * tenths of an hour (ascending); hours with one decimal, `null` without any. Rounding to tenths keeps the
+ * order, so this is the rounded quantile of the unrounded hours.
+ */
+export function quantileOfTenths(histogram: readonly { tenths: number; n: number }[], q: number): number | null {
+  const total = histogram.reduce((sum, b) => sum + b.n, 0);
+  if (total === 0) return null;
+  const rank = Math.min(total - 1, Math.floor(q * total));
+  let seen = 0;
+  for (const b of histogram) {
+    seen += b.n;
+    if (rank < seen) return b.tenths / 10;
+  }
+  return histogram.at(-1)!.tenths / 10;
 }
 
 /**
- * The `q` quantile of ascending `sorted` values by nearest rank (the value at index ⌊q·n⌋, so the
- * "median" of an even count is the upper middle value), rounded to one decimal; `null` without values.
+ * A part of a period's triage histogram (migration 0020): whole months (YYYY-MM) from the monthly table or
+ * days (YYYY-MM-DD) from the daily one, both ends inclusive, added (1) or taken away (-1).
  */
-export function quantile(sorted: readonly number[], q: number): number | null {
-  if (sorted.length === 0) return null;
-  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! * 10) / 10;
+export interface HistogramPart {
+  grain: 'month' | 'day';
+  from: string;
+  to: string;
+  sign: 1 | -1;
+}
+
+const dayOffset = (day: string, days: number): string => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * Which rows make the triage histogram of the days `from`…`to`: the whole months in between as months;
+ * a month the period covers only partly as its days, or, when it covers more than half of it, as the month
+ * less the days it leaves out. So a year costs a dozen month rows and at most half a month of days per edge.
+ */
+export function triageParts(p: Pick<Period, 'from' | 'to'>): HistogramPart[] {
+  const parts: HistogramPart[] = [];
+  const months: string[] = [];
+  for (let m = p.from.slice(0, 7); m <= p.to.slice(0, 7); m = dayOffset(`${m}-28`, 7).slice(0, 7)) {
+    const first = `${m}-01`;
+    const last = dayOffset(`${dayOffset(`${m}-28`, 7).slice(0, 7)}-01`, -1);
+    const a = p.from > first ? p.from : first;
+    const b = p.to < last ? p.to : last;
+    const length = (x: string, y: string) => (Date.parse(`${y}T00:00:00Z`) - Date.parse(`${x}T00:00:00Z`)) / 86_400_000 + 1;
+    const covered = length(a, b);
+    if (covered <= length(first, last) - covered) {
+      parts.push({ grain: 'day', from: a, to: b, sign: 1 });
+      continue;
+    }
+    months.push(m);
+    if (a > first) parts.push({ grain: 'day', from: first, to: dayOffset(a, -1), sign: -1 });
+    if (b < last) parts.push({ grain: 'day', from: dayOffset(b, 1), to: last, sign: -1 });
+  }
+  // Consecutive months as one range.
+  for (const m of months) {
+    const run = parts.at(-1);
+    if (run?.grain === 'month' && dayOffset(`${run.to}-28`, 7).slice(0, 7) === m) run.to = m;
+    else parts.push({ grain: 'month', from: m, to: m, sign: 1 });
+  }
+  return parts;
+}
+
+/** Counts most frequent first, equal counts by value (no value last): the order of every breakdown. */
+export function mostFrequentFirst<T extends Count>(rows: readonly T[]): T[] {
+  return [...rows].sort((a, b) => b.n - a.n || (a.k === null ? 1 : b.k === null ? -1 : a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
 }
 
 /** Counts with the Dutch label of each code; a value without a label shows as it is stored. */
@@ -162,7 +223,6 @@ export function labelled(rows: readonly Count[], labels: Readonly<Record<string,
 
 /** The monitor of a period from its counts: labelled breakdowns, triage hours and their quantiles. */
 export function monitorOf(period: Period, c: MonitorCounts): Monitor {
-  const hours = c.triaged.map((t) => hoursBetween(t.createdAt, t.triagedAt)).sort((a, b) => a - b);
   return {
     period,
     total: c.total,
@@ -187,7 +247,12 @@ export function monitorOf(period: Period, c: MonitorCounts): Monitor {
       { key: 'casus-gebied', title: `Casussen per gebied: ${AREA_LEVELS[period.areaBy].toLowerCase()}`, rows: labelled(c.cases.areas, {}, 'Onbekend') },
     ],
     openCases: c.cases.byPhase.reduce((sum, r) => sum + r.n, 0),
-    triage: { triaged: hours.length, medianHours: quantile(hours, 0.5), p90Hours: quantile(hours, 0.9), withinNorm: c.withinNorm },
+    triage: {
+      triaged: c.triageTenths.reduce((sum, b) => sum + b.n, 0),
+      medianHours: quantileOfTenths(c.triageTenths, 0.5),
+      p90Hours: quantileOfTenths(c.triageTenths, 0.9),
+      withinNorm: c.withinNorm,
+    },
     overdueNow: c.overdueNow,
   };
 }

@@ -5,8 +5,9 @@ import { exportObjectId, monitorCsv, type Monitor, type Period } from './monitor
 
 /**
  * The AVE-monitor's services: the figures of a period for the page, and their CSV export with its
- * audit row. The figures are counted in the monitor's reader thread (monitor.reader.server.ts), all from
- * one snapshot, so a year of reports never stalls the server's thread (issue 16).
+ * audit row. The figures come from the rollup and the casussen (monitor.queries.server.ts), read in the
+ * monitor's reader thread (monitor.reader.server.ts) all from one snapshot, so they never stall the server's
+ * thread (issue 16).
  */
 
 /** The monitor of `period`; `today` (YYYY-MM-DD, Amsterdam) decides what is overdue now. */
