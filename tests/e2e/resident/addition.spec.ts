@@ -1,6 +1,7 @@
 // Additions by residents at /melden/aanvullen (spec §2 "Aanvullen"): without login or JavaScript, the
 // reference as written down, nothing of the report revealed (not even its status), unknown references
-// answered plainly, rate-limited like the form. JavaScript on and off.
+// answered plainly, rate-limited like the form. Runs
+// without JavaScript (no script on these pages: tests/e2e/scripted-pages.ts).
 import { request } from '@playwright/test';
 import { dhrP, residentSteps } from '../../fixtures/cases.ts';
 import { keyringOfDatabase, openValue } from '../../support/keys.ts';

@@ -1,5 +1,5 @@
 // The address lookup of step 2 (spec §2) against the local stand-in of PDOK Locatieserver
-// (tests/support/pdok-stub.ts), with JavaScript on and off: one match fills in street and village,
+// (tests/support/pdok-stub.ts), without JavaScript (no script on these pages: tests/e2e/scripted-pages.ts): one match fills in street and village,
 // several ask "Welk adres bedoelt u?", none and another municipality get a notice on the next page, and
 // an unreachable service never holds the report up (marked "adres niet gecontroleerd").
 import type { Page } from '@playwright/test';

@@ -1,6 +1,6 @@
 // What a resident sees (issue 9): a checked radio shows a dot, checkboxes as large as radios, real
 // bullets, phone numbers that do not break, and every public page fits a 320 px screen without
-// sideways scrolling, with long answers too. Runs with JavaScript on and off.
+// sideways scrolling, with long answers too. Runs without JavaScript (no script on these pages: tests/e2e/scripted-pages.ts).
 import type { Page } from '@playwright/test';
 import { dhrP } from '../../fixtures/cases.ts';
 import { expect, marker, option, Q, test } from '../fixtures.ts';

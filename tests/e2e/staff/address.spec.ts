@@ -1,5 +1,5 @@
 // The address lookup on the KCC and BOA forms (spec §2: "The same lookup runs on the KCC, BOA and police
-// forms"), against the local stand-in of PDOK Locatieserver, with JavaScript on and off.
+// forms"), against the local stand-in of PDOK Locatieserver, without JavaScript (no script on these pages: tests/e2e/scripted-pages.ts).
 import { dhrK, mevrB } from '../../fixtures/cases.ts';
 import { expect, marker, option, reportByReference, servers, submit, submitRefused, test } from '../fixtures.ts';
 import { S, fillStaffForm, openStaffForm, savedReference, staffAnswers, type StaffAnswers } from './staff-utils.ts';

@@ -2,7 +2,8 @@
 // types it as read out (lower case, without `MB-`) and sees reference, date and status in a caller's
 // words only — never the description, a name or the outcome — and records what the caller adds. The
 // coordinator sees the addition on the report page, the queue marks it `Nieuwe aanvulling` until then.
-// Every lookup and addition is audited on behalf of a caller. JavaScript on and off.
+// Every lookup and addition is audited on behalf of a caller. Runs
+// without JavaScript (no script on these pages: tests/e2e/scripted-pages.ts).
 import type { APIRequestContext } from '@playwright/test';
 import { dhrK, kccForm } from '../../fixtures/cases.ts';
 import {

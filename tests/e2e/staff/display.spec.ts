@@ -1,7 +1,7 @@
 // Staff screens on a phone (issue 9): the KCC/BOA acute alert and the admin's one-time key message
 // stacked and readable at 375 px, no sideways scrolling with real data (long names, a 4,000-character
 // description), the acute path without an intake method, and the admin log in Dutch (names, not
-// `account 6`; role labels, not codes). Runs with JavaScript on and off.
+// `account 6`; role labels, not codes). Runs without JavaScript (no script on these pages: tests/e2e/scripted-pages.ts).
 import type { Page } from '@playwright/test';
 import { dhrK, kccForm } from '../../fixtures/cases.ts';
 import { createAccount, exactLabel as exact, expect, loginAs, marker, postForm, reportByReference, sentMail, servers, submit, submitRefused, test, withDb } from '../fixtures.ts';

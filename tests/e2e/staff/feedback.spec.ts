@@ -2,7 +2,8 @@
 // police contact who asked for it and a non-anonymous reporter with an e-mail address hear that the
 // report was taken in hand and that it was handled, with fixed texts and the reference (the police also
 // their registration number) — a marker typed into every field of the report is in none of the mails,
-// nor is the outcome. `Geen terugkoppeling sturen` is honoured. JavaScript on and off.
+// nor is the outcome. `Geen terugkoppeling sturen` is honoured. Runs
+// without JavaScript (no script on these pages: tests/e2e/scripted-pages.ts).
 //
 // This spec starts a portal of its own (with SMTP_URL) beside the shared ones, on a port of this run's
 // range (E2E_PORT_BASE + 10 for js-on, + 11 for js-off), with the shared address-service stand-in.

@@ -1,6 +1,6 @@
 // The KCC form /intern/kcc/melding (spec §3): a call-centre agent types a report on a caller's
-// behalf, reads the reference out, and sees today's reports without their content. Runs with
-// JavaScript on and off.
+// behalf, reads the reference out, and sees today's reports without their content. Runs
+// without JavaScript (no script on these pages: tests/e2e/scripted-pages.ts).
 import type { Page } from '@playwright/test';
 import { dhrK } from '../../fixtures/cases.ts';
 import { auditRows, expect, field, marker, outboxOf, reportByReference, reportsContaining, servers, submit, submitRefused, test, waitForPost } from '../fixtures.ts';

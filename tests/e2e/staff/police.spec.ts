@@ -1,6 +1,7 @@
 // Police reports (E33, spec §4a) at /intern/politie/melding, typed from the police's e-mail by a KCC
 // agent or the coordinator: the errors kept on a bad submit, the report in the queue as `Politie`, the
-// channel filter, and the search by registration number (exact, through its blind index). JavaScript on and off.
+// channel filter, and the search by registration number (exact, through its blind index). Runs
+// without JavaScript (no script on these pages: tests/e2e/scripted-pages.ts).
 import type { Page } from '@playwright/test';
 import { amsterdamLocal, dhrE } from '../../fixtures/cases.ts';
 import { createAccount, expect, expectNoAxeViolations, fillText, loginAs, marker, reportByReference, servers, submit, submitRefused, test } from '../fixtures.ts';

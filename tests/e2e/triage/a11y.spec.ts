@@ -1,5 +1,5 @@
-// axe (WCAG 2.0/2.1 A and AA) on the triage pages, in their normal and their error states, with
-// JavaScript on and off.
+// axe (WCAG 2.0/2.1 A and AA) on the triage pages, in their normal and their error states,
+// without JavaScript (no script on these pages: tests/e2e/scripted-pages.ts); the scan runs in a JavaScript-enabled copy of each page.
 import { dhrP, mevrB } from '../../fixtures/cases.ts';
 import { expect, expectNoAxeViolations, loginAs, marker, submit, test } from '../fixtures.ts';
 import { main, openReport, residentReport, triageChange, uniqueAddress } from './triage-utils.ts';

@@ -1,7 +1,7 @@
 // Issue 12, the person over time: the coordinator follows Dhr. P. from his first report into one
 // casus, up from AVE 2 to AVE 3 with procesregie and back down to AVE 2, on one page, with the audit
-// rows it writes; only the coordinator reaches the casus pages. With JavaScript on and off (the two
-// projects); axe on each new page, normal and with an error; no sideways scroll at 320 px.
+// rows it writes; only the coordinator reaches the casus pages. Runs
+// without JavaScript (no script on these pages: tests/e2e/scripted-pages.ts); axe on each new page, normal and with an error; no sideways scroll at 320 px.
 import { dhrP } from '../../fixtures/cases.ts';
 import { auditRows, expect, expectNoAxeViolations, loginAs, marker, staffRequest, submit, test } from '../fixtures.ts';
 import { addDays, amsterdamToday, main, openReport, residentReport, triageChange, uniqueAddress } from './triage-utils.ts';

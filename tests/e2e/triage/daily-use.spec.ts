@@ -1,6 +1,7 @@
 // Issue 9, the coordinator's first day: the queue is the open work, the search finds what people
 // type, a save on the report page is confirmed and keeps what was typed elsewhere, and the staff
-// pages fit a 375 px phone. With JavaScript on and off (the two projects); axe on each page.
+// pages fit a 375 px phone. Runs
+// without JavaScript (no script on these pages: tests/e2e/scripted-pages.ts); axe on each page.
 import { dhrP, type Case } from '../../fixtures/cases.ts';
 import { createAccount, expect, expectNoAxeViolations, loginAs, marker, submit, test, withWritableDb } from '../fixtures.ts';
 import { main, openReport, queueReferences, reportRow, residentReport, triageChange, uniqueAddress } from './triage-utils.ts';

@@ -1,8 +1,8 @@
 // Issue 12, the MDO: the coordinator follows Dhr. P. from two reports in one casus, up to AVE 3 with
 // procesregie, onto the agenda of an MDO with a question, to an agreement and an action there (overdue on
 // her start page), a printed agenda with shortened names, and back down to AVE 2 — the MDO with its
-// agreements on the casus timeline, the audit rows it writes. With JavaScript on and off (the two
-// projects); axe on each new page, normal and with an error; only the coordinator reaches the MDO routes.
+// agreements on the casus timeline, the audit rows it writes. Runs
+// without JavaScript (no script on these pages: tests/e2e/scripted-pages.ts); axe on each new page, normal and with an error; only the coordinator reaches the MDO routes.
 import { dhrP } from '../../fixtures/cases.ts';
 import { auditRows, expect, expectNoAxeViolations, loginAs, marker, staffRequest, submit, test, withDb } from '../fixtures.ts';
 import { addDays, amsterdamToday, dutchDate, main, openReport, residentReport, triageChange, uniqueAddress } from './triage-utils.ts';
