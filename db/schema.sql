@@ -1,5 +1,5 @@
 -- The current schema, generated from db/migrations by `npm run db:schema`. Do not edit: add a migration.
--- PRAGMA user_version = 21
+-- PRAGMA user_version = 22
 
 CREATE TABLE account_links (
   token_hash   TEXT    PRIMARY KEY CHECK (length(token_hash) = 64),
@@ -108,6 +108,10 @@ CREATE TABLE case_reports (
 , report_created_at TEXT, woonplaats TEXT, wijk_name TEXT) STRICT;
 
 CREATE INDEX case_reports_by_case ON case_reports (case_id, added_at);
+
+CREATE INDEX case_reports_latest_village ON case_reports (case_id, report_created_at, woonplaats) WHERE woonplaats IS NOT NULL;
+
+CREATE INDEX case_reports_latest_wijk ON case_reports (case_id, report_created_at, wijk_name) WHERE wijk_name IS NOT NULL;
 
 CREATE TRIGGER case_report_area_linked AFTER INSERT ON case_reports
 BEGIN

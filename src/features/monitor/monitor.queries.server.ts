@@ -53,10 +53,17 @@ const statements = lazy(() => {
       SELECT (SELECT e.to_value FROM case_events e WHERE e.case_id = c.id AND e.kind IN ('aangemaakt', 'opgeschaald', 'afgeschaald') AND e.at < @end
                 ORDER BY e.at DESC, e.id DESC LIMIT 1) AS k, count(*) AS n
       FROM cases c WHERE ${CASE_OPEN_AT_END} GROUP BY k ORDER BY n DESC`),
-    caseRegie: d.prepare<{ end: string }, { k: string; n: number }>(`
-      SELECT 'Met casusregisseur' AS k, count(case_director) AS n FROM cases c WHERE ${CASE_OPEN_AT_END}
-      UNION ALL SELECT 'Met procesregisseur', count(process_director) FROM cases c WHERE ${CASE_OPEN_AT_END}
-      UNION ALL SELECT 'Met behandelregie', count(treatment_director) FROM cases c WHERE ${CASE_OPEN_AT_END}`),
+    // The same casussen in one pass: by their phase now, and how many have each regie. The phase now is
+    // their phase at the end of the period when no phase changed after it (lastPhaseChange).
+    casesNow: d.prepare<{ end: string }, { k: string; n: number; caseDirector: number; processDirector: number; treatmentDirector: number }>(`
+      SELECT ave_phase AS k, count(*) AS n, count(case_director) AS caseDirector, count(process_director) AS processDirector,
+             count(treatment_director) AS treatmentDirector
+      FROM cases c WHERE ${CASE_OPEN_AT_END} GROUP BY ave_phase`),
+    // The latest phase change of any casus: three seeks on case_events_by_kind.
+    lastPhaseChange: d.prepare<[], { at: string }>(`
+      SELECT max(coalesce((SELECT max(at) FROM case_events WHERE kind = 'aangemaakt'), ''),
+                 coalesce((SELECT max(at) FROM case_events WHERE kind = 'opgeschaald'), ''),
+                 coalesce((SELECT max(at) FROM case_events WHERE kind = 'afgeschaald'), '')) AS at`),
     // The area of a casus: that of its latest report with a looked-up address.
     caseVillages: caseAreas('woonplaats'),
     caseWijken: caseAreas('wijk_name'),
@@ -126,9 +133,19 @@ function triageHistogram(period: Pick<Period, 'from' | 'to'>): MonitorCounts['tr
 function caseCounts(range: { start: string; end: string }, areaBy: AreaLevel): MonitorCounts['cases'] {
   const s = statements();
   const end = { end: range.end };
+  const now = s.casesNow.all(end);
+  const sum = (column: 'caseDirector' | 'processDirector' | 'treatmentDirector') => now.reduce((n, row) => n + row[column], 0);
+  // A period that ends after the last phase change (the usual one, up to today): each casus's phase at
+  // its end is the phase it has now, counted in the same pass as the regie. Else the phase is looked up
+  // per casus in its history.
+  const phaseNow = s.lastPhaseChange.get()!.at < range.end;
   return {
-    byPhase: s.casesByPhase.all(end),
-    regie: s.caseRegie.all(end),
+    byPhase: mostFrequentFirst(phaseNow ? now.map(({ k, n }) => ({ k, n })) : s.casesByPhase.all(end)),
+    regie: [
+      { k: 'Met casusregisseur', n: sum('caseDirector') },
+      { k: 'Met procesregisseur', n: sum('processDirector') },
+      { k: 'Met behandelregie', n: sum('treatmentDirector') },
+    ],
     areas: mostFrequentFirst((areaBy === 'wijk' ? s.caseWijken : s.caseVillages).all(end)),
     steps: s.caseSteps.all(range),
   };

@@ -265,6 +265,19 @@ describe('the rollup equals a direct count after every kind of change', () => {
     assert.equal(caseOfReport(idOf(refs[9]!), []).current?.id, two.nummer);
     assert.deepEqual(rollupRows(), before, 'a casus move changes no report count');
     assertRollupIsDirect('moved to another casus');
+
+    // Up to AVE 4 after the move: a period that ends before that counts the casus at its phase then (its
+    // history), a period that ends after it at the phase it has now (one pass over the casussen).
+    const up = changeCase({ nummer: one.nummer, intent: 'ave', answers: { avePhase: 'ave4', aveReason: 'Openbare orde in het geding' }, actor, at: at('2026-11-04T10:00:00.000Z'), findReport: reportIdOf });
+    assert.equal(up.kind, 'done');
+    const phases = (p: Period) => monitorCounts(p, TODAY).cases.byPhase;
+    const before4th: Period = { from: '2026-10-01', to: '2026-11-03', areaBy: 'dorp' };
+    const after4th: Period = { from: '2026-10-01', to: '2026-11-30', areaBy: 'dorp' };
+    assert.deepEqual(phases(before4th), directMonitorCounts(before4th, TODAY).cases.byPhase);
+    assert.deepEqual(phases(after4th), directMonitorCounts(after4th, TODAY).cases.byPhase);
+    assert.ok(phases(after4th).some((r) => r.k === 'ave4' && r.n === 1), JSON.stringify(phases(after4th)));
+    assert.ok(!phases(before4th).some((r) => r.k === 'ave4'), JSON.stringify(phases(before4th)));
+    assertRollupIsDirect('a casus up to AVE 4');
   });
 
   test('changes no service makes today, straight in SQL: an address, a receipt time, a concern', () => {
