@@ -1,5 +1,5 @@
 -- The current schema, generated from db/migrations by `npm run db:schema`. Do not edit: add a migration.
--- PRAGMA user_version = 22
+-- PRAGMA user_version = 23
 
 CREATE TABLE account_links (
   token_hash   TEXT    PRIMARY KEY CHECK (length(token_hash) = 64),
@@ -113,6 +113,26 @@ CREATE INDEX case_reports_latest_village ON case_reports (case_id, report_create
 
 CREATE INDEX case_reports_latest_wijk ON case_reports (case_id, report_created_at, wijk_name) WHERE wijk_name IS NOT NULL;
 
+CREATE TRIGGER case_area_changed AFTER UPDATE OF case_id, report_created_at, woonplaats, wijk_name ON case_reports
+BEGIN
+  UPDATE cases SET
+    woonplaats = (SELECT cr.woonplaats FROM case_reports cr WHERE cr.case_id = cases.id AND cr.woonplaats IS NOT NULL
+                  ORDER BY cr.report_created_at DESC LIMIT 1),
+    wijk_name = (SELECT cr.wijk_name FROM case_reports cr WHERE cr.case_id = cases.id AND cr.wijk_name IS NOT NULL
+                 ORDER BY cr.report_created_at DESC LIMIT 1)
+  WHERE id IN (NEW.case_id, OLD.case_id);
+END;
+
+CREATE TRIGGER case_area_unlinked AFTER DELETE ON case_reports
+BEGIN
+  UPDATE cases SET
+    woonplaats = (SELECT cr.woonplaats FROM case_reports cr WHERE cr.case_id = OLD.case_id AND cr.woonplaats IS NOT NULL
+                  ORDER BY cr.report_created_at DESC LIMIT 1),
+    wijk_name = (SELECT cr.wijk_name FROM case_reports cr WHERE cr.case_id = OLD.case_id AND cr.wijk_name IS NOT NULL
+                 ORDER BY cr.report_created_at DESC LIMIT 1)
+  WHERE id = OLD.case_id;
+END;
+
 CREATE TRIGGER case_report_area_linked AFTER INSERT ON case_reports
 BEGIN
   UPDATE case_reports SET (report_created_at, woonplaats, wijk_name) = (SELECT created_at, woonplaats, wijk_name FROM reports WHERE id = NEW.report_id)
@@ -131,13 +151,16 @@ CREATE TABLE cases (
   created_at              TEXT    NOT NULL,
   created_by              INTEGER NOT NULL REFERENCES users (id),
   updated_at              TEXT    NOT NULL,
-  closed_at               TEXT,
+  closed_at               TEXT, woonplaats TEXT, wijk_name TEXT,
   CHECK ((status = 'afgesloten') = (closed_at IS NOT NULL))
 ) STRICT;
 
 CREATE INDEX cases_by_closing ON cases (closed_at) WHERE closed_at IS NOT NULL;
 
 CREATE INDEX cases_by_status ON cases (status, ave_phase, updated_at DESC);
+
+CREATE INDEX cases_for_monitor ON cases (ave_phase, woonplaats, wijk_name, closed_at, created_at,
+  case_director IS NOT NULL, process_director IS NOT NULL, treatment_director IS NOT NULL);
 
 CREATE TABLE deletion_log (
   id           INTEGER PRIMARY KEY,

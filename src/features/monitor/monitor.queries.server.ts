@@ -23,15 +23,19 @@ interface RollupRow {
   n: number;
 }
 
+/** A group of the casussen open at the end of a period: phase now, areas, and how many have each regie. */
+interface CasesNowRow {
+  phase: string;
+  woonplaats: string | null;
+  wijk: string | null;
+  n: number;
+  caseDirector: number;
+  processDirector: number;
+  treatmentDirector: number;
+}
+
 /** A casus open at the end of the period: created before it, not closed before it. */
 const CASE_OPEN_AT_END = 'c.created_at < @end AND (c.closed_at IS NULL OR c.closed_at >= @end)';
-
-// From the copy of each report's receipt time and areas kept beside its link (migration 0020).
-const caseAreas = (column: string) =>
-  db().prepare<{ end: string }, Count>(`
-    SELECT (SELECT cr.${column} FROM case_reports cr
-              WHERE cr.case_id = c.id AND cr.${column} IS NOT NULL ORDER BY cr.report_created_at DESC LIMIT 1) AS k, count(*) AS n
-    FROM cases c WHERE ${CASE_OPEN_AT_END} GROUP BY k ORDER BY n DESC`);
 
 const statements = lazy(() => {
   const d = db();
@@ -53,20 +57,22 @@ const statements = lazy(() => {
       SELECT (SELECT e.to_value FROM case_events e WHERE e.case_id = c.id AND e.kind IN ('aangemaakt', 'opgeschaald', 'afgeschaald') AND e.at < @end
                 ORDER BY e.at DESC, e.id DESC LIMIT 1) AS k, count(*) AS n
       FROM cases c WHERE ${CASE_OPEN_AT_END} GROUP BY k ORDER BY n DESC`),
-    // The same casussen in one pass: by their phase now, and how many have each regie. The phase now is
-    // their phase at the end of the period when no phase changed after it (lastPhaseChange).
-    casesNow: d.prepare<{ end: string }, { k: string; n: number; caseDirector: number; processDirector: number; treatmentDirector: number }>(`
-      SELECT ave_phase AS k, count(*) AS n, count(case_director) AS caseDirector, count(process_director) AS processDirector,
-             count(treatment_director) AS treatmentDirector
-      FROM cases c WHERE ${CASE_OPEN_AT_END} GROUP BY ave_phase`),
+    // The same casussen in one pass over one index (migration 0023), grouped by their phase now and their
+    // areas (those of their latest report with a looked-up address, kept on the casus), with how many have
+    // each regie. The phase now is their phase at the end of the period when no phase changed after it
+    // (lastPhaseChange). `coalesce` keeps the planner on the index: a casus not closed is open at any end.
+    casesNow: d.prepare<{ end: string }, CasesNowRow>(`
+      SELECT ave_phase AS phase, woonplaats, wijk_name AS wijk, count(*) AS n,
+             sum(case_director IS NOT NULL) AS caseDirector, sum(process_director IS NOT NULL) AS processDirector,
+             sum(treatment_director IS NOT NULL) AS treatmentDirector
+      FROM cases c INDEXED BY cases_for_monitor
+      WHERE c.created_at < @end AND coalesce(c.closed_at, '9') >= @end
+      GROUP BY ave_phase, woonplaats, wijk_name`),
     // The latest phase change of any casus: three seeks on case_events_by_kind.
     lastPhaseChange: d.prepare<[], { at: string }>(`
       SELECT max(coalesce((SELECT max(at) FROM case_events WHERE kind = 'aangemaakt'), ''),
                  coalesce((SELECT max(at) FROM case_events WHERE kind = 'opgeschaald'), ''),
                  coalesce((SELECT max(at) FROM case_events WHERE kind = 'afgeschaald'), '')) AS at`),
-    // The area of a casus: that of its latest report with a looked-up address.
-    caseVillages: caseAreas('woonplaats'),
-    caseWijken: caseAreas('wijk_name'),
     caseSteps: d.prepare<{ start: string; end: string }, { k: string; n: number }>(
       `SELECT kind AS k, count(*) AS n FROM case_events WHERE kind IN ('opgeschaald', 'afgeschaald') AND at >= @start AND at < @end GROUP BY kind`,
     ),
@@ -135,18 +141,23 @@ function caseCounts(range: { start: string; end: string }, areaBy: AreaLevel): M
   const end = { end: range.end };
   const now = s.casesNow.all(end);
   const sum = (column: 'caseDirector' | 'processDirector' | 'treatmentDirector') => now.reduce((n, row) => n + row[column], 0);
+  const countBy = (key: (row: CasesNowRow) => string | null): Count[] => {
+    const counts = new Map<string | null, number>();
+    for (const row of now) counts.set(key(row), (counts.get(key(row)) ?? 0) + row.n);
+    return mostFrequentFirst([...counts].map(([k, n]) => ({ k, n })));
+  };
   // A period that ends after the last phase change (the usual one, up to today): each casus's phase at
-  // its end is the phase it has now, counted in the same pass as the regie. Else the phase is looked up
-  // per casus in its history.
+  // its end is the phase it has now, counted in the same pass as the regie and the areas. Else the phase
+  // is looked up per casus in its history.
   const phaseNow = s.lastPhaseChange.get()!.at < range.end;
   return {
-    byPhase: mostFrequentFirst(phaseNow ? now.map(({ k, n }) => ({ k, n })) : s.casesByPhase.all(end)),
+    byPhase: phaseNow ? countBy((row) => row.phase) : mostFrequentFirst(s.casesByPhase.all(end)),
     regie: [
       { k: 'Met casusregisseur', n: sum('caseDirector') },
       { k: 'Met procesregisseur', n: sum('processDirector') },
       { k: 'Met behandelregie', n: sum('treatmentDirector') },
     ],
-    areas: mostFrequentFirst((areaBy === 'wijk' ? s.caseWijken : s.caseVillages).all(end)),
+    areas: countBy((row) => (areaBy === 'wijk' ? row.wijk : row.woonplaats)),
     steps: s.caseSteps.all(range),
   };
 }
