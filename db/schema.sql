@@ -1,5 +1,5 @@
 -- The current schema, generated from db/migrations by `npm run db:schema`. Do not edit: add a migration.
--- PRAGMA user_version = 23
+-- PRAGMA user_version = 24
 
 CREATE TABLE account_links (
   token_hash   TEXT    PRIMARY KEY CHECK (length(token_hash) = 64),
@@ -561,7 +561,7 @@ CREATE TABLE "reports" (
   CONSTRAINT reports_acute_minimal CHECK (status <> 'acuut_doorgezet' OR acute_danger = 1)
 ) STRICT;
 
-CREATE INDEX reports_awaiting_by_due ON reports (due_on, urgency_rank, created_at) WHERE status = 'nieuw';
+CREATE INDEX reports_awaiting_by_due ON reports (due_on, urgency_rank, created_at, channel) WHERE status = 'nieuw';
 
 CREATE INDEX reports_by_address_key ON reports (address_key) WHERE address_key IS NOT NULL;
 
@@ -612,7 +612,7 @@ CREATE INDEX reports_contact_to_erase ON reports (closed_at) WHERE closed_at IS 
 CREATE INDEX reports_open_by_age ON reports (urgency_rank, created_at)
   WHERE status IN ('nieuw', 'in_behandeling', 'wacht_op_info');
 
-CREATE INDEX reports_open_by_due ON reports (due_on, urgency_rank, created_at, status)
+CREATE INDEX reports_open_by_due ON reports (due_on, urgency_rank, created_at, status, channel)
   WHERE status IN ('nieuw', 'in_behandeling', 'wacht_op_info');
 
 CREATE INDEX reports_queue_by_urgency_and_age ON reports (urgency_rank, created_at DESC);

@@ -191,7 +191,12 @@ export function queueSql(filter: QueueFilter, today: string): QueuePart[] {
       const from = 'reports INDEXED BY reports_awaiting_by_due';
       parts.push({ list: sql(where, byDue, from), count: countSql(where, from), params: [today, ...f.params] });
     }
-    if (!filter.overdue) {
+    if (!filter.overdue && chosen === AWAITING_TRIAGE) {
+      // The rest of the reports awaiting triage: a range of the same index, not a walk of all open work.
+      const where = [`status = '${AWAITING_TRIAGE}' AND due_on >= ?`, ...f.clauses];
+      const from = 'reports INDEXED BY reports_awaiting_by_due';
+      parts.push({ list: sql(where, byDue, from), count: countSql(where, from), params: [today, ...f.params] });
+    } else if (!filter.overdue) {
       const where = [OPEN_SQL, `(status <> '${AWAITING_TRIAGE}' OR due_on >= ?)`, ...(chosen ? ['status = ?'] : []), ...f.clauses];
       const from = 'reports INDEXED BY reports_open_by_due';
       parts.push({ list: sql(where, byDue, from), count: countSql(where, from), params: [today, ...(chosen ? [chosen] : []), ...f.params] });
