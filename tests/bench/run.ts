@@ -360,6 +360,9 @@ function printTriage(t: TriageResult): void {
   if (r) {
     console.log(`Retention catch-up (npm run retention, clock moved ${r.clockDays} days forward): ${r.seconds.toFixed(1)} s, ${r.reportsBefore.toLocaleString('en')} → ${r.reportsAfter.toLocaleString('en')} reports; target < ${RETENTION_BUDGET_SECONDS} s (${load(r.load)})`);
     console.log(`  ${r.summary}`);
+    const deleted = r.reportsBefore - r.reportsAfter;
+    const perSecond = (n: number) => Math.round(n / r.seconds).toLocaleString('en');
+    console.log(`  ${deleted.toLocaleString('en')} reports deleted and ${r.contactsErased.toLocaleString('en')} erased: ${perSecond(deleted + r.contactsErased)} reports a second together (${(r.seconds * 1000 / Math.max(1, deleted + r.contactsErased)).toFixed(2)} ms each)`);
     if (r.seconds >= RETENTION_BUDGET_SECONDS) over(`retention catch-up took ${r.seconds.toFixed(1)} s, target < ${RETENTION_BUDGET_SECONDS} s (${load(r.load)})`);
   }
   console.log(

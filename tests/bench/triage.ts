@@ -90,6 +90,8 @@ export interface RetentionCatchUp {
   summary: string;
   reportsBefore: number;
   reportsAfter: number;
+  /** Reports whose reporter's contact details the run erased. */
+  contactsErased: number;
 }
 
 export interface TriageResult {
@@ -328,20 +330,24 @@ function retentionCatchUp(databasePath: string, env: NodeJS.ProcessEnv, dir: str
   const clockDays = municipality.retention.reportDeletionDays - 182;
   const clockFile = path.join(dir, 'retention-clock');
   writeFileSync(clockFile, String(clockDays * 86_400_000));
-  const count = () => {
+  const count = (where = '') => {
     const db = new Database(databasePath, { readonly: true, fileMustExist: true });
     try {
-      return (db.prepare('SELECT count(*) AS n FROM reports').get() as { n: number }).n;
+      return (db.prepare(`SELECT count(*) AS n FROM reports ${where}`).get() as { n: number }).n;
     } finally {
       db.close();
     }
   };
   const reportsBefore = count();
+  const erasedBefore = count('WHERE contact_erased_at IS NOT NULL');
   const started = performance.now();
   const out = execFileSync(process.execPath, ['src/cli/retention.ts'], { env: { ...env, DATABASE_PATH: databasePath, TEST_CLOCK_FILE: clockFile }, encoding: 'utf8', timeout: 900_000 });
   const seconds = (performance.now() - started) / 1000;
   const load = loadNow();
-  return { clockDays, seconds, load, summary: out.trim().split('\n').at(-1) ?? '', reportsBefore, reportsAfter: count() };
+  const reportsAfter = count();
+  // Erased and still there: a report deleted in the same run was never erased (deletions go first).
+  const contactsErased = count('WHERE contact_erased_at IS NOT NULL') - erasedBefore;
+  return { clockDays, seconds, load, summary: out.trim().split('\n').at(-1) ?? '', reportsBefore, reportsAfter, contactsErased };
 }
 
 /** Settings of the coordinator's section beyond the page timings. */

@@ -37,6 +37,21 @@ interface CasesNowRow {
 /** A casus open at the end of the period: created before it, not closed before it. */
 const CASE_OPEN_AT_END = 'c.created_at < @end AND (c.closed_at IS NULL OR c.closed_at >= @end)';
 
+/**
+ * The casussen open at the end of a period in one pass over one index (migration 0023), grouped by their
+ * phase now and their areas (those of their latest report with a looked-up address, kept on the casus),
+ * with how many have each regie. The phase now is their phase at the end of the period when no phase
+ * changed after it (lastPhaseChange). `coalesce` keeps the planner on the index: a casus not closed is open
+ * at any end ('9' sorts after every ISO time). Exported for its plan test: no sort, no casus row read.
+ */
+export const CASES_NOW_SQL = `
+  SELECT ave_phase AS phase, woonplaats, wijk_name AS wijk, count(*) AS n,
+         sum(case_director IS NOT NULL) AS caseDirector, sum(process_director IS NOT NULL) AS processDirector,
+         sum(treatment_director IS NOT NULL) AS treatmentDirector
+  FROM cases c INDEXED BY cases_for_monitor
+  WHERE c.created_at < @end AND coalesce(c.closed_at, '9') >= @end
+  GROUP BY ave_phase, woonplaats, wijk_name`;
+
 const statements = lazy(() => {
   const d = db();
   return {
@@ -57,17 +72,7 @@ const statements = lazy(() => {
       SELECT (SELECT e.to_value FROM case_events e WHERE e.case_id = c.id AND e.kind IN ('aangemaakt', 'opgeschaald', 'afgeschaald') AND e.at < @end
                 ORDER BY e.at DESC, e.id DESC LIMIT 1) AS k, count(*) AS n
       FROM cases c WHERE ${CASE_OPEN_AT_END} GROUP BY k ORDER BY n DESC`),
-    // The same casussen in one pass over one index (migration 0023), grouped by their phase now and their
-    // areas (those of their latest report with a looked-up address, kept on the casus), with how many have
-    // each regie. The phase now is their phase at the end of the period when no phase changed after it
-    // (lastPhaseChange). `coalesce` keeps the planner on the index: a casus not closed is open at any end.
-    casesNow: d.prepare<{ end: string }, CasesNowRow>(`
-      SELECT ave_phase AS phase, woonplaats, wijk_name AS wijk, count(*) AS n,
-             sum(case_director IS NOT NULL) AS caseDirector, sum(process_director IS NOT NULL) AS processDirector,
-             sum(treatment_director IS NOT NULL) AS treatmentDirector
-      FROM cases c INDEXED BY cases_for_monitor
-      WHERE c.created_at < @end AND coalesce(c.closed_at, '9') >= @end
-      GROUP BY ave_phase, woonplaats, wijk_name`),
+    casesNow: d.prepare<{ end: string }, CasesNowRow>(CASES_NOW_SQL),
     // The latest phase change of any casus: three seeks on case_events_by_kind.
     lastPhaseChange: d.prepare<[], { at: string }>(`
       SELECT max(coalesce((SELECT max(at) FROM case_events WHERE kind = 'aangemaakt'), ''),

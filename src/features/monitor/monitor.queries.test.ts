@@ -9,7 +9,7 @@ import { useTempDatabase } from '#tests/support/unit-db.ts';
  */
 
 useTempDatabase('monitor-queries');
-const { monitorCounts } = await import('./monitor.queries.server.ts');
+const { monitorCounts, CASES_NOW_SQL } = await import('./monitor.queries.server.ts');
 const { monitorOf, periodBounds } = await import('./monitor.rules.ts');
 const { db } = await import('#platform/db.ts');
 const { CHANNELS, STATUS, AVE_PHASE, CONCERNS } = await import('#features/reports/options.schema.ts');
@@ -218,5 +218,10 @@ describe('monitorCounts against direct COUNT(*) queries', () => {
         steps: [],
       },
     });
+  });
+
+  test('the open casussen are counted from one index in grouping order: no sort, no casus row (migration 0023)', () => {
+    const lines = (db().prepare(`EXPLAIN QUERY PLAN ${CASES_NOW_SQL}`).all({ end: END }) as { detail: string }[]).map((r) => r.detail);
+    assert.deepEqual(lines, ['SCAN c USING COVERING INDEX cases_for_monitor']);
   });
 });
