@@ -100,6 +100,14 @@ WHEN NEW.id IS NOT OLD.id OR NEW.case_id IS NOT OLD.case_id OR NEW.actor_id IS N
   OR NEW.at IS NOT OLD.at OR NEW.kind IS NOT OLD.kind OR meldpunt_rekeying() IS NOT 1
 BEGIN SELECT RAISE(ABORT, 'case_events is append-only'); END;
 
+CREATE VIEW case_latest_area AS
+SELECT c.id AS case_id,
+  (SELECT cr.woonplaats FROM case_reports cr WHERE cr.case_id = c.id AND cr.woonplaats IS NOT NULL
+   ORDER BY cr.report_created_at DESC LIMIT 1) AS woonplaats,
+  (SELECT cr.wijk_name FROM case_reports cr WHERE cr.case_id = c.id AND cr.wijk_name IS NOT NULL
+   ORDER BY cr.report_created_at DESC LIMIT 1) AS wijk_name
+FROM cases c;
+
 CREATE TABLE case_reports (
   report_id   INTEGER PRIMARY KEY REFERENCES reports (id) ON DELETE CASCADE,
   case_id     INTEGER NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
@@ -115,21 +123,13 @@ CREATE INDEX case_reports_latest_wijk ON case_reports (case_id, report_created_a
 
 CREATE TRIGGER case_area_changed AFTER UPDATE OF case_id, report_created_at, woonplaats, wijk_name ON case_reports
 BEGIN
-  UPDATE cases SET
-    woonplaats = (SELECT cr.woonplaats FROM case_reports cr WHERE cr.case_id = cases.id AND cr.woonplaats IS NOT NULL
-                  ORDER BY cr.report_created_at DESC LIMIT 1),
-    wijk_name = (SELECT cr.wijk_name FROM case_reports cr WHERE cr.case_id = cases.id AND cr.wijk_name IS NOT NULL
-                 ORDER BY cr.report_created_at DESC LIMIT 1)
+  UPDATE cases SET (woonplaats, wijk_name) = (SELECT woonplaats, wijk_name FROM case_latest_area WHERE case_id = cases.id)
   WHERE id IN (NEW.case_id, OLD.case_id);
 END;
 
 CREATE TRIGGER case_area_unlinked AFTER DELETE ON case_reports
 BEGIN
-  UPDATE cases SET
-    woonplaats = (SELECT cr.woonplaats FROM case_reports cr WHERE cr.case_id = OLD.case_id AND cr.woonplaats IS NOT NULL
-                  ORDER BY cr.report_created_at DESC LIMIT 1),
-    wijk_name = (SELECT cr.wijk_name FROM case_reports cr WHERE cr.case_id = OLD.case_id AND cr.wijk_name IS NOT NULL
-                 ORDER BY cr.report_created_at DESC LIMIT 1)
+  UPDATE cases SET (woonplaats, wijk_name) = (SELECT woonplaats, wijk_name FROM case_latest_area WHERE case_id = cases.id)
   WHERE id = OLD.case_id;
 END;
 

@@ -7,30 +7,28 @@
 ALTER TABLE cases ADD COLUMN woonplaats TEXT;
 ALTER TABLE cases ADD COLUMN wijk_name TEXT;
 
-UPDATE cases SET
-  woonplaats = (SELECT cr.woonplaats FROM case_reports cr WHERE cr.case_id = cases.id AND cr.woonplaats IS NOT NULL
-                ORDER BY cr.report_created_at DESC LIMIT 1),
-  wijk_name = (SELECT cr.wijk_name FROM case_reports cr WHERE cr.case_id = cases.id AND cr.wijk_name IS NOT NULL
-               ORDER BY cr.report_created_at DESC LIMIT 1);
+-- The areas of each casus's latest report with a looked-up address (each one seek in the indexes of
+-- migration 0022): what the columns above hold, defined once for the backfill and the triggers.
+CREATE VIEW case_latest_area AS
+SELECT c.id AS case_id,
+  (SELECT cr.woonplaats FROM case_reports cr WHERE cr.case_id = c.id AND cr.woonplaats IS NOT NULL
+   ORDER BY cr.report_created_at DESC LIMIT 1) AS woonplaats,
+  (SELECT cr.wijk_name FROM case_reports cr WHERE cr.case_id = c.id AND cr.wijk_name IS NOT NULL
+   ORDER BY cr.report_created_at DESC LIMIT 1) AS wijk_name
+FROM cases c;
+
+UPDATE cases SET (woonplaats, wijk_name) = (SELECT woonplaats, wijk_name FROM case_latest_area WHERE case_id = cases.id);
 
 CREATE TRIGGER case_area_unlinked AFTER DELETE ON case_reports
 BEGIN
-  UPDATE cases SET
-    woonplaats = (SELECT cr.woonplaats FROM case_reports cr WHERE cr.case_id = OLD.case_id AND cr.woonplaats IS NOT NULL
-                  ORDER BY cr.report_created_at DESC LIMIT 1),
-    wijk_name = (SELECT cr.wijk_name FROM case_reports cr WHERE cr.case_id = OLD.case_id AND cr.wijk_name IS NOT NULL
-                 ORDER BY cr.report_created_at DESC LIMIT 1)
+  UPDATE cases SET (woonplaats, wijk_name) = (SELECT woonplaats, wijk_name FROM case_latest_area WHERE case_id = cases.id)
   WHERE id = OLD.case_id;
 END;
 
 -- A new link is covered here too: migration 0020's trigger fills in its copies right after the insert.
 CREATE TRIGGER case_area_changed AFTER UPDATE OF case_id, report_created_at, woonplaats, wijk_name ON case_reports
 BEGIN
-  UPDATE cases SET
-    woonplaats = (SELECT cr.woonplaats FROM case_reports cr WHERE cr.case_id = cases.id AND cr.woonplaats IS NOT NULL
-                  ORDER BY cr.report_created_at DESC LIMIT 1),
-    wijk_name = (SELECT cr.wijk_name FROM case_reports cr WHERE cr.case_id = cases.id AND cr.wijk_name IS NOT NULL
-                 ORDER BY cr.report_created_at DESC LIMIT 1)
+  UPDATE cases SET (woonplaats, wijk_name) = (SELECT woonplaats, wijk_name FROM case_latest_area WHERE case_id = cases.id)
   WHERE id IN (NEW.case_id, OLD.case_id);
 END;
 
