@@ -3,7 +3,7 @@ import { now } from '#platform/clock.ts';
 import { RateLimiter } from '#platform/rate-limit.ts';
 import { FORM_LIMIT_BYTES, readForm, redirectTo, render, type FormOutcome } from '#platform/http.ts';
 import { parseStep, readFields, type FieldErrors, type RawAnswers } from '#lib/forms.ts';
-import type { StaffSession } from '#features/auth/login.server.ts';
+import { staffActor, type StaffSession } from '#features/auth/login.server.ts';
 import { addAddition, lookUpForCaller, type CallerView } from './additions.server.ts';
 import {
   ADDITION_MESSAGES,
@@ -79,7 +79,7 @@ export const CALLBACK_UNKNOWN = 'Dit referentienummer kennen wij niet. Controlee
  */
 export async function handleCallback(ctx: PageContext & { url: URL }): Promise<FormOutcome<CallbackView>> {
   const staff = ctx.locals.staff as StaffSession;
-  const agent = { id: staff.user.id, role: staff.user.role, ip: ctx.locals.clientIp };
+  const agent = staffActor(staff, ctx.locals.clientIp);
   const view = (v: Partial<CallbackView>, status = 200) =>
     render<CallbackView>({ values: {}, errors: {}, formError: undefined, found: undefined, saved: false, ...v }, status);
   if (ctx.request.method !== 'POST') return view({ saved: ctx.url.searchParams.get('aanvulling') === 'opgeslagen' });

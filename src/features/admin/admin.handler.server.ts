@@ -2,7 +2,7 @@ import type { AstroCookies } from 'astro';
 import { accountFields, accountSchema } from '#features/auth/accounts.schema.ts';
 import { changeRole, changeServiceNumber, disableAccount, enableAccount, listAccounts, type AccountList } from '#features/auth/accounts.server.ts';
 import { adminReset, inviteAccount, reenrolSecondFactor } from '#features/auth/credentials.server.ts';
-import type { StaffSession } from '#features/auth/login.server.ts';
+import { staffActor, type StaffSession } from '#features/auth/login.server.ts';
 import type { Actor } from '#features/audit/audit.repo.server.ts';
 import { viewAuditLog, type AuditLogView } from '#features/audit/audit.server.ts';
 import { retryDeadLetter, viewOutbox, type OutboxView } from '#features/mail/outbox.server.ts';
@@ -37,7 +37,7 @@ export interface AdminContext {
 
 function adminOf(ctx: AdminContext): { staff: StaffSession; actor: Actor } {
   const staff = ctx.locals.staff as StaffSession;
-  return { staff, actor: { id: staff.user.id, role: staff.user.role, ip: ctx.locals.clientIp } };
+  return { staff, actor: staffActor(staff, ctx.locals.clientIp) };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import { config } from '#platform/config.ts';
 import { redirectTo, rewriteTo, type FormOutcome } from '#platform/http.ts';
 import { accessFor, safeReturnTo } from './access.rules.ts';
 import { sessionToken } from './cookies.server.ts';
-import { currentStaff } from './login.server.ts';
+import { currentStaff, staffActor } from './login.server.ts';
 
 /** The page a logged-in staff member sees for a route their role may not open (403). */
 export const FORBIDDEN_PATH = '/geen-toegang';
@@ -34,7 +34,7 @@ export function checkStaffAccess(ctx: AccessContext): FormOutcome<never> | undef
     return redirectTo(back ? `/intern/inloggen?terug=${encodeURIComponent(back)}` : '/intern/inloggen');
   }
   if (!access.includes(staff.user.role)) {
-    recordRefusedAccess({ id: staff.user.id, role: staff.user.role, ip: ctx.locals.clientIp }, ctx.routePattern, at);
+    recordRefusedAccess(staffActor(staff, ctx.locals.clientIp), ctx.routePattern, at);
     return rewriteTo(FORBIDDEN_PATH);
   }
   ctx.locals.staff = staff;

@@ -79,6 +79,11 @@ export interface StaffSession {
   session: SessionRow;
 }
 
+/** The staff member at work as the audit log records them: who, in which role, from which address. */
+export function staffActor(staff: StaffSession, ip: string | undefined): { id: number; role: User['role']; ip: string | undefined } {
+  return { id: staff.user.id, role: staff.user.role, ip };
+}
+
 /** The logged-in staff member behind a cookie, or `undefined` (expired, idle, disabled, pending). */
 export function currentStaff(token: string | undefined, at: Date): StaffSession | undefined {
   const session = findSession(token);

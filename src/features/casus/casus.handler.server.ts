@@ -1,7 +1,7 @@
 import type { AstroCookies } from 'astro';
 import { fmtDateTime, fmtDay, label } from '#lib/format.ts';
 import { additionItems } from '#features/additions/additions.server.ts';
-import type { StaffSession } from '#features/auth/login.server.ts';
+import { staffActor } from '#features/auth/login.server.ts';
 import { AVE_PHASE, CHANNELS, CONCERNS, STATUS } from '#features/reports/options.schema.ts';
 import { queueAreas, reportIdOf } from '#features/triage/triage.queries.server.ts';
 import { wvggzDeadline } from '#features/triage/triage.rules.ts';
@@ -30,7 +30,6 @@ import { pageHref, pager, wantedPage, type Pager } from '#lib/paging.ts';
 const AGENDA = 'agenda';
 type SavedIntent = CaseIntent | typeof AGENDA;
 
-const actorOf = (staff: StaffSession, ip: string | undefined) => ({ id: staff.user.id, role: staff.user.role, ip });
 
 interface Context {
   request: Request;
@@ -73,7 +72,7 @@ export function handleCaseList(ctx: Context): FormOutcome<CaseListView> {
     overdue: ctx.url.searchParams.get('te-laat') === '1',
   };
   const shownFilter = { fase: filter.avePhase ?? '', regie: filter.regie ?? '', gebied: filter.area ?? '', teLaat: filter.overdue };
-  const { rows, total, page } = listCases(filter, wantedPage(ctx.url), actorOf(ctx.locals.staff!, ctx.locals.clientIp), now());
+  const { rows, total, page } = listCases(filter, wantedPage(ctx.url), staffActor(ctx.locals.staff!, ctx.locals.clientIp), now());
   const params = { fase: shownFilter.fase, regie: shownFilter.regie, gebied: shownFilter.gebied, 'te-laat': shownFilter.teLaat ? '1' : '' };
   return render({
     rows: rows.map((r) => ({
@@ -278,7 +277,7 @@ export async function handleCase(ctx: Context): Promise<FormOutcome<CaseView>> {
   const raw = String(ctx.params['nummer'] ?? '');
   const nummer = /^[1-9]\d{0,8}$/.test(raw) ? Number(raw) : undefined;
   if (nummer === undefined) return rewriteTo('/404');
-  const actor = actorOf(ctx.locals.staff!, ctx.locals.clientIp);
+  const actor = staffActor(ctx.locals.staff!, ctx.locals.clientIp);
   if (ctx.request.method !== 'POST') {
     const details = openCase(nummer, actor, now());
     if (!details) return rewriteTo('/404');

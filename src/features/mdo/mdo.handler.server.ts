@@ -1,7 +1,7 @@
 import { pageHref, pager, wantedPage, type Pager } from '#lib/paging.ts';
 import { fmtDay, label } from '#lib/format.ts';
 import type { AstroCookies } from 'astro';
-import type { StaffSession } from '#features/auth/login.server.ts';
+import { staffActor } from '#features/auth/login.server.ts';
 import { AVE_PHASE } from '#features/reports/options.schema.ts';
 import { actionFields } from '#features/casus/casus.schema.ts';
 import { actionOverdue } from '#features/casus/casus.rules.ts';
@@ -24,7 +24,6 @@ import { changeMeeting, listMeetings, openMeeting, planMeeting, printMeeting, ty
  * every answer kept (400).
  */
 
-const actorOf = (staff: StaffSession, ip: string | undefined) => ({ id: staff.user.id, role: staff.user.role, ip });
 
 interface Context {
   request: Request;
@@ -70,7 +69,7 @@ export interface MeetingListView {
 }
 
 export async function handleMeetingList(ctx: Context): Promise<FormOutcome<MeetingListView>> {
-  const actor = actorOf(ctx.locals.staff!, ctx.locals.clientIp);
+  const actor = staffActor(ctx.locals.staff!, ctx.locals.clientIp);
   let errors: FieldErrors = {};
   let values: Record<string, string> = {};
   let status = 200;
@@ -201,7 +200,7 @@ const nummerOf = (raw: string | undefined): number | undefined => (/^[1-9]\d{0,8
 export async function handleMeeting(ctx: Context): Promise<FormOutcome<MeetingView>> {
   const nummer = nummerOf(ctx.params['nummer']);
   if (nummer === undefined) return rewriteTo('/404');
-  const actor = actorOf(ctx.locals.staff!, ctx.locals.clientIp);
+  const actor = staffActor(ctx.locals.staff!, ctx.locals.clientIp);
   const chosen = nummerOf(ctx.url.searchParams.get('casus') ?? undefined);
   if (ctx.request.method !== 'POST') {
     const details = openMeeting(nummer, actor, now());
@@ -245,7 +244,7 @@ export function handlePrint(ctx: Context, which: 'agenda' | 'verslag'): FormOutc
   const nummer = nummerOf(ctx.params['nummer']);
   if (nummer === undefined) return rewriteTo('/404');
   const shortened = ctx.url.searchParams.get('afkorten') === '1';
-  const details = printMeeting(nummer, which, shortened, actorOf(ctx.locals.staff!, ctx.locals.clientIp), now());
+  const details = printMeeting(nummer, which, shortened, staffActor(ctx.locals.staff!, ctx.locals.clientIp), now());
   if (!details) return rewriteTo('/404');
   return render({
     which,

@@ -1,3 +1,4 @@
+import { staffActor } from '#features/auth/login.server.ts';
 import { now } from '#platform/clock.ts';
 import { render, type FormOutcome } from '#platform/http.ts';
 import { amsterdamDate } from '#lib/working-days.ts';
@@ -80,7 +81,7 @@ export async function monitorExport(ctx: { url: URL; locals: App.Locals }): Prom
   // A date that is not one: back to the page, which says so (400 with the form).
   if (Object.keys(periodErrors(ctx.url.searchParams)).length) return new Response(null, { status: 303, headers: { Location: `/intern/monitor${ctx.url.search}` } });
   const period = periodFrom(ctx.url.searchParams, at);
-  const csv = await exportMonitorCsv(period, amsterdamDate(at), { id: staff.user.id, role: staff.user.role, ip: ctx.locals.clientIp }, at);
+  const csv = await exportMonitorCsv(period, amsterdamDate(at), staffActor(staff, ctx.locals.clientIp), at);
   return new Response(csv, {
     headers: {
       'Content-Type': 'text/csv; charset=utf-8',

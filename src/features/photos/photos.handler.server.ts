@@ -1,4 +1,4 @@
-import type { StaffSession } from '#features/auth/login.server.ts';
+import { staffActor, type StaffSession } from '#features/auth/login.server.ts';
 import { REFERENCE_PATTERN } from '#features/reports/reference.rules.ts';
 import { now } from '#platform/clock.ts';
 import { viewPhoto } from './photos.server.ts';
@@ -20,7 +20,7 @@ export async function handlePhoto(ctx: PhotoContext): Promise<Response> {
   const reference = String(ctx.params['reference'] ?? '');
   const size = ctx.url.searchParams.get('klein') === '1' ? 'thumbnail' : 'image';
   const bytes = REFERENCE_PATTERN.test(reference)
-    ? viewPhoto(reference, String(ctx.params['id'] ?? ''), size, { id: staff.user.id, role: staff.user.role, ip: ctx.locals.clientIp }, now())
+    ? viewPhoto(reference, String(ctx.params['id'] ?? ''), size, staffActor(staff, ctx.locals.clientIp), now())
     : undefined;
   if (!bytes) return ctx.rewrite('/404');
   return new Response(new Uint8Array(bytes), {

@@ -2,6 +2,7 @@ import { AVE_PHASE, CHANNELS, CONCERNS, STATUS, URGENCY } from '#features/report
 import type { Urgency } from '#features/reports/urgency.rules.ts';
 import type { Channel } from '#features/reports/reports.repo.server.ts';
 import { amsterdamDate } from '#lib/working-days.ts';
+import { staffActor } from '#features/auth/login.server.ts';
 import { now } from '#platform/clock.ts';
 import { FORM_LIMIT_BYTES, readForm, render, type FormOutcome } from '#platform/http.ts';
 import { ADDRESS_CHECKS } from '#features/address/address.schema.ts';
@@ -95,7 +96,7 @@ export async function handleQueue(ctx: QueueContext): Promise<FormOutcome<QueueV
       search = String(posted.form.get('zoek') ?? '').trim().slice(0, 100);
       page = Math.max(1, Number.parseInt(String(posted.form.get('pagina') ?? '1'), 10) || 1);
     }
-    recordQueueSearch({ id: staff.user.id, role: staff.user.role, ip: ctx.locals.clientIp }, at);
+    recordQueueSearch(staffActor(staff, ctx.locals.clientIp), at);
   }
   const status = p.get('status') === ALL_STATUSES ? ALL_STATUSES : pick<Status>(STATUS, p.get('status'));
   const coordinators = activeCoordinators();

@@ -1,4 +1,4 @@
-import type { StaffSession } from '#features/auth/login.server.ts';
+import { staffActor, type StaffSession } from '#features/auth/login.server.ts';
 import { fmtDateTime, fmtDay, label } from '#lib/format.ts';
 import { concernFields, personFields } from '#features/intake/resident/report.schema.ts';
 import { ADDRESS_CHECKS, type AddressCheck } from '#features/address/address.schema.ts';
@@ -18,7 +18,7 @@ import { ASSIGN_ME, ASSIGN_TO_ME, FIELDS_OF, PARTS, SAVED, TRIAGE_FIELDS, isCase
 import { addReportToOpenCase, caseOfReport, createCaseFromReport } from '#features/casus/casus.server.ts';
 import type { AstroCookies } from 'astro';
 import { auditActionLabel, auditResultLabel, auditRoleLabel } from '#features/audit/audit.schema.ts';
-import { changeReport, openReport, type StaffActor } from './triage.server.ts';
+import { changeReport, openReport } from './triage.server.ts';
 import { reportPhotos, type ReportPhoto } from '#features/photos/photos.server.ts';
 import { CASE_STATUS } from '#features/casus/casus.rules.ts';
 import { caseChoiceValue } from '#features/casus/casus.schema.ts';
@@ -35,7 +35,6 @@ export type TriageOutcome =
   | { kind: 'reveal'; values: Record<string, string> }
   | { kind: 'error'; status: 400 | 404 | 409 | 413; errors: FieldErrors; formError?: string; values: Record<string, string> };
 
-const actorOf = (staff: StaffSession, ip: string | undefined): StaffActor => ({ id: staff.user.id, role: staff.user.role, ip });
 
 /**
  * The report page is one form: its buttons say what to save (`intent`). "Koppelen" names the other
@@ -67,7 +66,7 @@ export async function handleTriagePost(request: Request, reference: string, staf
   for (const [k, v] of posted.form) if (typeof v === 'string' && k !== 'intent') values[k] = cleanText(v).slice(0, 4000);
   const { intent, form } = pressedButton(posted.form);
   if (isCaseIntentOfReport(intent)) {
-    const request = { reference, answers: readFields(form, FIELDS_OF[intent]), actor: actorOf(staff, ip), at: now() };
+    const request = { reference, answers: readFields(form, FIELDS_OF[intent]), actor: staffActor(staff, ip), at: now() };
     const done = intent === 'case_create' ? createCaseFromReport(request) : addReportToOpenCase(request);
     if (done.kind === 'done') return { kind: 'done', intent, anchor: 'casus', values };
     return { kind: 'error', status: done.status, errors: done.errors, values, ...(done.formError ? { formError: done.formError } : {}) };
@@ -76,7 +75,7 @@ export async function handleTriagePost(request: Request, reference: string, staf
     reference,
     intent,
     answers: readFields(form, isIntent(intent) ? FIELDS_OF[intent] : []),
-    actor: actorOf(staff, ip),
+    actor: staffActor(staff, ip),
     at: now(),
     norms: config().municipality,
   });
@@ -492,7 +491,7 @@ export async function handleReport(ctx: ReportContext): Promise<FormOutcome<Repo
   });
   if (ctx.request.method !== 'POST') {
     const at = now();
-    const details = openReport(reference, actorOf(staff, ip), at);
+    const details = openReport(reference, staffActor(staff, ip), at);
     if (!details) return rewriteTo('/404');
     return render(pageView(details, { reveal: false, errors: {}, values: {}, saved: takeSaved(ctx.cookies, reference) }, m, amsterdamDate(at)));
   }

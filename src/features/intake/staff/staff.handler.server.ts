@@ -9,7 +9,7 @@ import type { FieldDef } from '#lib/forms.ts';
 import { readFields, type FieldErrors, type RawAnswers } from '#lib/forms.ts';
 import { ACUTE_INTAKE_DEFAULT, FORM_KEY_FIELD, boaFields, boaSchemas, intakeSchema, kccFields, kccSchemas, parseParts, politieFields, politieSchemas, STAFF_MESSAGES } from './staff-report.schema.ts';
 import { utcToAmsterdam } from '#lib/dates.ts';
-import type { StaffSession } from '#features/auth/login.server.ts';
+import { staffActor, type StaffSession } from '#features/auth/login.server.ts';
 import { now } from '#platform/clock.ts';
 import { submitReport, type IntakeReport } from '#features/intake/intake.server.ts';
 import { FORM_LIMIT_BYTES, readForm, redirectTo, render, type FormOutcome } from '#platform/http.ts';
@@ -203,7 +203,7 @@ export async function handleStaffReport(ctx: StaffContext, channel: StaffChannel
     }
   };
   if (photos?.removed) return refuse({ values: raw, errors: {}, acute: false });
-  const actor = { id: staff.user.id, role: staff.user.role, ip: ctx.locals.clientIp };
+  const actor = staffActor(staff, ctx.locals.clientIp);
   const onBehalfOf = channel === 'kcc' ? ('beller' as const) : undefined;
   const base = { channel, enteredBy: staff.user.id, captchaStatus: 'niet_van_toepassing' as const, concerns: [], involved: [] };
 
