@@ -1,4 +1,17 @@
 import { BlockList, isIP } from 'node:net';
+import type { AstroCookies } from 'astro';
+
+/**
+ * What a page handler reads of Astro's context (a page passes `Astro`): the request, its URL and route
+ * parameters, the cookies and what the middleware put in `locals`.
+ */
+export interface HandlerContext {
+  request: Request;
+  url: URL;
+  params: Record<string, string | undefined>;
+  cookies: AstroCookies;
+  locals: App.Locals;
+}
 
 /** The peers whose X-Forwarded-For is believed (`TRUSTED_PROXIES`): addresses and CIDR ranges, IPv4 and IPv6. */
 export interface TrustedProxies {

@@ -1,4 +1,3 @@
-import type { AstroCookies } from 'astro';
 import { accountFields, accountSchema } from '#features/auth/accounts.schema.ts';
 import { changeRole, changeServiceNumber, disableAccount, enableAccount, listAccounts, type AccountList } from '#features/auth/accounts.server.ts';
 import { adminReset, inviteAccount, reenrolSecondFactor } from '#features/auth/credentials.server.ts';
@@ -9,7 +8,7 @@ import { retryDeadLetter, viewOutbox, type OutboxView } from '#features/mail/out
 import { parseStep, readFields, type FieldErrors, type RawAnswers } from '#lib/forms.ts';
 import { now } from '#platform/clock.ts';
 import { config } from '#platform/config.ts';
-import { FORM_LIMIT_BYTES, readForm, redirectTo, render, type FormOutcome } from '#platform/http.ts';
+import { FORM_LIMIT_BYTES, readForm, redirectTo, render, type FormOutcome, type HandlerContext } from '#platform/http.ts';
 import {
   accountActionFields,
   accountTargetSchema,
@@ -28,12 +27,7 @@ import { readAuditQuery } from './logboek.schema.ts';
  */
 
 /** What the handlers need from Astro. */
-export interface AdminContext {
-  request: Request;
-  url: URL;
-  cookies: AstroCookies;
-  locals: App.Locals;
-}
+export type AdminContext = Omit<HandlerContext, 'params'>;
 
 function adminOf(ctx: AdminContext): { staff: StaffSession; actor: Actor } {
   const staff = ctx.locals.staff as StaffSession;

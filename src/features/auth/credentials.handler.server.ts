@@ -1,8 +1,7 @@
-import type { AstroCookies } from 'astro';
 import { parseStep, readFields, type FieldErrors } from '#lib/forms.ts';
 import { now } from '#platform/clock.ts';
 import { config } from '#platform/config.ts';
-import { FORM_LIMIT_BYTES, readForm, redirectTo, render, type FormOutcome } from '#platform/http.ts';
+import { FORM_LIMIT_BYTES, readForm, redirectTo, render, type FormOutcome, type HandlerContext } from '#platform/http.ts';
 import { setSessionCookie } from './cookies.server.ts';
 import {
   changePasswordFields,
@@ -25,12 +24,7 @@ import type { StaffSession } from './login.server.ts';
  * never shown again on a refused form; the link's token travels in a hidden field, never in a log.
  */
 
-export interface CredentialsContext {
-  request: Request;
-  url: URL;
-  cookies: AstroCookies;
-  locals: App.Locals;
-}
+export type CredentialsContext = Omit<HandlerContext, 'params'>;
 
 export interface FormView {
   /** Password accounts are off (LOCAL_LOGIN=off): the page says so, nothing else. */

@@ -1,8 +1,7 @@
-import type { AstroCookies } from 'astro';
 import { parseStep, readFields } from '#lib/forms.ts';
 import { now } from '#platform/clock.ts';
 import { config } from '#platform/config.ts';
-import { FORM_LIMIT_BYTES, readForm, redirectTo, render, type FormOutcome } from '#platform/http.ts';
+import { FORM_LIMIT_BYTES, readForm, redirectTo, render, type FormOutcome, type HandlerContext } from '#platform/http.ts';
 import { safeReturnTo } from './access.rules.ts';
 import { clearSessionCookie, setSessionCookie } from './cookies.server.ts';
 import { LOGIN_FAILED, LOGIN_TOO_LARGE, loginFields, loginSchema, loginThrottled } from './login.schema.ts';
@@ -16,12 +15,7 @@ import { HOME } from './roles.schema.ts';
  */
 
 /** What the handlers need from Astro. */
-export interface LoginContext {
-  request: Request;
-  url: URL;
-  cookies: AstroCookies;
-  locals: App.Locals;
-}
+export type LoginContext = Omit<HandlerContext, 'params'>;
 
 export const LOGIN_PATH = '/intern/inloggen';
 

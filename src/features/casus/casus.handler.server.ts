@@ -8,7 +8,7 @@ import { wvggzDeadline } from '#features/triage/triage.rules.ts';
 import { fieldId } from '#lib/field-ids.ts';
 import { cleanText, readFields, type FieldErrors } from '#lib/forms.ts';
 import { now } from '#platform/clock.ts';
-import { FORM_LIMIT_BYTES, readForm, redirectTo, render, rewriteTo, type FormOutcome } from '#platform/http.ts';
+import { FORM_LIMIT_BYTES, readForm, redirectTo, render, rewriteTo, type FormOutcome, type HandlerContext } from '#platform/http.ts';
 import type { CaseEvent, CaseListRow } from './casus.queries.server.ts';
 import { MEETING_KINDS } from '#features/mdo/mdo.rules.ts';
 import { agendaFromCaseFields, meetingChoiceValue } from '#features/mdo/mdo.schema.ts';
@@ -31,13 +31,6 @@ const AGENDA = 'agenda';
 type SavedIntent = CaseIntent | typeof AGENDA;
 
 
-interface Context {
-  request: Request;
-  params: Record<string, string | undefined>;
-  locals: App.Locals;
-  cookies: AstroCookies;
-  url: URL;
-}
 
 // ---------------------------------------------------------------------------------------------
 // The list
@@ -60,7 +53,7 @@ const directorsOf = (c: Pick<CaseListRow, 'caseDirector' | 'processDirector' | '
     c.treatmentDirector && `Behandelregie: ${c.treatmentDirector}`,
   ].filter((d): d is string => Boolean(d));
 
-export function handleCaseList(ctx: Context): FormOutcome<CaseListView> {
+export function handleCaseList(ctx: HandlerContext): FormOutcome<CaseListView> {
   const fase = ctx.url.searchParams.get('fase') ?? '';
   const regie = ctx.url.searchParams.get('regie') ?? '';
   const gebied = ctx.url.searchParams.get('gebied') ?? '';
@@ -273,7 +266,7 @@ function takeSaved(cookies: AstroCookies, nummer: number): SavedIntent | undefin
 const ACTIONS = 'acties';
 const ANCHORS: Record<SavedIntent, string> = { agenda: 'overleg',  name: 'naam', ave: 'ave-fase', regie: 'regie', wvggz: 'wvggz', status: 'status', remove: 'meldingen', add_action: ACTIONS, action_done: ACTIONS };
 
-export async function handleCase(ctx: Context): Promise<FormOutcome<CaseView>> {
+export async function handleCase(ctx: HandlerContext): Promise<FormOutcome<CaseView>> {
   const raw = String(ctx.params['nummer'] ?? '');
   const nummer = /^[1-9]\d{0,8}$/.test(raw) ? Number(raw) : undefined;
   if (nummer === undefined) return rewriteTo('/404');

@@ -1,6 +1,5 @@
 import { pageHref, pager, wantedPage, type Pager } from '#lib/paging.ts';
 import { fmtDay, label } from '#lib/format.ts';
-import type { AstroCookies } from 'astro';
 import { staffActor } from '#features/auth/login.server.ts';
 import { AVE_PHASE } from '#features/reports/options.schema.ts';
 import { actionFields } from '#features/casus/casus.schema.ts';
@@ -10,7 +9,7 @@ import { fieldId } from '#lib/field-ids.ts';
 import { cleanText, readFields, type FieldDef, type FieldErrors } from '#lib/forms.ts';
 import { amsterdamDate } from '#lib/working-days.ts';
 import { now } from '#platform/clock.ts';
-import { FORM_LIMIT_BYTES, readForm, redirectTo, render, rewriteTo, type FormOutcome } from '#platform/http.ts';
+import { FORM_LIMIT_BYTES, readForm, redirectTo, render, rewriteTo, type FormOutcome, type HandlerContext } from '#platform/http.ts';
 import type { AgendaItem } from './mdo.queries.server.ts';
 import { MEETING_KINDS, initials, meetingUpcoming, shortenedDirector } from './mdo.rules.ts';
 import { MEETING_SAVED, agendaFromMeetingFields, agreementFields, isMeetingIntent, planFields, type MeetingIntent } from './mdo.schema.ts';
@@ -25,13 +24,6 @@ import { changeMeeting, listMeetings, openMeeting, planMeeting, printMeeting, ty
  */
 
 
-interface Context {
-  request: Request;
-  params: Record<string, string | undefined>;
-  locals: App.Locals;
-  cookies: AstroCookies;
-  url: URL;
-}
 
 export interface SummaryLink {
   href: string;
@@ -68,7 +60,7 @@ export interface MeetingListView {
   summary: SummaryLink[];
 }
 
-export async function handleMeetingList(ctx: Context): Promise<FormOutcome<MeetingListView>> {
+export async function handleMeetingList(ctx: HandlerContext): Promise<FormOutcome<MeetingListView>> {
   const actor = staffActor(ctx.locals.staff!, ctx.locals.clientIp);
   let errors: FieldErrors = {};
   let values: Record<string, string> = {};
@@ -197,7 +189,7 @@ function meetingView(d: MeetingDetails, selectedCase: number | undefined, state:
 
 const nummerOf = (raw: string | undefined): number | undefined => (/^[1-9]\d{0,8}$/.test(String(raw ?? '')) ? Number(raw) : undefined);
 
-export async function handleMeeting(ctx: Context): Promise<FormOutcome<MeetingView>> {
+export async function handleMeeting(ctx: HandlerContext): Promise<FormOutcome<MeetingView>> {
   const nummer = nummerOf(ctx.params['nummer']);
   if (nummer === undefined) return rewriteTo('/404');
   const actor = staffActor(ctx.locals.staff!, ctx.locals.clientIp);
@@ -240,7 +232,7 @@ export interface PrintView {
   backHref: string;
 }
 
-export function handlePrint(ctx: Context, which: 'agenda' | 'verslag'): FormOutcome<PrintView> {
+export function handlePrint(ctx: HandlerContext, which: 'agenda' | 'verslag'): FormOutcome<PrintView> {
   const nummer = nummerOf(ctx.params['nummer']);
   if (nummer === undefined) return rewriteTo('/404');
   const shortened = ctx.url.searchParams.get('afkorten') === '1';
