@@ -6,9 +6,9 @@ import { monitorOf, periodBounds, type Monitor, type Period } from './monitor.ru
 
 /**
  * The AVE-monitor computed away from the request thread (issue 16). Its report counts come from the rollup
- * (migration 0020: tens of milliseconds at any size), but the casussen open at the end of the period are
- * counted directly, a seek per casus: about 25 ms of CPU at 13,000 casussen (100,000 reports), some 250 ms
- * at ten times that. better-sqlite3 is synchronous, so on the server's own thread that time would be a
+ * (migration 0020) and the open casussen from one index scan (migration 0023): about 50 ms at 1,000,000
+ * reports and 130,000 casussen, more for a period that ended before the last phase change (a seek per casus
+ * in its history). better-sqlite3 is synchronous, so on the server's own thread that time would be a
  * stall of every resident's request; here the queries run in one worker thread on its own read-only
  * connection to the same file, and WAL lets it read a snapshot while the server keeps writing. The
  * server's thread only posts the period and receives the finished figures (a small object).
