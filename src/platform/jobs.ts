@@ -9,7 +9,7 @@ import { takeSnapshot } from './snapshots.ts';
 import { applyRetention, purgeExpired } from '#features/retention/retention.server.ts';
 
 /**
- * Work the server does in the background: the mail worker; every quarter of an hour deleting expired
+ * Work the server does in the background: WAL checkpoints in a thread of their own (checkpointer.ts); the mail worker; every quarter of an hour deleting expired
  * drafts (unfinished reports older than 24 hours) and expired staff sessions; the retention
  * periods (retention.server.ts) at start and every six hours, in batches between requests; and with `SNAPSHOT_DIR` the daily snapshot
  * (snapshots.ts), looked for at start and every hour, so a restart neither skips nor repeats one.
@@ -18,10 +18,18 @@ let started = false;
 let stopping = false;
 let retaining: Promise<unknown> | undefined;
 const intervals: NodeJS.Timeout[] = [];
+let checkpointer: Promise<typeof import('./checkpointer.ts')> | undefined;
 
 export function startBackgroundJobs(): void {
   if (started) return;
   started = true;
+  // Imported when needed, so the build gives it a chunk of its own: the thread loads that chunk again
+  // (checkpointer.ts), and with it only the configuration and the database, not the rest of the server.
+  checkpointer = import('./checkpointer.ts').then((m) => {
+    m.startCheckpointer();
+    return m;
+  });
+  checkpointer.catch((error: unknown) => console.error('jobs: no checkpoint thread, the server checkpoints itself:', (error as Error).message));
   // The mail worker follows the server's clock, like drafts and sessions (a test clock moves mail too).
   startMailWorker(mailWorker(config(), now));
   const purge = () => {
@@ -63,8 +71,9 @@ export function startBackgroundJobs(): void {
 /** At shutdown: no more clean-ups; the mail worker finishes its current mail (within `waitMs`) and releases its leases. */
 export async function stopBackgroundJobs(waitMs: number): Promise<void> {
   for (const interval of intervals.splice(0)) clearInterval(interval);
-  // A retention run stops after its current batch (a few milliseconds).
+  // A retention run stops after its current batch (at most about RETENTION_BATCH_MS, retention.server.ts).
   stopping = true;
   await retaining;
   if (started) await stopMailWorker(waitMs);
+  await checkpointer?.then((m) => m.stopCheckpointer()).catch(() => undefined);
 }
