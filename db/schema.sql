@@ -1,5 +1,5 @@
 -- The current schema, generated from db/migrations by `npm run db:schema`. Do not edit: add a migration.
--- PRAGMA user_version = 24
+-- PRAGMA user_version = 25
 
 CREATE TABLE account_links (
   token_hash   TEXT    PRIMARY KEY CHECK (length(token_hash) = 64),
@@ -607,7 +607,10 @@ CREATE INDEX reports_by_woonplaats ON reports (woonplaats) WHERE woonplaats IS N
 
 CREATE INDEX reports_closed_by_status ON reports (status, closed_at) WHERE closed_at IS NOT NULL;
 
-CREATE INDEX reports_contact_to_erase ON reports (closed_at) WHERE closed_at IS NOT NULL AND contact_erased_at IS NULL;
+CREATE INDEX reports_contact_to_erase ON reports (closed_at)
+  WHERE closed_at IS NOT NULL AND contact_erased_at IS NULL
+    AND (reporter_name IS NOT NULL OR reporter_phone IS NOT NULL OR reporter_email IS NOT NULL
+         OR police_officer IS NOT NULL OR police_phone IS NOT NULL OR police_email IS NOT NULL);
 
 CREATE INDEX reports_open_by_age ON reports (urgency_rank, created_at)
   WHERE status IN ('nieuw', 'in_behandeling', 'wacht_op_info');

@@ -171,12 +171,15 @@ const statements = lazy(() => {
     // Retention, a batch at a time (retention.server.ts). The statuses and ids arrive as JSON arrays: the
     // lists have one home in TypeScript (triage.rules.ts, retention.rules.ts) and the statements are
     // prepared once. Each batch reads the first candidates of a partial index that holds only candidates
-    // (migration 0019): what a batch changes leaves the index, so a catch-up reads each report once.
+    // (migrations 0019, 0025): what a batch changes leaves the index, so a catch-up reads each report once.
+    // Only a report with a contact detail is a candidate for erasure: the others have nothing to erase.
     eraseContact: d.prepare(`
       UPDATE reports SET reporter_name = NULL, reporter_phone = NULL, reporter_email = NULL,
         police_officer = NULL, police_phone = NULL, police_email = NULL, contact_erased_at = ?
       WHERE id IN (SELECT id FROM reports INDEXED BY reports_contact_to_erase
                    WHERE closed_at IS NOT NULL AND contact_erased_at IS NULL AND closed_at < ?
+                     AND (reporter_name IS NOT NULL OR reporter_phone IS NOT NULL OR reporter_email IS NOT NULL
+                          OR police_officer IS NOT NULL OR police_phone IS NOT NULL OR police_email IS NOT NULL)
                      AND status IN (SELECT value FROM json_each(?)) LIMIT ?)`),
     closedBefore: d.prepare(`
       SELECT id FROM reports INDEXED BY reports_closed_by_status

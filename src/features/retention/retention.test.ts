@@ -5,7 +5,7 @@ import { useTempDatabase } from '#tests/support/unit-db.ts';
 useTempDatabase('retention');
 const { db } = await import('#platform/db.ts');
 const { recordReport } = await import('#features/intake/intake.server.ts');
-const { applyRetention } = await import('./retention.server.ts');
+const { applyRetention, nextBatchSize, RETENTION_BATCH_MS } = await import('./retention.server.ts');
 const { deletedEarlier } = await import('./retention.queries.server.ts');
 const { blindLookups, findReportByReference } = await import('#features/reports/reports.repo.server.ts');
 
@@ -50,9 +50,12 @@ test('retention: contact details, cancelled reports and old reports, with a dele
   const cancelledNew = report('geannuleerd', 10);
   const ancient = report('afgesloten', 1900);
 
-  const result = await applyRetention(at);
+  const { batches, longestBatchMs, ...result } = await applyRetention(at);
   // Deleted reports first; the contact details of the one closed a year ago are erased (the deleted ones are gone).
   assert.deepEqual(result, { contactsErased: 1, cancelledDeleted: 1, reportsDeleted: 1, casesDeleted: 0 });
+  // One transaction per kind: cancelled, old, erasures, casussen.
+  assert.equal(batches, 4);
+  assert.ok(longestBatchMs > 0);
 
   assert.equal(row(open)?.reporter_name, 'Melder Naam', 'an open report keeps the reporter');
   assert.equal(row(recent)?.reporter_email, 'melder@test.example', 'closed 100 days ago: kept');
@@ -75,7 +78,8 @@ test('retention: contact details, cancelled reports and old reports, with a dele
   assert.equal(audited.length, 1);
   assert.doesNotMatch(audited[0]!.detail, /Melder|Dhr/);
 
-  assert.deepEqual(await applyRetention(at), { contactsErased: 0, cancelledDeleted: 0, reportsDeleted: 0, casesDeleted: 0 }, 'a second run changes nothing');
+  const { batches: _b, longestBatchMs: _l, ...again } = await applyRetention(at);
+  assert.deepEqual(again, { contactsErased: 0, cancelledDeleted: 0, reportsDeleted: 0, casesDeleted: 0 }, 'a second run changes nothing');
 });
 
 test('recurrence survives deletion: the deletion log keeps blind indexes of address and person, no content', async () => {
@@ -134,6 +138,43 @@ test('the clean-up of expired drafts and sessions leaves an audit row with count
   db().prepare(`INSERT INTO drafts (token_hash, answers, created_at, updated_at, expires_at) VALUES ('h1', '{}', ?, ?, ?)`).run(at.toISOString(), at.toISOString(), at.toISOString());
   assert.deepEqual(purgeExpired(later), { drafts: 1, photos: 0, sessions: 0, links: 0 });
   assert.deepEqual(audits(), [{ role: 'systeem', detail: "concepten 1, foto's 0, sessies 0, links 0" }]);
+});
+
+test('a closed report without contact details is not a candidate for erasure: nothing to erase, nothing written', async () => {
+  const { id, reference } = recordReport({
+    channel: 'inwoner',
+    acuteDanger: false,
+    personName: 'Dhr. Y',
+    locationKind: 'adres',
+    postcode: '9351AB',
+    houseNumber: '14',
+    concerns: ['eenzaamheid'],
+    involved: [],
+    description: 'Anoniem gemeld.',
+    anonymous: true,
+    captchaStatus: 'niet_van_toepassing',
+  });
+  db().prepare('UPDATE reports SET status = ?, closed_at = ?, outcome = ? WHERE id = ?').run('afgesloten', daysAgo(400), 'geen_actie', id);
+  const withContact = report('afgesloten', 400);
+  const before = db().prepare('SELECT updated_at, contact_erased_at FROM reports WHERE id = ?').get(id);
+  const result = await applyRetention(at);
+  assert.equal(result.contactsErased, 1, 'only the report with contact details');
+  assert.ok(row(withContact)?.contact_erased_at);
+  assert.deepEqual(db().prepare('SELECT updated_at, contact_erased_at FROM reports WHERE id = ?').get(id), before);
+  assert.equal(row(reference)?.contact_erased_at, null);
+  // A contact detail added later makes it a candidate again, by that same write.
+  db().prepare("UPDATE reports SET reporter_phone = 'x' WHERE id = ?").run(id);
+  assert.equal((await applyRetention(at)).contactsErased, 1);
+  assert.ok(row(reference)?.contact_erased_at);
+});
+
+test('the rows per batch follow the time per row of the last batch, so a batch holds the database about RETENTION_BATCH_MS', () => {
+  assert.equal(nextBatchSize(100, RETENTION_BATCH_MS), 100, 'a batch that took the whole budget: the same size');
+  assert.equal(nextBatchSize(100, 80), 62, 'at 1,000,000 reports (0.8 ms per deletion)');
+  assert.equal(nextBatchSize(100, 5), 1000, 'a small database: more per batch');
+  assert.equal(nextBatchSize(100, 0), 2000, 'never more than 2,000');
+  assert.equal(nextBatchSize(100, 100_000), 10, 'never fewer than 10');
+  assert.equal(nextBatchSize(0, 0), 100, 'nothing measured yet: the first size');
 });
 
 test('retention works in batches and lets other work run between them', async () => {
