@@ -22,6 +22,13 @@ export interface AuditEntry {
   detail?: string | undefined;
 }
 
+/** The staff member at work, as the audit log records them (`staffActor` in auth/login.server.ts makes one). */
+export interface StaffActor {
+  id: number;
+  role: AuditRole;
+  ip: string | undefined;
+}
+
 /** Who acts: the logged-in staff member, or a resident. */
 export interface Actor {
   id?: number | undefined;

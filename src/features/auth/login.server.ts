@@ -1,5 +1,5 @@
 import type { Role } from './roles.schema.ts';
-import { audit } from '#features/audit/audit.repo.server.ts';
+import { audit, type StaffActor } from '#features/audit/audit.repo.server.ts';
 import { db } from '#platform/db.ts';
 import { dummyHash, verifyPassword } from './passwords.server.ts';
 import {
@@ -80,7 +80,7 @@ export interface StaffSession {
 }
 
 /** The staff member at work as the audit log records them: who, in which role, from which address. */
-export function staffActor(staff: StaffSession, ip: string | undefined): { id: number; role: User['role']; ip: string | undefined } {
+export function staffActor(staff: StaffSession, ip: string | undefined): StaffActor {
   return { id: staff.user.id, role: staff.user.role, ip };
 }
 

@@ -1,6 +1,6 @@
 import { parseStep, type FieldErrors, type RawAnswers } from '#lib/forms.ts';
 import { audit, type AuditEntry } from '#features/audit/audit.repo.server.ts';
-import type { StaffActor } from '#features/triage/triage.server.ts';
+import type { StaffActor } from '#features/audit/audit.repo.server.ts';
 import { triageFields } from '#features/triage/triage.queries.server.ts';
 import { db } from '#platform/db.ts';
 import { addCaseEvent, addReportToCase, insertAction, insertCase, markActionDone, removeReportFromCase, updateCase } from './casus.repo.server.ts';

@@ -1,7 +1,7 @@
 import { parseStep, type FieldErrors, type RawAnswers } from '#lib/forms.ts';
 import { amsterdamDate } from '#lib/working-days.ts';
 import { audit, type AuditEntry } from '#features/audit/audit.repo.server.ts';
-import type { StaffActor } from '#features/triage/triage.server.ts';
+import type { StaffActor } from '#features/audit/audit.repo.server.ts';
 import { insertAction, markActionDone, updateCase } from '#features/casus/casus.repo.server.ts';
 import { caseSummary, openCaseChoices } from '#features/casus/casus.queries.server.ts';
 import { actionSchema } from '#features/casus/casus.schema.ts';

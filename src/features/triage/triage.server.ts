@@ -1,7 +1,7 @@
 import type { z } from 'astro/zod';
 import { parseStep, type FieldErrors, type RawAnswers } from '#lib/forms.ts';
 import { amsterdamDate } from '#lib/working-days.ts';
-import { audit, type AuditEntry, type AuditRole } from '#features/audit/audit.repo.server.ts';
+import { audit, type AuditEntry, type StaffActor } from '#features/audit/audit.repo.server.ts';
 import { findReportByReference, updateReport } from '#features/reports/reports.repo.server.ts';
 import { enqueueMail, type QueuedMail } from '#features/mail/outbox.repo.server.ts';
 import { feedbackMoment } from '#features/mail/templates.rules.ts';
@@ -32,13 +32,6 @@ import {
  * and its audit row; a refused change writes only a `geweigerd` audit row. Opening a report page is
  * audited too.
  */
-
-/** The staff member at work, as the audit log records them. */
-export interface StaffActor {
-  id: number;
-  role: AuditRole;
-  ip: string | undefined;
-}
 
 /** What became of a change. */
 export type ChangeOutcome =
