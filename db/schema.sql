@@ -1,5 +1,5 @@
 -- The current schema, generated from db/migrations by `npm run db:schema`. Do not edit: add a migration.
--- PRAGMA user_version = 25
+-- PRAGMA user_version = 26
 
 CREATE TABLE account_links (
   token_hash   TEXT    PRIMARY KEY CHECK (length(token_hash) = 64),
@@ -341,6 +341,9 @@ CREATE TABLE report_additions (
 CREATE INDEX report_additions_by_report ON report_additions (report_id, id);
 
 CREATE INDEX report_additions_unseen ON report_additions (report_id) WHERE seen_at IS NULL;
+
+CREATE INDEX report_additions_with_caller ON report_additions (report_id)
+  WHERE caller_name IS NOT NULL OR caller_phone IS NOT NULL;
 
 CREATE TABLE report_concerns (
   report_id INTEGER NOT NULL REFERENCES reports (id) ON DELETE CASCADE,

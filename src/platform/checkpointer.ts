@@ -12,11 +12,14 @@ import { db } from './db.ts';
  * the checkpoints elsewhere).
  *
  * Here a worker thread with a connection of its own runs a PASSIVE checkpoint every INTERVAL_MS. A
- * passive checkpoint takes no write lock and never waits: the server keeps committing meanwhile, and
- * SQLite starts the WAL again from the beginning once all of it is in the database file. The server's
- * own connection keeps an automatic checkpoint far above what the thread lets the WAL reach
- * (FALLBACK_AUTOCHECKPOINT_PAGES): a safety net should the thread fall behind or stop. When the thread
- * stops unexpectedly the server's connection goes back to SQLite's default, so the WAL never grows unbounded.
+ * passive checkpoint takes no write lock and never waits: the server keeps committing meanwhile. SQLite
+ * starts the WAL again from the beginning when a writer begins after everything has been copied: at once
+ * when the server has a moment between two commits, as it mostly does. Writes back to back (a retention
+ * catch-up) leave no such moment, and the WAL grows until the server's own automatic checkpoint at
+ * FALLBACK_AUTOCHECKPOINT_PAGES (about 40 MB) copies the little the thread has not copied yet, and SQLite
+ * starts it again; `journal_size_limit` then gives the file back to the disk. That automatic checkpoint is
+ * also the safety net should the thread fall behind; when the thread stops unexpectedly the server's
+ * connection goes back to SQLite's default.
  *
  * Not under Litestream (`WAL_CHECKPOINTS=litestream`: Litestream checkpoints, db.ts) and not for an
  * in-memory database. The worker is this very module, loaded again by `new Worker(import.meta.url)`, as
@@ -33,6 +36,9 @@ export const FALLBACK_AUTOCHECKPOINT_PAGES = 10_000;
 
 /** How often the thread looks for pages to copy (ms); an empty WAL costs it a read of the WAL index. */
 const INTERVAL_MS = 100;
+
+/** The WAL file is cut back to this size (bytes) when SQLite resets it. */
+const WAL_SIZE_LIMIT_BYTES = 16 * 1024 * 1024;
 
 interface Settings {
   role: typeof ROLE;
@@ -111,13 +117,14 @@ export function startCheckpointer(file: string = config().databasePath): boolean
   // Never keeps the process alive: at exit the WAL is still a valid part of the database.
   worker.unref();
   connection.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
+  connection.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
   thread = current;
   return true;
 }
 
 /** Whether the thread runs, and the last checkpoint it reported (for tests and the bench). */
-export function checkpointerState(): { running: boolean; last: CheckpointResult | undefined } {
-  return { running: thread !== undefined, last: thread?.last };
+export function checkpointerState(): { running: boolean; threadId: number | undefined; last: CheckpointResult | undefined } {
+  return { running: thread !== undefined, threadId: thread?.worker.threadId, last: thread?.last };
 }
 
 /** Stops the thread (at shutdown, before the database is closed); the server's connection checkpoints itself again. */

@@ -74,6 +74,9 @@ export async function stopBackgroundJobs(waitMs: number): Promise<void> {
   // A retention run stops after its current batch (at most about RETENTION_BATCH_MS, retention.server.ts).
   stopping = true;
   await retaining;
-  if (started) await stopMailWorker(waitMs);
-  await checkpointer?.then((m) => m.stopCheckpointer()).catch(() => undefined);
+  try {
+    if (started) await stopMailWorker(waitMs);
+  } finally {
+    await checkpointer?.then((m) => m.stopCheckpointer()).catch(() => undefined);
+  }
 }

@@ -48,6 +48,14 @@ const s = lazy(() => {
       WHERE a.report_id IN (SELECT value FROM json_each(?)) ORDER BY a.created_at, a.id`),
     markSeen: d.prepare('UPDATE report_additions SET seen_at = ? WHERE report_id = ? AND seen_at IS NULL'),
     batch: d.prepare('SELECT id, body, caller_name, caller_phone FROM report_additions WHERE id > ? ORDER BY id LIMIT ?'),
+    // Retention: the candidates are the additions with a caller detail (migration 0026), a batch at a time.
+    eraseCallers: d.prepare(`
+      UPDATE report_additions SET caller_name = NULL, caller_phone = NULL
+      WHERE id IN (SELECT a.id FROM report_additions a INDEXED BY report_additions_with_caller
+                   JOIN reports r ON r.id = a.report_id
+                   WHERE (a.caller_name IS NOT NULL OR a.caller_phone IS NOT NULL)
+                     AND r.closed_at IS NOT NULL AND r.closed_at < ? AND r.status IN (SELECT value FROM json_each(?))
+                   LIMIT ?)`),
   };
 });
 
@@ -78,6 +86,15 @@ export function additionsOf(reportIds: readonly number[]): StoredAddition[] {
 /** A coordinator opened the report: its additions are no longer new (the queue's `Nieuwe aanvulling`). */
 export function markAdditionsSeen(reportId: number, at: Date): void {
   s().markSeen.run(at.toISOString(), reportId);
+}
+
+/**
+ * Retention: erases the caller's name and phone of at most `limit` additions to reports in one of
+ * `statuses` closed before `closedBefore` (the reporter's contact details go at the same time). The text
+ * of the addition stays with its report. Returns how many additions changed.
+ */
+export function eraseCallerContact(statuses: readonly string[], closedBefore: Date, limit: number): number {
+  return s().eraseCallers.run(closedBefore.toISOString(), JSON.stringify(statuses), limit).changes;
 }
 
 /** The encryption pass (src/features/encryption): texts and caller details after `afterId` sealed again where needed. */

@@ -5,6 +5,7 @@ import { IDLE_MS } from '#features/auth/login.server.ts';
 import { purgeExpiredDrafts } from '#features/intake/drafts.repo.server.ts';
 import { purgeExpiredPhotos } from '#features/photos/photos.repo.server.ts';
 import { closedReportIds, deleteReports, eraseReporterContact } from '#features/reports/reports.repo.server.ts';
+import { eraseCallerContact } from '#features/additions/additions.repo.server.ts';
 import { now } from '#platform/clock.ts';
 import { config } from '#platform/config.ts';
 import { db } from '#platform/db.ts';
@@ -17,8 +18,8 @@ import { CONTACT_ERASURE_STATUSES, DELETION_RULES, type DeletionRule } from './r
 /**
  * Retention (spec §8), with the periods from the municipality's configuration:
  * - `geannuleerd` reports are deleted `cancelledDays` after closing;
- * - other closed reports lose the reporter's contact details `contactErasureDays` after closing, and are
- *   deleted `reportDeletionDays` after closing;
+ * - other closed reports lose the reporter's contact details, and their additions the name and phone of
+ *   a caller, `contactErasureDays` after closing, and are deleted `reportDeletionDays` after closing;
  * - a closed casus is deleted `reportDeletionDays` after closing once no report of it remains (spec §8),
  *   with its place on MDO agendas; an overleg goes `reportDeletionDays` after its date once no casus is left on its agenda.
  * A deleted report leaves a metadata row in `deletion_log`; each run is audited (counts only).
@@ -27,6 +28,8 @@ import { CONTACT_ERASURE_STATUSES, DELETION_RULES, type DeletionRule } from './r
  */
 export interface RetentionResult {
   contactsErased: number;
+  /** Additions whose caller's name and phone (a call to the KCC) were erased with the reporter's details. */
+  callersErased: number;
   cancelledDeleted: number;
   reportsDeleted: number;
   casesDeleted: number;
@@ -47,16 +50,19 @@ const DAY = 86_400_000;
  */
 export const RETENTION_BATCH_MS = 50;
 
-/** Rows in the first batch of each kind, and the bounds the measured size stays within. */
-const FIRST_BATCH = 100;
+/** Rows in the first batch of each kind (about 16 ms at 1,000,000 reports), and the bounds the measured size stays within. */
+const FIRST_BATCH = 20;
 const MIN_BATCH = 10;
 const MAX_BATCH = 2000;
 
-/** The rows for the next batch, from the last one: `rows` took `ms`, so this many fit in RETENTION_BATCH_MS. */
+/**
+ * The rows for the next batch, from the last one: `rows` took `ms`, so this many fit in RETENTION_BATCH_MS;
+ * at most twice as many as the last (the next rows may be slower: other pages, not in memory yet), and fewer at once.
+ */
 export function nextBatchSize(rows: number, ms: number): number {
   if (rows <= 0) return FIRST_BATCH;
   const perRow = Math.max(ms, 0.001) / rows;
-  return Math.min(MAX_BATCH, Math.max(MIN_BATCH, Math.floor(RETENTION_BATCH_MS / perRow)));
+  return Math.min(MAX_BATCH, 2 * rows, Math.max(MIN_BATCH, Math.floor(RETENTION_BATCH_MS / perRow)));
 }
 
 export interface RetentionOptions {
@@ -74,7 +80,7 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
  * The retention periods applied in batches: every batch is one short transaction (erasures, or deletions
  * with their log rows), and between batches the event loop runs, so a catch-up over a year of expired
  * reports never holds the server for longer than one batch; never called inside a request (jobs.ts and
- * `npm run retention`). Each batch reads only candidates (the partial indexes of migration 0019), so the
+ * `npm run retention`). Each batch reads only candidates (the partial indexes of migrations 0019, 0025 and 0026), so the
  * whole run is linear in what it changes. One audit row with the counts when anything changed.
  */
 export async function applyRetention(at: Date = now(), options: RetentionOptions = {}): Promise<RetentionResult> {
@@ -85,7 +91,7 @@ export async function applyRetention(at: Date = now(), options: RetentionOptions
   const pause = options.pause ?? nextTurn;
   const stopped = options.stopped ?? (() => false);
   const before = (days: number) => new Date(at.getTime() - days * DAY);
-  const result: RetentionResult = { contactsErased: 0, cancelledDeleted: 0, reportsDeleted: 0, casesDeleted: 0, batches: 0, longestBatchMs: 0 };
+  const result: RetentionResult = { contactsErased: 0, callersErased: 0, cancelledDeleted: 0, reportsDeleted: 0, casesDeleted: 0, batches: 0, longestBatchMs: 0 };
   /** Runs `batch` in its own transaction until it reports fewer than a full batch, pausing between. */
   const inBatches = async (batch: () => number): Promise<number> => {
     let total = 0;
@@ -114,6 +120,7 @@ export async function applyRetention(at: Date = now(), options: RetentionOptions
   result.cancelledDeleted = await inBatches(remove('geannuleerd', before(r.cancelledDays)));
   result.reportsDeleted = await inBatches(remove('bewaartermijn', before(r.reportDeletionDays)));
   result.contactsErased = await inBatches(() => eraseReporterContact(CONTACT_ERASURE_STATUSES, before(r.contactErasureDays), at, limit));
+  result.callersErased = await inBatches(() => eraseCallerContact(CONTACT_ERASURE_STATUSES, before(r.contactErasureDays), limit));
   // A closed casus: as long as a report, counted from its closing, and never before its last report.
   let afterId = 0;
   result.casesDeleted = await inBatches(() => {
@@ -131,8 +138,8 @@ export async function applyRetention(at: Date = now(), options: RetentionOptions
       return ids;
     })
     .immediate();
-  const { contactsErased, cancelledDeleted, reportsDeleted, casesDeleted } = result;
-  if (contactsErased + cancelledDeleted + reportsDeleted + casesDeleted + meetings.length > 0) {
+  const { contactsErased, callersErased, cancelledDeleted, reportsDeleted, casesDeleted } = result;
+  if (contactsErased + callersErased + cancelledDeleted + reportsDeleted + casesDeleted + meetings.length > 0) {
     db()
       .transaction(() =>
         audit(
@@ -140,7 +147,7 @@ export async function applyRetention(at: Date = now(), options: RetentionOptions
             actorRole: 'systeem',
             action: 'bewaartermijn_toegepast',
             result: 'gelukt',
-            detail: `contactgegevens gewist ${contactsErased}, geannuleerd verwijderd ${cancelledDeleted}, verwijderd ${reportsDeleted}, casussen verwijderd ${casesDeleted}, overleggen verwijderd ${meetings.length}`,
+            detail: `contactgegevens gewist ${contactsErased}, bellers gewist ${callersErased}, geannuleerd verwijderd ${cancelledDeleted}, verwijderd ${reportsDeleted}, casussen verwijderd ${casesDeleted}, overleggen verwijderd ${meetings.length}`,
           },
           at,
         ),

@@ -52,9 +52,9 @@ test('retention: contact details, cancelled reports and old reports, with a dele
 
   const { batches, longestBatchMs, ...result } = await applyRetention(at);
   // Deleted reports first; the contact details of the one closed a year ago are erased (the deleted ones are gone).
-  assert.deepEqual(result, { contactsErased: 1, cancelledDeleted: 1, reportsDeleted: 1, casesDeleted: 0 });
-  // One transaction per kind: cancelled, old, erasures, casussen.
-  assert.equal(batches, 4);
+  assert.deepEqual(result, { contactsErased: 1, callersErased: 0, cancelledDeleted: 1, reportsDeleted: 1, casesDeleted: 0 });
+  // One transaction per kind: cancelled, old, erasures of reporters and of callers, casussen.
+  assert.equal(batches, 5);
   assert.ok(longestBatchMs > 0);
 
   assert.equal(row(open)?.reporter_name, 'Melder Naam', 'an open report keeps the reporter');
@@ -79,7 +79,7 @@ test('retention: contact details, cancelled reports and old reports, with a dele
   assert.doesNotMatch(audited[0]!.detail, /Melder|Dhr/);
 
   const { batches: _b, longestBatchMs: _l, ...again } = await applyRetention(at);
-  assert.deepEqual(again, { contactsErased: 0, cancelledDeleted: 0, reportsDeleted: 0, casesDeleted: 0 }, 'a second run changes nothing');
+  assert.deepEqual(again, { contactsErased: 0, callersErased: 0, cancelledDeleted: 0, reportsDeleted: 0, casesDeleted: 0 }, 'a second run changes nothing');
 });
 
 test('recurrence survives deletion: the deletion log keeps blind indexes of address and person, no content', async () => {
@@ -168,13 +168,45 @@ test('a closed report without contact details is not a candidate for erasure: no
   assert.ok(row(reference)?.contact_erased_at);
 });
 
+test("a caller's name and phone on an addition are erased with the reporter's details; the addition's text stays", async () => {
+  const { insertAddition, additionsOf } = await import('#features/additions/additions.repo.server.ts');
+  const idOf = (reference: string) => (db().prepare('SELECT id FROM reports WHERE reference = ?').get(reference) as { id: number }).id;
+  const closed = idOf(report('afgesloten', 400));
+  const open = idOf(report('in_behandeling', null));
+  const { insertUser } = await import('#features/auth/users.repo.server.ts');
+  const kcc = insertUser({ email: 'kcc@test.example', name: 'Karin', role: 'kcc', passwordHash: 'x', totpSecret: 'x' });
+  const call = (reportId: number) => db().transaction(() => insertAddition({ reportId, source: 'kcc', body: 'Belde opnieuw.', callerName: 'Beller Naam', callerPhone: '0611111111', enteredBy: kcc }, at))();
+  call(closed);
+  call(open);
+  const result = await applyRetention(at);
+  assert.equal(result.callersErased, 1);
+  const [erased] = additionsOf([closed]);
+  assert.deepEqual([erased?.body, erased?.callerName, erased?.callerPhone], ['Belde opnieuw.', undefined, undefined]);
+  const [kept] = additionsOf([open]);
+  assert.deepEqual([kept?.callerName, kept?.callerPhone], ['Beller Naam', '0611111111'], 'an open report keeps its callers');
+  const audited = db().prepare("SELECT detail FROM audit_log WHERE action = 'bewaartermijn_toegepast' ORDER BY id DESC LIMIT 1").get() as { detail: string };
+  assert.match(audited.detail, /bellers gewist 1/);
+  assert.equal((await applyRetention(at)).callersErased, 0, 'erased once');
+});
+
 test('the rows per batch follow the time per row of the last batch, so a batch holds the database about RETENTION_BATCH_MS', () => {
   assert.equal(nextBatchSize(100, RETENTION_BATCH_MS), 100, 'a batch that took the whole budget: the same size');
   assert.equal(nextBatchSize(100, 80), 62, 'at 1,000,000 reports (0.8 ms per deletion)');
-  assert.equal(nextBatchSize(100, 5), 1000, 'a small database: more per batch');
-  assert.equal(nextBatchSize(100, 0), 2000, 'never more than 2,000');
+  assert.equal(nextBatchSize(100, 5), 200, 'a small database: more per batch, at most twice as many as the last');
+  assert.equal(nextBatchSize(1500, 0), 2000, 'never more than 2,000');
   assert.equal(nextBatchSize(100, 100_000), 10, 'never fewer than 10');
-  assert.equal(nextBatchSize(0, 0), 100, 'nothing measured yet: the first size');
+  assert.equal(nextBatchSize(0, 0), 20, 'nothing measured yet: the first size');
+});
+
+test('without a fixed size the batches grow while they stay short, and every expired report goes', async () => {
+  const old = Array.from({ length: 70 }, () => report('afgesloten', 1900));
+  const result = await applyRetention(at);
+  assert.equal(result.reportsDeleted, 70);
+  for (const reference of old) assert.equal(row(reference), undefined);
+  // Old reports: 20, then at most twice as many each time (20 + 40 < 70: at least three), at least 10 a batch;
+  // and one batch each for the cancelled reports, the two erasures and the casussen.
+  assert.ok(result.batches >= 3 + 4 && result.batches <= 7 + 4, `${result.batches} batches`);
+  assert.ok(result.longestBatchMs < 1000);
 });
 
 test('retention works in batches and lets other work run between them', async () => {
