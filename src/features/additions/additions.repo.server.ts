@@ -1,6 +1,7 @@
 import { db } from '#platform/db.ts';
 import { fieldsOf, resealed, type ResealBatch } from '#platform/crypto/fields.server.ts';
 import { lazy } from '#lib/lazy.ts';
+import type { ReportStatus } from '#features/reports/reports.repo.server.ts';
 
 /**
  * The one module that writes `report_additions`: what a resident (/melden/aanvullen) or a caller through
@@ -93,7 +94,7 @@ export function markAdditionsSeen(reportId: number, at: Date): void {
  * `statuses` closed before `closedBefore` (the reporter's contact details go at the same time). The text
  * of the addition stays with its report. Returns how many additions changed.
  */
-export function eraseCallerContact(statuses: readonly string[], closedBefore: Date, limit: number): number {
+export function eraseCallerContact(statuses: readonly ReportStatus[], closedBefore: Date, limit: number): number {
   return s().eraseCallers.run(closedBefore.toISOString(), JSON.stringify(statuses), limit).changes;
 }
 

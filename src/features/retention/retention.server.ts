@@ -41,12 +41,12 @@ export interface RetentionResult {
 const DAY = 86_400_000;
 
 /**
- * How long one batch may hold the database (ms): a resident's report waits at most this long for a
- * retention batch. The rows per batch follow from the time the previous batch took per row: a few
- * hundred on a small database, a few dozen at 1,000,000 reports, where deleting one costs about 0.8 ms
- * (an entry in each of some thirty indexes). Smaller batches cost no more per row since checkpoints run in
- * their own thread (checkpointer.ts): measured at 1,000,000 reports, 0.76 ms per deletion in batches of
- * 100, 0.79 in batches of 500.
+ * How long one batch should hold the database (ms), and so about how long a resident's report waits for a
+ * retention batch (a batch slower than the last one per row can take longer: 286 ms at most in the
+ * catch-up at 1,000,000 reports). The rows per batch follow from the time the previous batch took per row:
+ * a few hundred on a small database, a few dozen at 1,000,000 reports, where deleting one costs about
+ * 0.8 ms (an entry in each of some thirty indexes). Short batches cost a little more in all: that
+ * catch-up took 262 s with this budget and 243 s with 400 ms (batches of about 500).
  */
 export const RETENTION_BATCH_MS = 50;
 
