@@ -7,9 +7,9 @@ import { db } from './db.ts';
  * WAL checkpoints away from the server's thread (issue 16). Every commit appends pages to the WAL; a
  * checkpoint copies them into the database file and waits for the disk. By default SQLite does that on
  * the committing connection, after the commit that took the WAL past 1,000 pages: on the server's one
- * JavaScript thread, so every few dozen reports one resident's request waited for it, and a retention
- * batch paid for every page twice (measured at 1,000,000 reports: 1.09 ms per deleted report, 0.79 with
- * the checkpoints elsewhere).
+ * JavaScript thread, where a retention batch paid for every page twice (measured at 1,000,000 reports:
+ * 1.09 ms per deleted report, 0.79 with no checkpoint on that connection). For residents' reports the
+ * difference was within the spread between runs (3,000 reports, one per commit).
  *
  * Here a worker thread with a connection of its own runs a PASSIVE checkpoint every INTERVAL_MS. A
  * passive checkpoint takes no write lock and never waits: the server keeps committing meanwhile. SQLite
