@@ -14,8 +14,9 @@ const { readMigrations } = await import('./migrate.ts');
 describe('openDatabase', () => {
   const d = openDatabase(path.join(tempDir('db-open'), 'meldpunt.db'));
 
-  test('WAL journal, synchronous FULL, foreign keys on, a busy timeout', () => {
+  test('WAL journal, synchronous FULL, foreign keys on, a busy timeout, statement journals in memory', () => {
     assert.equal(d.pragma('journal_mode', { simple: true }), 'wal');
+    assert.equal(d.pragma('temp_store', { simple: true }), 2, 'temp_store = MEMORY');
     assert.equal(d.pragma('synchronous', { simple: true }), 2);
     assert.equal(d.pragma('foreign_keys', { simple: true }), 1);
     assert.ok((d.pragma('busy_timeout', { simple: true }) as number) >= 1000);

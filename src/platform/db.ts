@@ -24,6 +24,11 @@ export function openDatabase(file: string): DB {
   // Notes are append-only (migration 0010): only the encryption pass, inside rekeying(), may seal one again.
   db.function('meldpunt_rekeying', { deterministic: false }, () => (rekeyDepth > 0 ? 1 : 0));
   migrate(db);
+  // A statement that may have to undo itself alone (a deletion with its cascades, inside a batch) keeps the
+  // pages it changes in a statement journal: in memory, not a temporary file written page by page. Measured
+  // in the retention catch-up at 1,000,000 reports: 148–164 s with the file, 121–139 s in memory. Set after
+  // migrating: a migration that rewrites a whole table would hold all of its pages in memory.
+  db.pragma('temp_store = MEMORY');
   // Keeps the query planner's statistics fresh for a long-lived connection (cheap; SQLite's advice).
   db.pragma('optimize=0x10002');
   return db;

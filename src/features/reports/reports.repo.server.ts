@@ -136,6 +136,14 @@ function addressColumns(check: AddressCheck | undefined) {
   };
 }
 
+/**
+ * A closed report that still holds a contact detail of its reporter or police contact: word for word the
+ * condition of the partial index `reports_contact_to_erase` (migration 0025), so SQLite can use that index.
+ */
+const CONTACT_TO_ERASE = `closed_at IS NOT NULL AND contact_erased_at IS NULL
+  AND (reporter_name IS NOT NULL OR reporter_phone IS NOT NULL OR reporter_email IS NOT NULL
+       OR police_officer IS NOT NULL OR police_phone IS NOT NULL OR police_email IS NOT NULL)`;
+
 const statements = lazy(() => {
   const d = db();
   return {
@@ -173,17 +181,23 @@ const statements = lazy(() => {
     // prepared once. Each batch reads the first candidates of a partial index that holds only candidates
     // (migrations 0019, 0025): what a batch changes leaves the index, so a catch-up reads each report once.
     // Only a report with a contact detail is a candidate for erasure: the others have nothing to erase.
+    // Retention's candidates are read first (an index range, no sort) and then changed in id order, so
+    // that one batch touches neighbouring pages of the table and of the indexes in time order.
+    contactToErase: d.prepare(`
+      SELECT id FROM reports INDEXED BY reports_contact_to_erase
+      WHERE ${CONTACT_TO_ERASE} AND closed_at < ? AND status IN (SELECT value FROM json_each(?)) LIMIT ?`),
+    // Each condition checked again at the change: a report reopened since it was read is left alone.
     eraseContact: d.prepare(`
       UPDATE reports SET reporter_name = NULL, reporter_phone = NULL, reporter_email = NULL,
         police_officer = NULL, police_phone = NULL, police_email = NULL, contact_erased_at = ?
-      WHERE id IN (SELECT id FROM reports INDEXED BY reports_contact_to_erase
-                   WHERE closed_at IS NOT NULL AND contact_erased_at IS NULL AND closed_at < ?
-                     AND (reporter_name IS NOT NULL OR reporter_phone IS NOT NULL OR reporter_email IS NOT NULL
-                          OR police_officer IS NOT NULL OR police_phone IS NOT NULL OR police_email IS NOT NULL)
-                     AND status IN (SELECT value FROM json_each(?)) LIMIT ?)`),
+      WHERE id IN (SELECT value FROM json_each(?)) AND ${CONTACT_TO_ERASE} AND closed_at < ?
+        AND status IN (SELECT value FROM json_each(?))`),
     closedBefore: d.prepare(`
       SELECT id FROM reports INDEXED BY reports_closed_by_status
       WHERE status IN (SELECT value FROM json_each(?)) AND closed_at IS NOT NULL AND closed_at < ? LIMIT ?`),
+    stillClosedBefore: d.prepare(`
+      SELECT id FROM reports WHERE id IN (SELECT value FROM json_each(?))
+        AND status IN (SELECT value FROM json_each(?)) AND closed_at IS NOT NULL AND closed_at < ? ORDER BY id`),
     unmergeFrom: d.prepare('UPDATE reports SET merged_into = NULL WHERE merged_into IN (SELECT value FROM json_each(?))'),
     deleteByIds: d.prepare('DELETE FROM reports WHERE id IN (SELECT value FROM json_each(?))'),
     referenceOf: d.prepare('SELECT reference FROM reports WHERE id = ?'),
@@ -457,16 +471,35 @@ export function updateReport(id: number, changes: ReportChanges, at: Date): void
 }
 
 /**
- * Retention: erases the reporter's name, phone and e-mail address of reports in one of `statuses`
- * closed before `closedBefore`, once. Returns how many reports lost them.
+ * Retention: the ids of at most `limit` closed reports in one of `statuses`, closed before `closedBefore`,
+ * that still hold a contact detail of their reporter (or police contact), in id order.
  */
-export function eraseReporterContact(statuses: readonly ReportStatus[], closedBefore: Date, at: Date, limit: number): number {
-  return statements().eraseContact.run(at.toISOString(), closedBefore.toISOString(), JSON.stringify(statuses), limit).changes;
+export function contactsToErase(statuses: readonly ReportStatus[], closedBefore: Date, limit: number): number[] {
+  return idsInOrder(statements().contactToErase.all(closedBefore.toISOString(), JSON.stringify(statuses), limit));
 }
 
-/** Retention: the ids of at most `limit` reports in one of `statuses` closed before `closedBefore`. */
+/**
+ * Retention: erases the reporter's and police contact details of those of `ids` that still qualify (one of
+ * `statuses`, closed before `closedBefore`, not erased yet). Call inside a transaction. Returns how many changed.
+ */
+export function eraseReporterContact(ids: readonly number[], statuses: readonly ReportStatus[], closedBefore: Date, at: Date): number {
+  if (ids.length === 0) return 0;
+  return statements().eraseContact.run(at.toISOString(), JSON.stringify(ids), closedBefore.toISOString(), JSON.stringify(statuses)).changes;
+}
+
+/** Retention: the ids of at most `limit` reports in one of `statuses` closed before `closedBefore`, in id order. */
 export function closedReportIds(statuses: readonly ReportStatus[], closedBefore: Date, limit: number): number[] {
-  return (statements().closedBefore.all(JSON.stringify(statuses), closedBefore.toISOString(), limit) as { id: number }[]).map((r) => r.id);
+  return idsInOrder(statements().closedBefore.all(JSON.stringify(statuses), closedBefore.toISOString(), limit));
+}
+
+/** Those of `ids` still in one of `statuses` and closed before `closedBefore` (not reopened since they were read), in id order. */
+export function stillClosedBefore(ids: readonly number[], statuses: readonly ReportStatus[], closedBefore: Date): number[] {
+  if (ids.length === 0) return [];
+  return (statements().stillClosedBefore.all(JSON.stringify(ids), JSON.stringify(statuses), closedBefore.toISOString()) as { id: number }[]).map((r) => r.id);
+}
+
+function idsInOrder(rows: unknown[]): number[] {
+  return (rows as { id: number }[]).map((r) => r.id).sort((a, b) => a - b);
 }
 
 /**
