@@ -68,7 +68,10 @@ export function startBackgroundJobs(): void {
   }
 }
 
-/** At shutdown: no more clean-ups; the mail worker finishes its current mail (within `waitMs`) and releases its leases. */
+/**
+ * At shutdown: no more clean-ups; the mail worker finishes its current mail (within `waitMs`) and releases
+ * its leases; the residents' writer thread and the checkpoint thread stop.
+ */
 export async function stopBackgroundJobs(waitMs: number): Promise<void> {
   for (const interval of intervals.splice(0)) clearInterval(interval);
   // A retention run stops after its current batch (at most about RETENTION_BATCH_MS, retention.server.ts).
@@ -77,6 +80,8 @@ export async function stopBackgroundJobs(waitMs: number): Promise<void> {
   try {
     if (started) await stopMailWorker(waitMs);
   } finally {
+    // The residents' writer thread (intake.writer.server.ts) answers what it holds, then stops.
+    await import('#features/intake/intake.writer.server.ts').then((m) => m.stopIntakeWriter(waitMs)).catch(() => undefined);
     await checkpointer?.then((m) => m.stopCheckpointer()).catch(() => undefined);
   }
 }

@@ -8,6 +8,7 @@ import { commitTogether, onceCommitted } from '#platform/group-commit.ts';
 import { enqueueMail } from '#features/mail/outbox.repo.server.ts';
 import { nudgeMailWorker } from '#features/mail/worker.server.ts';
 import { insertReport, type NewReport } from '#features/reports/reports.repo.server.ts';
+import type { ResidentSend } from './intake.writer.server.ts';
 
 /** A report as a channel hands it in; the service adds the suggested urgency and the due date. */
 export type IntakeReport = Omit<NewReport, 'suggestedUrgency' | 'dueOn'>;
@@ -26,7 +27,7 @@ export interface RecordOptions {
  * e-mails (the coordinators' notification; the reporter's confirmation when they gave an e-mail address and
  * are not anonymous), and what `alsoInTransaction` adds.
  */
-function writeReport(report: IntakeReport, options: RecordOptions): { id: number; reference: string } {
+export function writeReport(report: IntakeReport, options: RecordOptions): { id: number; reference: string } {
   const now = options.now ?? clockNow();
   const actor = options.actor ?? { role: 'inwoner' as const };
   const cfg = config();
@@ -91,4 +92,20 @@ export function recordReport(report: IntakeReport, options: RecordOptions = {}):
 export function submitReport(report: IntakeReport, options: RecordOptions = {}): Promise<{ id: number; reference: string }> {
   onceCommitted(nudgeMailWorker);
   return commitTogether(() => writeReport(report, options));
+}
+
+/** The writer thread's module, imported when first needed: so the build gives it a chunk of its own. */
+let writer: Promise<typeof import('./intake.writer.server.ts')> | undefined;
+
+/**
+ * Records a resident's report with its draft marked as sent, in the writer thread (intake.writer.server.ts):
+ * the same writes as `submitReport`, off the server's thread. Resolves once the commit holding the report
+ * is on disk; rejects with DraftAlreadySent when another send of the same draft came first (nothing stored).
+ */
+export async function submitResidentReport(send: ResidentSend): Promise<{ id: number; reference: string }> {
+  writer ??= import('./intake.writer.server.ts');
+  const { sendInWriter, writeResidentSend } = await writer;
+  const stored = await sendInWriter(send, (s) => commitTogether(() => writeResidentSend(s)));
+  nudgeMailWorker();
+  return stored;
 }

@@ -10,11 +10,10 @@ import {
   deleteDraft,
   findDraft,
   DraftAlreadySent,
-  markDraftSubmitted,
   saveDraftAnswers,
   type Draft,
 } from '#features/intake/drafts.repo.server.ts';
-import { submitReport } from '#features/intake/intake.server.ts';
+import { submitResidentReport } from '#features/intake/intake.server.ts';
 import { spokenReference } from '#features/reports/reference.rules.ts';
 import { RateLimiter } from '#platform/rate-limit.ts';
 import { ADDRESS_CHOICE_FIELD, type AddressCheck, type BagAddress } from '#features/address/address.schema.ts';
@@ -313,16 +312,12 @@ export async function handleCheck(ctx: FlowContext): Promise<FormOutcome<CheckVi
   // whose draft could be sent a second time. A second send of the same draft (a double click, two tabs, a
   // replayed post) finds it sent in that transaction and stores nothing: it gets the confirmation of the first.
   try {
-    await submitReport(
-      { ...answers, channel: 'inwoner', acuteDanger: false, anonymous: anonymous === 'ja', captchaStatus: captcha, addressCheck },
-      {
-        now: at,
-        alsoInTransaction: (stored) =>
-          markDraftSubmitted(draft, stored.reference, at, {
-            [SENT_KEY]: { anonymous: anonymous === 'ja' ? 'ja' : 'nee', email: anonymous !== 'ja' && answers.reporterEmail ? 'ja' : 'nee' },
-          }),
-      },
-    );
+    await submitResidentReport({
+      report: { ...answers, channel: 'inwoner', acuteDanger: false, anonymous: anonymous === 'ja', captchaStatus: captcha, addressCheck },
+      now: at,
+      draftTokenHash: draft.tokenHash,
+      kept: { [SENT_KEY]: { anonymous: anonymous === 'ja' ? 'ja' : 'nee', email: anonymous !== 'ja' && answers.reporterEmail ? 'ja' : 'nee' } },
+    });
   } catch (error) {
     if (!(error instanceof DraftAlreadySent)) throw error;
   }

@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { after, describe, test } from 'node:test';
+import Database from 'better-sqlite3';
+import { useTempDatabase } from '#tests/support/unit-db.ts';
+
+/** The residents' writer thread on a real database file, beside the server's own connection. */
+
+const file = useTempDatabase('intake-writer');
+const { db } = await import('#platform/db.ts');
+const { createDraft, findDraft, DraftAlreadySent } = await import('./drafts.repo.server.ts');
+const { submitResidentReport } = await import('./intake.server.ts');
+const { intakeWriterState, stopIntakeWriter } = await import('./intake.writer.server.ts');
+const { loadConfig } = await import('#platform/config.ts');
+type ResidentSend = import('./intake.writer.server.ts').ResidentSend;
+
+after(() => stopIntakeWriter());
+
+const now = new Date('2026-03-02T10:00:00.000Z');
+const lifetime = loadConfig({}).municipality.retention.draftHours;
+// Created and migrated by the server's connection first, as at start.
+db();
+/** Another connection, as another process would read the file: it sees only what is committed. */
+const reader = new Database(file, { readonly: true });
+const stored = (): { reference: string; channel: string }[] =>
+  reader.prepare('SELECT reference, channel FROM reports ORDER BY id').all() as { reference: string; channel: string }[];
+
+function send(token: string): ResidentSend {
+  const draft = findDraft(token, now);
+  assert.ok(draft);
+  return {
+    report: {
+      channel: 'inwoner',
+      acuteDanger: false,
+      personName: 'Dhr. X',
+      locationKind: 'adres',
+      postcode: '9351AB',
+      houseNumber: '12',
+      concerns: ['eenzaamheid'],
+      involved: [],
+      description: 'Hij komt al weken niet buiten.',
+      anonymous: false,
+      reporterName: 'Melder Naam',
+      reporterEmail: 'melder@test.example',
+      captchaStatus: 'niet_van_toepassing',
+    },
+    now,
+    draftTokenHash: draft.tokenHash,
+    kept: { verstuurd: { anonymous: 'nee', email: 'ja' } },
+  };
+}
+
+describe('intake writer thread', () => {
+  test("stores a resident's report in a thread of its own and answers after the commit, with the draft marked as sent", async () => {
+    const token = createDraft({}, now, lifetime);
+    const { reference } = await submitResidentReport(send(token));
+    const state = intakeWriterState();
+    assert.equal(state.running, true, 'the thread runs');
+    assert.notEqual(state.threadId, undefined);
+    assert.equal(state.pending, 0);
+    assert.deepEqual(stored(), [{ reference, channel: 'inwoner' }], 'committed when answered: another connection sees it');
+    const draft = findDraft(token, now);
+    assert.equal(draft?.submittedReference, reference);
+    assert.deepEqual(draft?.answers, { verstuurd: { anonymous: 'nee', email: 'ja' } }, 'the answers wiped, what the thanks page needs kept');
+    // Its e-mails are queued by the same transaction (coordinator and reporter), and its audit row written.
+    const mails = reader.prepare('SELECT count(*) AS n FROM outbox WHERE report_id = (SELECT id FROM reports WHERE reference = ?)').get(reference) as { n: number };
+    assert.equal(mails.n, 2);
+    const audited = reader.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'melding_aangemaakt' AND object_id = ?").get(reference) as { n: number };
+    assert.equal(audited.n, 1);
+  });
+
+  test('sends of one draft arriving together (a double click, two tabs) store one report; the others hear it was sent', async () => {
+    const before = stored().length;
+    const token = createDraft({}, now, lifetime);
+    const outcomes = await Promise.allSettled([1, 2, 3].map(() => submitResidentReport(send(token))));
+    const fulfilled = outcomes.filter((o) => o.status === 'fulfilled');
+    const rejected = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+    assert.equal(fulfilled.length, 1);
+    assert.equal(rejected.length, 2);
+    for (const r of rejected) assert.ok(r.reason instanceof DraftAlreadySent, String(r.reason));
+    assert.equal(stored().length, before + 1);
+  });
+
+  test('many sends at once: every one stored, each answered with its own reference', async () => {
+    const before = stored().length;
+    const tokens = Array.from({ length: 40 }, () => createDraft({}, now, lifetime));
+    const results = await Promise.all(tokens.map((t) => submitResidentReport(send(t))));
+    assert.equal(new Set(results.map((r) => r.reference)).size, 40);
+    assert.equal(stored().length, before + 40);
+    for (const [i, t] of tokens.entries()) assert.equal(findDraft(t, now)?.submittedReference, results[i]!.reference);
+  });
+
+  test('after the thread is stopped, a send starts it again', async () => {
+    await stopIntakeWriter();
+    assert.equal(intakeWriterState().running, false);
+    const { reference } = await submitResidentReport(send(createDraft({}, now, lifetime)));
+    assert.equal(intakeWriterState().running, true);
+    assert.ok(stored().some((r) => r.reference === reference));
+  });
+});
