@@ -9,7 +9,8 @@ import { takeSnapshot } from './snapshots.ts';
 import { applyRetention, purgeExpired } from '#features/retention/retention.server.ts';
 
 /**
- * Work the server does in the background: WAL checkpoints in a thread of their own (checkpointer.ts); the mail worker; every quarter of an hour deleting expired
+ * Work the server does in the background: WAL checkpoints in a thread of their own (checkpointer.ts); the
+ * residents' writer thread started (intake.writer.server.ts); the mail worker; every quarter of an hour deleting expired
  * drafts (unfinished reports older than 24 hours) and expired staff sessions; the retention
  * periods (retention.server.ts) at start and every six hours, in batches between requests; and with `SNAPSHOT_DIR` the daily snapshot
  * (snapshots.ts), looked for at start and every hour, so a restart neither skips nor repeats one.
@@ -30,6 +31,10 @@ export function startBackgroundJobs(): void {
     return m;
   });
   checkpointer.catch((error: unknown) => console.error('jobs: no checkpoint thread, the server checkpoints itself:', (error as Error).message));
+  // The residents' writer thread (intake.writer.server.ts) loads now, not at the first resident's send; its own chunk too.
+  import('#features/intake/intake.writer.server.ts')
+    .then((m) => m.startIntakeWriter())
+    .catch((error: unknown) => console.error('jobs: no writer thread, reports are stored on the server\'s thread:', (error as Error).message));
   // The mail worker follows the server's clock, like drafts and sessions (a test clock moves mail too).
   startMailWorker(mailWorker(config(), now));
   const purge = () => {

@@ -104,8 +104,8 @@ let writer: Promise<typeof import('./intake.writer.server.ts')> | undefined;
  */
 export async function submitResidentReport(send: ResidentSend): Promise<{ id: number; reference: string }> {
   writer ??= import('./intake.writer.server.ts');
-  const { sendInWriter, writeResidentSend } = await writer;
-  const stored = await sendInWriter(send, (s) => commitTogether(() => writeResidentSend(s)));
+  const { sendInWriter } = await writer;
+  const stored = await sendInWriter(send);
   nudgeMailWorker();
   return stored;
 }

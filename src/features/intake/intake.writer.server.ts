@@ -16,8 +16,11 @@ import type { RawAnswers } from '#lib/forms.ts';
  * - The same writes as every other channel (`writeReport`), with the draft's "sent" mark in the same
  *   transaction: a draft is sent at most once, whichever thread or connection sends it.
  * - A send is answered only after the commit that holds it: only then does the resident hear it arrived.
- * - The worker is this very module, loaded again by `new Worker(import.meta.url)`; intake.server.ts imports
- *   it when needed, so the build gives it a chunk of its own (as the checkpoint thread, checkpointer.ts).
+ * - The worker is this very module, loaded again by `new Worker(import.meta.url)`. The background jobs
+ *   start it with the server (jobs.ts) and intake.server.ts imports it when needed, both by a dynamic
+ *   import, so the build gives it a chunk of its own (as the checkpoint thread, checkpointer.ts).
+ * - A send that cannot be copied to the thread is refused at once, and a thread that is stopped while idle
+ *   starts again with the next send.
  * - An in-memory database cannot be opened from another thread, and a thread that does not start (or
  *   stops) is no reason to refuse a report: then the send is stored on the server's thread, as before.
  */
@@ -82,7 +85,12 @@ let nextId = 1;
 /** Whether a thread could not be started or stopped unexpectedly: then sends stay on the server's thread. */
 let unavailable = false;
 
-function writerThread(onThisThread: (send: ResidentSend) => Promise<{ id: number; reference: string }>): Thread | undefined {
+/** A send stored on the server's own thread, in its group commit: when there is no writer thread. */
+function onThisThread(send: ResidentSend): Promise<{ id: number; reference: string }> {
+  return commitTogether(() => writeResidentSend(send));
+}
+
+function writerThread(): Thread | undefined {
   if (thread) return thread;
   if (unavailable || config().databasePath === ':memory:') return undefined;
   let worker: Worker;
@@ -121,18 +129,32 @@ function writerThread(onThisThread: (send: ResidentSend) => Promise<{ id: number
 /**
  * Stores a resident's send in the writer thread; resolves once its commit is on disk. Rejects with
  * DraftAlreadySent when another send of the same draft came first (nothing stored), with another error
- * when nothing could be stored. `onThisThread` stores it on the server's own thread instead.
+ * when nothing could be stored. Without a thread it is stored on the server's own thread.
  */
-export function sendInWriter(send: ResidentSend, onThisThread: (send: ResidentSend) => Promise<{ id: number; reference: string }>): Promise<{ id: number; reference: string }> {
-  const t = writerThread(onThisThread);
+export function sendInWriter(send: ResidentSend): Promise<{ id: number; reference: string }> {
+  const t = writerThread();
   if (!t) return onThisThread(send);
   const id = nextId++;
   return new Promise((resolve, reject) => {
+    try {
+      // Copied to the thread (structured clone): a value that cannot be copied fails here, before it is pending.
+      t.worker.postMessage({ id, send } satisfies Ask);
+    } catch (error) {
+      reject(error instanceof Error ? error : new Error(String(error)));
+      return;
+    }
     t.pending.set(id, { send, resolve, reject });
     // Busy: a resident waits for it, so it holds the process.
     t.worker.ref();
-    t.worker.postMessage({ id, send } satisfies Ask);
   });
+}
+
+/**
+ * Starts the thread ahead of the first send (the background jobs at the server's start), so that no
+ * resident waits for it to load. Returns whether it runs.
+ */
+export function startIntakeWriter(): boolean {
+  return writerThread() !== undefined;
 }
 
 /** Whether sends go to the thread (for tests and the bench). */

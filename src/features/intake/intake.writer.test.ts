@@ -9,7 +9,7 @@ const file = useTempDatabase('intake-writer');
 const { db } = await import('#platform/db.ts');
 const { createDraft, findDraft, DraftAlreadySent } = await import('./drafts.repo.server.ts');
 const { submitResidentReport } = await import('./intake.server.ts');
-const { intakeWriterState, stopIntakeWriter } = await import('./intake.writer.server.ts');
+const { intakeWriterState, startIntakeWriter, stopIntakeWriter } = await import('./intake.writer.server.ts');
 const { loadConfig } = await import('#platform/config.ts');
 type ResidentSend = import('./intake.writer.server.ts').ResidentSend;
 
@@ -89,11 +89,43 @@ describe('intake writer thread', () => {
     for (const [i, t] of tokens.entries()) assert.equal(findDraft(t, now)?.submittedReference, results[i]!.reference);
   });
 
-  test('after the thread is stopped, a send starts it again', async () => {
+  test('after the thread is stopped, a send starts it again; the server starts it ahead of the first send', async () => {
     await stopIntakeWriter();
     assert.equal(intakeWriterState().running, false);
     const { reference } = await submitResidentReport(send(createDraft({}, now, lifetime)));
     assert.equal(intakeWriterState().running, true);
     assert.ok(stored().some((r) => r.reference === reference));
+    await stopIntakeWriter();
+    assert.equal(startIntakeWriter(), true, 'started without a send (the background jobs at start)');
+    const { threadId } = intakeWriterState();
+    assert.equal(startIntakeWriter(), true);
+    assert.equal(intakeWriterState().threadId, threadId, 'a second start is the same thread');
+    await submitResidentReport(send(createDraft({}, now, lifetime)));
+    assert.equal(intakeWriterState().threadId, threadId, 'and the sends go to it');
+  });
+
+  test('a send that cannot be copied to the thread is refused at once and leaves nothing pending', async () => {
+    const bad = { ...send(createDraft({}, now, lifetime)), kept: { verstuurd: { anonymous: (() => 'nee') as unknown as string } } };
+    await assert.rejects(submitResidentReport(bad));
+    assert.equal(intakeWriterState().pending, 0);
+  });
+
+  // Last: from here on sends stay on this thread.
+  test('sends the thread still holds when it stops (a shutdown past its time-out) are stored on this thread, none twice', async () => {
+    const tokens = Array.from({ length: 20 }, () => createDraft({}, now, lifetime));
+    const before = stored().length;
+    const outcomes = Promise.allSettled(tokens.map((t) => submitResidentReport(send(t))));
+    // Let the sends reach the writer module (a dynamic import first), then stop the thread without waiting.
+    while (intakeWriterState().pending < tokens.length) await new Promise((resolve) => setImmediate(resolve));
+    await stopIntakeWriter(0);
+    for (const o of await outcomes) {
+      // Stored here, or by the thread before it stopped (then its draft is sent: the resident sees the confirmation).
+      if (o.status === 'rejected') assert.ok(o.reason instanceof DraftAlreadySent, String(o.reason));
+    }
+    assert.equal(stored().length, before + tokens.length, 'every send stored once');
+    for (const t of tokens) assert.ok(findDraft(t, now)?.submittedReference);
+    assert.equal(intakeWriterState().running, false, 'no new thread after one stopped with sends in hand');
+    const { reference } = await submitResidentReport(send(createDraft({}, now, lifetime)));
+    assert.ok(stored().some((r) => r.reference === reference), 'stored on this thread');
   });
 });
