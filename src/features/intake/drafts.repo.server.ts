@@ -95,7 +95,7 @@ export class DraftAlreadySent extends Error {
  * committed first (or the draft expired meanwhile), nothing is changed and `DraftAlreadySent` is thrown,
  * so the caller's transaction (the report) rolls back.
  */
-export function markDraftSubmitted(draft: Draft, reference: string, now: Date, kept: Record<string, RawAnswers> = {}): void {
+export function markDraftSubmitted(draft: Pick<Draft, 'tokenHash'>, reference: string, now: Date, kept: Record<string, RawAnswers> = {}): void {
   const at = now.toISOString();
   if (statements().submit.run(seal(draft.tokenHash, kept), reference, at, draft.tokenHash, at).changes !== 1) throw new DraftAlreadySent();
 }

@@ -41,7 +41,7 @@ export function writeResidentSend(send: ResidentSend): { id: number; reference: 
   return writeReport(send.report, {
     now: send.now,
     alsoInTransaction: (stored) =>
-      markDraftSubmitted({ tokenHash: send.draftTokenHash, answers: {}, submittedReference: undefined }, stored.reference, send.now, send.kept),
+      markDraftSubmitted({ tokenHash: send.draftTokenHash }, stored.reference, send.now, send.kept),
   });
 }
 

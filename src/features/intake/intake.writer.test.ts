@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { useTempDatabase } from '#tests/support/unit-db.ts';
+import { residentReport } from '#tests/support/intake.ts';
 
 /** The residents' writer thread on a real database file, beside the server's own connection. */
 
@@ -28,21 +29,7 @@ function send(token: string): ResidentSend {
   const draft = findDraft(token, now);
   assert.ok(draft);
   return {
-    report: {
-      channel: 'inwoner',
-      acuteDanger: false,
-      personName: 'Dhr. X',
-      locationKind: 'adres',
-      postcode: '9351AB',
-      houseNumber: '12',
-      concerns: ['eenzaamheid'],
-      involved: [],
-      description: 'Hij komt al weken niet buiten.',
-      anonymous: false,
-      reporterName: 'Melder Naam',
-      reporterEmail: 'melder@test.example',
-      captchaStatus: 'niet_van_toepassing',
-    },
+    report: residentReport(),
     now,
     draftTokenHash: draft.tokenHash,
     kept: { verstuurd: { anonymous: 'nee', email: 'ja' } },

@@ -176,13 +176,12 @@ const statements = lazy(() => {
     enteredBy: d.prepare(`
       SELECT reference, created_at AS createdAt, status FROM reports
       WHERE entered_by = ? AND created_at >= ? ORDER BY created_at DESC LIMIT ?`),
-    // Retention, a batch at a time (retention.server.ts). The statuses and ids arrive as JSON arrays: the
-    // lists have one home in TypeScript (triage.rules.ts, retention.rules.ts) and the statements are
-    // prepared once. Each batch reads the first candidates of a partial index that holds only candidates
-    // (migrations 0019, 0025): what a batch changes leaves the index, so a catch-up reads each report once.
+    // Retention (retention.server.ts). The statuses and ids arrive as JSON arrays: the lists have one home in
+    // TypeScript (triage.rules.ts, retention.rules.ts) and the statements are prepared once. Candidates are
+    // read from a partial index that holds only candidates (migrations 0019, 0025; an index range, no sort)
+    // and then changed in id order, so that one batch touches neighbouring pages of the table and of the
+    // indexes in time order; what a batch changes leaves the index, so a catch-up reads each report once.
     // Only a report with a contact detail is a candidate for erasure: the others have nothing to erase.
-    // Retention's candidates are read first (an index range, no sort) and then changed in id order, so
-    // that one batch touches neighbouring pages of the table and of the indexes in time order.
     contactToErase: d.prepare(`
       SELECT id FROM reports INDEXED BY reports_contact_to_erase
       WHERE ${CONTACT_TO_ERASE} AND closed_at < ? AND status IN (SELECT value FROM json_each(?)) LIMIT ?`),

@@ -42,7 +42,7 @@ const DAY = 86_400_000;
 
 /**
  * How long one batch should hold the database (ms), and so about how long a resident's report waits for a
- * retention batch (a batch slower than the last one per row can take longer: 286 ms at most in the
+ * retention batch (a batch slower than the last one per row can take longer: 455 ms at most in the
  * catch-up at 1,000,000 reports). The rows per batch follow from the time the previous batch took per row:
  * a few hundred on a small database, about a hundred at 1,000,000 reports, where deleting one costs about
  * 0.5 ms (an entry in each of some thirty indexes). Short batches cost a little more in all: before the
@@ -104,20 +104,29 @@ export async function applyRetention(at: Date = now(), options: RetentionOptions
   const stopped = options.stopped ?? (() => false);
   const before = (days: number) => new Date(at.getTime() - days * DAY);
   const result: RetentionResult = { contactsErased: 0, callersErased: 0, cancelledDeleted: 0, reportsDeleted: 0, casesDeleted: 0, batches: 0, longestBatchMs: 0 };
-  /** Runs `batch` in its own transaction until it reports fewer than a full batch, pausing between. */
+  /**
+   * One batch: `batch` in its own IMMEDIATE transaction, timed and counted; the next batch's size follows
+   * from this one's time per row. Returns how many rows it changed.
+   */
+  const runBatch = (rows: number, batch: () => number): number => {
+    const started = performance.now();
+    const n = db().transaction(batch).immediate();
+    const ms = performance.now() - started;
+    result.batches++;
+    result.longestBatchMs = Math.max(result.longestBatchMs, ms);
+    if (fixed === undefined) limit = nextBatchSize(rows, ms);
+    return n;
+  };
+  /** Runs `batch` until it reports fewer than a full batch, pausing between. */
   const inBatches = async (batch: () => number): Promise<number> => {
     let total = 0;
     limit = fixed ?? FIRST_BATCH;
     for (;;) {
       if (stopped()) return total;
-      const started = performance.now();
-      const n = db().transaction(batch).immediate();
-      const ms = performance.now() - started;
-      result.batches++;
-      result.longestBatchMs = Math.max(result.longestBatchMs, ms);
+      const asked = limit;
+      const n = runBatch(asked, batch);
       total += n;
-      if (n < limit) return total;
-      if (fixed === undefined) limit = nextBatchSize(n, ms);
+      if (n < asked) return total;
       await pause();
     }
   };
@@ -136,12 +145,7 @@ export async function applyRetention(at: Date = now(), options: RetentionOptions
         if (stopped()) return total;
         const slice = ids.slice(at, at + limit);
         at += slice.length;
-        const started = performance.now();
-        total += db().transaction(() => change(slice)).immediate();
-        const ms = performance.now() - started;
-        result.batches++;
-        result.longestBatchMs = Math.max(result.longestBatchMs, ms);
-        if (fixed === undefined) limit = nextBatchSize(slice.length, ms);
+        total += runBatch(slice.length, () => change(slice));
         await pause();
       }
       // Fewer than asked for: there are no more (a candidate left alone, reopened meanwhile, is no candidate any more).

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useTempDatabase } from '#tests/support/unit-db.ts';
+import { residentReport } from '#tests/support/intake.ts';
 
 useTempDatabase('retention');
 const { db } = await import('#platform/db.ts');
@@ -14,22 +15,7 @@ const at = new Date('2030-06-01T10:00:00Z');
 const daysAgo = (n: number) => new Date(at.getTime() - n * DAY).toISOString();
 
 function report(status: string, closedDaysAgo: number | null, email = 'melder@test.example'): string {
-  const { id, reference } = recordReport({
-    channel: 'inwoner',
-    acuteDanger: false,
-    personName: 'Dhr. X',
-    locationKind: 'adres',
-    postcode: '9351AB',
-    houseNumber: '12',
-    concerns: ['eenzaamheid'],
-    involved: [],
-    description: 'Een beschrijving van de zorgen.',
-    anonymous: false,
-    reporterName: 'Melder Naam',
-    reporterEmail: email,
-    reporterPhone: '0612345678',
-    captchaStatus: 'niet_van_toepassing',
-  });
+  const { id, reference } = recordReport(residentReport({ reporterEmail: email }));
   db().prepare('UPDATE reports SET status = ?, closed_at = ?, outcome = ? WHERE id = ?').run(status, closedDaysAgo === null ? null : daysAgo(closedDaysAgo), 'geen_actie', id);
   return reference;
 }
