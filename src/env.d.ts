@@ -10,3 +10,15 @@ declare namespace App {
     refusal?: { status: import('#platform/refusal.ts').RefusalStatus; back: string | undefined };
   }
 }
+
+/** @astrojs/node's build settings (its Vite plugin writes them from astro.config.mjs); read by src/platform/app-handler.ts. */
+declare module 'virtual:astro-node:config' {
+  export const mode: 'standalone' | 'middleware';
+  export const client: string;
+  export const server: string;
+  export const host: string | boolean;
+  export const port: number;
+  export const bodySizeLimit: number;
+  export const experimentalDisableStreaming: boolean;
+  export const staticHeaders: boolean;
+}

@@ -3,25 +3,21 @@
  * however the portal is started — `npm start`, `node dist/server/entry.mjs` in a container or a
  * systemd unit, the tests' launcher — the configuration is checked, the database opened and
  * migrated, and the data key loaded (with the encryption pass after an upgrade) before the port is opened; a bad configuration stops the process with its message and
- * exit code 1. Then the portal's own HTTP server (server.ts) serves Astro's handler.
+ * exit code 1. Then the portal's own HTTP server (server.ts) serves Astro's handler (app-handler.ts).
  *
  * Exports what @astrojs/node's entry exports (`handler`, `options`, `startServer`);
  * ASTRO_NODE_AUTOSTART=disabled still means "import without listening".
  */
 import { fileURLToPath } from 'node:url';
+import { createAppHandler, options } from './app-handler.ts';
 import { config } from './config.ts';
 import { db } from './db.ts';
 import { prepareEncryption } from '#features/encryption/encryption.server.ts';
 import { startBackgroundJobs } from './jobs.ts';
 import { serve } from './server.ts';
 
-const autostart = process.env['ASTRO_NODE_AUTOSTART'] !== 'disabled';
-// The adapter's module starts its own server when imported, unless told not to.
-process.env['ASTRO_NODE_AUTOSTART'] = 'disabled';
-const adapter = await import('@astrojs/node/server.js');
-
-export const handler = adapter.handler;
-export const options = adapter.options;
+export const handler = createAppHandler();
+export { options };
 
 /** Checks, opens the database, listens; exits with code 1 and the reason when the portal cannot run. */
 export function startServer(): ReturnType<typeof serve> {
@@ -35,10 +31,10 @@ export function startServer(): ReturnType<typeof serve> {
     console.error(`start: ${(error as Error).message}`);
     process.exit(1);
   }
-  const configuredHost = adapter.options.host;
+  const configuredHost = options.host;
   const host = process.env['HOST'] || (typeof configuredHost === 'string' ? configuredHost : configuredHost ? '0.0.0.0' : 'localhost');
-  const port = process.env['PORT'] ? Number(process.env['PORT']) : adapter.options.port;
-  const server = serve(handler as Parameters<typeof serve>[0], {
+  const port = process.env['PORT'] ? Number(process.env['PORT']) : options.port;
+  const server = serve(handler, {
     host,
     port,
     clientDir: fileURLToPath(new URL('../client/', import.meta.url)),
@@ -49,4 +45,4 @@ export function startServer(): ReturnType<typeof serve> {
   return server;
 }
 
-if (autostart) startServer();
+if (process.env['ASTRO_NODE_AUTOSTART'] !== 'disabled') startServer();
