@@ -121,3 +121,22 @@ test('dead letters stored with a server text before errors were kept as codes sh
   db().prepare(`UPDATE outbox SET state = 'dead', last_error = ? WHERE id = ?`).run('EENVELOPE 550 mailbox unavailable for Jan de Vries, Dorpsstraat 12', id);
   assert.equal(deadLetters(500).find((d) => d.id === id)!.lastError, 'EENVELOPE 550');
 });
+
+test('more mail than one batch: every mail is sent once and marked sent, the outcomes of a batch committed with the next claim', async () => {
+  const at = new Date(Date.now() + 90 * HOUR);
+  // What the tests above left due by then goes first.
+  await flushOutbox(worker(at, async () => {}));
+  const before = rows().length;
+  // Each report queues one notification: 120 of them are more than two batches.
+  for (let i = 0; i < 120; i++) reportAt(at);
+  const sent: string[] = [];
+  assert.equal(await flushOutbox(worker(at, async (mail) => void sent.push(mail.messageId))), 120);
+  assert.equal(new Set(sent).size, 120);
+  const mine = rows().slice(before);
+  assert.equal(mine.length, 120);
+  assert.deepEqual(new Set(mine.map((r) => r.state)), new Set(['sent']));
+  assert.ok(mine.every((r) => r.sentAt === at.toISOString()));
+  // Nothing is left to send: a second run finds no mail.
+  assert.equal(await flushOutbox(worker(at, async (mail) => void sent.push(mail.messageId))), 0);
+  assert.equal(sent.length, 120);
+});
