@@ -1,5 +1,5 @@
 -- The current schema, generated from db/migrations by `npm run db:schema`. Do not edit: add a migration.
--- PRAGMA user_version = 26
+-- PRAGMA user_version = 27
 
 CREATE TABLE account_links (
   token_hash   TEXT    PRIMARY KEY CHECK (length(token_hash) = 64),
@@ -183,13 +183,13 @@ CREATE INDEX deletion_log_by_person_key ON deletion_log (person_key) WHERE perso
 CREATE INDEX deletion_log_by_time ON deletion_log (deleted_at);
 
 CREATE TABLE "drafts" (
-  token_hash           TEXT    PRIMARY KEY,
-  answers              TEXT    NOT NULL,            -- encrypted JSON,
+  token_hash           TEXT    PRIMARY KEY NOT NULL,
+  answers              TEXT    NOT NULL,            -- encrypted JSON
   created_at           TEXT    NOT NULL,
   updated_at           TEXT    NOT NULL,
   expires_at           TEXT    NOT NULL,
   submitted_reference  TEXT
-) STRICT, WITHOUT ROWID;
+) STRICT;
 
 CREATE INDEX drafts_by_expiry ON drafts (expires_at);
 
