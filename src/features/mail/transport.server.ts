@@ -42,11 +42,20 @@ export function smtpOptions(smtpUrl: string, requireTLS: boolean) {
  */
 function fileTransport(dir: string): SendMail {
   const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  // The folder is made before the first mail, and again when it has gone since (a write finds it missing).
+  let folder: Promise<unknown> | undefined;
   return async (mail) => {
     const info = (await composer.sendMail(mail)) as { message: Buffer };
-    await mkdir(dir, { recursive: true });
     const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${mail.messageId.replace(/[^a-zA-Z0-9-]/g, '').slice(0, 40)}.eml`;
-    await writeFile(path.join(dir, name), info.message);
+    const file = path.join(dir, name);
+    await (folder ??= mkdir(dir, { recursive: true }));
+    try {
+      await writeFile(file, info.message);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      await (folder = mkdir(dir, { recursive: true }));
+      await writeFile(file, info.message);
+    }
   };
 }
 

@@ -1,0 +1,32 @@
+// The embedded default without an SMTP server: every mail an .eml file in MAIL_DIR.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { tempDir } from '#tests/support/unit-db.ts';
+import { loadConfig } from '#platform/config.ts';
+import { createSender, type OutgoingMail } from './transport.server.ts';
+
+const mail = (n: number): OutgoingMail => ({
+  from: 'Meldpunt <noreply@test.example>',
+  to: 'melder@test.example',
+  subject: `Uw melding ${n}`,
+  text: 'Wij hebben uw melding ontvangen.',
+  html: '<p>Wij hebben uw melding ontvangen.</p>',
+  messageId: `<mail-${n}@test.example>`,
+});
+
+test('without SMTP every mail is an .eml file in MAIL_DIR; a folder removed meanwhile is made again', async () => {
+  const dir = path.join(tempDir('mail-files'), 'mail');
+  const send = createSender(loadConfig({ MAIL_DIR: dir }));
+  await send(mail(1));
+  await send(mail(2));
+  const files = () => readdirSync(dir).filter((f) => f.endsWith('.eml'));
+  assert.equal(files().length, 2);
+  const first = readFileSync(path.join(dir, files().find((f) => f.includes('mail-1'))!), 'utf8');
+  assert.match(first, /^Message-ID: <mail-1@test\.example>$/m);
+  assert.match(first, /^To: melder@test\.example$/m);
+  rmSync(dir, { recursive: true });
+  await send(mail(3));
+  assert.deepEqual(files().map((f) => f.includes('mail-3')), [true]);
+});
