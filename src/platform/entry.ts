@@ -5,7 +5,8 @@
  * migrated, and the data key loaded (with the encryption pass after an upgrade) before the port is opened; a bad configuration stops the process with its message and
  * exit code 1. Then the portal's own HTTP server (server.ts) serves Astro's handler (app-handler.ts).
  *
- * Exports what @astrojs/node's entry exports (`handler`, `options`, `startServer`);
+ * Exports the names @astrojs/node's entry exports (`handler`, `options`, `startServer`), but `handler` is
+ * Astro's page handler alone: static files and undecodable addresses are the portal's server's (server.ts).
  * ASTRO_NODE_AUTOSTART=disabled still means "import without listening".
  */
 import { fileURLToPath } from 'node:url';

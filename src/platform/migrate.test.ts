@@ -150,9 +150,10 @@ describe('migrate on an existing database', () => {
     const all = readMigrations();
     migrate(db, all.slice(0, 26));
     const draft = { token_hash: 'a'.repeat(64), answers: 'v1:sealed', created_at: '2026-03-02T10:00:00.000Z', updated_at: '2026-03-02T10:05:00.000Z', expires_at: '2026-03-03T10:00:00.000Z', submitted_reference: 'MB-ABCD2345' };
-    db.prepare('INSERT INTO drafts VALUES (@token_hash, @answers, @created_at, @updated_at, @expires_at, @submitted_reference)').run(draft);
+    const open = { ...draft, token_hash: 'b'.repeat(64), answers: 'v1:other', submitted_reference: null };
+    for (const d of [draft, open]) db.prepare('INSERT INTO drafts VALUES (@token_hash, @answers, @created_at, @updated_at, @expires_at, @submitted_reference)').run(d);
     migrate(db, all);
-    assert.deepEqual(db.prepare('SELECT token_hash, answers, created_at, updated_at, expires_at, submitted_reference FROM drafts').all(), [draft]);
+    assert.deepEqual(db.prepare('SELECT token_hash, answers, created_at, updated_at, expires_at, submitted_reference FROM drafts ORDER BY token_hash').all(), [draft, open]);
     assert.doesNotMatch(String((db.prepare("SELECT sql FROM sqlite_schema WHERE name = 'drafts'").get() as { sql: string }).sql), /WITHOUT ROWID/);
     assert.throws(() => db.prepare('INSERT INTO drafts (token_hash, answers, created_at, updated_at, expires_at) VALUES (?, ?, ?, ?, ?)').run(draft.token_hash, 'x', 'x', 'x', 'x'), /UNIQUE/);
     assert.throws(() => db.prepare('INSERT INTO drafts (token_hash, answers, created_at, updated_at, expires_at) VALUES (NULL, ?, ?, ?, ?)').run('x', 'x', 'x', 'x'), /NOT NULL/);

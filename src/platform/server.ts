@@ -9,10 +9,11 @@ import { readStaticTree, serveStaticFile, staticEntry } from './static-files.ts'
 import { PHOTO_FORM_LIMIT_BYTES as LARGEST_BODY_LIMIT } from '#features/photos/photos.schema.ts';
 
 /**
- * The portal's HTTP server, in front of Astro's request handler (@astrojs/node in standalone mode): it
- * serves the build's static files itself (static-files.ts, with the security headers), refuses what no
- * page should see (refusal.ts) with the Dutch page, compresses every text answer (compression.ts),
- * answers a folder with the 404 page (no directory redirect that could echo a path), and stops gracefully.
+ * The portal's HTTP server, in front of Astro's request handler (app-handler.ts; @astrojs/node in
+ * standalone mode builds the app): it serves the build's static files itself (static-files.ts, with the
+ * security headers), refuses what no page should see (refusal.ts) with the Dutch page, compresses every
+ * text answer (compression.ts), answers a folder with the 404 page (no directory redirect that could echo
+ * a path), and stops gracefully.
  */
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
@@ -41,7 +42,7 @@ export function guarded(handler: Handler, clientDir: string, options: { producti
     const rawPath = raw.split(/[?#]/, 1)[0] ?? '/';
     let decoded: string;
     try {
-      // The whole URL too (the query): @astrojs/node answers an undecodable one with English text.
+      // The whole URL too (the query): Astro would fail on an undecodable one (@astrojs/node answered it with English text).
       if (decodeURI(raw) === '') return refuse(400);
       decoded = decodeURIComponent(rawPath);
     } catch {
@@ -52,8 +53,8 @@ export function guarded(handler: Handler, clientDir: string, options: { producti
     // would echo the path into Location).
     const found = decoded === '/' ? undefined : staticEntry(tree, root, decoded);
     const kind = found?.entry.kind;
-    // Every route reads at most its own body limit (the adapter's is the largest of them): @astrojs/node
-    // streams `req.body` when it is set, so the small limit holds for a chunked body too.
+    // Every route reads at most its own body limit (the adapter's is the largest of them): Astro's request
+    // (astro/app/node) streams `req.body` when it is set, so the small limit holds for a chunked body too.
     const limit = bodyLimitFor(decoded);
     if (req.method === 'POST' && limit < LARGEST_BODY_LIMIT) {
       const limited = limitedBody(req, limit);

@@ -104,7 +104,7 @@ function plainSensitiveValues(db: Database.Database): string[] {
   };
   for (const [table, columns] of Object.entries(SENSITIVE)) {
     for (const column of columns) {
-      // By position: drafts has no rowid (WITHOUT ROWID).
+      // By position: the tables differ in their keys (drafts by token hash).
       (db.prepare(`SELECT "${column}" AS v FROM "${table}"`).all() as { v: unknown }[]).forEach((row, i) => check(`${table}.${column}[${i}]`, row.v));
     }
   }

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import type { AppConfig } from '#platform/config.ts';
@@ -38,24 +38,32 @@ export function smtpOptions(smtpUrl: string, requireTLS: boolean) {
  * Without an SMTP server, every mail becomes an .eml file in MAIL_DIR (the embedded default). Written
  * asynchronously: creating a file in a folder of thousands takes the file system a while, and the
  * mail worker shares the server's thread with the requests (measured under load: a synchronous write was
- * about a tenth of that thread's time).
+ * about a tenth of that thread's time). Written under a temporary name and then renamed, so an .eml file
+ * is always whole. The folder is made before the first mail and again when it has gone since; a folder
+ * that could not be made is tried again with the next mail.
  */
 function fileTransport(dir: string): SendMail {
   const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
-  // The folder is made before the first mail, and again when it has gone since (a write finds it missing).
   let folder: Promise<unknown> | undefined;
+  const makeFolder = (): Promise<unknown> =>
+    (folder = mkdir(dir, { recursive: true }).catch((error: unknown) => {
+      folder = undefined;
+      throw error;
+    }));
   return async (mail) => {
     const info = (await composer.sendMail(mail)) as { message: Buffer };
     const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${mail.messageId.replace(/[^a-zA-Z0-9-]/g, '').slice(0, 40)}.eml`;
     const file = path.join(dir, name);
-    await (folder ??= mkdir(dir, { recursive: true }));
+    const partial = `${file}.tmp`;
+    await (folder ?? makeFolder());
     try {
-      await writeFile(file, info.message);
+      await writeFile(partial, info.message);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      await (folder = mkdir(dir, { recursive: true }));
-      await writeFile(file, info.message);
+      await makeFolder();
+      await writeFile(partial, info.message);
     }
+    await rename(partial, file);
   };
 }
 

@@ -1,6 +1,6 @@
 // The embedded default without an SMTP server: every mail an .eml file in MAIL_DIR.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { tempDir } from '#tests/support/unit-db.ts';
@@ -29,4 +29,16 @@ test('without SMTP every mail is an .eml file in MAIL_DIR; a folder removed mean
   rmSync(dir, { recursive: true });
   await send(mail(3));
   assert.deepEqual(files().map((f) => f.includes('mail-3')), [true]);
+});
+
+test('a folder that could not be made is tried again with the next mail; no partial file is left', async () => {
+  const base = tempDir('mail-blocked');
+  const blocker = path.join(base, 'blocker');
+  writeFileSync(blocker, 'not a folder');
+  const dir = path.join(blocker, 'mail');
+  const send = createSender(loadConfig({ MAIL_DIR: dir }));
+  await assert.rejects(send(mail(4)));
+  rmSync(blocker);
+  await send(mail(5));
+  assert.deepEqual(readdirSync(dir).map((f) => f.endsWith('.eml')), [true]);
 });

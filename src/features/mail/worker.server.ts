@@ -113,12 +113,13 @@ async function sendDue(worker: MailWorker): Promise<number> {
     // The claim and the outcomes ride on the group commit (#platform/group-commit.ts): their disk syncs are
     // shared with the reports being sent at the same time instead of coming on top of them. The outcomes of
     // one batch and the claim of the next share a transaction: one disk sync per batch, not two.
+    // Two pieces of the same group commit, each in its own savepoint: a claim that fails cannot take the
+    // outcomes with it (a mail recorded as sent is never sent again).
     const done = outcomes;
     outcomes = [];
-    const batch = await commitTogether(() => {
-      record(done);
-      return claimDueMail(now, new Date(now.getTime() + LEASE_MS), BATCH);
-    });
+    const recorded = done.length > 0 ? commitTogether(() => record(done)) : undefined;
+    const claimed = commitTogether(() => claimDueMail(now, new Date(now.getTime() + LEASE_MS), BATCH));
+    const [, batch] = await Promise.all([recorded, claimed]);
     if (batch.length === 0) return sent;
     // Send the whole batch, then record every outcome in one transaction: one disk sync per batch
     // instead of one per mail, which the portal's requests would otherwise wait behind. A crash in
@@ -204,7 +205,9 @@ export function startMailWorker(worker: MailWorker): void {
 
 /**
  * At shutdown: no new batches; the mail being sent may finish within `waitMs`; then every lease this
- * process holds is released, so the next start (or mail:flush) sends the rest at once.
+ * process holds is released, so the next start (or mail:flush) sends the rest at once. When the wait runs
+ * out in the middle of a batch, the mails of that batch already sent but not yet recorded as sent go again
+ * at the next start, under the same Message-ID (so a mail program can recognise the copy).
  */
 export async function stopMailWorker(waitMs: number): Promise<void> {
   stopping = true;

@@ -122,7 +122,7 @@ test('dead letters stored with a server text before errors were kept as codes sh
   assert.equal(deadLetters(500).find((d) => d.id === id)!.lastError, 'EENVELOPE 550');
 });
 
-test('more mail than one batch: every mail is sent once and marked sent, the outcomes of a batch committed with the next claim', async () => {
+test('more mail than one batch: every mail is sent once and marked sent', async () => {
   const at = new Date(Date.now() + 90 * HOUR);
   // What the tests above left due by then goes first.
   await flushOutbox(worker(at, async () => {}));
@@ -139,4 +139,21 @@ test('more mail than one batch: every mail is sent once and marked sent, the out
   // Nothing is left to send: a second run finds no mail.
   assert.equal(await flushOutbox(worker(at, async (mail) => void sent.push(mail.messageId))), 0);
   assert.equal(sent.length, 120);
+});
+
+test('a claim that fails does not undo the outcomes of the batch before it: mail that went out is recorded as sent', async () => {
+  const at = new Date(Date.now() + 120 * HOUR);
+  await flushOutbox(worker(at, async () => {}));
+  const before = rows().length;
+  for (let i = 0; i < 60; i++) reportAt(at);
+  const mine = rows().slice(before);
+  // The last mail cannot be opened (its recipient sealed for another row): claiming the second batch fails.
+  db().prepare('UPDATE outbox SET recipient = (SELECT recipient FROM outbox WHERE id = ?) WHERE id = ?').run(mine[0]!.id, mine.at(-1)!.id);
+  const sent: string[] = [];
+  await assert.rejects(flushOutbox(worker(at, async (mail) => void sent.push(mail.messageId))));
+  assert.equal(sent.length, 50);
+  const after = rows().slice(before);
+  assert.equal(after.filter((r) => r.state === 'sent').length, 50);
+  assert.equal(after.filter((r) => r.state === 'pending').length, 10);
+  db().prepare(`UPDATE outbox SET state = 'dead' WHERE id = ?`).run(mine.at(-1)!.id);
 });
