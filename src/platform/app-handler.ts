@@ -37,19 +37,25 @@ function failed(res: http.ServerResponse): void {
   res.end('Er ging iets mis. Probeer het later opnieuw.');
 }
 
+/** The path of a request's URL, without its query (what the logs name; never a query's content). */
+const pathOf = (url: string | undefined): string => (url ?? '').split('?', 1)[0] ?? '';
+
 /** The handler, made once per process: it creates Astro's app. */
 export function createAppHandler(): Handler {
   setGetEnv((key) => process.env[key]);
   const app = createApp({ streaming: !options.experimentalDisableStreaming });
   const logger = app.adapterLogger;
   const bodySizeLimit = options.bodySizeLimit === 0 || options.bodySizeLimit === Number.POSITIVE_INFINITY ? undefined : options.bodySizeLimit;
-  const requestPath = new AsyncLocalStorage<string>();
+  // The same for every request: worked out once, not per request.
+  const requestOptions = { allowedDomains: app.getAllowedDomains?.() ?? [], port: options.port, ...(bodySizeLimit === undefined ? {} : { bodySizeLimit }) };
+  /** The URL of the request being rendered (path and query), for the log of a rejection nobody handled. */
+  const requestUrl = new AsyncLocalStorage<string>();
   const aborted = new WeakSet<Error>();
   // As @astrojs/node: a rejection nobody handled while a page rendered is logged (by path), and the process goes on.
   process.on('unhandledRejection', (reason) => {
-    const path = requestPath.getStore();
-    if (!path || (reason instanceof Error && aborted.has(reason))) return;
-    logger.error(`Unhandled rejection while rendering ${path}\n${reason instanceof Error ? reason.stack || reason.message : String(reason)}`);
+    const url = requestUrl.getStore();
+    if (url === undefined || (reason instanceof Error && aborted.has(reason))) return;
+    logger.error(`Unhandled rejection while rendering ${pathOf(url)}\n${reason instanceof Error ? reason.stack || reason.message : String(reason)}`);
   });
 
   return (req, res) => {
@@ -58,14 +64,13 @@ export function createAppHandler(): Handler {
     });
     let request: Request;
     try {
-      request = createRequestFromNodeRequest(req, { allowedDomains: app.getAllowedDomains?.() ?? [], port: options.port, ...(bodySizeLimit === undefined ? {} : { bodySizeLimit }) });
+      request = createRequestFromNodeRequest(req, requestOptions);
     } catch (error) {
-      logger.error(`Could not render ${req.url?.split('?')[0] ?? ''}: ${(error as Error).message}`);
+      logger.error(`Could not render ${pathOf(req.url)}: ${(error as Error).message}`);
       failed(res);
       return;
     }
-    const path = new URL(request.url).pathname;
-    void requestPath.run(path, async () => {
+    void requestUrl.run(req.url ?? '', async () => {
       try {
         const routeData = app.match(request, true);
         // No route: Astro renders the 404 page.
@@ -73,7 +78,7 @@ export function createAppHandler(): Handler {
         await writeResponse(response, res);
       } catch (error) {
         if (error instanceof Error && aborted.has(error)) return;
-        logger.error(`Could not render ${path}\n${error instanceof Error ? error.stack || error.message : String(error)}`);
+        logger.error(`Could not render ${pathOf(req.url)}\n${error instanceof Error ? error.stack || error.message : String(error)}`);
         if (!res.headersSent) {
           failed(res);
         } else {

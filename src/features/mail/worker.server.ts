@@ -112,18 +112,17 @@ async function sendDue(worker: MailWorker): Promise<number> {
     const batchStart = Date.now();
     // The claim and the outcomes ride on the group commit (#platform/group-commit.ts): their disk syncs are
     // shared with the reports being sent at the same time instead of coming on top of them. The outcomes of
-    // one batch and the claim of the next share a transaction: one disk sync per batch, not two.
-    // Two pieces of the same group commit, each in its own savepoint: a claim that fails cannot take the
-    // outcomes with it (a mail recorded as sent is never sent again).
+    // the last batch and the claim of this one are two pieces of one commit (one disk sync per batch, not
+    // two), each in its own savepoint: a claim that fails cannot take the outcomes with it.
     const done = outcomes;
     outcomes = [];
     const recorded = done.length > 0 ? commitTogether(() => record(done)) : undefined;
     const claimed = commitTogether(() => claimDueMail(now, new Date(now.getTime() + LEASE_MS), BATCH));
     const [, batch] = await Promise.all([recorded, claimed]);
     if (batch.length === 0) return sent;
-    // Send the whole batch, then record every outcome in one transaction: one disk sync per batch
-    // instead of one per mail, which the portal's requests would otherwise wait behind. A crash in
-    // between means the batch is sent again when its lease runs out (same Message-IDs).
+    // Send the whole batch; its outcomes are recorded together with the next claim (or after the last
+    // batch): one disk sync per batch instead of one per mail, which the portal's requests would otherwise
+    // wait behind. A crash in between means the batch is sent again when its lease runs out (same Message-IDs).
     for (const mail of batch) {
       if (stopping || Date.now() - batchStart > BATCH_MS) {
         outcomes.push(() => returnUnsent(mail.id));
