@@ -1,5 +1,5 @@
 -- The current schema, generated from db/migrations by `npm run db:schema`. Do not edit: add a migration.
--- PRAGMA user_version = 27
+-- PRAGMA user_version = 28
 
 CREATE TABLE account_links (
   token_hash   TEXT    PRIMARY KEY CHECK (length(token_hash) = 64),
@@ -398,6 +398,21 @@ CREATE INDEX report_events_by_kind_time ON report_events (kind, at);
 
 CREATE INDEX report_events_by_report ON report_events (report_id, id);
 
+CREATE TABLE report_keys (
+  kind       TEXT    NOT NULL CHECK (kind IN ('reference', 'address', 'address_number', 'bag', 'name', 'person',
+                                              'police_reference', 'street', 'street_number')),
+  key        TEXT    NOT NULL,
+  report_id  INTEGER NOT NULL,           -- no foreign key: a deletion leaves its keys to the sweep
+  PRIMARY KEY (kind, key, report_id)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE report_keys_gone (
+  id         INTEGER PRIMARY KEY,
+  kind       TEXT    NOT NULL,
+  key        TEXT    NOT NULL,
+  report_id  INTEGER NOT NULL
+) STRICT;
+
 CREATE TABLE report_links (
   report_id   INTEGER NOT NULL REFERENCES reports (id) ON DELETE CASCADE,
   linked_id   INTEGER NOT NULL REFERENCES reports (id) ON DELETE CASCADE,
@@ -566,15 +581,9 @@ CREATE TABLE "reports" (
 
 CREATE INDEX reports_awaiting_by_due ON reports (due_on, urgency_rank, created_at, channel) WHERE status = 'nieuw';
 
-CREATE INDEX reports_by_address_key ON reports (address_key) WHERE address_key IS NOT NULL;
-
-CREATE INDEX reports_by_address_number_key ON reports (address_number_key) WHERE address_number_key IS NOT NULL;
-
 CREATE INDEX reports_by_assignee ON reports (assigned_to, urgency_rank, created_at DESC) WHERE assigned_to IS NOT NULL;
 
 CREATE INDEX reports_by_ave_phase ON reports (ave_phase, urgency_rank, created_at DESC);
-
-CREATE INDEX reports_by_bag_key ON reports (bag_key) WHERE bag_key IS NOT NULL;
 
 CREATE INDEX reports_by_channel ON reports (channel, urgency_rank, created_at DESC);
 
@@ -584,27 +593,15 @@ CREATE INDEX reports_by_entered_by ON reports (entered_by, created_at) WHERE ent
 
 CREATE INDEX reports_by_merged_into ON reports (merged_into) WHERE merged_into IS NOT NULL;
 
-CREATE INDEX reports_by_name_key ON reports (name_key) WHERE name_key IS NOT NULL;
-
 CREATE INDEX reports_by_outcome ON reports (outcome, urgency_rank, created_at DESC) WHERE outcome IS NOT NULL;
 
-CREATE INDEX reports_by_person_key ON reports (person_key) WHERE person_key IS NOT NULL;
-
-CREATE INDEX reports_by_police_reference_key ON reports (police_reference_key) WHERE police_reference_key IS NOT NULL;
-
 CREATE INDEX reports_by_postcode ON reports (postcode) WHERE postcode IS NOT NULL;
-
-CREATE UNIQUE INDEX reports_by_reference ON reports (reference);
 
 CREATE INDEX reports_by_status ON reports (status, urgency_rank, created_at DESC);
 
 CREATE INDEX reports_by_status_and_ave_phase ON reports (status, ave_phase, urgency_rank, created_at DESC);
 
 CREATE INDEX reports_by_status_and_channel ON reports (status, channel, urgency_rank, created_at DESC);
-
-CREATE INDEX reports_by_street_key ON reports (street_key) WHERE street_key IS NOT NULL;
-
-CREATE INDEX reports_by_street_number_key ON reports (street_number_key) WHERE street_number_key IS NOT NULL;
 
 CREATE INDEX reports_by_woonplaats ON reports (woonplaats) WHERE woonplaats IS NOT NULL;
 
@@ -696,6 +693,73 @@ BEGIN
   INSERT INTO monitor_triage_monthly (month, tenths, n)
   SELECT substr(day, 1, 7), value, 1 FROM monitor_contributions WHERE id = NEW.id AND dimension = 'triage_tenths'
   ON CONFLICT DO UPDATE SET n = n + excluded.n;
+END;
+
+CREATE TRIGGER report_keys_changed AFTER UPDATE OF reference, address_key, address_number_key, bag_key, name_key,
+  person_key, police_reference_key, street_key, street_number_key ON reports
+BEGIN
+  DELETE FROM report_keys WHERE (kind, key, report_id) IN (
+    SELECT kind, key, OLD.id FROM (
+      SELECT 'reference' AS kind, OLD.reference AS key
+      UNION ALL SELECT 'address', OLD.address_key
+      UNION ALL SELECT 'address_number', OLD.address_number_key
+      UNION ALL SELECT 'bag', OLD.bag_key
+      UNION ALL SELECT 'name', OLD.name_key
+      UNION ALL SELECT 'person', OLD.person_key
+      UNION ALL SELECT 'police_reference', OLD.police_reference_key
+      UNION ALL SELECT 'street', OLD.street_key
+      UNION ALL SELECT 'street_number', OLD.street_number_key)
+    WHERE key IS NOT NULL);
+  INSERT INTO report_keys (kind, key, report_id)
+  SELECT kind, key, NEW.id FROM (
+    SELECT 'reference' AS kind, NEW.reference AS key
+    UNION ALL SELECT 'address', NEW.address_key
+    UNION ALL SELECT 'address_number', NEW.address_number_key
+    UNION ALL SELECT 'bag', NEW.bag_key
+    UNION ALL SELECT 'name', NEW.name_key
+    UNION ALL SELECT 'person', NEW.person_key
+    UNION ALL SELECT 'police_reference', NEW.police_reference_key
+    UNION ALL SELECT 'street', NEW.street_key
+    UNION ALL SELECT 'street_number', NEW.street_number_key)
+  WHERE key IS NOT NULL;
+END;
+
+CREATE TRIGGER report_keys_deleting BEFORE DELETE ON reports
+BEGIN
+  INSERT INTO report_keys_gone (kind, key, report_id)
+  SELECT kind, key, OLD.id FROM (
+    SELECT 'reference' AS kind, OLD.reference AS key
+    UNION ALL SELECT 'address', OLD.address_key
+    UNION ALL SELECT 'address_number', OLD.address_number_key
+    UNION ALL SELECT 'bag', OLD.bag_key
+    UNION ALL SELECT 'name', OLD.name_key
+    UNION ALL SELECT 'person', OLD.person_key
+    UNION ALL SELECT 'police_reference', OLD.police_reference_key
+    UNION ALL SELECT 'street', OLD.street_key
+    UNION ALL SELECT 'street_number', OLD.street_number_key)
+  WHERE key IS NOT NULL;
+END;
+
+CREATE TRIGGER report_keys_inserted AFTER INSERT ON reports
+BEGIN
+  INSERT INTO report_keys (kind, key, report_id)
+  SELECT kind, key, NEW.id FROM (
+    SELECT 'reference' AS kind, NEW.reference AS key
+    UNION ALL SELECT 'address', NEW.address_key
+    UNION ALL SELECT 'address_number', NEW.address_number_key
+    UNION ALL SELECT 'bag', NEW.bag_key
+    UNION ALL SELECT 'name', NEW.name_key
+    UNION ALL SELECT 'person', NEW.person_key
+    UNION ALL SELECT 'police_reference', NEW.police_reference_key
+    UNION ALL SELECT 'street', NEW.street_key
+    UNION ALL SELECT 'street_number', NEW.street_number_key)
+  WHERE key IS NOT NULL;
+END;
+
+CREATE TRIGGER report_reference_unique BEFORE INSERT ON reports
+WHEN EXISTS (SELECT 1 FROM report_keys WHERE kind = 'reference' AND key = NEW.reference)
+BEGIN
+  SELECT RAISE(ABORT, 'UNIQUE constraint failed: reports.reference');
 END;
 
 CREATE TABLE sessions (

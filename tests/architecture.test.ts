@@ -22,6 +22,8 @@ const SRC = path.join(ROOT, 'src');
 export const TABLE_OWNERS: Record<string, string> = {
   reports: 'src/features/reports/reports.repo.server.ts',
   report_concerns: 'src/features/reports/reports.repo.server.ts',
+  report_keys: 'src/features/reports/reports.repo.server.ts',
+  report_keys_gone: 'src/features/reports/reports.repo.server.ts',
   report_notes: 'src/features/triage/triage.repo.server.ts',
   report_events: 'src/features/triage/triage.repo.server.ts',
   report_links: 'src/features/triage/triage.repo.server.ts',

@@ -24,7 +24,7 @@ import { ROLLUP_DIMENSIONS } from '#features/monitor/monitor.rules.ts';
 import type { AuditEntry, AuditObject, AuditResult, AuditRole } from '#features/audit/audit.repo.server.ts';
 import type { OutboxKind, OutboxState } from '#features/mail/outbox.repo.server.ts';
 import type { SessionStage } from '#features/auth/sessions.repo.server.ts';
-import type { CaptchaStatus } from '#features/reports/reports.repo.server.ts';
+import { REPORT_KEY_KINDS, type CaptchaStatus } from '#features/reports/reports.repo.server.ts';
 import type { AdditionSource } from '#features/additions/additions.repo.server.ts';
 
 /**
@@ -107,6 +107,7 @@ const TYPESCRIPT: Readonly<Record<string, Codes>> = {
   'case_events.kind': keys(CASE_EVENT_KINDS),
   'meetings.kind': keys(MEETING_KINDS),
   'monitor_daily.dimension': ROLLUP_DIMENSIONS,
+  'report_keys.kind': REPORT_KEY_KINDS,
 };
 
 /** Every `CHECK (column IN (...))` of every table in `sql`, as `table.column` → its codes. */
@@ -154,7 +155,7 @@ const schema = checkLists(schemaSql());
 
 describe('CHECK lists equal their TypeScript sets', () => {
   test('the schema has the IN lists this test knows', () => {
-    assert.equal(Object.keys(schema).length, 41);
+    assert.equal(Object.keys(schema).length, 42);
     assert.deepEqual(schema['reports.outcome'], Object.keys(OUTCOMES));
     assert.deepEqual(schema['reports.acute_danger'], [0, 1]);
     assert.deepEqual(schema['audit_log.on_behalf_of'], ['beller']);

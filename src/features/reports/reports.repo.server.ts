@@ -144,6 +144,12 @@ const CONTACT_TO_ERASE = `closed_at IS NOT NULL AND contact_erased_at IS NULL
   AND (reporter_name IS NOT NULL OR reporter_phone IS NOT NULL OR reporter_email IS NOT NULL
        OR police_officer IS NOT NULL OR police_phone IS NOT NULL OR police_email IS NOT NULL)`;
 
+/**
+ * The id of the report with the reference `?`, from the table of keys (migration 0028), for `id = …`. A
+ * deleted report's key may linger until retention sweeps it: its id then finds no report.
+ */
+export const REPORT_ID_BY_REFERENCE = "(SELECT report_id FROM report_keys WHERE kind = 'reference' AND key = ?)";
+
 const statements = lazy(() => {
   const d = db();
   return {
@@ -171,7 +177,7 @@ const statements = lazy(() => {
         @addressCheck, @addressCheckedOn, @bagAddressId, @bagObjectId, @woonplaats, @municipalityCode,
         @municipalityName, @otherMunicipality, @wijkCode, @wijkName, @buurtCode, @buurtName)`),
     insertConcern: d.prepare('INSERT INTO report_concerns (report_id, concern) VALUES (?, ?)'),
-    byReference: d.prepare('SELECT * FROM reports WHERE reference = ?'),
+    byReference: d.prepare(`SELECT * FROM reports WHERE id = ${REPORT_ID_BY_REFERENCE}`),
     concernsOf: d.prepare('SELECT concern FROM report_concerns WHERE report_id = ? ORDER BY concern'),
     enteredBy: d.prepare(`
       SELECT reference, created_at AS createdAt, status FROM reports
@@ -194,11 +200,21 @@ const statements = lazy(() => {
     closedBefore: d.prepare(`
       SELECT id FROM reports INDEXED BY reports_closed_by_status
       WHERE status IN (SELECT value FROM json_each(?)) AND closed_at IS NOT NULL AND closed_at < ? LIMIT ?`),
+    // Never the newest report (the highest id): SQLite gives a new row the highest id + 1, so as long as that
+    // one stays no id is ever given twice, and the keys a deleted report left (report_keys_gone) can be swept
+    // without looking each id up. It goes once a newer report has come in.
     stillClosedBefore: d.prepare(`
       SELECT id FROM reports WHERE id IN (SELECT value FROM json_each(?))
-        AND status IN (SELECT value FROM json_each(?)) AND closed_at IS NOT NULL AND closed_at < ? ORDER BY id`),
+        AND status IN (SELECT value FROM json_each(?)) AND closed_at IS NOT NULL AND closed_at < ?
+        AND id < (SELECT max(id) FROM reports) ORDER BY id`),
     unmergeFrom: d.prepare('UPDATE reports SET merged_into = NULL WHERE merged_into IN (SELECT value FROM json_each(?))'),
     deleteByIds: d.prepare('DELETE FROM reports WHERE id IN (SELECT value FROM json_each(?))'),
+    // The keys of deleted reports (migration 0028): the newest waiting, those of one kind in key order, sweeping
+    // some, and forgetting the swept ones in the order they came. An id is never given twice (stillClosedBefore).
+    goneUpTo: d.prepare('SELECT coalesce(max(id), 0) FROM report_keys_gone').pluck(),
+    goneOfKind: d.prepare('SELECT key, report_id AS reportId FROM report_keys_gone WHERE kind = ? AND id <= ? ORDER BY key, report_id'),
+    sweepKeys: d.prepare('DELETE FROM report_keys WHERE kind = ? AND (key, report_id) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?))'),
+    forgetGone: d.prepare('DELETE FROM report_keys_gone WHERE id IN (SELECT id FROM report_keys_gone WHERE id <= ? ORDER BY id LIMIT ?)'),
     referenceOf: d.prepare('SELECT reference FROM reports WHERE id = ?'),
     // The encryption pass: a batch of rows after an id.
     batch: d.prepare(`
@@ -244,7 +260,8 @@ function sealRow<T extends Record<string, unknown>>(row: T, reference: string): 
 const bit = (v: boolean | undefined): number | null => (v === undefined ? null : v ? 1 : 0);
 
 function isReferenceClash(error: unknown): boolean {
-  return error instanceof SqliteError && error.code === 'SQLITE_CONSTRAINT_UNIQUE' && /reference/.test(error.message);
+  // Raised by the trigger report_reference_unique (migration 0028).
+  return error instanceof SqliteError && error.code.startsWith('SQLITE_CONSTRAINT') && /reports\.reference/.test(error.message);
 }
 
 /**
@@ -491,7 +508,10 @@ export function closedReportIds(statuses: readonly ReportStatus[], closedBefore:
   return idsInOrder(statements().closedBefore.all(JSON.stringify(statuses), closedBefore.toISOString(), limit));
 }
 
-/** Those of `ids` still in one of `statuses` and closed before `closedBefore` (not reopened since they were read), in id order. */
+/**
+ * Those of `ids` still in one of `statuses` and closed before `closedBefore` (not reopened since they were read),
+ * in id order; never the newest report (its id would be given again).
+ */
 export function stillClosedBefore(ids: readonly number[], statuses: readonly ReportStatus[], closedBefore: Date): number[] {
   if (ids.length === 0) return [];
   return (statements().stillClosedBefore.all(JSON.stringify(ids), JSON.stringify(statuses), closedBefore.toISOString()) as { id: number }[]).map((r) => r.id);
@@ -503,7 +523,8 @@ function idsInOrder(rows: unknown[]): number[] {
 
 /**
  * Deletes reports for good. Their concerns, notes, history and links go with them (ON DELETE CASCADE);
- * a report merged into one of them is merged no longer.
+ * a report merged into one of them is merged no longer; their keys wait for retention's sweep (migration
+ * 0028). Pass ids from `stillClosedBefore`, which never gives the newest report.
  */
 export function deleteReports(ids: readonly number[]): void {
   if (ids.length === 0) return;
@@ -511,6 +532,37 @@ export function deleteReports(ids: readonly number[]): void {
   const s = statements();
   s.unmergeFrom.run(list);
   s.deleteByIds.run(list);
+}
+
+/** The kinds of key a report is looked up by (the table `report_keys`, migration 0028). */
+export const REPORT_KEY_KINDS = ['reference', 'address', 'address_number', 'bag', 'name', 'person', 'police_reference', 'street', 'street_number'] as const;
+export type ReportKeyKind = (typeof REPORT_KEY_KINDS)[number];
+
+/** A key of a deleted report, waiting to be swept. */
+export interface GoneKey {
+  key: string;
+  reportId: number;
+}
+
+/** The newest key of a deleted report waiting to be swept (0: none): a sweep takes those up to it. */
+export function goneKeysUpTo(): number {
+  return Number(statements().goneUpTo.get());
+}
+
+/** The keys of `kind` of deleted reports, up to `upTo`, in key order: swept in this order, neighbours share their pages. */
+export function goneKeysOfKind(kind: ReportKeyKind, upTo: number): GoneKey[] {
+  return statements().goneOfKind.all(kind, upTo) as GoneKey[];
+}
+
+/** Removes keys of deleted reports from the table of keys. Call inside a transaction. Returns how many went. */
+export function sweepKeys(kind: ReportKeyKind, keys: readonly GoneKey[]): number {
+  if (keys.length === 0) return 0;
+  return statements().sweepKeys.run(kind, JSON.stringify(keys.map((k) => [k.key, k.reportId]))).changes;
+}
+
+/** Forgets at most `limit` swept keys up to `upTo`, oldest first. Call inside a transaction. Returns how many. */
+export function forgetGoneKeys(upTo: number, limit: number): number {
+  return statements().forgetGone.run(upTo, limit).changes;
 }
 
 /**

@@ -365,7 +365,7 @@ describe('recordReport', () => {
 
   test('gives up (throws) when no free reference is found, storing nothing', () => {
     const before = countReports();
-    assert.throws(() => withRandomInt(() => 0, () => recordReport(residentReport, { now: monday })), sqliteCode('SQLITE_CONSTRAINT_UNIQUE'));
+    assert.throws(() => withRandomInt(() => 0, () => recordReport(residentReport, { now: monday })), sqliteCode('SQLITE_CONSTRAINT_TRIGGER'));
     assert.equal(countReports(), before);
   });
 

@@ -4,7 +4,18 @@ import { purgeLinks } from '#features/auth/links.repo.server.ts';
 import { IDLE_MS } from '#features/auth/login.server.ts';
 import { purgeExpiredDrafts } from '#features/intake/drafts.repo.server.ts';
 import { purgeExpiredPhotos } from '#features/photos/photos.repo.server.ts';
-import { closedReportIds, contactsToErase, deleteReports, eraseReporterContact, stillClosedBefore } from '#features/reports/reports.repo.server.ts';
+import {
+  REPORT_KEY_KINDS,
+  closedReportIds,
+  contactsToErase,
+  deleteReports,
+  eraseReporterContact,
+  forgetGoneKeys,
+  goneKeysOfKind,
+  goneKeysUpTo,
+  stillClosedBefore,
+  sweepKeys,
+} from '#features/reports/reports.repo.server.ts';
 import { eraseCallerContact } from '#features/additions/additions.repo.server.ts';
 import { now } from '#platform/clock.ts';
 import { config } from '#platform/config.ts';
@@ -33,6 +44,10 @@ export interface RetentionResult {
   cancelledDeleted: number;
   reportsDeleted: number;
   casesDeleted: number;
+  /** Keys of deleted reports swept from the table of keys (reference, blind indexes; migration 0028). */
+  keysSwept: number;
+  /** Of `batches`, those that swept keys and forgot them afterwards. */
+  keyBatches: number;
   /** Transactions the run took, and the longest (ms): how long a resident's report could have waited. */
   batches: number;
   longestBatchMs: number;
@@ -103,7 +118,7 @@ export async function applyRetention(at: Date = now(), options: RetentionOptions
   const pause = options.pause ?? nextTurn;
   const stopped = options.stopped ?? (() => false);
   const before = (days: number) => new Date(at.getTime() - days * DAY);
-  const result: RetentionResult = { contactsErased: 0, callersErased: 0, cancelledDeleted: 0, reportsDeleted: 0, casesDeleted: 0, batches: 0, longestBatchMs: 0 };
+  const result: RetentionResult = { contactsErased: 0, callersErased: 0, cancelledDeleted: 0, reportsDeleted: 0, casesDeleted: 0, keysSwept: 0, keyBatches: 0, batches: 0, longestBatchMs: 0 };
   /**
    * One batch: `batch` in its own IMMEDIATE transaction, timed and counted; the next batch's size follows
    * from this one's time per row. Returns how many rows it changed.
@@ -141,17 +156,24 @@ export async function applyRetention(at: Date = now(), options: RetentionOptions
     limit = fixed ?? FIRST_BATCH;
     for (;;) {
       const ids = candidates();
-      for (let at = 0; at < ids.length; ) {
-        if (stopped()) return total;
-        const slice = ids.slice(at, at + limit);
-        at += slice.length;
-        total += runBatch(slice.length, () => change(slice));
-        await pause();
-      }
+      const done = await overList(ids, change);
+      total += done.total;
       // Fewer than asked for: there are no more (a candidate left alone, reopened meanwhile, is no candidate any more).
-      if (ids.length < CANDIDATES) return total;
+      if (done.stopped || ids.length < CANDIDATES) return total;
     }
   };
+  /** Changes `items` in their order, `limit` at a time, pausing between batches; stops early when asked to. */
+  async function overList<T>(items: readonly T[], change: (slice: T[]) => number): Promise<{ total: number; stopped: boolean }> {
+    let total = 0;
+    for (let at = 0; at < items.length; ) {
+      if (stopped()) return { total, stopped: true };
+      const slice = items.slice(at, at + limit);
+      at += slice.length;
+      total += runBatch(slice.length, () => change(slice));
+      await pause();
+    }
+    return { total, stopped: false };
+  }
   const remove = (rule: DeletionRule, closedBefore: Date) => {
     const statuses = DELETION_RULES[rule];
     return inCandidateBatches(
@@ -191,6 +213,25 @@ export async function applyRetention(at: Date = now(), options: RetentionOptions
       return ids;
     })
     .immediate();
+  // The keys the deleted reports leave (migration 0028), per kind in key order: neighbouring keys share
+  // their pages, where deleting them with each report wrote a page of each of nine indexes per report.
+  const upTo = goneKeysUpTo();
+  if (upTo > 0) {
+    const batchesBefore = result.batches;
+    limit = fixed ?? FIRST_BATCH;
+    let complete = true;
+    for (const kind of REPORT_KEY_KINDS) {
+      const done = await overList(goneKeysOfKind(kind, upTo), (keys) => sweepKeys(kind, keys));
+      result.keysSwept += done.total;
+      if (done.stopped) {
+        complete = false;
+        break;
+      }
+    }
+    // Swept keys are forgotten once every kind is done; a run stopped halfway sweeps them again next time.
+    if (complete) await inBatches(() => forgetGoneKeys(upTo, limit));
+    result.keyBatches = result.batches - batchesBefore;
+  }
   const { contactsErased, callersErased, cancelledDeleted, reportsDeleted, casesDeleted } = result;
   if (contactsErased + callersErased + cancelledDeleted + reportsDeleted + casesDeleted + meetings.length > 0) {
     db()

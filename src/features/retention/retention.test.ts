@@ -20,6 +20,15 @@ function report(status: string, closedDaysAgo: number | null, email = 'melder@te
   return reference;
 }
 
+/**
+ * Retention after a report that came in just now: retention never deletes the newest report (its id would be
+ * given again, see stillClosedBefore), and in these tests the newest would otherwise be one that expired.
+ */
+function runRetention(...args: Parameters<typeof applyRetention>): ReturnType<typeof applyRetention> {
+  report('in_behandeling', null);
+  return applyRetention(...args);
+}
+
 const row = (reference: string) => {
   const r = findReportByReference(reference);
   const erased = db().prepare('SELECT contact_erased_at FROM reports WHERE reference = ?').get(reference) as { contact_erased_at: string | null } | undefined;
@@ -36,11 +45,31 @@ test('retention: contact details, cancelled reports and old reports, with a dele
   const cancelledNew = report('geannuleerd', 10);
   const ancient = report('afgesloten', 1900);
 
-  const { batches, longestBatchMs, ...result } = await applyRetention(at);
+  const keysOf = (references: string[]) =>
+    db()
+      .prepare(`SELECT count(*) FROM report_keys WHERE report_id IN (SELECT id FROM reports WHERE reference IN (SELECT value FROM json_each(?)))`)
+      .pluck()
+      .get(JSON.stringify(references)) as number;
+  const kindsOf = (references: string[]) =>
+    db()
+      .prepare(`SELECT count(DISTINCT kind) FROM report_keys WHERE report_id IN (SELECT id FROM reports WHERE reference IN (SELECT value FROM json_each(?)))`)
+      .pluck()
+      .get(JSON.stringify(references)) as number;
+  const keys = keysOf([cancelledOld, ancient]);
+  const kinds = kindsOf([cancelledOld, ancient]);
+  assert.ok(keys >= 6 && kinds >= 3, 'reference, address and person of each');
+
+  const { batches, longestBatchMs, keyBatches, ...result } = await runRetention(at);
   // Deleted reports first; the contact details of the one closed a year ago are erased (the deleted ones are gone).
-  assert.deepEqual(result, { contactsErased: 1, callersErased: 0, cancelledDeleted: 1, reportsDeleted: 1, casesDeleted: 0 });
-  // One transaction per kind: cancelled, old, erasures of reporters and of callers, casussen.
-  assert.equal(batches, 5);
+  assert.deepEqual(result, { contactsErased: 1, callersErased: 0, cancelledDeleted: 1, reportsDeleted: 1, casesDeleted: 0, keysSwept: keys });
+  // One transaction per kind: cancelled, old, erasures of reporters and of callers, casussen; then one per kind of
+  // key of the deleted reports, and one that forgets them.
+  assert.equal(keyBatches, kinds + 1);
+  assert.equal(batches, 5 + keyBatches);
+  // The keys the deleted reports left are gone too, and so is the list of them.
+  assert.equal(db().prepare('SELECT count(*) FROM report_keys WHERE report_id NOT IN (SELECT id FROM reports)').pluck().get(), 0);
+  assert.equal(db().prepare('SELECT count(*) FROM report_keys_gone').pluck().get(), 0);
+  assert.ok(keysOf([open, recent, yearOld, cancelledNew]) >= 12, 'the kept reports keep their keys');
   assert.ok(longestBatchMs > 0);
 
   assert.equal(row(open)?.reporter_name, 'Melder Naam', 'an open report keeps the reporter');
@@ -64,14 +93,18 @@ test('retention: contact details, cancelled reports and old reports, with a dele
   assert.equal(audited.length, 1);
   assert.doesNotMatch(audited[0]!.detail, /Melder|Dhr/);
 
-  const { batches: _b, longestBatchMs: _l, ...again } = await applyRetention(at);
-  assert.deepEqual(again, { contactsErased: 0, callersErased: 0, cancelledDeleted: 0, reportsDeleted: 0, casesDeleted: 0 }, 'a second run changes nothing');
+  const { batches: _b, longestBatchMs: _l, ...again } = await runRetention(at);
+  assert.deepEqual(
+    again,
+    { contactsErased: 0, callersErased: 0, cancelledDeleted: 0, reportsDeleted: 0, casesDeleted: 0, keysSwept: 0, keyBatches: 0 },
+    'a second run changes nothing',
+  );
 });
 
 test('recurrence survives deletion: the deletion log keeps blind indexes of address and person, no content', async () => {
   const before = db().prepare('SELECT count(*) AS n FROM deletion_log').get() as { n: number };
   report('afgesloten', 2000);
-  await applyRetention(at);
+  await runRetention(at);
   const logged = db().prepare('SELECT * FROM deletion_log ORDER BY id DESC LIMIT 1').get() as Record<string, unknown>;
   assert.equal((db().prepare('SELECT count(*) AS n FROM deletion_log').get() as { n: number }).n, before.n + 1);
   assert.match(String(logged['address_key']), /^[\w-]{22}$/);
@@ -109,7 +142,7 @@ test('notes are append-only in the database: no UPDATE, no DELETE, except with t
 
   // Retention deletes the old report, and its note with it.
   const before = (db().prepare('SELECT count(*) AS n FROM report_notes').get() as { n: number }).n;
-  assert.equal((await applyRetention(at)).reportsDeleted, 1);
+  assert.equal((await runRetention(at)).reportsDeleted, 1);
   assert.equal((db().prepare('SELECT count(*) AS n FROM report_notes').get() as { n: number }).n, before - 1);
   assert.equal(notesOf(kept), 1);
 });
@@ -143,14 +176,14 @@ test('a closed report without contact details is not a candidate for erasure: no
   db().prepare('UPDATE reports SET status = ?, closed_at = ?, outcome = ? WHERE id = ?').run('afgesloten', daysAgo(400), 'geen_actie', id);
   const withContact = report('afgesloten', 400);
   const before = db().prepare('SELECT updated_at, contact_erased_at FROM reports WHERE id = ?').get(id);
-  const result = await applyRetention(at);
+  const result = await runRetention(at);
   assert.equal(result.contactsErased, 1, 'only the report with contact details');
   assert.ok(row(withContact)?.contact_erased_at);
   assert.deepEqual(db().prepare('SELECT updated_at, contact_erased_at FROM reports WHERE id = ?').get(id), before);
   assert.equal(row(reference)?.contact_erased_at, null);
   // A contact detail added later makes it a candidate again, by that same write.
   db().prepare("UPDATE reports SET reporter_phone = 'x' WHERE id = ?").run(id);
-  assert.equal((await applyRetention(at)).contactsErased, 1);
+  assert.equal((await runRetention(at)).contactsErased, 1);
   assert.ok(row(reference)?.contact_erased_at);
 });
 
@@ -164,7 +197,7 @@ test("a caller's name and phone on an addition are erased with the reporter's de
   const call = (reportId: number) => db().transaction(() => insertAddition({ reportId, source: 'kcc', body: 'Belde opnieuw.', callerName: 'Beller Naam', callerPhone: '0611111111', enteredBy: kcc }, at))();
   call(closed);
   call(open);
-  const result = await applyRetention(at);
+  const result = await runRetention(at);
   assert.equal(result.callersErased, 1);
   const [erased] = additionsOf([closed]);
   assert.deepEqual([erased?.body, erased?.callerName, erased?.callerPhone], ['Belde opnieuw.', undefined, undefined]);
@@ -172,7 +205,7 @@ test("a caller's name and phone on an addition are erased with the reporter's de
   assert.deepEqual([kept?.callerName, kept?.callerPhone], ['Beller Naam', '0611111111'], 'an open report keeps its callers');
   const audited = db().prepare("SELECT detail FROM audit_log WHERE action = 'bewaartermijn_toegepast' ORDER BY id DESC LIMIT 1").get() as { detail: string };
   assert.match(audited.detail, /bellers gewist 1/);
-  assert.equal((await applyRetention(at)).callersErased, 0, 'erased once');
+  assert.equal((await runRetention(at)).callersErased, 0, 'erased once');
 });
 
 test('the rows per batch follow the time per row of the last batch, so a batch holds the database about RETENTION_BATCH_MS', () => {
@@ -186,12 +219,15 @@ test('the rows per batch follow the time per row of the last batch, so a batch h
 
 test('without a fixed size the batches grow while they stay short, and every expired report goes', async () => {
   const old = Array.from({ length: 70 }, () => report('afgesloten', 1900));
-  const result = await applyRetention(at);
+  const result = await runRetention(at);
   assert.equal(result.reportsDeleted, 70);
   for (const reference of old) assert.equal(row(reference), undefined);
   // Old reports: 20, then at most twice as many each time (20 + 40 < 70: at least three), at least 10 a batch;
   // one batch each for the callers' erasure and the casussen; none where nothing qualifies (cancelled, reporters).
-  assert.ok(result.batches >= 3 + 2 && result.batches <= 7 + 2, `${result.batches} batches`);
+  const batches = result.batches - result.keyBatches;
+  assert.ok(batches >= 3 + 2 && batches <= 7 + 2, `${batches} batches`);
+  // Their keys: reference, address, person and more of each, swept per kind, in batches that grow the same way.
+  assert.ok(result.keysSwept >= 3 * 70 && result.keyBatches >= 3 * 3, `${result.keysSwept} keys in ${result.keyBatches} batches`);
   assert.ok(result.longestBatchMs < 1000);
 });
 
@@ -200,7 +236,7 @@ test('retention works in batches and lets other work run between them', async ()
   const erasable = Array.from({ length: 5 }, () => report('afgesloten', 400));
   let pauses = 0;
   const between: string[] = [];
-  const result = await applyRetention(at, {
+  const result = await runRetention(at, {
     batchSize: 2,
     pause: async () => {
       pauses++;
@@ -210,8 +246,10 @@ test('retention works in batches and lets other work run between them', async ()
   });
   assert.equal(result.reportsDeleted, 7);
   assert.equal(result.contactsErased, 5);
-  // 7 deletions in batches of 2: 4 batches; 5 erasures: 3 batches; a pause after each.
-  assert.equal(pauses, 7);
+  // 7 deletions in batches of 2: 4 batches; 5 erasures: 3 batches; then the keys of the deleted reports; a pause
+  // after each but the last that forgets them (fewer than a batch: nothing left).
+  assert.equal(pauses, 7 + result.keyBatches - 1);
+  assert.ok(result.keyBatches >= 2 * 3 * 4, 'three kinds of key or more, 7 of each: 4 batches each, and as many to forget them');
   for (const reference of old) assert.equal(row(reference), undefined);
   for (const reference of erasable) assert.equal(row(reference)?.reporter_name, null);
   for (const reference of between) assert.equal(row(reference)?.reporter_name, 'Melder Naam', 'written between batches, and kept');
@@ -219,10 +257,10 @@ test('retention works in batches and lets other work run between them', async ()
   const more = Array.from({ length: 4 }, () => report('afgesloten', 1900));
   let asked = 0;
   // Asked before each batch: one batch of old ones, then stop (no cancelled report qualifies: no batch).
-  const stopped = await applyRetention(at, { batchSize: 2, stopped: () => ++asked > 1 });
+  const stopped = await runRetention(at, { batchSize: 2, stopped: () => ++asked > 1 });
   assert.equal(stopped.reportsDeleted, 2);
   assert.equal(more.filter((r) => row(r) === undefined).length, 2);
-  assert.equal((await applyRetention(at)).reportsDeleted, 2);
+  assert.equal((await runRetention(at)).reportsDeleted, 2);
 });
 
 test('a report read as a candidate and reopened before its batch is neither deleted nor erased', async () => {
@@ -231,7 +269,7 @@ test('a report read as a candidate and reopened before its batch is neither dele
   const reopen = (reference: string) =>
     db().prepare("UPDATE reports SET status = 'in_behandeling', closed_at = NULL WHERE reference = ?").run(reference);
   let pauses = 0;
-  const result = await applyRetention(at, {
+  const result = await runRetention(at, {
     batchSize: 1,
     pause: async () => {
       // After the first batch of each kind, the coordinator reopens the other candidate.
@@ -251,4 +289,43 @@ test('a report read as a candidate and reopened before its batch is neither dele
     0,
     'no deletion logged for the reopened report',
   );
+});
+
+test('the newest report stays, even when it has expired: its id would otherwise be given to the next report', async () => {
+  const expired = report('afgesloten', 1900);
+  const newest = db().prepare('SELECT max(id) FROM reports').pluck().get() as number;
+  assert.equal(findReportByReference(expired)?.id, newest);
+  assert.equal((await applyRetention(at)).reportsDeleted, 0);
+  assert.ok(row(expired), 'kept while it is the newest');
+  // Once a newer report has come in, it goes; the next report gets a new id.
+  const next = report('in_behandeling', null);
+  assert.equal((await applyRetention(at)).reportsDeleted, 1);
+  assert.equal(row(expired), undefined);
+  assert.ok(findReportByReference(next)!.id > newest);
+  assert.ok(findReportByReference(report('in_behandeling', null))!.id > newest);
+});
+
+test("a deleted report's keys find nothing before the sweep, and a new report never gets its reference meanwhile", async () => {
+  const { deleteReports } = await import('#features/reports/reports.repo.server.ts');
+  const { queuePage } = await import('#features/triage/triage.queries.server.ts');
+  const gone = report('afgesloten', 1900);
+  const stored = findReportByReference(gone)!;
+  report('in_behandeling', null);
+  db().transaction(() => deleteReports([stored.id]))();
+  // Not swept yet: its keys are still in the table, listed as gone.
+  const keys = db().prepare('SELECT count(*) FROM report_keys WHERE report_id = ?').pluck().get(stored.id) as number;
+  assert.ok(keys >= 3);
+  assert.equal(db().prepare('SELECT count(*) FROM report_keys_gone WHERE report_id = ?').pluck().get(stored.id), keys);
+  assert.equal(findReportByReference(gone), undefined);
+  for (const search of [gone, stored.personName!, stored.street!]) {
+    assert.equal(queuePage({ search }, at.toISOString().slice(0, 10), 50, 0).rows.some((r) => r.reference === gone), false, search);
+  }
+  assert.throws(
+    () => db().prepare("INSERT INTO reports (reference, channel, status, created_at, updated_at, due_on) VALUES (?, 'inwoner', 'nieuw', ?, ?, '2030-06-01')").run(gone, at.toISOString(), at.toISOString()),
+    /UNIQUE constraint failed: reports\.reference/,
+  );
+  const result = await applyRetention(at);
+  assert.equal(result.keysSwept, keys);
+  assert.equal(db().prepare('SELECT count(*) FROM report_keys WHERE report_id = ?').pluck().get(stored.id), 0);
+  assert.equal(db().prepare('SELECT count(*) FROM report_keys_gone').pluck().get(), 0);
 });
