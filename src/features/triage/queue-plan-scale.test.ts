@@ -78,6 +78,16 @@ describe(`queue at scale: EXPLAIN QUERY PLAN on ${COUNT.toLocaleString('en')} de
     }
   });
 
+  test('a search by a blind index alone is estimated in the table of keys (no report is read), the same number as counting reports', () => {
+    const [part] = queueSql({ search: street }, TODAY);
+    assert.ok(part?.estimate, 'a street search has an estimate');
+    const estimate = plan(part.estimate, part.params);
+    assert.ok(estimate.every((l) => !/\breports\b/.test(l)) && estimate.some((l) => /report_keys USING PRIMARY KEY/.test(l)), estimate.join('\n'));
+    assert.equal((db().prepare(part.estimate).get(part.params) as { n: number }).n, (db().prepare(part.count).get(part.params) as { n: number }).n);
+    // With another filter the reports are counted (the estimate would not know the filter).
+    assert.equal(queueSql({ search: street, channel: 'kcc' }, TODAY)[0]?.estimate, undefined);
+  });
+
   test('the open work by concern counts from the index alone (no report is read to count)', () => {
     for (const part of queueSql({ concern: 'zelfdoding' }, TODAY)) {
       const count = plan(part.count, part.params);

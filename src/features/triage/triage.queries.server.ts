@@ -62,15 +62,16 @@ const OVERDUE_SQL = `status = '${AWAITING_TRIAGE}' AND due_on < ?`;
  * Street, name and house number are encrypted (spec §8): they are found by their blind indexes, an exact
  * match of the normalised value (any case, accents, punctuation), under every key of the keyring.
  */
-function searchClause(term: string | undefined): { sql: string; params: string[] } | undefined {
+function searchClause(term: string | undefined): { sql: string; params: string[]; keys?: string } | undefined {
   const search = parseSearch(term ?? '');
   if (!search) return undefined;
-  const alternatives: { sql: string; params: string[] }[] = [];
-  // The keys are in a table of their own (migration 0028), the reference among them.
-  const blindMatch = (kind: string, keys: string) => ({
-    sql: `id IN (SELECT report_id FROM report_keys WHERE kind = '${kind}' AND key IN (SELECT value FROM json_each(?)))`,
-    params: [keys],
-  });
+  const alternatives: { sql: string; params: string[]; keys?: string }[] = [];
+  // The keys are in a table of their own (migration 0028), the reference among them. `keys`: the same
+  // matches in that table alone, for an estimate that needs no report (keysEstimate).
+  const blindMatch = (kind: string, keys: string) => {
+    const matches = `SELECT report_id FROM report_keys WHERE kind = '${kind}' AND key IN (SELECT value FROM json_each(?))`;
+    return { sql: `id IN (${matches})`, params: [keys], keys: matches };
+  };
   if (search.reference) alternatives.push({ sql: `id = ${REPORT_ID_BY_REFERENCE}`, params: [search.reference] });
   if (search.postcode) {
     const p = search.postcode;
@@ -90,11 +91,14 @@ function searchClause(term: string | undefined): { sql: string; params: string[]
   if (search.name) alternatives.push(blindMatch('name', blindAll('name', normaliseName(search.name))));
   if (search.registration) alternatives.push(blindMatch('police_reference', blindAll('registration', registrationKey(search.registration))));
   if (alternatives.length === 1) return alternatives[0]!;
+  // Every reading by a blind index: their matches in the table of keys alone, each report once.
+  const keys = alternatives.every((t) => t.keys !== undefined) ? alternatives.map((t) => t.keys).join(' UNION ') : undefined;
   // Several readings: the ids each finds on its own index. (As an OR, the count gave up on the
   // indexes and read the whole table.)
   return {
     sql: `id IN (${alternatives.map((t) => `SELECT id FROM reports WHERE ${t.sql}`).join(' UNION ALL ')})`,
     params: alternatives.flatMap((t) => t.params),
+    ...(keys ? { keys } : {}),
   };
 }
 
@@ -142,6 +146,13 @@ export interface QueuePart {
    * narrow one (a reference, an address) keeps `list`, its own index and a sort of at most COUNT_CAP rows.
    */
   wide?: { list: string; params: (string | number)[] };
+  /**
+   * For a search by a blind index alone: its matches counted up to COUNT_CAP + 1 in the table of keys, without
+   * visiting a report (a street matches about 70,000 of 1,000,000 reports, and looking 5,001 of them up took
+   * 470 ms from disk). Trusted only above COUNT_CAP (a key of a report deleted but not yet swept counts too, a
+   * few at most); at or below it the part is counted exactly.
+   */
+  estimate?: string;
 }
 
 /** Whether the filter asks for the open work: no status chosen (and no search), or an open status. */
@@ -222,8 +233,11 @@ export function queueSql(filter: QueueFilter, today: string): QueuePart[] {
   // A concern alone is counted in its own index, without visiting a report.
   const { concern, order: _order, status, ...others } = filter;
   const concernOnly = concern !== undefined && status === 'alle' && Object.values(others).every((v) => v === undefined || v === false);
+  const search = searchClause(filter.search);
+  const searchOnly = search?.keys !== undefined && where.length === 1 && params.length === search.params.length;
   return [
     {
+      ...(searchOnly ? { estimate: `SELECT count(*) AS n FROM (${search.keys} LIMIT ${COUNT_CAP + 1})` } : {}),
       list: sql(where, byUrgency, openByAge ? 'reports INDEXED BY reports_open_by_age' : 'reports'),
       count: concernOnly ? `SELECT count(*) AS n FROM (SELECT 1 FROM report_concerns WHERE concern = ? LIMIT ${COUNT_CAP + 1})` : countSql(where),
       params,
@@ -249,7 +263,8 @@ export function queuePage(filter: QueueFilter, today: string, limit: number, off
   let total = 0;
   let skip = offset;
   for (const part of queueSql(filter, today)) {
-    const n = (statement(part.count).get(part.params) as { n: number }).n;
+    const estimated = part.estimate ? (statement(part.estimate).get(part.params) as { n: number }).n : 0;
+    const n = estimated > COUNT_CAP ? estimated : (statement(part.count).get(part.params) as { n: number }).n;
     total += n;
     const want = limit - rows.length;
     const { list, params } = part.wide && n > COUNT_CAP ? part.wide : part;
