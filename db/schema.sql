@@ -1,5 +1,5 @@
 -- The current schema, generated from db/migrations by `npm run db:schema`. Do not edit: add a migration.
--- PRAGMA user_version = 28
+-- PRAGMA user_version = 29
 
 CREATE TABLE account_links (
   token_hash   TEXT    PRIMARY KEY CHECK (length(token_hash) = 64),
@@ -583,25 +583,15 @@ CREATE INDEX reports_awaiting_by_due ON reports (due_on, urgency_rank, created_a
 
 CREATE INDEX reports_by_assignee ON reports (assigned_to, urgency_rank, created_at DESC) WHERE assigned_to IS NOT NULL;
 
-CREATE INDEX reports_by_ave_phase ON reports (ave_phase, urgency_rank, created_at DESC);
-
-CREATE INDEX reports_by_channel ON reports (channel, urgency_rank, created_at DESC);
-
 CREATE INDEX reports_by_created_at ON reports (created_at);
 
 CREATE INDEX reports_by_entered_by ON reports (entered_by, created_at) WHERE entered_by IS NOT NULL;
 
 CREATE INDEX reports_by_merged_into ON reports (merged_into) WHERE merged_into IS NOT NULL;
 
-CREATE INDEX reports_by_outcome ON reports (outcome, urgency_rank, created_at DESC) WHERE outcome IS NOT NULL;
-
 CREATE INDEX reports_by_postcode ON reports (postcode) WHERE postcode IS NOT NULL;
 
-CREATE INDEX reports_by_status ON reports (status, urgency_rank, created_at DESC);
-
-CREATE INDEX reports_by_status_and_ave_phase ON reports (status, ave_phase, urgency_rank, created_at DESC);
-
-CREATE INDEX reports_by_status_and_channel ON reports (status, channel, urgency_rank, created_at DESC);
+CREATE INDEX reports_by_status ON reports (status, urgency_rank, created_at DESC, channel, ave_phase, outcome);
 
 CREATE INDEX reports_by_woonplaats ON reports (woonplaats) WHERE woonplaats IS NOT NULL;
 
@@ -618,7 +608,7 @@ CREATE INDEX reports_open_by_age ON reports (urgency_rank, created_at)
 CREATE INDEX reports_open_by_due ON reports (due_on, urgency_rank, created_at, status, channel)
   WHERE status IN ('nieuw', 'in_behandeling', 'wacht_op_info');
 
-CREATE INDEX reports_queue_by_urgency_and_age ON reports (urgency_rank, created_at DESC);
+CREATE INDEX reports_queue_by_urgency_and_age ON reports (urgency_rank, created_at DESC, status, channel, ave_phase, outcome);
 
 CREATE TRIGGER case_report_area_changed AFTER UPDATE OF created_at, woonplaats, wijk_name ON reports
 WHEN NEW.created_at IS NOT OLD.created_at OR NEW.woonplaats IS NOT OLD.woonplaats OR NEW.wijk_name IS NOT OLD.wijk_name

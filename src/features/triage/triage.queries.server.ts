@@ -96,7 +96,9 @@ function searchClause(term: string | undefined): { sql: string; params: string[]
   // Several readings: the ids each finds on its own index. (As an OR, the count gave up on the
   // indexes and read the whole table.)
   return {
-    sql: `id IN (${alternatives.map((t) => `SELECT id FROM reports WHERE ${t.sql}`).join(' UNION ALL ')})`,
+    // A reading by a blind index gives its ids straight from the table of keys: looking each up in reports
+    // first cost 240 ms for a street in 1,000,000 reports (70,000 ids); the query that uses the list joins them anyway.
+    sql: `id IN (${alternatives.map((t) => t.keys ?? `SELECT id FROM reports WHERE ${t.sql}`).join(' UNION ALL ')})`,
     params: alternatives.flatMap((t) => t.params),
     ...(keys ? { keys } : {}),
   };
