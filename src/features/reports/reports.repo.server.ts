@@ -213,7 +213,7 @@ const statements = lazy(() => {
     // some, and forgetting the swept ones in the order they came. An id is never given twice (stillClosedBefore).
     goneUpTo: d.prepare('SELECT coalesce(max(id), 0) FROM report_keys_gone').pluck(),
     goneOfKind: d.prepare('SELECT key, report_id AS reportId FROM report_keys_gone WHERE kind = ? AND id <= ? ORDER BY key, report_id'),
-    sweepKeys: d.prepare('DELETE FROM report_keys WHERE kind = ? AND (key, report_id) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?))'),
+    sweepKey: d.prepare('DELETE FROM report_keys WHERE kind = ? AND key = ? AND report_id = ?'),
     forgetGone: d.prepare('DELETE FROM report_keys_gone WHERE id IN (SELECT id FROM report_keys_gone WHERE id <= ? ORDER BY id LIMIT ?)'),
     referenceOf: d.prepare('SELECT reference FROM reports WHERE id = ?'),
     // The encryption pass: a batch of rows after an id.
@@ -556,8 +556,12 @@ export function goneKeysOfKind(kind: ReportKeyKind, upTo: number): GoneKey[] {
 
 /** Removes keys of deleted reports from the table of keys. Call inside a transaction. Returns how many went. */
 export function sweepKeys(kind: ReportKeyKind, keys: readonly GoneKey[]): number {
-  if (keys.length === 0) return 0;
-  return statements().sweepKeys.run(kind, JSON.stringify(keys.map((k) => [k.key, k.reportId]))).changes;
+  // One statement per key, in the caller's (key) order: cheaper than a JSON list of pairs, which SQLite
+  // matched as two lists (measured at 1,000,000 reports: 1.4 million keys in 10 s that way).
+  const sweep = statements().sweepKey;
+  let n = 0;
+  for (const k of keys) n += sweep.run(kind, k.key, k.reportId).changes;
+  return n;
 }
 
 /** Forgets at most `limit` swept keys up to `upTo`, oldest first. Call inside a transaction. Returns how many. */
