@@ -172,13 +172,15 @@ CREATE TABLE deletion_log (
   outcome      TEXT,
   deleted_at   TEXT    NOT NULL,
   rule         TEXT    NOT NULL CHECK (rule IN ('geannuleerd', 'bewaartermijn'))
-, address_key TEXT, bag_key TEXT, person_key TEXT) STRICT;
+, address_key TEXT, bag_key TEXT, person_key TEXT, report_id INTEGER) STRICT;
 
 CREATE INDEX deletion_log_by_address_key ON deletion_log (address_key) WHERE address_key IS NOT NULL;
 
 CREATE INDEX deletion_log_by_bag_key ON deletion_log (bag_key) WHERE bag_key IS NOT NULL;
 
 CREATE INDEX deletion_log_by_person_key ON deletion_log (person_key) WHERE person_key IS NOT NULL;
+
+CREATE INDEX deletion_log_by_report ON deletion_log (report_id) WHERE report_id IS NOT NULL;
 
 CREATE INDEX deletion_log_by_time ON deletion_log (deleted_at);
 
@@ -719,11 +721,8 @@ BEGIN
   INSERT INTO report_keys_gone (kind, key, report_id)
   SELECT kind, key, OLD.id FROM (
     SELECT 'reference' AS kind, OLD.reference AS key
-    UNION ALL SELECT 'address', OLD.address_key
     UNION ALL SELECT 'address_number', OLD.address_number_key
-    UNION ALL SELECT 'bag', OLD.bag_key
     UNION ALL SELECT 'name', OLD.name_key
-    UNION ALL SELECT 'person', OLD.person_key
     UNION ALL SELECT 'police_reference', OLD.police_reference_key
     UNION ALL SELECT 'street', OLD.street_key
     UNION ALL SELECT 'street_number', OLD.street_number_key)

@@ -4,7 +4,7 @@ import { lazy } from '#lib/lazy.ts';
 /**
  * Recurrence that survives deletion (spec §8): how many reports about an address or a person retention
  * deleted, and when the newest of them came in. Found by the blind indexes the deletion log keeps
- * (retention.repo.server.ts); nothing else of those reports exists any more.
+ * (retention.repo.server.ts; in report_keys since migration 0028); nothing else of those reports exists any more.
  */
 
 export interface DeletedEarlier {
@@ -16,14 +16,22 @@ export interface DeletedEarlier {
 const statements = lazy(() => {
   const d = db();
   // Each set of blind indexes arrives as a JSON array: one per key of the keyring (several only during a rotation).
+  // A row logged since migration 0028 is found through the keys its report left in report_keys; one logged
+  // before, through its own key columns.
+  const kept = (kind: string, param: string) => `
+    SELECT d.id FROM report_keys k JOIN deletion_log d ON d.report_id = k.report_id
+    WHERE k.kind = '${kind}' AND k.key IN (SELECT value FROM json_each(${param}))`;
   return {
     address: d.prepare(`
       SELECT count(*) AS count, max(created_at) AS lastCreatedAt FROM deletion_log
       WHERE id IN (SELECT id FROM deletion_log WHERE address_key IN (SELECT value FROM json_each(@address))
-                   UNION SELECT id FROM deletion_log WHERE bag_key IN (SELECT value FROM json_each(@bag)))`),
+                   UNION SELECT id FROM deletion_log WHERE bag_key IN (SELECT value FROM json_each(@bag))
+                   UNION ${kept('address', '@address')}
+                   UNION ${kept('bag', '@bag')})`),
     person: d.prepare(`
       SELECT count(*) AS count, max(created_at) AS lastCreatedAt FROM deletion_log
-      WHERE person_key IN (SELECT value FROM json_each(@person))`),
+      WHERE id IN (SELECT id FROM deletion_log WHERE person_key IN (SELECT value FROM json_each(@person))
+                   UNION ${kept('person', '@person')})`),
   };
 });
 

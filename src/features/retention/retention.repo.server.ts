@@ -10,9 +10,11 @@ import type { DeletionRule } from './retention.rules.ts';
 
 const statements = lazy(() => ({
   // The ids arrive as one JSON array, so the statement is prepared once whatever their number.
+  // The keys of address, BAG object and person stay in report_keys under the report's id (migration 0028):
+  // `report_id` finds them, and the row's own key columns (rows logged before) stay empty.
   log: db().prepare(`
-    INSERT INTO deletion_log (reference, channel, created_at, closed_at, status, outcome, deleted_at, rule, address_key, bag_key, person_key)
-    SELECT reference, channel, created_at, closed_at, status, outcome, ?, ?, address_key, bag_key, person_key FROM reports
+    INSERT INTO deletion_log (reference, channel, created_at, closed_at, status, outcome, deleted_at, rule, report_id)
+    SELECT reference, channel, created_at, closed_at, status, outcome, ?, ?, id FROM reports
     WHERE id IN (SELECT value FROM json_each(?))`),
   logCases: db().prepare(`
     INSERT INTO case_deletion_log (case_id, ave_phase, created_at, closed_at, deleted_at)

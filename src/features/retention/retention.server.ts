@@ -5,7 +5,7 @@ import { IDLE_MS } from '#features/auth/login.server.ts';
 import { purgeExpiredDrafts } from '#features/intake/drafts.repo.server.ts';
 import { purgeExpiredPhotos } from '#features/photos/photos.repo.server.ts';
 import {
-  REPORT_KEY_KINDS,
+  SWEPT_KEY_KINDS,
   closedReportIds,
   contactsToErase,
   deleteReports,
@@ -220,7 +220,7 @@ export async function applyRetention(at: Date = now(), options: RetentionOptions
     const batchesBefore = result.batches;
     limit = fixed ?? FIRST_BATCH;
     let complete = true;
-    for (const kind of REPORT_KEY_KINDS) {
+    for (const kind of SWEPT_KEY_KINDS) {
       const done = await overList(goneKeysOfKind(kind, upTo), (keys) => sweepKeys(kind, keys));
       result.keysSwept += done.total;
       if (done.stopped) {
