@@ -401,8 +401,8 @@ CREATE INDEX report_events_by_kind_time ON report_events (kind, at);
 CREATE INDEX report_events_by_report ON report_events (report_id, id);
 
 CREATE TABLE report_keys (
-  kind       TEXT    NOT NULL CHECK (kind IN ('reference', 'address', 'address_number', 'bag', 'name', 'person',
-                                              'police_reference', 'street', 'street_number')),
+  kind       TEXT    NOT NULL CHECK (kind IN ('reference', 'postcode', 'address', 'address_number', 'bag', 'name',
+                                              'person', 'police_reference', 'street', 'street_number')),
   key        TEXT    NOT NULL,
   report_id  INTEGER NOT NULL,           -- no foreign key: a deletion leaves its keys to the sweep
   PRIMARY KEY (kind, key, report_id)
@@ -591,8 +591,6 @@ CREATE INDEX reports_by_entered_by ON reports (entered_by, created_at) WHERE ent
 
 CREATE INDEX reports_by_merged_into ON reports (merged_into) WHERE merged_into IS NOT NULL;
 
-CREATE INDEX reports_by_postcode ON reports (postcode) WHERE postcode IS NOT NULL;
-
 CREATE INDEX reports_by_status ON reports (status, urgency_rank, created_at DESC, channel, ave_phase, outcome);
 
 CREATE INDEX reports_by_woonplaats ON reports (woonplaats) WHERE woonplaats IS NOT NULL;
@@ -687,12 +685,13 @@ BEGIN
   ON CONFLICT DO UPDATE SET n = n + excluded.n;
 END;
 
-CREATE TRIGGER report_keys_changed AFTER UPDATE OF reference, address_key, address_number_key, bag_key, name_key,
+CREATE TRIGGER report_keys_changed AFTER UPDATE OF reference, postcode, address_key, address_number_key, bag_key, name_key,
   person_key, police_reference_key, street_key, street_number_key ON reports
 BEGIN
   DELETE FROM report_keys WHERE (kind, key, report_id) IN (
     SELECT kind, key, OLD.id FROM (
       SELECT 'reference' AS kind, OLD.reference AS key
+      UNION ALL SELECT 'postcode', OLD.postcode
       UNION ALL SELECT 'address', OLD.address_key
       UNION ALL SELECT 'address_number', OLD.address_number_key
       UNION ALL SELECT 'bag', OLD.bag_key
@@ -705,6 +704,7 @@ BEGIN
   INSERT INTO report_keys (kind, key, report_id)
   SELECT kind, key, NEW.id FROM (
     SELECT 'reference' AS kind, NEW.reference AS key
+    UNION ALL SELECT 'postcode', NEW.postcode
     UNION ALL SELECT 'address', NEW.address_key
     UNION ALL SELECT 'address_number', NEW.address_number_key
     UNION ALL SELECT 'bag', NEW.bag_key
@@ -720,7 +720,7 @@ CREATE TRIGGER report_keys_deleting BEFORE DELETE ON reports
 BEGIN
   INSERT INTO report_keys_gone (kind, key, report_id)
   SELECT kind, key, OLD.id FROM (
-    SELECT 'reference' AS kind, OLD.reference AS key
+    SELECT 'postcode' AS kind, OLD.postcode AS key
     UNION ALL SELECT 'address_number', OLD.address_number_key
     UNION ALL SELECT 'name', OLD.name_key
     UNION ALL SELECT 'police_reference', OLD.police_reference_key
@@ -734,6 +734,7 @@ BEGIN
   INSERT INTO report_keys (kind, key, report_id)
   SELECT kind, key, NEW.id FROM (
     SELECT 'reference' AS kind, NEW.reference AS key
+    UNION ALL SELECT 'postcode', NEW.postcode
     UNION ALL SELECT 'address', NEW.address_key
     UNION ALL SELECT 'address_number', NEW.address_number_key
     UNION ALL SELECT 'bag', NEW.bag_key

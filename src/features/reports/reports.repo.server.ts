@@ -535,10 +535,13 @@ export function deleteReports(ids: readonly number[]): void {
 }
 
 /** The kinds of key a report is looked up by (the table `report_keys`, migration 0028). */
-export const REPORT_KEY_KINDS = ['reference', 'address', 'address_number', 'bag', 'name', 'person', 'police_reference', 'street', 'street_number'] as const;
+export const REPORT_KEY_KINDS = ['reference', 'postcode', 'address', 'address_number', 'bag', 'name', 'person', 'police_reference', 'street', 'street_number'] as const;
 export type ReportKeyKind = (typeof REPORT_KEY_KINDS)[number];
-/** The keys a deleted report leaves for the deletion log (recurrence survives deletion, spec §8): never swept. */
-export const KEYS_KEPT_FOR_DELETION_LOG: readonly ReportKeyKind[] = ['address', 'bag', 'person'];
+/**
+ * The keys a deleted report leaves for the deletion log (its reference; recurrence survives deletion, spec §8):
+ * never swept, so a reference is never given twice either.
+ */
+export const KEYS_KEPT_FOR_DELETION_LOG: readonly ReportKeyKind[] = ['reference', 'address', 'bag', 'person'];
 /** The keys a deleted report leaves for retention's sweep (the trigger report_keys_deleting lists these). */
 export const SWEPT_KEY_KINDS: readonly ReportKeyKind[] = REPORT_KEY_KINDS.filter((k) => !KEYS_KEPT_FOR_DELETION_LOG.includes(k));
 

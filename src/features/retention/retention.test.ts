@@ -46,7 +46,7 @@ test('retention: contact details, cancelled reports and old reports, with a dele
   const ancient = report('afgesloten', 1900);
 
   // The keys swept after a deletion: all but address, BAG object and person, which the deletion log keeps.
-  const KEPT = "('address', 'bag', 'person')";
+  const KEPT = "('reference', 'address', 'bag', 'person')";
   const keysOf = (references: string[], which = `kind NOT IN ${KEPT}`) =>
     db()
       .prepare(`SELECT count(*) FROM report_keys WHERE ${which} AND report_id IN (SELECT id FROM reports WHERE reference IN (SELECT value FROM json_each(?)))`)
@@ -60,7 +60,7 @@ test('retention: contact details, cancelled reports and old reports, with a dele
   const keys = keysOf([cancelledOld, ancient]);
   const kinds = kindsOf([cancelledOld, ancient]);
   const kept = keysOf([cancelledOld, ancient], `kind IN ${KEPT}`);
-  assert.ok(keys >= 4 && kinds >= 2 && kept >= 4, 'the reference and the name of each, and its address and person');
+  assert.ok(keys >= 4 && kinds >= 2 && kept >= 4, 'the postcode and the name of each, and its reference, address and person');
 
   const { batches, longestBatchMs, keyBatches, ...result } = await runRetention(at);
   // Deleted reports first; the contact details of the one closed a year ago are erased (the deleted ones are gone).
@@ -115,7 +115,7 @@ test('recurrence survives deletion: the deletion log keeps blind indexes of addr
   await runRetention(at);
   const logged = db().prepare('SELECT * FROM deletion_log ORDER BY id DESC LIMIT 1').get() as Record<string, unknown>;
   assert.equal((db().prepare('SELECT count(*) AS n FROM deletion_log').get() as { n: number }).n, before.n + 1);
-  // Its address and person keys stay in report_keys under the report's id (migration 0028), not in the row.
+  // Its reference, address and person keys stay in report_keys under the report's id (migration 0028), not in the row.
   assert.ok(Number(logged['report_id']) > 0);
   assert.equal(logged['address_key'], null);
   const keptKeys = db().prepare("SELECT kind, key FROM report_keys WHERE report_id = ? AND kind IN ('address', 'person') ORDER BY kind").all(logged['report_id']) as { kind: string; key: string }[];
@@ -261,7 +261,7 @@ test('retention works in batches and lets other work run between them', async ()
   // 7 deletions in batches of 2: 4 batches; 5 erasures: 3 batches; then the keys of the deleted reports; a pause
   // after each but the last that forgets them (fewer than a batch: nothing left).
   assert.equal(pauses, 7 + result.keyBatches - 1);
-  assert.ok(result.keyBatches >= 4 + 4 + 7, 'two kinds of key swept or more (reference, name), 7 of each: 4 batches each, and 7 to forget them');
+  assert.ok(result.keyBatches >= 4 + 4 + 7, 'two kinds of key swept or more (postcode, name), 7 of each: 4 batches each, and 7 to forget them');
   for (const reference of old) assert.equal(row(reference), undefined);
   for (const reference of erasable) assert.equal(row(reference)?.reporter_name, null);
   for (const reference of between) assert.equal(row(reference)?.reporter_name, 'Melder Naam', 'written between batches, and kept');
@@ -317,7 +317,7 @@ test('the newest report stays, even when it has expired: its id would otherwise 
   assert.ok(findReportByReference(report('in_behandeling', null))!.id > newest);
 });
 
-test("a deleted report's keys find nothing before the sweep, and a new report never gets its reference meanwhile", async () => {
+test("a deleted report's keys find nothing before the sweep, and a new report never gets its reference", async () => {
   const { deleteReports } = await import('#features/reports/reports.repo.server.ts');
   const { queuePage } = await import('#features/triage/triage.queries.server.ts');
   const gone = report('afgesloten', 1900);
@@ -325,7 +325,7 @@ test("a deleted report's keys find nothing before the sweep, and a new report ne
   report('in_behandeling', null);
   db().transaction(() => deleteReports([stored.id]))();
   // Not swept yet: its keys are still in the table, listed as gone.
-  const keys = db().prepare("SELECT count(*) FROM report_keys WHERE report_id = ? AND kind NOT IN ('address', 'bag', 'person')").pluck().get(stored.id) as number;
+  const keys = db().prepare("SELECT count(*) FROM report_keys WHERE report_id = ? AND kind NOT IN ('reference', 'address', 'bag', 'person')").pluck().get(stored.id) as number;
   assert.ok(keys >= 2);
   assert.equal(db().prepare('SELECT count(*) FROM report_keys_gone WHERE report_id = ?').pluck().get(stored.id), keys);
   assert.equal(findReportByReference(gone), undefined);
@@ -336,9 +336,13 @@ test("a deleted report's keys find nothing before the sweep, and a new report ne
     () => db().prepare("INSERT INTO reports (reference, channel, status, created_at, updated_at, due_on) VALUES (?, 'inwoner', 'nieuw', ?, ?, '2030-06-01')").run(gone, at.toISOString(), at.toISOString()),
     /UNIQUE constraint failed: reports\.reference/,
   );
+  const insertWithItsReference = () =>
+    db().prepare("INSERT INTO reports (reference, channel, status, created_at, updated_at, due_on) VALUES (?, 'inwoner', 'nieuw', ?, ?, '2030-06-01')").run(gone, at.toISOString(), at.toISOString());
   const result = await applyRetention(at);
   assert.equal(result.keysSwept, keys);
-  // Swept: all but address and person (the deletion log would keep those; this test deleted without logging).
-  assert.deepEqual(db().prepare('SELECT DISTINCT kind FROM report_keys WHERE report_id = ? ORDER BY kind').pluck().all(stored.id), ['address', 'person']);
+  // The reference stays taken after the sweep too (the deletion log shows it).
+  assert.throws(insertWithItsReference, /UNIQUE constraint failed: reports\.reference/);
+  // Swept: all but reference, address and person (the deletion log would keep those; this test deleted without logging).
+  assert.deepEqual(db().prepare('SELECT DISTINCT kind FROM report_keys WHERE report_id = ? ORDER BY kind').pluck().all(stored.id), ['address', 'person', 'reference']);
   assert.equal(db().prepare('SELECT count(*) FROM report_keys_gone').pluck().get(), 0);
 });
