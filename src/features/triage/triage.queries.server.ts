@@ -62,12 +62,19 @@ const OVERDUE_SQL = `status = '${AWAITING_TRIAGE}' AND due_on < ?`;
  * Street, name and house number are encrypted (spec §8): they are found by their blind indexes, an exact
  * match of the normalised value (any case, accents, punctuation), under every key of the keyring.
  */
-function searchClause(term: string | undefined): { sql: string; params: string[]; keys?: string } | undefined {
+/** A search as SQL: its term, its parameters, and (every reading by a key) the same matches in `report_keys` alone. */
+interface SearchClause {
+  sql: string;
+  params: string[];
+  keys?: string;
+}
+
+function searchClause(term: string | undefined): SearchClause | undefined {
   const search = parseSearch(term ?? '');
   if (!search) return undefined;
-  const alternatives: { sql: string; params: string[]; keys?: string }[] = [];
+  const alternatives: SearchClause[] = [];
   // The keys are in a table of their own (migration 0028), the reference and the postcode among them. `keys`: the same
-  // matches in that table alone, for an estimate that needs no report (keysEstimate).
+  // matches in that table alone, for an estimate that needs no report (QueuePart.estimate).
   const keyMatch = (kind: string, condition: string, params: string[]) => {
     const matches = `SELECT report_id FROM report_keys WHERE kind = '${kind}' AND ${condition}`;
     return { sql: `id IN (${matches})`, params, keys: matches };
@@ -106,7 +113,7 @@ function searchClause(term: string | undefined): { sql: string; params: string[]
 }
 
 /** The filters other than status and overdue, as SQL terms. */
-function filterClauses(filter: QueueFilter, byDue = false): { clauses: string[]; params: (string | number)[] } {
+function filterClauses(filter: QueueFilter, byDue = false): { clauses: string[]; params: (string | number)[]; search: SearchClause | undefined } {
   const clauses: string[] = [];
   const params: (string | number)[] = [];
   const add = (sql: string, ...values: (string | number)[]) => {
@@ -127,7 +134,7 @@ function filterClauses(filter: QueueFilter, byDue = false): { clauses: string[];
   if (filter.assignedTo !== undefined) add('assigned_to = ?', filter.assignedTo);
   const search = searchClause(filter.search);
   if (search) add(search.sql, ...search.params);
-  return { clauses, params };
+  return { clauses, params, search };
 }
 
 /** Above this many matches the queue says "more than" instead of counting on. */
@@ -236,8 +243,9 @@ export function queueSql(filter: QueueFilter, today: string): QueuePart[] {
   // A concern alone is counted in its own index, without visiting a report.
   const { concern, order: _order, status, ...others } = filter;
   const concernOnly = concern !== undefined && status === 'alle' && Object.values(others).every((v) => v === undefined || v === false);
-  const search = searchClause(filter.search);
-  const searchOnly = search?.keys !== undefined && where.length === 1 && params.length === search.params.length;
+  // The search is the only term: no status, no open work, no other filter.
+  const search = f.search;
+  const searchOnly = search?.keys !== undefined && where.length === 1 && f.clauses.length === 1;
   return [
     {
       ...(searchOnly ? { estimate: `SELECT count(*) AS n FROM (${search.keys} LIMIT ${COUNT_CAP + 1})` } : {}),
