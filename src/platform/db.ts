@@ -34,6 +34,38 @@ export function openDatabase(file: string): DB {
   return db;
 }
 
+/** Connection settings that a batch job may change for the transactions it runs (see `withSettings`). */
+export interface BatchSettings {
+  /**
+   * Commit without waiting for the disk: synchronous=NORMAL, which in WAL mode keeps the database consistent
+   * but may forget the last commits after a power loss. The next commit of a report (synchronous=FULL) or a
+   * checkpoint syncs the WAL, these frames with it. Only for work that is done again when lost (a retention batch).
+   */
+  noWaitForDisk?: boolean;
+  /**
+   * Foreign keys not enforced: the work itself keeps every reference right (retention's deletion, which
+   * deletes what refers to a report in one statement per table instead of a cascade per report).
+   */
+  noForeignKeys?: boolean;
+}
+
+/**
+ * Runs `work` (its own transactions) with `settings`, and restores the portal's settings afterwards. Both
+ * pragmas apply only outside a transaction; `work` is synchronous, so no other commit of this connection
+ * runs in between.
+ */
+export function withSettings<T>(connection: DB, settings: BatchSettings, work: () => T): T {
+  if (connection.inTransaction) throw new Error('withSettings: call outside a transaction');
+  if (settings.noWaitForDisk) connection.pragma('synchronous = NORMAL');
+  if (settings.noForeignKeys) connection.pragma('foreign_keys = OFF');
+  try {
+    return work();
+  } finally {
+    if (settings.noWaitForDisk) connection.pragma('synchronous = FULL');
+    if (settings.noForeignKeys) connection.pragma('foreign_keys = ON');
+  }
+}
+
 let rekeyDepth = 0;
 
 /** Runs `work` as the encryption pass: the one writer allowed to seal an append-only note again. */

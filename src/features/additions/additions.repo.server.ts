@@ -112,3 +112,12 @@ export function resealAdditions(afterId: number, limit: number): ResealBatch<num
   }
   return { last: rows.at(-1)?.id, changed };
 }
+
+const additionsOfDeleted = lazy(() => db().prepare('DELETE FROM report_additions WHERE report_id IN (SELECT value FROM json_each(?))'));
+/**
+ * Removes the additions of the reports `ids` just deleted, in one statement: retention deletes reports with
+ * foreign keys off (retention.server.ts, REPORT_CHILDREN), so no cascade does it.
+ */
+export function deleteAdditionsOfDeletedReports(ids: readonly number[]): void {
+  additionsOfDeleted().run(JSON.stringify(ids));
+}

@@ -164,3 +164,13 @@ export function resealCaseEvents(afterId: number, limit: number): ResealBatch<nu
   });
   return { last: rows.at(-1)?.id, changed };
 }
+
+const linksOfDeleted = lazy(() => db().prepare('DELETE FROM case_reports WHERE report_id IN (SELECT value FROM json_each(?))'));
+/**
+ * Removes the casus links of the reports `ids` just deleted, in one statement (each casus keeps its area
+ * current: trigger case_area_unlinked): retention deletes reports with foreign keys off (retention.server.ts,
+ * REPORT_CHILDREN), so no cascade does it.
+ */
+export function unlinkDeletedReports(ids: readonly number[]): void {
+  linksOfDeleted().run(JSON.stringify(ids));
+}

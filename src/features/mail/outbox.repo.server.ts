@@ -223,3 +223,12 @@ export function resealOutbox(afterId: number, limit: number): ResealBatch<number
   }
   return { last: rows.at(-1)?.id, changed };
 }
+
+const mailOfDeleted = lazy(() => db().prepare('UPDATE outbox SET report_id = NULL WHERE report_id IN (SELECT value FROM json_each(?))'));
+/**
+ * Unlinks the mails of the reports `ids` just deleted (as ON DELETE SET NULL would), in one statement:
+ * retention deletes reports with foreign keys off (retention.server.ts, REPORT_CHILDREN).
+ */
+export function unlinkMailOfDeletedReports(ids: readonly number[]): void {
+  mailOfDeleted().run(JSON.stringify(ids));
+}

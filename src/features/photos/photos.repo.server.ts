@@ -116,3 +116,12 @@ export function resealPhotos(after: string, limit: number): ResealBatch<string> 
   }
   return { last: rows.at(-1)?.id, changed };
 }
+
+const photosOfDeleted = lazy(() => db().prepare('DELETE FROM report_photos WHERE report_id IN (SELECT value FROM json_each(?))'));
+/**
+ * Removes the photos of the reports `ids` just deleted, in one statement: retention deletes reports with
+ * foreign keys off (retention.server.ts, REPORT_CHILDREN), so no cascade does it.
+ */
+export function deletePhotosOfDeletedReports(ids: readonly number[]): void {
+  photosOfDeleted().run(JSON.stringify(ids));
+}

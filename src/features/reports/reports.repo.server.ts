@@ -188,9 +188,14 @@ const statements = lazy(() => {
     // and then changed in id order, so that one batch touches neighbouring pages of the table and of the
     // indexes in time order; what a batch changes leaves the index, so a catch-up reads each report once.
     // Only a report with a contact detail is a candidate for erasure: the others have nothing to erase.
+    // Read in the index's order from where the last read stopped (its closing time and id), so a catch-up
+    // reads every candidate once, a part at a time, before changing any (retention.server.ts). Only the index
+    // is read: 16–30 ms per 20,000 at 1,000,000 reports, where checking the status as well read every row
+    // (about 500 ms). The status is checked where the contact is erased (eraseContact).
     contactToErase: d.prepare(`
-      SELECT id FROM reports INDEXED BY reports_contact_to_erase
-      WHERE ${CONTACT_TO_ERASE} AND closed_at < ? AND status IN (SELECT value FROM json_each(?)) LIMIT ?`),
+      SELECT id, closed_at AS closedAt FROM reports INDEXED BY reports_contact_to_erase
+      WHERE ${CONTACT_TO_ERASE} AND closed_at < ? AND (closed_at, id) > (?, ?)
+      ORDER BY closed_at, id LIMIT ?`),
     // Each condition checked again at the change: a report reopened since it was read is left alone.
     eraseContact: d.prepare(`
       UPDATE reports SET reporter_name = NULL, reporter_phone = NULL, reporter_email = NULL,
@@ -198,8 +203,9 @@ const statements = lazy(() => {
       WHERE id IN (SELECT value FROM json_each(?)) AND ${CONTACT_TO_ERASE} AND closed_at < ?
         AND status IN (SELECT value FROM json_each(?))`),
     closedBefore: d.prepare(`
-      SELECT id FROM reports INDEXED BY reports_closed_by_status
-      WHERE status IN (SELECT value FROM json_each(?)) AND closed_at IS NOT NULL AND closed_at < ? LIMIT ?`),
+      SELECT id, closed_at AS closedAt FROM reports INDEXED BY reports_closed_by_status
+      WHERE status = ? AND closed_at IS NOT NULL AND closed_at < ? AND (closed_at, id) > (?, ?)
+      ORDER BY closed_at, id LIMIT ?`),
     // Never the newest report (the highest id): SQLite gives a new row the highest id + 1, so as long as that
     // one stays no id is ever given twice, and the keys a deleted report left (report_keys_gone) can be swept
     // without looking each id up. It goes once a newer report has come in.
@@ -209,6 +215,7 @@ const statements = lazy(() => {
         AND id < (SELECT max(id) FROM reports) ORDER BY id`),
     unmergeFrom: d.prepare('UPDATE reports SET merged_into = NULL WHERE merged_into IN (SELECT value FROM json_each(?))'),
     deleteByIds: d.prepare('DELETE FROM reports WHERE id IN (SELECT value FROM json_each(?))'),
+    deleteConcernsOf: d.prepare('DELETE FROM report_concerns WHERE report_id IN (SELECT value FROM json_each(?))'),
     // The keys of deleted reports (migration 0028): the newest waiting, those of one kind in key order, sweeping
     // some, and forgetting the swept ones in the order they came. An id is never given twice (stillClosedBefore).
     goneUpTo: d.prepare('SELECT coalesce(max(id), 0) FROM report_keys_gone').pluck(),
@@ -486,12 +493,22 @@ export function updateReport(id: number, changes: ReportChanges, at: Date): void
   statement.run({ ...values, updatedAt: at.toISOString(), id });
 }
 
+/** A retention candidate: a closed report's id and closing time, the order candidates are read in. */
+export interface ClosedReport {
+  id: number;
+  closedAt: string;
+}
+
+/** Where reading candidates starts: before every closed report. */
+export const FIRST_CLOSED: ClosedReport = { id: 0, closedAt: '' };
+
 /**
- * Retention: the ids of at most `limit` closed reports in one of `statuses`, closed before `closedBefore`,
- * that still hold a contact detail of their reporter (or police contact), in id order.
+ * Retention: at most `limit` closed reports, closed before `closedBefore`, that still hold a contact detail of
+ * their reporter (or police contact), in the order of closing (then id) after `after`. Whatever their status:
+ * `eraseReporterContact` checks that.
  */
-export function contactsToErase(statuses: readonly ReportStatus[], closedBefore: Date, limit: number): number[] {
-  return idsInOrder(statements().contactToErase.all(closedBefore.toISOString(), JSON.stringify(statuses), limit));
+export function contactsToErase(closedBefore: Date, after: ClosedReport, limit: number): ClosedReport[] {
+  return statements().contactToErase.all(closedBefore.toISOString(), after.closedAt, after.id, limit) as ClosedReport[];
 }
 
 /**
@@ -503,9 +520,9 @@ export function eraseReporterContact(ids: readonly number[], statuses: readonly 
   return statements().eraseContact.run(at.toISOString(), JSON.stringify(ids), closedBefore.toISOString(), JSON.stringify(statuses)).changes;
 }
 
-/** Retention: the ids of at most `limit` reports in one of `statuses` closed before `closedBefore`, in id order. */
-export function closedReportIds(statuses: readonly ReportStatus[], closedBefore: Date, limit: number): number[] {
-  return idsInOrder(statements().closedBefore.all(JSON.stringify(statuses), closedBefore.toISOString(), limit));
+/** Retention: at most `limit` reports with `status` closed before `closedBefore`, in the order of closing (then id) after `after`. */
+export function closedReports(status: ReportStatus, closedBefore: Date, after: ClosedReport, limit: number): ClosedReport[] {
+  return statements().closedBefore.all(status, closedBefore.toISOString(), after.closedAt, after.id, limit) as ClosedReport[];
 }
 
 /**
@@ -517,14 +534,11 @@ export function stillClosedBefore(ids: readonly number[], statuses: readonly Rep
   return (statements().stillClosedBefore.all(JSON.stringify(ids), JSON.stringify(statuses), closedBefore.toISOString()) as { id: number }[]).map((r) => r.id);
 }
 
-function idsInOrder(rows: unknown[]): number[] {
-  return (rows as { id: number }[]).map((r) => r.id).sort((a, b) => a - b);
-}
-
 /**
- * Deletes reports for good. Their concerns, notes, history and links go with them (ON DELETE CASCADE);
- * a report merged into one of them is merged no longer; their keys wait for retention's sweep (migration
- * 0028). Pass ids from `stillClosedBefore`, which never gives the newest report.
+ * Deletes reports for good, with their concerns; a report merged into one of them is merged no longer; their
+ * keys wait for retention's sweep (migration 0028). What other features keep of a report goes by ON DELETE
+ * CASCADE, or, as retention deletes with foreign keys off, by their own functions (retention.server.ts,
+ * REPORT_CHILDREN). Pass ids from `stillClosedBefore`, which never gives the newest report.
  */
 export function deleteReports(ids: readonly number[]): void {
   if (ids.length === 0) return;
@@ -532,6 +546,7 @@ export function deleteReports(ids: readonly number[]): void {
   const s = statements();
   s.unmergeFrom.run(list);
   s.deleteByIds.run(list);
+  s.deleteConcernsOf.run(list);
 }
 
 /** The kinds of key a report is looked up by (the table `report_keys`, migration 0028). */

@@ -65,10 +65,10 @@ test('retention: contact details, cancelled reports and old reports, with a dele
   const { batches, longestBatchMs, keyBatches, ...result } = await runRetention(at);
   // Deleted reports first; the contact details of the one closed a year ago are erased (the deleted ones are gone).
   assert.deepEqual(result, { contactsErased: 1, callersErased: 0, cancelledDeleted: 1, reportsDeleted: 1, casesDeleted: 0, keysSwept: keys });
-  // One transaction per kind: cancelled, old, erasures of reporters and of callers, casussen; then one per kind of
-  // key of the deleted reports, and one that forgets them.
+  // One transaction per kind: deletions (cancelled and old together, in id order), erasures of reporters and of
+  // callers, casussen; then one per kind of key of the deleted reports, and one that forgets them.
   assert.equal(keyBatches, kinds + 1);
-  assert.equal(batches, 5 + keyBatches);
+  assert.equal(batches, 4 + keyBatches);
   // The keys the deleted reports left are gone too, and so is the list of them; address and person stay,
   // found through the deletion log.
   assert.equal(db().prepare(`SELECT count(*) FROM report_keys WHERE kind NOT IN ${KEPT} AND report_id NOT IN (SELECT id FROM reports)`).pluck().get(), 0);
@@ -345,4 +345,49 @@ test("a deleted report's keys find nothing before the sweep, and a new report ne
   // Swept: all but reference, address and person (the deletion log would keep those; this test deleted without logging).
   assert.deepEqual(db().prepare('SELECT DISTINCT kind FROM report_keys WHERE report_id = ? ORDER BY kind').pluck().all(stored.id), ['address', 'person', 'reference']);
   assert.equal(db().prepare('SELECT count(*) FROM report_keys_gone').pluck().get(), 0);
+});
+
+test('retention deletes with foreign keys off: every table that refers to a report is cleared by REPORT_CHILDREN, and nothing is left pointing at a deleted report', async () => {
+  const { REPORT_CHILDREN } = await import('./retention.server.ts');
+  const tables = db().prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").pluck().all() as string[];
+  const referringTo = (target: string) =>
+    tables.filter((t) => (db().prepare('SELECT count(*) FROM pragma_foreign_key_list(?) WHERE "table" = ?').pluck().get(t, target) as number) > 0).sort();
+  const handled = REPORT_CHILDREN.flatMap((c) => c.tables);
+  assert.deepEqual(referringTo('reports'), [...handled].sort(), 'every foreign key to reports.id, and only those');
+  for (const child of handled.filter((t) => t !== 'reports')) assert.deepEqual(referringTo(child), [], `nothing refers to ${child}: its rows go without a cascade of their own`);
+
+  const { insertUser } = await import('#features/auth/users.repo.server.ts');
+  const { addNote, addEvent, linkReports } = await import('#features/triage/triage.repo.server.ts');
+  const { insertCase, addReportToCase } = await import('#features/casus/casus.repo.server.ts');
+  const { insertAddition } = await import('#features/additions/additions.repo.server.ts');
+  const { insertWaitingPhoto, attachWaitingPhotos } = await import('#features/photos/photos.repo.server.ts');
+  const by = insertUser({ email: `children-${Date.now()}@test.example`, name: 'Coördinator', role: 'coordinator', passwordHash: 'x', totpSecret: 'x' }, at);
+  const idOf = (reference: string) => findReportByReference(reference)!.id;
+  const kept = idOf(report('in_behandeling', null));
+  const old = idOf(report('afgesloten', 1900));
+  addNote(old, by, 'Huisbezoek gedaan', at);
+  addEvent(old, by, at, 'status', 'nieuw', 'afgesloten');
+  linkReports(kept, old, by, at);
+  const casus = insertCase('Casus', 'ave2', by, at);
+  addReportToCase(old, casus, by, at);
+  addReportToCase(kept, casus, by, at);
+  insertAddition({ reportId: old, source: 'kcc', body: 'Belde terug', callerName: 'Beller', callerPhone: '0612345678', enteredBy: by }, at);
+  insertWaitingPhoto({ image: new Uint8Array([1, 2, 3]), thumbnail: new Uint8Array([1]), width: 1, height: 1 }, { uploadKey: 'k', userId: by, position: 1 }, at, new Date(at.getTime() + DAY));
+  assert.equal(attachWaitingPhotos(old, 'k', by, at), 1);
+  const rowsOf = (id: number) =>
+    Object.fromEntries(
+      REPORT_CHILDREN.flatMap((c) => c.tables)
+        .filter((t) => t !== 'reports')
+        .map((t) => [t, db().prepare(`SELECT count(*) FROM ${t} WHERE report_id = ?`).pluck().get(id) as number]),
+    );
+  assert.ok(Object.entries(rowsOf(old)).every(([t, n]) => n > 0 || t === 'report_links'), JSON.stringify(rowsOf(old)));
+
+  assert.equal((await runRetention(at)).reportsDeleted, 1);
+  assert.equal(findReportByReference(String(old)), undefined);
+  assert.deepEqual(Object.values(rowsOf(old)), Object.values(rowsOf(old)).map(() => 0), 'nothing of the deleted report is left');
+  assert.equal(db().prepare('SELECT count(*) FROM report_links WHERE linked_id = ? OR report_id = ?').pluck().get(old, old), 0, 'the link from the kept report went');
+  assert.deepEqual(db().pragma('foreign_key_check'), [], 'no reference to a deleted report');
+  assert.equal(db().pragma('foreign_keys', { simple: true }), 1, 'foreign keys are enforced again after the run');
+  assert.equal(db().pragma('synchronous', { simple: true }), 2, 'and every commit waits for the disk again (FULL)');
+  assert.equal(db().prepare('SELECT count(*) FROM case_reports WHERE case_id = ?').pluck().get(casus), 1, 'the casus keeps the other report');
 });

@@ -87,3 +87,20 @@ export function linkReports(a: number, b: number, by: number, at: Date): boolean
   const [low, high] = a < b ? [a, b] : [b, a];
   return s().link.run(low, high, at.toISOString(), by).changes === 1;
 }
+
+const trailOfDeleted = lazy(() => ({
+  events: db().prepare('DELETE FROM report_events WHERE report_id IN (SELECT value FROM json_each(?))'),
+  notes: db().prepare('DELETE FROM report_notes WHERE report_id IN (SELECT value FROM json_each(?))'),
+  links: db().prepare('DELETE FROM report_links WHERE report_id IN (SELECT value FROM json_each(:ids)) OR linked_id IN (SELECT value FROM json_each(:ids))'),
+}));
+/**
+ * Removes the history, notes and links of the reports `ids` just deleted, a statement per table: retention
+ * deletes reports with foreign keys off (retention.server.ts, REPORT_CHILDREN), so no cascade does it.
+ */
+export function deleteTrailOfDeletedReports(ids: readonly number[]): void {
+  const list = JSON.stringify(ids);
+  const t = trailOfDeleted();
+  t.events.run(list);
+  t.notes.run(list);
+  t.links.run({ ids: list });
+}
