@@ -1,5 +1,5 @@
 -- The current schema, generated from db/migrations by `npm run db:schema`. Do not edit: add a migration.
--- PRAGMA user_version = 29
+-- PRAGMA user_version = 30
 
 CREATE TABLE account_links (
   token_hash   TEXT    PRIMARY KEY CHECK (length(token_hash) = 64),
@@ -372,6 +372,7 @@ BEGIN
 END;
 
 CREATE TRIGGER monitor_concern_deleting BEFORE DELETE ON report_concerns
+WHEN NOT EXISTS (SELECT 1 FROM monitor_bulk_delete)
 BEGIN
   UPDATE monitor_daily SET n = n - 1
   FROM (SELECT day, dimension, value FROM monitor_contributions WHERE id = OLD.report_id AND dimension = 'concern' AND value = OLD.concern) AS gone

@@ -206,18 +206,11 @@ const statements = lazy(() => {
       SELECT id, closed_at AS closedAt FROM reports INDEXED BY reports_closed_by_status
       WHERE status = ? AND closed_at IS NOT NULL AND closed_at < ? AND (closed_at, id) > (?, ?)
       ORDER BY closed_at, id LIMIT ?`),
-    // Never the newest report (the highest id): SQLite gives a new row the highest id + 1, so as long as that
-    // one stays no id is ever given twice, and the keys a deleted report left (report_keys_gone) can be swept
-    // without looking each id up. It goes once a newer report has come in.
-    stillClosedBefore: d.prepare(`
-      SELECT id FROM reports WHERE id IN (SELECT value FROM json_each(?))
-        AND status IN (SELECT value FROM json_each(?)) AND closed_at IS NOT NULL AND closed_at < ?
-        AND id < (SELECT max(id) FROM reports) ORDER BY id`),
     unmergeFrom: d.prepare('UPDATE reports SET merged_into = NULL WHERE merged_into IN (SELECT value FROM json_each(?))'),
     deleteByIds: d.prepare('DELETE FROM reports WHERE id IN (SELECT value FROM json_each(?))'),
     deleteConcernsOf: d.prepare('DELETE FROM report_concerns WHERE report_id IN (SELECT value FROM json_each(?))'),
     // The keys of deleted reports (migration 0028): the newest waiting, those of one kind in key order, sweeping
-    // some, and forgetting the swept ones in the order they came. An id is never given twice (stillClosedBefore).
+    // some, and forgetting the swept ones in the order they came. An id is never given twice (DELETABLE).
     goneUpTo: d.prepare('SELECT coalesce(max(id), 0) FROM report_keys_gone').pluck(),
     goneOfKind: d.prepare('SELECT key, report_id AS reportId FROM report_keys_gone WHERE kind = ? AND id <= ? ORDER BY key, report_id'),
     sweepKey: d.prepare('DELETE FROM report_keys WHERE kind = ? AND key = ? AND report_id = ?'),
@@ -493,6 +486,17 @@ export function updateReport(id: number, changes: ReportChanges, at: Date): void
   statement.run({ ...values, updatedAt: at.toISOString(), id });
 }
 
+/**
+ * Of the reports `id IN (SELECT value FROM json_each(:ids))`, those retention may delete now: still in one of
+ * `:statuses` and closed before `:closedBefore` (not reopened since they were read), and never the newest
+ * report. SQLite gives a new row the highest id + 1, so as long as that one stays no id is ever given twice,
+ * and the keys a deleted report left (report_keys_gone) can be swept without looking each id up; it goes once
+ * a newer report has come in. The condition of the statement that logs a deletion (retention.repo.server.ts),
+ * which returns the ids to delete in the same transaction.
+ */
+export const DELETABLE = `id IN (SELECT value FROM json_each(:ids)) AND status IN (SELECT value FROM json_each(:statuses))
+  AND closed_at IS NOT NULL AND closed_at < :closedBefore AND id < (SELECT max(id) FROM reports)`;
+
 /** A retention candidate: a closed report's id and closing time, the order candidates are read in. */
 export interface ClosedReport {
   id: number;
@@ -526,19 +530,10 @@ export function closedReports(status: ReportStatus, closedBefore: Date, after: C
 }
 
 /**
- * Those of `ids` still in one of `statuses` and closed before `closedBefore` (not reopened since they were read),
- * in id order; never the newest report (its id would be given again).
- */
-export function stillClosedBefore(ids: readonly number[], statuses: readonly ReportStatus[], closedBefore: Date): number[] {
-  if (ids.length === 0) return [];
-  return (statements().stillClosedBefore.all(JSON.stringify(ids), JSON.stringify(statuses), closedBefore.toISOString()) as { id: number }[]).map((r) => r.id);
-}
-
-/**
  * Deletes reports for good, with their concerns; a report merged into one of them is merged no longer; their
  * keys wait for retention's sweep (migration 0028). What other features keep of a report goes by ON DELETE
  * CASCADE, or, as retention deletes with foreign keys off, by their own functions (retention.server.ts,
- * REPORT_CHILDREN). Pass ids from `stillClosedBefore`, which never gives the newest report.
+ * REPORT_CHILDREN). Pass ids that qualified by DELETABLE, which never takes the newest report.
  */
 export function deleteReports(ids: readonly number[]): void {
   if (ids.length === 0) return;

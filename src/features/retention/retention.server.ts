@@ -14,7 +14,6 @@ import {
   forgetGoneKeys,
   goneKeysOfKind,
   goneKeysUpTo,
-  stillClosedBefore,
   sweepKeys,
   type ClosedReport,
 } from '#features/reports/reports.repo.server.ts';
@@ -26,7 +25,7 @@ import { deleteTrailOfDeletedReports } from '#features/triage/triage.repo.server
 import { deletePhotosOfDeletedReports } from '#features/photos/photos.repo.server.ts';
 import { unlinkMailOfDeletedReports } from '#features/mail/outbox.repo.server.ts';
 import { deleteAdditionsOfDeletedReports } from '#features/additions/additions.repo.server.ts';
-import { logCaseDeletions, logDeletions } from './retention.repo.server.ts';
+import { logCaseDeletions, logDeletable } from './retention.repo.server.ts';
 import { deleteCases, expiredCaseIds, unlinkDeletedReports } from '#features/casus/casus.repo.server.ts';
 import { deleteMeetings, expiredMeetingIds } from '#features/mdo/mdo.repo.server.ts';
 import { deleteCountedInBulk } from '#features/monitor/monitor.repo.server.ts';
@@ -230,14 +229,14 @@ export async function applyRetention(at: Date = now(), options: RetentionOptions
     (candidates) => {
       const ids: number[] = [];
       for (const rule of rules) {
-        const still = stillClosedBefore(
+        const logged = logDeletable(
           candidates.filter((id) => ruleOf.get(id) === rule),
-          DELETION_RULES[rule],
+          rule,
           closedBefore[rule],
+          at,
         );
-        logDeletions(still, rule, at);
-        deleted[rule] += still.length;
-        ids.push(...still);
+        deleted[rule] += logged.length;
+        ids.push(...logged);
       }
       ids.sort((a, b) => a - b);
       // The AVE-monitor's rollup loses the batch in one grouped statement, not a trigger per report; what
