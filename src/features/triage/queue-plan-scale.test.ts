@@ -78,12 +78,16 @@ describe(`queue at scale: EXPLAIN QUERY PLAN on ${COUNT.toLocaleString('en')} de
     }
   });
 
-  test('a search by a blind index alone is estimated in the table of keys (no report is read), the same number as counting reports', () => {
+  test('a search by a blind index alone is estimated in the table of keys (no report is read): at least as many as counting reports, the reading that matches most', () => {
     const [part] = queueSql({ search: street }, TODAY);
     assert.ok(part?.estimate, 'a street search has an estimate');
     const estimate = plan(part.estimate, part.params);
     assert.ok(estimate.every((l) => !/\breports\b/.test(l)) && estimate.some((l) => /report_keys USING PRIMARY KEY/.test(l)), estimate.join('\n'));
-    assert.equal((db().prepare(part.estimate).get(part.params) as { n: number }).n, (db().prepare(part.count).get(part.params) as { n: number }).n);
+    const estimated = (db().prepare(part.estimate).get(part.params) as { n: number }).n;
+    const counted = (db().prepare(part.count).get(part.params) as { n: number }).n;
+    // The term reads as a street and as a name: each reading counted on its own, the larger one.
+    assert.ok(estimated > 0 && estimated <= Math.min(counted, COUNT_CAP + 1), `estimated ${estimated}, counted ${counted}`);
+    assert.equal(estimated, Math.min(counted, COUNT_CAP + 1), `no demo report is found by street and by name both: ${estimated} against ${counted}`);
     // With another filter the reports are counted (the estimate would not know the filter).
     assert.equal(queueSql({ search: street, channel: 'kcc' }, TODAY)[0]?.estimate, undefined);
   });
