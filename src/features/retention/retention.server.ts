@@ -185,9 +185,10 @@ export async function applyRetention(at: Date = now(), options: RetentionOptions
   /**
    * Every candidate `read` gives, CANDIDATES at a time from where the last read stopped (pausing between
    * reads), in id order: changed in that order by overList, a batch changes neighbouring rows, and the pages it
-   * writes (table, indexes in time order, a report's history) are shared. Undefined when asked to stop between reads.
+   * writes (table, indexes in time order, a report's history) are shared. None when asked to stop between
+   * reads (and overList changes nothing once asked to stop): the run goes on to its audit row.
    */
-  const readAll = async (read: (after: ClosedReport) => ClosedReport[]): Promise<number[] | undefined> => {
+  const readAll = async (read: (after: ClosedReport) => ClosedReport[]): Promise<number[]> => {
     const ids: number[] = [];
     for (let after = FIRST_CLOSED; ; ) {
       const part = read(after);
@@ -195,7 +196,7 @@ export async function applyRetention(at: Date = now(), options: RetentionOptions
       if (part.length < CANDIDATES) return ids.sort((a, b) => a - b);
       after = part[part.length - 1]!;
       await pause();
-      if (stopped()) return undefined;
+      if (stopped()) return [];
     }
   };
   /** Changes `items` in their order, `limit` at a time, pausing between batches; stops early when asked to. */
@@ -217,9 +218,7 @@ export async function applyRetention(at: Date = now(), options: RetentionOptions
   const ruleOf = new Map<number, DeletionRule>();
   for (const rule of rules) {
     for (const status of DELETION_RULES[rule]) {
-      const ids = await readAll((after) => closedReports(status, closedBefore[rule], after, CANDIDATES));
-      if (!ids) return result;
-      for (const id of ids) ruleOf.set(id, rule);
+      for (const id of await readAll((after) => closedReports(status, closedBefore[rule], after, CANDIDATES))) ruleOf.set(id, rule);
     }
   }
   const deleted: Record<DeletionRule, number> = { geannuleerd: 0, bewaartermijn: 0 };
@@ -253,7 +252,6 @@ export async function applyRetention(at: Date = now(), options: RetentionOptions
   ruleOf.clear();
   const erasedBefore = before(r.contactErasureDays);
   const toErase = await readAll((after) => contactsToErase(erasedBefore, after, CANDIDATES));
-  if (!toErase) return result;
   limit = fixed ?? FIRST_BATCH;
   result.contactsErased = (await overList(toErase, (ids) => eraseReporterContact(ids, CONTACT_ERASURE_STATUSES, erasedBefore, at))).total;
   result.callersErased = await inBatches(() => eraseCallerContact(CONTACT_ERASURE_STATUSES, before(r.contactErasureDays), limit));

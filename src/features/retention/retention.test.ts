@@ -269,8 +269,11 @@ test('retention works in batches and lets other work run between them', async ()
   const more = Array.from({ length: 4 }, () => report('afgesloten', 1900));
   let asked = 0;
   // Asked before each batch: one batch of old ones, then stop (no cancelled report qualifies: no batch).
+  const audits = () => db().prepare("SELECT count(*) FROM audit_log WHERE action = 'bewaartermijn_toegepast'").pluck().get() as number;
+  const auditsBefore = audits();
   const stopped = await runRetention(at, { batchSize: 2, stopped: () => ++asked > 1 });
   assert.equal(stopped.reportsDeleted, 2);
+  assert.equal(audits(), auditsBefore + 1, 'a stopped run still audits what it did');
   assert.equal(more.filter((r) => row(r) === undefined).length, 2);
   assert.equal((await runRetention(at)).reportsDeleted, 2);
 });
