@@ -184,13 +184,11 @@ const statements = lazy(() => {
       WHERE entered_by = ? AND created_at >= ? ORDER BY created_at DESC LIMIT ?`),
     // Retention (retention.server.ts). The statuses and ids arrive as JSON arrays: the lists have one home in
     // TypeScript (triage.rules.ts, retention.rules.ts) and the statements are prepared once. Candidates are
-    // read from a partial index that holds only candidates (migrations 0019, 0025; an index range, no sort)
-    // and then changed in id order, so that one batch touches neighbouring pages of the table and of the
-    // indexes in time order; what a batch changes leaves the index, so a catch-up reads each report once.
-    // Only a report with a contact detail is a candidate for erasure: the others have nothing to erase.
-    // Read in the index's order from where the last read stopped (its closing time and id), so a catch-up
-    // reads every candidate once, a part at a time, before changing any (retention.server.ts). Only the index
-    // is read: 16–30 ms per 20,000 at 1,000,000 reports, where checking the status as well read every row
+    // read from a partial index that holds only candidates (migrations 0019, 0025; an index range, no sort),
+    // in the index's order from where the last read stopped (its closing time and id), so a run reads every
+    // candidate once, a part at a time, before changing any in id order (retention.server.ts). Only a report
+    // with a contact detail is a candidate for erasure: the others have nothing to erase. Only the index is
+    // read: 16–30 ms per 20,000 at 1,000,000 reports, where checking the status as well read every row
     // (about 500 ms). The status is checked where the contact is erased (eraseContact).
     contactToErase: d.prepare(`
       SELECT id, closed_at AS closedAt FROM reports INDEXED BY reports_contact_to_erase

@@ -133,8 +133,10 @@ export interface RetentionOptions {
   batchSize?: number;
   /** Awaited between two batches: by default one turn of the event loop, so waiting requests go first. */
   pause?: () => Promise<void>;
-  /** Asked before every batch; true stops the run there (at shutdown). What was done stays done. */
+  /** Asked before every batch and between two reads of candidates; true stops the run there (at shutdown). What was done stays done. */
   stopped?: () => boolean;
+  /** Candidates per read (tests); by default CANDIDATES. */
+  readSize?: number;
 }
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -154,6 +156,7 @@ export async function applyRetention(at: Date = now(), options: RetentionOptions
   let limit = fixed ?? FIRST_BATCH;
   const pause = options.pause ?? nextTurn;
   const stopped = options.stopped ?? (() => false);
+  const readSize = options.readSize ?? CANDIDATES;
   const before = (days: number) => new Date(at.getTime() - days * DAY);
   const result: RetentionResult = { contactsErased: 0, callersErased: 0, cancelledDeleted: 0, reportsDeleted: 0, casesDeleted: 0, keysSwept: 0, keyBatches: 0, batches: 0, longestBatchMs: 0 };
   /**
@@ -183,7 +186,7 @@ export async function applyRetention(at: Date = now(), options: RetentionOptions
     }
   };
   /**
-   * Every candidate `read` gives, CANDIDATES at a time from where the last read stopped (pausing between
+   * Every candidate `read` gives, `readSize` (CANDIDATES) at a time from where the last read stopped (pausing between
    * reads), in id order: changed in that order by overList, a batch changes neighbouring rows, and the pages it
    * writes (table, indexes in time order, a report's history) are shared. None when asked to stop between
    * reads (and overList changes nothing once asked to stop): the run goes on to its audit row.
@@ -193,7 +196,7 @@ export async function applyRetention(at: Date = now(), options: RetentionOptions
     for (let after = FIRST_CLOSED; ; ) {
       const part = read(after);
       for (const c of part) ids.push(c.id);
-      if (part.length < CANDIDATES) return ids.sort((a, b) => a - b);
+      if (part.length < readSize) return ids.sort((a, b) => a - b);
       after = part[part.length - 1]!;
       await pause();
       if (stopped()) return [];
@@ -218,7 +221,7 @@ export async function applyRetention(at: Date = now(), options: RetentionOptions
   const ruleOf = new Map<number, DeletionRule>();
   for (const rule of rules) {
     for (const status of DELETION_RULES[rule]) {
-      for (const id of await readAll((after) => closedReports(status, closedBefore[rule], after, CANDIDATES))) ruleOf.set(id, rule);
+      for (const id of await readAll((after) => closedReports(status, closedBefore[rule], after, readSize))) ruleOf.set(id, rule);
     }
   }
   const deleted: Record<DeletionRule, number> = { geannuleerd: 0, bewaartermijn: 0 };
@@ -251,7 +254,7 @@ export async function applyRetention(at: Date = now(), options: RetentionOptions
   result.reportsDeleted = deleted.bewaartermijn;
   ruleOf.clear();
   const erasedBefore = before(r.contactErasureDays);
-  const toErase = await readAll((after) => contactsToErase(erasedBefore, after, CANDIDATES));
+  const toErase = await readAll((after) => contactsToErase(erasedBefore, after, readSize));
   limit = fixed ?? FIRST_BATCH;
   result.contactsErased = (await overList(toErase, (ids) => eraseReporterContact(ids, CONTACT_ERASURE_STATUSES, erasedBefore, at))).total;
   result.callersErased = await inBatches(() => eraseCallerContact(CONTACT_ERASURE_STATUSES, before(r.contactErasureDays), limit));

@@ -278,6 +278,23 @@ test('retention works in batches and lets other work run between them', async ()
   assert.equal((await runRetention(at)).reportsDeleted, 2);
 });
 
+test('a run asked to stop while it reads candidates still audits what it did before', async () => {
+  const old = Array.from({ length: 3 }, () => report('afgesloten', 1900));
+  for (let i = 0; i < 5; i++) report('afgesloten', 400);
+  const audits = () => db().prepare("SELECT detail FROM audit_log WHERE action = 'bewaartermijn_toegepast' ORDER BY id").all() as { detail: string }[];
+  const before = audits().length;
+  // Stop once the old reports are gone: the erasure's candidates are then being read, two at a time.
+  const gone = () => old.every((reference) => row(reference) === undefined);
+  const result = await runRetention(at, { readSize: 2, stopped: gone });
+  assert.equal(result.reportsDeleted, 3);
+  assert.equal(result.contactsErased, 0, 'stopped between two reads: nothing erased');
+  const after = audits();
+  assert.equal(after.length, before + 1, 'the deletions are audited');
+  assert.match(after.at(-1)!.detail, /verwijderd 3/);
+  // The rest waits for the next run.
+  assert.equal((await runRetention(at)).contactsErased, 5);
+});
+
 test('a report read as a candidate and reopened before its batch is neither deleted nor erased', async () => {
   const old = [report('afgesloten', 1900), report('afgesloten', 1900)];
   const erasable = [report('afgesloten', 400), report('afgesloten', 400)];

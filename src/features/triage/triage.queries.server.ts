@@ -63,19 +63,23 @@ const OVERDUE_SQL = `status = '${AWAITING_TRIAGE}' AND due_on < ?`;
  * match of the normalised value (any case, accents, punctuation), under every key of the keyring.
  */
 /**
- * A search as SQL: its term and its parameters; and when every reading is by a key, `estimate`: how many
- * reports it matches at least, counted in `report_keys` alone (QueuePart.estimate), with the same parameters.
+ * A search as SQL: its term and its parameters; and when every reading is by a key, `keys`: each reading's
+ * matches in `report_keys` alone, taking the same parameters in the same order (for QueuePart.estimate).
  */
 interface SearchClause {
   sql: string;
   params: string[];
-  estimate?: string;
-  /** The reading's matches in `report_keys` (one reading by a key). */
-  keys?: string;
+  keys?: string[];
 }
 
-/** Matches of one reading by a key, counted up to COUNT_CAP + 1 (each report has one key of a kind: no report twice). */
-const capped = (keys: string) => `(SELECT count(*) FROM (${keys} LIMIT ${COUNT_CAP + 1}))`;
+/**
+ * At least how many reports the readings `keys` match: the reading that matches most, each counted on its own
+ * up to COUNT_CAP + 1 (a report has one key of a kind, so no reading counts a report twice; a report found by
+ * two readings would count twice in a sum). Above COUNT_CAP that settles it: a street (a tenth of the reports)
+ * stops at 5,001 keys, where the union of street and name collected every match of both first (11 ms at
+ * 1,000,000 reports, now about 1).
+ */
+const keysEstimate = (keys: readonly string[]) => `SELECT max(${keys.map((k) => `(SELECT count(*) FROM (${k} LIMIT ${COUNT_CAP + 1}))`).join(', ')}) AS n`;
 
 function searchClause(term: string | undefined): SearchClause | undefined {
   const search = parseSearch(term ?? '');
@@ -85,7 +89,7 @@ function searchClause(term: string | undefined): SearchClause | undefined {
   // matches in that table alone, for an estimate that needs no report (QueuePart.estimate).
   const keyMatch = (kind: string, condition: string, params: string[]) => {
     const matches = `SELECT report_id FROM report_keys WHERE kind = '${kind}' AND ${condition}`;
-    return { sql: `id IN (${matches})`, params, keys: matches, estimate: `SELECT ${capped(matches)} AS n` };
+    return { sql: `id IN (${matches})`, params, keys: [matches] };
   };
   const blindMatch = (kind: string, keys: string) => keyMatch(kind, 'key IN (SELECT value FROM json_each(?))', [keys]);
   if (search.reference) alternatives.push({ sql: `id = ${REPORT_ID_BY_REFERENCE}`, params: [search.reference] });
@@ -107,20 +111,15 @@ function searchClause(term: string | undefined): SearchClause | undefined {
   if (search.name) alternatives.push(blindMatch('name', blindAll('name', normaliseName(search.name))));
   if (search.registration) alternatives.push(blindMatch('police_reference', blindAll('registration', registrationKey(search.registration))));
   if (alternatives.length === 1) return alternatives[0]!;
-  // Every reading by a key: at least as many reports as the reading that matches most, each counted on its
-  // own in the table of keys (a report found by two readings would count twice in a sum). Above COUNT_CAP that
-  // settles it: a street (a tenth of the reports) stops at 5,001 keys, where the union of street and name
-  // collected every match of both first (11 ms at 1,000,000 reports, now about 1).
-  const arms = alternatives.map((t) => t.keys);
-  const estimate = arms.every((k) => k !== undefined) ? `SELECT max(${arms.map((k) => capped(k!)).join(', ')}) AS n` : undefined;
+  const keys = alternatives.every((t) => t.keys) ? alternatives.flatMap((t) => t.keys!) : undefined;
   // Several readings: the ids each finds on its own index. (As an OR, the count gave up on the
   // indexes and read the whole table.)
   return {
     // A reading by a blind index gives its ids straight from the table of keys: looking each up in reports
     // first cost 240 ms for a street in 1,000,000 reports (70,000 ids); the query that uses the list joins them anyway.
-    sql: `id IN (${alternatives.map((t) => t.keys ?? `SELECT id FROM reports WHERE ${t.sql}`).join(' UNION ALL ')})`,
+    sql: `id IN (${alternatives.map((t) => t.keys?.join(' UNION ALL ') ?? `SELECT id FROM reports WHERE ${t.sql}`).join(' UNION ALL ')})`,
     params: alternatives.flatMap((t) => t.params),
-    ...(estimate ? { estimate } : {}),
+    ...(keys ? { keys } : {}),
   };
 }
 
@@ -258,10 +257,10 @@ export function queueSql(filter: QueueFilter, today: string): QueuePart[] {
   const concernOnly = concern !== undefined && status === 'alle' && Object.values(others).every((v) => v === undefined || v === false);
   // The search is the only term: no status, no open work, no other filter.
   const search = f.search;
-  const searchOnly = search?.estimate !== undefined && where.length === 1 && f.clauses.length === 1;
+  const searchOnly = search?.keys !== undefined && where.length === 1 && f.clauses.length === 1;
   return [
     {
-      ...(searchOnly ? { estimate: search.estimate } : {}),
+      ...(searchOnly ? { estimate: keysEstimate(search.keys!) } : {}),
       list: sql(where, byUrgency, openByAge ? 'reports INDEXED BY reports_open_by_age' : 'reports'),
       count: concernOnly ? `SELECT count(*) AS n FROM (SELECT 1 FROM report_concerns WHERE concern = ? LIMIT ${COUNT_CAP + 1})` : countSql(where),
       params,
