@@ -1,16 +1,13 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import nodemailer from 'nodemailer';
+import { randomUUID } from 'node:crypto';
+import nodemailer, { type Transporter } from 'nodemailer';
+import type Mail from 'nodemailer/lib/mailer';
 import type { AppConfig } from '#platform/config.ts';
+import { buildMime, type MimeMail } from './mime.rules.ts';
 
-export interface OutgoingMail {
-  from: string;
-  to: string;
-  subject: string;
-  text: string;
-  html: string;
-  messageId: string;
-}
+/** One mail as the worker hands it over: one sender, one recipient, a subject, a text and an HTML version. */
+export type OutgoingMail = MimeMail;
 
 /** Sends one mail or throws (nodemailer's errors carry `code` and, from the server, `responseCode`). */
 export type SendMail = (mail: OutgoingMail) => Promise<void>;
@@ -34,6 +31,18 @@ export function smtpOptions(smtpUrl: string, requireTLS: boolean) {
   };
 }
 
+/** A multipart boundary: random, so no line of a body can be mistaken for it. */
+const boundary = () => `=_mb_${randomUUID()}`;
+
+/**
+ * The mail as nodemailer's `sendMail` takes it: a message built in one pass (mime.rules.ts) with its
+ * envelope, or, for an address outside ASCII, the parts for nodemailer's composer.
+ */
+function prepared(mail: OutgoingMail): Mail.Options {
+  const built = buildMime(mail, new Date(), boundary());
+  return built ? { envelope: built.envelope, raw: built.message, messageId: mail.messageId } : mail;
+}
+
 /**
  * Without an SMTP server, every mail becomes an .eml file in MAIL_DIR (the embedded default). Written
  * asynchronously: creating a file in a folder of thousands takes the file system a while, and the
@@ -43,7 +52,14 @@ export function smtpOptions(smtpUrl: string, requireTLS: boolean) {
  * that could not be made is tried again with the next mail.
  */
 function fileTransport(dir: string): SendMail {
-  const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  // Only for a mail buildMime leaves to nodemailer's composer.
+  let composer: Transporter | undefined;
+  const message = async (mail: OutgoingMail): Promise<string | Buffer> => {
+    const built = buildMime(mail, new Date(), boundary());
+    if (built) return built.message;
+    composer ??= nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+    return ((await composer.sendMail(mail)) as { message: Buffer }).message;
+  };
   let folder: Promise<unknown> | undefined;
   const makeFolder = (): Promise<unknown> =>
     (folder = mkdir(dir, { recursive: true }).catch((error: unknown) => {
@@ -51,17 +67,17 @@ function fileTransport(dir: string): SendMail {
       throw error;
     }));
   return async (mail) => {
-    const info = (await composer.sendMail(mail)) as { message: Buffer };
+    const content = await message(mail);
     const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${mail.messageId.replace(/[^a-zA-Z0-9-]/g, '').slice(0, 40)}.eml`;
     const file = path.join(dir, name);
     const partial = `${file}.tmp`;
     await (folder ?? makeFolder());
     try {
-      await writeFile(partial, info.message);
+      await writeFile(partial, content);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       await makeFolder();
-      await writeFile(partial, info.message);
+      await writeFile(partial, content);
     }
     await rename(partial, file);
   };
@@ -71,6 +87,6 @@ export function createSender(cfg: AppConfig): SendMail {
   if (!cfg.smtpUrl) return fileTransport(cfg.mailDir);
   const transport = nodemailer.createTransport(smtpOptions(cfg.smtpUrl, cfg.smtpRequireTls));
   return async (mail) => {
-    await transport.sendMail(mail);
+    await transport.sendMail(prepared(mail));
   };
 }
