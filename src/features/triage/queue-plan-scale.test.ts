@@ -65,7 +65,7 @@ describe(`queue at scale: EXPLAIN QUERY PLAN on ${COUNT.toLocaleString('en')} de
     for (const [name, filter] of filters()) {
       for (const part of queueSql(filter, TODAY)) {
         const list = plan(part.list, [...part.params, 50, 0]);
-        const count = plan(part.count, part.params);
+        const count = plan(part.count, [...part.params, COUNT_CAP + 1]);
         assert.deepEqual(fullScans(list), [], `${name}, page:\n${list.join('\n')}`);
         assert.deepEqual(fullScans(count), [], `${name}, count:\n${count.join('\n')}`);
         if (!filter.search) assert.deepEqual(sorts(list), [], `${name}, page sorts:\n${list.join('\n')}`);
@@ -84,7 +84,7 @@ describe(`queue at scale: EXPLAIN QUERY PLAN on ${COUNT.toLocaleString('en')} de
     const estimate = plan(part.estimate, part.params);
     assert.ok(estimate.every((l) => !/\breports\b/.test(l)) && estimate.some((l) => /report_keys USING PRIMARY KEY/.test(l)), estimate.join('\n'));
     const estimated = (db().prepare(part.estimate).get(part.params) as { n: number }).n;
-    const counted = (db().prepare(part.count).get(part.params) as { n: number }).n;
+    const counted = (db().prepare(part.count).get([...part.params, COUNT_CAP + 1]) as { n: number }).n;
     // The term reads as a street and as a name: each reading counted on its own, the larger one.
     assert.ok(estimated > 0 && estimated <= Math.min(counted, COUNT_CAP + 1), `estimated ${estimated}, counted ${counted}`);
     assert.equal(estimated, Math.min(counted, COUNT_CAP + 1), `no demo report is found by street and by name both: ${estimated} against ${counted}`);
@@ -94,9 +94,31 @@ describe(`queue at scale: EXPLAIN QUERY PLAN on ${COUNT.toLocaleString('en')} de
 
   test('the open work by concern counts from the index alone (no report is read to count)', () => {
     for (const part of queueSql({ concern: 'zelfdoding' }, TODAY)) {
-      const count = plan(part.count, part.params);
+      const count = plan(part.count, [...part.params, COUNT_CAP + 1]);
       assert.ok(count.some((l) => /USING COVERING INDEX reports_(awaiting|open)_by_due/.test(l)), count.join('\n'));
     }
+  });
+
+  test('the parts of the queue are counted together up to COUNT_CAP + 1: a part stops at what those before it leave, and the last page is the same', () => {
+    let multiPart = 0;
+    for (const filter of [{}, { concern: 'zelfdoding' }, { concern: 'vervuiling' }, { channel: 'kcc' }, { status: 'nieuw' }, { order: 'oud' }] as QueueFilter[]) {
+      const parts = queueSql(filter, TODAY);
+      if (parts.length > 1) multiPart++;
+      // Each part counted on its own to the cap, and the pages as they were before the shared limit.
+      const full = parts.map((p) => (db().prepare(p.count).get([...p.params, COUNT_CAP + 1]) as { n: number }).n);
+      const { total } = queuePage(filter, TODAY, 50, 0);
+      assert.equal(total, Math.min(full.reduce((a, b) => a + b, 0), COUNT_CAP + 1), JSON.stringify(filter));
+      const offset = Math.max(0, Math.min(total, COUNT_CAP) - 50);
+      const expected: string[] = [];
+      let skip = offset;
+      for (const [i, p] of parts.entries()) {
+        const want = 50 - expected.length;
+        if (want > 0 && skip < full[i]!) expected.push(...(db().prepare(p.list).all([...p.params, want, skip]) as { reference: string }[]).map((r) => r.reference));
+        skip = Math.max(0, skip - full[i]!);
+      }
+      assert.deepEqual(queuePage(filter, TODAY, 50, offset).rows.map((r) => r.reference), expected, JSON.stringify(filter));
+    }
+    assert.ok(multiPart >= 3, 'the open work is counted in two parts (overdue first)');
   });
 
   test('a broad search walks the order: the same pages as the sorted query, every row a match', () => {
@@ -104,7 +126,7 @@ describe(`queue at scale: EXPLAIN QUERY PLAN on ${COUNT.toLocaleString('en')} de
     let walked = 0;
     for (const [name, filter] of broad) {
       const [part] = queueSql(filter, TODAY);
-      const n = (db().prepare(part!.count).get(part!.params) as { n: number }).n;
+      const n = (db().prepare(part!.count).get([...part!.params, COUNT_CAP + 1]) as { n: number }).n;
       if (!part!.wide || n <= COUNT_CAP) continue;
       walked++;
       for (const offset of [0, 50, 1000]) {

@@ -158,6 +158,7 @@ const COLUMNS = `reference, created_at AS createdAt, channel, urgency, status, a
 /** One part of the queue: its page query, its count, their parameters. */
 export interface QueuePart {
   list: string;
+  /** How many reports match, counted up to a limit: its last parameter, after `params`. */
   count: string;
   params: (string | number)[];
   /**
@@ -191,8 +192,9 @@ export function queueOrder(filter: QueueFilter): QueueOrder {
 }
 
 const sql = (where: string[], order: string, from = 'reports'): string => `SELECT ${COLUMNS} FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ? OFFSET ?`;
-// Counting stops at COUNT_CAP: beyond that the exact number helps no one and costs a scan.
-const countSql = (where: string[], from = 'reports'): string => `SELECT count(*) AS n FROM (SELECT 1 FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} LIMIT ${COUNT_CAP + 1})`;
+// Counting stops at a limit (the last parameter): above COUNT_CAP the exact number helps no one and costs a
+// scan, and queuePage counts each part only up to what the parts before it leave of COUNT_CAP + 1.
+const countSql = (where: string[], from = 'reports'): string => `SELECT count(*) AS n FROM (SELECT 1 FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} LIMIT ?)`;
 
 /**
  * A page query that walks `index` (urgency, then newest first: of one status, or of all reports) and
@@ -262,7 +264,7 @@ export function queueSql(filter: QueueFilter, today: string): QueuePart[] {
     {
       ...(searchOnly ? { estimate: keysEstimate(search.keys!) } : {}),
       list: sql(where, byUrgency, openByAge ? 'reports INDEXED BY reports_open_by_age' : 'reports'),
-      count: concernOnly ? `SELECT count(*) AS n FROM (SELECT 1 FROM report_concerns WHERE concern = ? LIMIT ${COUNT_CAP + 1})` : countSql(where),
+      count: concernOnly ? 'SELECT count(*) AS n FROM (SELECT 1 FROM report_concerns WHERE concern = ? LIMIT ?)' : countSql(where),
       params,
       ...(searching ? { wide: walkInOrder(where, params, order, chosen ? 'reports_by_status' : 'reports_queue_by_urgency_and_age') } : {}),
     },
@@ -280,14 +282,20 @@ function statement(text: string) {
   return st;
 }
 
-/** One page of the queue and the number of matching reports (each part counted up to COUNT_CAP + 1). */
+/**
+ * One page of the queue and the number of matching reports, counted up to COUNT_CAP + 1 over all parts: a part
+ * is counted only up to what the parts before it leave (the overdue reports with a concern counted 3,345 of
+ * 1,000,000 reports; the rest of the open work then needs 1,656 more to be "more than 5,000", not 5,001).
+ * The queue pages through COUNT_CAP reports at most, so every row it can show lies within the counts.
+ */
 export function queuePage(filter: QueueFilter, today: string, limit: number, offset: number): { rows: QueueRow[]; total: number } {
   const rows: QueueRow[] = [];
   let total = 0;
   let skip = offset;
   for (const part of queueSql(filter, today)) {
     const estimated = part.estimate ? (statement(part.estimate).get(part.params) as { n: number }).n : 0;
-    const n = estimated > COUNT_CAP ? estimated : (statement(part.count).get(part.params) as { n: number }).n;
+    const left = COUNT_CAP + 1 - total;
+    const n = estimated > COUNT_CAP ? estimated : left > 0 ? (statement(part.count).get([...part.params, left]) as { n: number }).n : 0;
     total += n;
     const want = limit - rows.length;
     const { list, params } = part.wide && n > COUNT_CAP ? part.wide : part;
