@@ -1,5 +1,5 @@
 import addressparser from 'nodemailer/lib/addressparser';
-import { encodeWords, foldLines } from 'nodemailer/lib/mime-funcs';
+import { encodeWord, encodeWords, foldLines, quoteString } from 'nodemailer/lib/mime-funcs';
 import { encode as qpEncode, wrap as qpWrap } from 'nodemailer/lib/qp';
 
 /**
@@ -31,9 +31,9 @@ export interface BuiltMime {
 }
 
 const CRLF = '\r\n';
-/** atext of RFC 5322 and the space: a display name of only these needs no quotes. */
-const ATOM_PHRASE = /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~ ]+$/;
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+/** Control characters and DEL: a header cannot carry them as they are. */
+const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/;
 
 /** One mailbox (`Name <address>` or `address`) as a header value; undefined when it is not one plain ASCII mailbox. */
 function mailbox(value: string): { header: string; address: string } | undefined {
@@ -42,12 +42,20 @@ function mailbox(value: string): { header: string; address: string } | undefined
   if (!first || first.group !== undefined || !first.address || !PRINTABLE_ASCII.test(first.address) || /[\s<>"]/.test(first.address)) return undefined;
   const name = first.name.trim();
   if (!name) return { header: first.address, address: first.address };
-  const phrase = ATOM_PHRASE.test(name)
-    ? name
-    : PRINTABLE_ASCII.test(name)
-      ? `"${name.replace(/[\\"]/g, (c) => `\\${c}`)}"`
-      : encodeWords(name, 'Q', 52, true);
+  // As nodemailer writes a name: letters, digits and spaces as they are; other ASCII quoted; the rest (accents,
+  // a tab, a control character) as one encoded word.
+  const phrase = /^[\w ]*$/.test(name) ? name : PRINTABLE_ASCII.test(name) ? quoteString(name) : encodeWord(name, 'Q', 52);
   return { header: `${phrase} <${first.address}>`, address: first.address };
+}
+
+/**
+ * The subject as nodemailer writes it: a line break becomes a space (it would end the header and could start
+ * another); with another control character the whole subject is one encoded word; otherwise from the first
+ * word that needs it to the last, as encoded words.
+ */
+function subjectValue(subject: string): string {
+  const value = subject.replace(/[\r\n]+/g, ' ');
+  return CONTROL.test(value) ? encodeWord(value, 'Q', 52) : encodeWords(value, 'Q', 52, true);
 }
 
 /** A header line, folded at 76 characters. */
@@ -69,8 +77,7 @@ export function buildMime(mail: MimeMail, date: Date, boundary: string): BuiltMi
   const message = [
     header('From', from.header),
     header('To', to.header),
-    // A line break in a subject would end the header (and could start another): it becomes a space.
-    header('Subject', encodeWords(mail.subject.replace(/[\r\n]+/g, ' '), 'Q', 52)),
+    header('Subject', subjectValue(mail.subject)),
     header('Message-ID', mail.messageId),
     header('Date', date.toUTCString().replace(/GMT$/, '+0000')),
     'MIME-Version: 1.0',

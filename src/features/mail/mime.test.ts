@@ -43,6 +43,7 @@ const cases: [string, MimeMail][] = [
   ],
   ['a name with a comma and quotes', { ...base, from: '"Gemeente Leek, Meldpunt \\"Bezorgd\\"" <noreply@gemeente.test>' }],
   ['a text that looks like a boundary or a dot line', { ...base, text: '--\n.\n..\n=3D=\nregel met spatie aan het eind   \n' }],
+  ['a tab in the sender name, a control character in the subject', { ...base, from: '"Gemeente Leek,\tMeldpunt" <noreply@gemeente.test>', subject: 'Uw melding\u0007 ontvangen' }],
 ];
 
 for (const [name, mail] of cases) {
@@ -65,6 +66,11 @@ for (const [name, mail] of cases) {
     assert.match(built.message, /^Date: Mon, 30 Nov 2026 10:00:00 \+0000\r$/m);
   });
 }
+
+test('buildMime: a sender name that looks like an encoded word stays in quotes, as nodemailer writes it', () => {
+  const built = buildMime({ ...base, from: '"=?UTF-8?Q?Nep?=" <noreply@gemeente.test>' }, new Date(), '=_mb_test');
+  assert.match(built?.message ?? '', /^From: "=\?UTF-8\?Q\?Nep\?=" <noreply@gemeente\.test>\r$/m);
+});
 
 test('buildMime: a line break in a subject cannot add a header', async () => {
   const built = buildMime({ ...base, subject: 'Uw melding\r\nBcc: iemand@elders.test' }, new Date(), '=_mb_test');
