@@ -55,10 +55,10 @@ function fileTransport(dir: string): SendMail {
   // Only for a mail buildMime leaves to nodemailer's composer.
   let composer: Transporter | undefined;
   const message = async (mail: OutgoingMail): Promise<string | Buffer> => {
-    const built = buildMime(mail, new Date(), boundary());
-    if (built) return built.message;
+    const options = prepared(mail);
+    if (typeof options.raw === 'string') return options.raw;
     composer ??= nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
-    return ((await composer.sendMail(mail)) as { message: Buffer }).message;
+    return ((await composer.sendMail(options)) as { message: Buffer }).message;
   };
   let folder: Promise<unknown> | undefined;
   const makeFolder = (): Promise<unknown> =>

@@ -42,3 +42,14 @@ test('a folder that could not be made is tried again with the next mail; no part
   await send(mail(5));
   assert.deepEqual(readdirSync(dir).map((f) => f.endsWith('.eml')), [true]);
 });
+
+test('a mail to an address outside ASCII goes through nodemailer\'s composer and is written whole', async () => {
+  const dir = path.join(tempDir('mail-idn'), 'mail');
+  const send = createSender(loadConfig({ MAIL_DIR: dir }));
+  await send({ ...mail(6), to: 'melder@bücher.test' });
+  const [file] = readdirSync(dir).filter((f) => f.endsWith('.eml'));
+  const text = readFileSync(path.join(dir, file!), 'utf8');
+  assert.match(text, /^Message-ID: <mail-6@test\.example>\r$/m);
+  assert.match(text, /^To: melder@(bücher|xn--bcher-kva)\.test\r$/m);
+  assert.match(text, /^Subject: Uw melding 6\r$/m);
+});
