@@ -22,13 +22,20 @@ function queueMail(state: 'pending' | 'sent' | 'dead', createdAt: Date): void {
 }
 
 describe('checkHealth', () => {
-  test('a fresh database: ok, and the probe leaves no table behind', () => {
+  test('a fresh database: ok, and the probe changes neither the schema nor its version', () => {
+    const schema = () => ({
+      version: db().pragma('user_version', { simple: true }),
+      cookie: db().pragma('schema_version', { simple: true }),
+      objects: db().prepare('SELECT count(*) AS n FROM sqlite_schema').get(),
+    });
+    const before = schema();
     assert.deepEqual(checkHealth(db(), settings), {
       status: 'ok',
       database: { writable: 'ok', disk: 'ok', migrations: 'ok' },
       mail: { dead: 0, late: 0 },
     });
-    assert.equal((db().prepare(`SELECT count(*) AS n FROM sqlite_schema WHERE name = 'health_probe'`).get() as { n: number }).n, 0);
+    assert.deepEqual(schema(), before);
+    assert.equal(db().inTransaction, false, 'the probe ends its transaction');
   });
 
   test('a database that cannot be written (read-only handle): unavailable', () => {
