@@ -300,14 +300,15 @@ export async function expectNoAxeViolations(page: Page, what: string): Promise<v
   const html = (await page.content()).replace(/<script\b[\s\S]*?<\/script>/gi, '').replace(/<\/?noscript>/gi, '');
   // Without its fragment: from the same URL with another fragment, a navigation would stay in the old document.
   const url = page.url().split('#', 1)[0]!;
-  const scanner = await scanPage(page.context().browser()!);
+  const browser = page.context().browser()!;
+  const scanner = await scanPage(browser);
   try {
     scanner.html = html;
     await scanner.page.goto(url);
     await axeScan(scanner.page, `${what} (without JavaScript)`);
   } catch (error) {
     // A page that failed (a crash, a navigation that never ended) is not used again.
-    scanPages.delete(page.context().browser()!);
+    scanPages.delete(browser);
     await scanner.page.context().close().catch(() => undefined);
     throw error;
   }
