@@ -17,9 +17,9 @@ import { db } from './db.ts';
  * when the server has a moment between two commits, as it mostly does. Writes back to back (a retention
  * catch-up) leave no such moment, and the WAL grows until the server's own automatic checkpoint at
  * FALLBACK_AUTOCHECKPOINT_PAGES (about 100 MB) copies the little the thread has not copied yet, and SQLite
- * starts it again; `journal_size_limit` then gives what is beyond WAL_SIZE_LIMIT_BYTES back to the disk. That automatic checkpoint is
- * also the safety net should the thread fall behind; when the thread stops unexpectedly the server's
- * connection goes back to SQLite's default.
+ * starts it again; `journal_size_limit` then gives what is beyond WAL_SIZE_LIMIT_BYTES back to the disk.
+ * That automatic checkpoint is also the safety net should the thread fall behind; when the thread stops
+ * unexpectedly the server's connection goes back to SQLite's default.
  *
  * Not under Litestream (`WAL_CHECKPOINTS=litestream`: Litestream checkpoints, db.ts) and not for an
  * in-memory database. The worker is this very module, loaded again by `new Worker(import.meta.url)`, as

@@ -339,6 +339,8 @@ function scanPage(browser: Browser): Promise<ScanPage> {
       );
       return created;
     })();
+    // A page that could not be made is not kept either: the next scan tries again.
+    scanner.catch(() => scanPages.delete(browser));
     scanPages.set(browser, scanner);
   }
   return scanner;
