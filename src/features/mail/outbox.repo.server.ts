@@ -90,9 +90,19 @@ const sealsBody = (kind: OutboxKind) => SEALED_BODY_KINDS.includes(kind);
 /** A mail to queue: its kind's parameters (MAIL_PARAMS), the recipient, and the report it belongs to. */
 export type QueuedMail = MailParams & { recipient: string; reportId?: number | undefined };
 
-/** The domain part of Message-IDs; stable per mail, so a retried mail is recognisably the same. */
-function messageIdFor(publicUrl: string): string {
-  return `<${randomUUID()}@${new URL(publicUrl).hostname}>`;
+const hosts = new Map<string, string>();
+
+/**
+ * A mail's Message-ID, stable per mail, so a retried mail is recognisably the same: the moment it was queued
+ * (milliseconds, 13 digits until the year 2286), a random UUID, and the portal's host name. The moment comes
+ * first so that the unique index on `message_id` grows at its end: with a random UUID first, each of a
+ * report's two mails wrote a leaf page of its own there, 7.8 of the 59 pages a group commit wrote (issue 16;
+ * measured on the WAL of 3,000 residents' sends). The UUID alone keeps it unique.
+ */
+export function messageIdFor(publicUrl: string, now: Date): string {
+  let host = hosts.get(publicUrl);
+  if (host === undefined) hosts.set(publicUrl, (host = new URL(publicUrl).hostname));
+  return `<${String(Math.max(0, now.getTime())).padStart(13, '0')}.${randomUUID()}@${host}>`;
 }
 
 /**
@@ -100,7 +110,7 @@ function messageIdFor(publicUrl: string): string {
  * transaction that writes the report, so both commit or neither.
  */
 export function enqueueMail(mail: QueuedMail, publicUrl: string, now: Date): void {
-  const messageId = messageIdFor(publicUrl);
+  const messageId = messageIdFor(publicUrl, now);
   const { recipient, reportId, ...params } = mail;
   const stored = storedMailParams(params as MailParams);
   statements().insert.run({
