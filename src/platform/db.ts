@@ -6,6 +6,9 @@ import { migrate } from './migrate.ts';
 
 export type DB = Database.Database;
 
+/** How long a statement waits for a lock another connection holds (group-commit.ts waits as long, off the thread). */
+export const BUSY_TIMEOUT_MS = 5000;
+
 /**
  * Opens a SQLite file the way this portal needs it: WAL so readers never block the writer,
  * synchronous=FULL so an acknowledged report survives power loss, foreign keys, and a busy timeout
@@ -17,7 +20,7 @@ export function openDatabase(file: string): DB {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   // Deleted content is overwritten with zeros: an erased draft, reporter or report leaves no residue in
   // free pages (spec §8).
   db.pragma('secure_delete = ON');
@@ -104,7 +107,7 @@ export function db(): DB {
 export function useReadOnlyConnection(file: string): DB {
   if (shared) throw new Error('useReadOnlyConnection: this thread has a connection already');
   const d = new Database(file, { readonly: true, fileMustExist: true });
-  d.pragma('busy_timeout = 5000');
+  d.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   // The monitor reads most of the reports table: a larger page cache than SQLite's 2 MB keeps it in memory.
   d.pragma('cache_size = -131072');
   shared = d;

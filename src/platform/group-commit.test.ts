@@ -56,3 +56,40 @@ test('work queued later goes in a later commit; a task after the commit runs onc
   assert.equal(runs, 1, 'not asked for again');
   assert.deepEqual(committed().filter((n) => n >= 20), [20, 21]);
 });
+
+test('while another connection holds the write lock, the batch waits without holding the thread, then commits', async () => {
+  const other = new Database(file);
+  other.exec('BEGIN IMMEDIATE');
+  let ran = false;
+  const pending = commitTogether(() => {
+    ran = true;
+    insert.run(30);
+  });
+  // The thread is free meanwhile: timers fire, and the work has not run.
+  const ticks: boolean[] = [];
+  for (let i = 0; i < 5; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    ticks.push(ran);
+  }
+  assert.deepEqual(ticks, [false, false, false, false, false]);
+  other.exec('COMMIT');
+  other.close();
+  await pending;
+  assert.equal(ran, true);
+  assert.deepEqual(committed().filter((n) => n === 30), [30]);
+});
+
+test('a lock held longer than the busy timeout fails the batch, as a busy commit would; the next batch commits', async () => {
+  const other = new Database(file);
+  other.exec('BEGIN IMMEDIATE');
+  const started = Date.now();
+  await assert.rejects(
+    commitTogether(() => insert.run(40)),
+    (error: { code?: string }) => error.code === 'SQLITE_BUSY',
+  );
+  assert.ok(Date.now() - started >= 4900, `gave up after ${Date.now() - started} ms, not before the busy timeout`);
+  other.exec('ROLLBACK');
+  other.close();
+  await commitTogether(() => insert.run(41));
+  assert.deepEqual(committed().filter((n) => n >= 40), [41]);
+});
