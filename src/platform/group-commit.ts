@@ -15,13 +15,11 @@ import { BUSY_TIMEOUT_MS, db } from './db.ts';
  *   batch waits for it without holding the thread: it tries again a millisecond later, and other requests are
  *   served meanwhile. SQLite's own busy handler would sleep on the thread instead: measured during 3,000
  *   residents' sends, the mail worker's 27 commits on the server's thread slept 137 ms for the writer thread's
- *   lock, up to 11 ms at a time, and no request was served in those sleeps. After `BUSY_LIMIT_MS` of trying
- *   (the connection's busy timeout) the batch fails as a busy commit would have.
+ *   lock, up to 11 ms at a time, and no request was served in those sleeps. After `BUSY_TIMEOUT_MS` of trying
+ *   (db.ts: as long as a statement would wait) the batch fails as a busy commit would have.
  */
 
 const MAX_BATCH = 256;
-/** How long a batch keeps trying to get the write lock: as long as a statement would wait (db.ts). */
-const BUSY_LIMIT_MS = BUSY_TIMEOUT_MS;
 
 interface Job {
   work: () => unknown;
@@ -91,7 +89,7 @@ export function flush(): void {
     // The write lock is taken (BEGIN IMMEDIATE: nothing of the batch ran): the batch goes back in front and
     // is tried again shortly, with what was queued meanwhile.
     const now = Date.now();
-    if (isBusy(error) && outcomes.length === 0 && now - (busySince ??= now) < BUSY_LIMIT_MS) {
+    if (isBusy(error) && outcomes.length === 0 && now - (busySince ??= now) < BUSY_TIMEOUT_MS) {
       queue = jobs.concat(queue);
       retry = setTimeout(flush, 1);
       return;
