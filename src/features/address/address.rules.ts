@@ -41,18 +41,16 @@ export function decideAddress(
   now: Date,
 ): AddressDecision {
   const checkedOn = utcToAmsterdam(now).slice(0, 10);
-  const checked = (status: AddressCheck['status'], match?: BagAddress): AddressDecision => ({
+  // Another municipality by the register's answer; by the configured postcodes only when the register could
+  // not be asked (spec §2). An address the register does not know gets the "not found" text, whatever its postcode.
+  const checked = (status: AddressCheck['status'], match?: BagAddress, area?: string | undefined): AddressDecision => ({
     kind: 'checked',
-    check: {
-      status,
-      match,
-      checkedOn,
-      otherMunicipality: match ? otherMunicipality(match, own, input.postcode) : outsideByPostcode(input.postcode, own),
-    },
+    check: { status, match, checkedOn, otherMunicipality: match ? otherMunicipality(match, own, input.postcode) : area },
   });
-  if (result.kind === 'unavailable') return checked('niet_gecontroleerd');
+  if (result.kind === 'unavailable') return checked('niet_gecontroleerd', undefined, outsideByPostcode(input.postcode, own));
   if (result.kind === 'none') return checked('niet_gevonden');
-  if (input.choice === OTHER_ADDRESS) return checked('ander_adres');
+  // Another address at this postcode and number: in the municipality of the addresses found there.
+  if (input.choice === OTHER_ADDRESS) return checked('ander_adres', undefined, result.addresses[0] && otherMunicipality(result.addresses[0], own, input.postcode));
   const chosen = result.addresses.find((a) => a.nummeraanduidingId === input.choice) ?? matchAddition(result.addresses, input.addition);
   return chosen ? checked('gevonden', chosen) : { kind: 'choose', options: result.addresses };
 }

@@ -5,6 +5,8 @@ import { after, before, describe, test } from 'node:test';
 import { startPdokStub } from '#tests/support/pdok-stub.ts';
 import { forgetLookups, lookupAddresses } from './pdok.server.ts';
 import { checkAddress } from './address.server.ts';
+import { addressNotice } from './address.rules.ts';
+import { ADDRESS_MESSAGES } from './address.schema.ts';
 import { loadConfig } from '#platform/config.ts';
 
 /** The address lookup against the local stand-in of PDOK Locatieserver (tests/support/pdok-stub.ts). */
@@ -107,12 +109,16 @@ describe('checkAddress: what the lookup means for the report', () => {
     const chosen = await checkAddress(cfg(), { postcode: '9351XY', houseNumber: '14', addition: undefined, choice: '1969200000035017' }, now);
     assert.equal(chosen.kind === 'checked' && chosen.check.match?.addition, '1');
     const other = await checkAddress(cfg(), { postcode: '9351XY', houseNumber: '14', addition: undefined, choice: 'ander' }, now);
-    assert.deepEqual(other.kind === 'checked' && [other.check.status, other.check.match], ['ander_adres', undefined]);
+    assert.deepEqual(other.kind === 'checked' && [other.check.status, other.check.match, other.check.otherMunicipality], ['ander_adres', undefined, undefined]);
   });
 
   test('not found; not reachable: the postcode list decides whether it lies elsewhere', async () => {
     const none = await checkAddress(cfg(), { postcode: '9351XY', houseNumber: '99', addition: undefined, choice: undefined }, now);
     assert.deepEqual(none.kind === 'checked' && [none.check.status, none.check.otherMunicipality], ['niet_gevonden', undefined]);
+    // The register answered: not found, also for a postcode outside the municipality's list (spec §2's text).
+    const noneElsewhere = await checkAddress(cfg(), { postcode: '1234AB', houseNumber: '9', addition: undefined, choice: undefined }, now);
+    assert.deepEqual(noneElsewhere.kind === 'checked' && [noneElsewhere.check.status, noneElsewhere.check.otherMunicipality], ['niet_gevonden', undefined]);
+    assert.equal(noneElsewhere.kind === 'checked' && addressNotice(noneElsewhere.check, 'Westerkwartier'), ADDRESS_MESSAGES.notFound);
     const down = await checkAddress(cfg(), { postcode: '9999ZZ', houseNumber: '9999', addition: undefined, choice: undefined }, now);
     assert.deepEqual(down.kind === 'checked' && [down.check.status, down.check.otherMunicipality], ['niet_gecontroleerd', '']);
     const downOwn = await checkAddress({ ...cfg(), addressLookup: undefined }, { postcode: '9801ZZ', houseNumber: '12', addition: undefined, choice: undefined }, now);
