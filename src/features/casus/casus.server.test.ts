@@ -13,7 +13,7 @@ const { recordReport } = await import('#features/intake/intake.server.ts');
 const { insertUser } = await import('#features/auth/users.repo.server.ts');
 const { db } = await import('#platform/db.ts');
 const { openRow, SEALED_FORMAT } = await import('#tests/support/sealed.ts');
-const { reportIdOf } = await import('#features/triage/triage.queries.server.ts');
+const { queuePage, reportIdOf } = await import('#features/triage/triage.queries.server.ts');
 const { changeReport } = await import('#features/triage/triage.server.ts');
 const { config } = await import('#platform/config.ts');
 const { addReportToOpenCase, changeCase, createCaseFromReport, openCase, caseOfReport } = await import('./casus.server.ts');
@@ -95,6 +95,11 @@ describe('Dhr. P.: from his first report to his MDO and back down', () => {
     assert.equal(change(nummer, 'remove', { removeReference: second, removeReason: '' }).kind, 'refused');
     assert.equal(change(nummer, 'remove', { removeReference: second, removeReason: 'Ging over de buurman' }).kind, 'done');
     assert.equal(caseOfReport(reportIdOf(second)!.id, []).current, undefined);
+    // The queue's casus column (spec §5): the casus of the report, or of the report it was merged into.
+    const caseInQueue = (reference: string) => queuePage({ search: reference }, '2026-03-02', 50, 0).rows.find((r) => r.reference === reference)?.caseNumber;
+    assert.equal(caseInQueue(first), nummer);
+    assert.equal(caseInQueue(third), nummer);
+    assert.equal(caseInQueue(second), null);
   });
 
   test('the notes on its reports are on the casus timeline', () => {

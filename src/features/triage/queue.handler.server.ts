@@ -30,6 +30,8 @@ export interface QueueRowView {
   avePhase: string;
   /** The village from the address lookup, else "Onbekend". */
   area: string;
+  /** The casus's number, if the report is in one. */
+  caseNumber: number | undefined;
   dueOn: string;
   overdue: boolean;
   /** Signs beside the deadline: "Wvggz uiterlijk 12 dec.". */
@@ -135,6 +137,7 @@ export async function handleQueue(ctx: QueueContext): Promise<FormOutcome<QueueV
     status: STATUS[r.status],
     avePhase: AVE_PHASE[r.avePhase as keyof typeof AVE_PHASE] ?? r.avePhase,
     area: r.woonplaats ?? 'Onbekend',
+    caseNumber: r.caseNumber ?? undefined,
     dueOn: day.format(new Date(`${r.dueOn}T00:00:00Z`)),
     overdue: isOverdue(r, today),
     markers: [

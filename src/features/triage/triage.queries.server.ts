@@ -50,6 +50,8 @@ export interface QueueRow {
   wvggzStartedOn: string | null;
   /** An addition no coordinator has seen yet (the marker `Nieuwe aanvulling`): 1 or 0. */
   newAddition: number;
+  /** The casus the report belongs to (a merged report: the casus of the report it was merged into), if any. */
+  caseNumber: number | null;
 }
 
 /** The open statuses as an SQL list, written literally: SQLite uses a partial index only when the query repeats its condition. */
@@ -153,7 +155,8 @@ export const COUNT_CAP = 5000;
 
 const COLUMNS = `reference, created_at AS createdAt, channel, urgency, status, ave_phase AS avePhase, woonplaats,
   other_municipality AS otherMunicipality, address_check AS addressCheck, due_on AS dueOn, assigned_to AS assignedTo, wvggz_started_on AS wvggzStartedOn,
-  EXISTS (SELECT 1 FROM report_additions a WHERE a.report_id = reports.id AND a.seen_at IS NULL) AS newAddition`;
+  EXISTS (SELECT 1 FROM report_additions a WHERE a.report_id = reports.id AND a.seen_at IS NULL) AS newAddition,
+  coalesce((SELECT case_id FROM case_reports WHERE report_id = reports.id), (SELECT case_id FROM case_reports WHERE report_id = reports.merged_into)) AS caseNumber`;
 
 /** One part of the queue: its page query, its count, their parameters. */
 export interface QueuePart {
