@@ -10,9 +10,9 @@ import { S, fillStaffForm, openStaffForm, savedReference, staffAnswers } from '.
 const staff = servers.staff;
 const WIDTH = 375;
 
-async function expectNoSidewaysScroll(page: Page, what: string): Promise<void> {
+async function expectNoSidewaysScroll(page: Page, what: string, width = WIDTH): Promise<void> {
   const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
-  expect(scrollWidth, `${what}: scrollWidth at ${WIDTH} px`).toBeLessThanOrEqual(WIDTH);
+  expect(scrollWidth, `${what}: scrollWidth at ${width} px`).toBeLessThanOrEqual(width);
 }
 
 const LONG_NAME = `Medewerker Annemarie Wilhelmina van der Scheltema-Bosgraaf ${'Achternaamdeel'.repeat(4)}`;
@@ -67,6 +67,16 @@ test.describe('staff pages fit 375 px', () => {
     await submit(page, S.save);
     await expect(page.getByRole('alert').getByRole('button', { name: S.acuteSave })).toBeVisible();
     await expectNoSidewaysScroll(page, 'BOA acute alert');
+    // Saved: the form again with the officer's own reports (date and time, the longest status), also on the
+    // narrowest phone.
+    expect((await submit(page, S.acuteSave)).status()).toBe(303);
+    const reference = await savedReference(page, 'boa');
+    await page.goto(`${staff.origin}/intern/boa/melding`);
+    const own = page.getByRole('region', { name: 'Mijn laatste meldingen' });
+    await expect(own.getByRole('row').filter({ hasText: reference })).toContainText('Acuut doorgezet');
+    await expectNoSidewaysScroll(page, 'BOA form with its own reports');
+    await page.setViewportSize({ width: 320, height: 800 });
+    await expectNoSidewaysScroll(page, 'BOA form with its own reports', 320);
   });
 
   test('admin: accounts with long names, the invitation message, the log and the mail page', async ({ page }) => {
