@@ -183,6 +183,11 @@ describe('migration 0006: reports gets foreign keys to users and a CHECK on outc
     // Every row and value is still there (later migrations may add columns and tables: compared on the old ones).
     const after = everything(db);
     assert.deepEqual(Object.keys(after).filter((t) => t in before), Object.keys(before));
+    // 0031 closes the acute record at its creation (retention counts from there); the rest stays as it was.
+    const acute = (rows: Record<string, unknown>[] | undefined) => rows?.find((r) => r['status'] === 'acuut_doorgezet');
+    assert.equal(acute(before['reports'])?.['closed_at'], null);
+    assert.equal(acute(after['reports'])?.['closed_at'], acute(before['reports'])?.['created_at']);
+    acute(after['reports'])!['closed_at'] = null;
     // The plain repeat keys of before are the one thing 0010 drops on purpose: the encryption pass at
     // start-up replaces them with blind indexes (src/features/encryption).
     const recomputed = new Set(['reports.address_key', 'reports.person_key']);
@@ -322,5 +327,30 @@ describe('migrate() and foreign keys', () => {
     const db = fresh(false);
     migrate(db, [parentAndChildren, rebuildParent]);
     assert.equal(db.pragma('foreign_keys', { simple: true }), 0);
+  });
+});
+
+describe('migration 0031: uitgezet and acute records get their closed_at', () => {
+  test('uitgezet: the moment of its last change to uitgezet, else its last change; acute: its creation; others untouched', () => {
+    const db = fresh();
+    const before0031 = migrations.findIndex((m) => m.name.startsWith('0031-'));
+    assert.ok(before0031 > 0);
+    migrate(db, migrations.slice(0, before0031));
+    const outcome = { outcome: 'bemoeizorg' };
+    insertReport(db, report({ reference: 'MB-EEEE2345', status: 'uitgezet', ...outcome, updated_at: '2026-03-09T10:00:00.000Z' }));
+    insertReport(db, report({ reference: 'MB-FFFF2345', status: 'uitgezet', ...outcome, updated_at: '2026-03-08T10:00:00.000Z' }));
+    insertReport(db, report({ reference: 'MB-GGGG2345', status: 'acuut_doorgezet', acute_danger: 1 }));
+    insertReport(db, report({ reference: 'MB-HHHH2345', status: 'in_behandeling' }));
+    const id = (reference: string) => (db.prepare('SELECT id FROM reports WHERE reference = ?').get(reference) as { id: number }).id;
+    const event = (at: string, to: string) =>
+      db.prepare("INSERT INTO report_events (report_id, at, kind, from_value, to_value) VALUES (?, ?, 'status', 'in_behandeling', ?)").run(id('MB-EEEE2345'), at, to);
+    event('2026-03-06T10:00:00.000Z', 'uitgezet');
+    event('2026-03-07T10:00:00.000Z', 'uitgezet');
+    migrate(db);
+    const closedAt = (reference: string) => (db.prepare('SELECT closed_at FROM reports WHERE reference = ?').get(reference) as { closed_at: string | null }).closed_at;
+    assert.equal(closedAt('MB-EEEE2345'), '2026-03-07T10:00:00.000Z');
+    assert.equal(closedAt('MB-FFFF2345'), '2026-03-08T10:00:00.000Z');
+    assert.equal(closedAt('MB-GGGG2345'), '2026-03-05T10:00:00.000Z');
+    assert.equal(closedAt('MB-HHHH2345'), null);
   });
 });

@@ -164,7 +164,7 @@ const statements = lazy(() => {
         suggested_urgency, urgency, due_on, address_key, person_key, address_number_key, name_key, street_key,
         street_number_key, bag_key, police_reference_key,
         address_check, address_checked_on, bag_address_id, bag_object_id, woonplaats, municipality_code,
-        municipality_name, other_municipality, wijk_code, wijk_name, buurt_code, buurt_name)
+        municipality_name, other_municipality, wijk_code, wijk_name, buurt_code, buurt_name, closed_at)
       VALUES (
         @reference, @channel, @status, @createdAt, @createdAt, @enteredBy, @acuteDanger,
         @personName, @personAge, @locationKind, @postcode, @houseNumber, @houseAddition, @street, @place,
@@ -175,7 +175,7 @@ const statements = lazy(() => {
         @suggestedUrgency, @suggestedUrgency, @dueOn, @addressKey, @personKey, @addressNumberKey, @nameKey, @streetKey,
         @streetNumberKey, @bagKey, @policeReferenceKey,
         @addressCheck, @addressCheckedOn, @bagAddressId, @bagObjectId, @woonplaats, @municipalityCode,
-        @municipalityName, @otherMunicipality, @wijkCode, @wijkName, @buurtCode, @buurtName)`),
+        @municipalityName, @otherMunicipality, @wijkCode, @wijkName, @buurtCode, @buurtName, @closedAt)`),
     insertConcern: d.prepare('INSERT INTO report_concerns (report_id, concern) VALUES (?, ?)'),
     byReference: d.prepare(`SELECT * FROM reports WHERE id = ${REPORT_ID_BY_REFERENCE}`),
     concernsOf: d.prepare('SELECT concern FROM report_concerns WHERE report_id = ? ORDER BY concern'),
@@ -272,6 +272,8 @@ export function insertReport(report: NewReport, now: Date = new Date()): { id: n
     channel: report.channel,
     status: report.status ?? 'nieuw',
     createdAt: now.toISOString(),
+    // An acute record is closed by nature (spec §5): retention counts its term from its creation.
+    closedAt: report.status === 'acuut_doorgezet' ? now.toISOString() : null,
     enteredBy: orNull(report.enteredBy),
     acuteDanger: report.acuteDanger ? 1 : 0,
     personName: orNull(report.personName),

@@ -109,6 +109,30 @@ test('retention: contact details, cancelled reports and old reports, with a dele
   );
 });
 
+test("'uitgezet' and acute records are closed reports too: contact erased after a year, deleted after five", async () => {
+  const handedOnYearAgo = report('uitgezet', 400);
+  const handedOnLongAgo = report('uitgezet', 1900);
+  const acute = (createdDaysAgo: number) =>
+    recordReport(residentReport({ status: 'acuut_doorgezet', acuteDanger: true }), { now: new Date(daysAgo(createdDaysAgo)) }).reference;
+  const acuteNew = acute(10);
+  const acuteOld = acute(1900);
+  const closedAt = (reference: string) => db().prepare('SELECT closed_at FROM reports WHERE reference = ?').pluck().get(reference);
+  assert.equal(closedAt(acuteNew), daysAgo(10), 'an acute record is closed when it is made');
+
+  const result = await runRetention(at);
+  assert.equal(result.reportsDeleted, 2);
+  assert.equal(row(handedOnYearAgo)?.reporter_email, null, 'uitgezet a year ago: the reporter erased');
+  assert.ok(row(handedOnYearAgo)?.contact_erased_at);
+  assert.equal(row(handedOnLongAgo), undefined, 'uitgezet over 5 years ago: deleted');
+  assert.ok(findReportByReference(acuteNew), 'an acute record of 10 days: kept');
+  assert.equal(findReportByReference(acuteOld), undefined, 'an acute record of over 5 years: deleted');
+  const log = db().prepare('SELECT reference, rule, status FROM deletion_log WHERE reference IN (?, ?) ORDER BY id').all(handedOnLongAgo, acuteOld);
+  assert.deepEqual(log, [
+    { reference: handedOnLongAgo, rule: 'bewaartermijn', status: 'uitgezet' },
+    { reference: acuteOld, rule: 'bewaartermijn', status: 'acuut_doorgezet' },
+  ]);
+});
+
 test('recurrence survives deletion: the deletion log keeps blind indexes of address and person, no content', async () => {
   const before = db().prepare('SELECT count(*) AS n FROM deletion_log').get() as { n: number };
   report('afgesloten', 2000);

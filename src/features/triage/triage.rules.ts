@@ -34,8 +34,12 @@ export const OPEN_WORK: readonly Status[] = ['nieuw', 'in_behandeling', 'wacht_o
 
 export const isOpenWork = (status: string): boolean => (OPEN_WORK as readonly string[]).includes(status);
 
-/** Statuses a report leaves the active queue with. */
-export const CLOSED: ReadonlySet<Status> = new Set(['afgesloten', 'samengevoegd', 'doorgestuurd', 'geannuleerd']);
+/**
+ * The closed statuses: a report in one of them has its `closed_at`, from which retention counts (spec §8).
+ * `uitgezet` is closed too (handed to a partner; the reporter hears it is handled, spec §7), and may still be
+ * closed as `afgesloten` later, which moves `closed_at` on. `acuut_doorgezet` is closed by nature, from its creation.
+ */
+export const CLOSED: ReadonlySet<Status> = new Set(['uitgezet', 'afgesloten', 'samengevoegd', 'doorgestuurd', 'geannuleerd', 'acuut_doorgezet']);
 
 export const OUTCOMES = {
   geen_actie: 'Geen actie / advies gegeven',

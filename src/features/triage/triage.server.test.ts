@@ -221,11 +221,14 @@ describe('accepted changes: the change, its history and one audit row, together'
     await expectDone(ref, { intent: 'status', status: 'in_behandeling' });
     const triagedAt = reportRow(ref)['triaged_at'];
     assert.equal((await expectDone(ref, { intent: 'status', status: 'uitgezet', outcome: 'bemoeizorg' })).length, 1);
-    assert.deepEqual([reportRow(ref)['status'], reportRow(ref)['outcome'], reportRow(ref)['closed_at']], ['uitgezet', 'bemoeizorg', null]);
+    assert.deepEqual([reportRow(ref)['status'], reportRow(ref)['outcome']], ['uitgezet', 'bemoeizorg']);
+    // Uitgezet is closed (spec §7, §8): retention counts from here, unless it is closed as afgesloten later.
+    const handedOn = reportRow(ref)['closed_at'] as string | null;
+    assert.ok(handedOn, 'uitgezet sets closed_at');
     // The outcome is on the report already: closing needs no new one.
     assert.equal((await expectDone(ref, { intent: 'status', status: 'afgesloten' })).length, 1);
     assert.equal(reportRow(ref)['status'], 'afgesloten');
-    assert.ok(reportRow(ref)['closed_at']);
+    assert.ok((reportRow(ref)['closed_at'] as string) >= handedOn, 'afgesloten moves closed_at on');
     assert.equal((await expectDone(ref, { intent: 'status', status: 'in_behandeling', reason: 'Nieuwe zorgen van de buren' })).length, 1);
     const row = reportRow(ref);
     assert.deepEqual([row['status'], row['closed_at'], row['triaged_at']], ['in_behandeling', null, triagedAt]);
