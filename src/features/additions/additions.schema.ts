@@ -15,12 +15,18 @@ export const ADDITION_MESSAGES = {
   notAForm: 'Het formulier kwam niet goed aan. Probeer het opnieuw.',
 } as const;
 
-const reference = z
-  .string()
-  .trim()
-  .min(1, { error: ADDITION_MESSAGES.reference })
-  .max(40, { error: ADDITION_MESSAGES.referenceFormat })
-  .transform((v, ctx) => readReference(v) ?? (ctx.addIssue({ code: 'custom', message: ADDITION_MESSAGES.referenceFormat }), z.NEVER));
+/** The reference, read as people read it; `notAReference` for what cannot be one. */
+const referenceField = (notAReference: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, { error: ADDITION_MESSAGES.reference })
+    .max(40, { error: notAReference })
+    .transform((v, ctx) => readReference(v) ?? (ctx.addIssue({ code: 'custom', message: notAReference }), z.NEVER));
+/** For a resident, a number that cannot be a reference is one we do not know (spec §2: one message for both). */
+const residentReference = referenceField(ADDITION_MESSAGES.unknownReference);
+/** The KCC agent hears how a reference is built, to check what the caller reads out. */
+const reference = referenceField(ADDITION_MESSAGES.referenceFormat);
 
 const additionText = (missing: string) =>
   z
@@ -41,7 +47,7 @@ export const residentAdditionFields: FieldDef[] = [
 ];
 
 export const residentAdditionSchema = z.object({
-  reference,
+  reference: residentReference,
   addition: additionText('Schrijf op wat u wilt aanvullen'),
 });
 

@@ -11,6 +11,7 @@ import { useTempDatabase } from '#tests/support/unit-db.ts';
 
 useTempDatabase('additions');
 const { readReference, callerStatus } = await import('./additions.rules.ts');
+const { ADDITION_MESSAGES, lookupSchema, residentAdditionSchema } = await import('./additions.schema.ts');
 const { addAddition, lookUpForCaller, additionItems } = await import('./additions.server.ts');
 const { recordReport } = await import('#features/intake/intake.server.ts');
 const { handleTriagePost } = await import('#features/triage/report.handler.server.ts');
@@ -70,6 +71,18 @@ describe('readReference and callerStatus', () => {
   test('a reference as read out: with or without MB-, spaces, hyphens, lower case', () => {
     for (const typed of ['MB-7KQ3XH2P', 'mb-7kq3xh2p', '7kq3xh2p', 'mb 7kq3 xh2p', ' 7KQ3-XH2P ', 'MB7KQ3XH2P']) assert.equal(readReference(typed), 'MB-7KQ3XH2P', typed);
     for (const typed of ['MB-7KQ3XH2', '7KQ3XH2PQ', 'MB-OKQ3XH2P', 'hallo', '']) assert.equal(readReference(typed), undefined, typed);
+  });
+
+  test("a resident's number that cannot be a reference gets the unknown-reference text; the KCC agent hears how one is built", () => {
+    const residentError = (typed: string) => {
+      const parsed = residentAdditionSchema.safeParse({ reference: typed, addition: 'Nog iets dat ik weet.' });
+      return parsed.success ? undefined : parsed.error.issues.find((i) => i.path[0] === 'reference')?.message;
+    };
+    for (const typed of ['MB-12345678', '12345', 'x'.repeat(41)]) assert.equal(residentError(typed), ADDITION_MESSAGES.unknownReference, typed);
+    assert.equal(residentError(''), ADDITION_MESSAGES.reference);
+    assert.equal(residentError('mb 7kq3 xh2p'), undefined);
+    const lookup = lookupSchema.safeParse({ reference: 'MB-12345678' });
+    assert.equal(lookup.success ? undefined : lookup.error.issues[0]?.message, ADDITION_MESSAGES.referenceFormat);
   });
 
   test("the caller's words: never the outcome", () => {

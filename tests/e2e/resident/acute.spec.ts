@@ -10,6 +10,10 @@ async function expect112Page(page: Page): Promise<void> {
   await expect(page.getByRole('alert')).toContainText('Is er direct gevaar? Bel nu 112.');
   await expect(page.getByRole('link', { name: '112', exact: true }).first()).toHaveAttribute('href', 'tel:112');
   await expect(page.getByText('Wij hebben niets van wat u heeft ingevuld bewaard.')).toBeVisible();
+  // Like every public page (spec §1): the call notice with 112 and the free number.
+  const notice = page.getByRole('complementary', { name: 'Bellen' });
+  await expect(notice).toContainText('Is er direct gevaar? Bel 112.');
+  await expect(notice).toContainText('Liever bellen? Bel 0800-1205 (gratis)');
 }
 
 test.describe('step 1: acute danger', () => {
