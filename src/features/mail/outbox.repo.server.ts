@@ -3,7 +3,7 @@ import { db } from '#platform/db.ts';
 import { fieldsOf, resealed, type ResealBatch } from '#platform/crypto/fields.server.ts';
 import { lazy } from '#lib/lazy.ts';
 import type { MailContent } from './templates.rules.ts';
-import { parseMailParams, SEALED_BODY_KINDS, SEALED_PARAM_KINDS, storedMailParams, type MailParams, type OutboxKind } from './outbox.schema.ts';
+import { CONTACT_KINDS, parseMailParams, SEALED_BODY_KINDS, SEALED_PARAM_KINDS, storedMailParams, type MailParams, type OutboxKind } from './outbox.schema.ts';
 import { storedErrorCodes } from './smtp-errors.rules.ts';
 
 export type { OutboxKind };
@@ -53,14 +53,15 @@ const statements = lazy(() => {
     releaseAll: d.prepare(`UPDATE outbox SET leased_until = NULL WHERE state = 'pending' AND leased_until IS NOT NULL`),
     sent: d.prepare(`
       UPDATE outbox SET state = 'sent', sent_at = ?, last_error = NULL, leased_until = NULL,
-        recipient = CASE WHEN kind IN ('reporter_confirmation', 'reporter_feedback', 'police_feedback') THEN '' ELSE recipient END,
+        recipient = CASE WHEN kind IN (${kindList(CONTACT_KINDS)}) THEN '' ELSE recipient END,
         params = CASE WHEN kind IN (${kindList(SEALED_PARAM_KINDS)}) AND params IS NOT NULL THEN '' ELSE params END,
         text_body = CASE WHEN kind IN (${kindList(SEALED_BODY_KINDS)}) AND text_body IS NOT NULL THEN '' ELSE text_body END,
         html_body = CASE WHEN kind IN (${kindList(SEALED_BODY_KINDS)}) AND html_body IS NOT NULL THEN '' ELSE html_body END
       WHERE id = ?`),
     retry: d.prepare(`UPDATE outbox SET next_attempt_at = ?, last_error = ?, leased_until = NULL WHERE id = ?`),
     dead: d.prepare(`UPDATE outbox SET state = 'dead', last_error = ?, leased_until = NULL WHERE id = ?`),
-    revive: d.prepare(`UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ? WHERE id = ? AND state = 'dead'`),
+    // A mail whose address was wiped (retention) has no one to go to: it stays a dead letter.
+    revive: d.prepare(`UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ? WHERE id = ? AND state = 'dead' AND recipient <> ''`),
     counts: d.prepare(`SELECT state, count(*) AS n FROM outbox GROUP BY state`),
     deadLetters: d.prepare(`
       SELECT o.id, o.kind, r.reference, o.attempts, o.last_error AS lastError, o.created_at AS createdAt
@@ -235,11 +236,39 @@ export function resealOutbox(afterId: number, limit: number): ResealBatch<number
   return { last: rows.at(-1)?.id, changed };
 }
 
-const mailOfDeleted = lazy(() => db().prepare('UPDATE outbox SET report_id = NULL WHERE report_id IN (SELECT value FROM json_each(?))'));
+/** What a contact mail not sent yet records when its address is wiped: it will not be sent any more. */
+export const CONTACT_WIPED_ERROR = 'Niet verstuurd: het adres is gewist na de bewaartermijn';
+
+// A contact mail that is still pending (or given up on) loses its address too; one still pending becomes a dead letter.
+const WIPE_CONTACT = `recipient = CASE WHEN kind IN (${kindList(CONTACT_KINDS)}) THEN '' ELSE recipient END,
+  last_error = CASE WHEN kind IN (${kindList(CONTACT_KINDS)}) AND state = 'pending' THEN @why ELSE last_error END,
+  state = CASE WHEN kind IN (${kindList(CONTACT_KINDS)}) AND state = 'pending' THEN 'dead' ELSE state END`;
+
+const contactMail = lazy(() => {
+  const d = db();
+  return {
+    ofDeleted: d.prepare(`UPDATE outbox SET report_id = NULL, ${WIPE_CONTACT} WHERE report_id IN (SELECT value FROM json_each(@ids))`),
+    ofErased: d.prepare(`
+      UPDATE outbox SET ${WIPE_CONTACT}
+      WHERE report_id IN (SELECT id FROM reports WHERE id IN (SELECT value FROM json_each(@ids)) AND contact_erased_at = @at)
+        AND kind IN (${kindList(CONTACT_KINDS)}) AND recipient <> ''`),
+  };
+});
+
 /**
  * Unlinks the mails of the reports `ids` just deleted (as ON DELETE SET NULL would), in one statement:
- * retention deletes reports with foreign keys off (retention.server.ts, REPORT_CHILDREN).
+ * retention deletes reports with foreign keys off (retention.server.ts, REPORT_CHILDREN). A mail to the
+ * reporter or the police contact that was not sent loses its address (a sent one has none any more).
  */
 export function unlinkMailOfDeletedReports(ids: readonly number[]): void {
-  mailOfDeleted().run(JSON.stringify(ids));
+  contactMail().ofDeleted.run({ ids: JSON.stringify(ids), why: CONTACT_WIPED_ERROR });
+}
+
+/**
+ * Retention, after erasing the contact details of reports (those of `ids` erased at `at`): their mails to the
+ * reporter or police contact that were not sent lose the address as well, and are not sent any more.
+ */
+export function wipeContactMailOfErased(ids: readonly number[], at: Date): number {
+  if (ids.length === 0) return 0;
+  return contactMail().ofErased.run({ ids: JSON.stringify(ids), at: at.toISOString(), why: CONTACT_WIPED_ERROR }).changes;
 }

@@ -20,6 +20,12 @@ export type OutboxKind = keyof typeof OUTBOX_KINDS;
  */
 export const SEALED_PARAM_KINDS: readonly OutboxKind[] = ['password_reset', 'invitation', 'police_feedback'];
 
+/**
+ * Mails to a reporter or a police contact: the recipient is their contact detail, wiped once the mail is sent,
+ * and with the report's contact details when retention erases those (spec §8).
+ */
+export const CONTACT_KINDS: readonly OutboxKind[] = ['reporter_confirmation', 'reporter_feedback', 'police_feedback'];
+
 /** Mail queued before migration 0021 carries its rendered bodies; these kinds' bodies were sealed (a one-time link). */
 export const SEALED_BODY_KINDS: readonly OutboxKind[] = ['password_reset', 'invitation'];
 

@@ -23,7 +23,7 @@ import { config } from '#platform/config.ts';
 import { db, withSettings, type BatchSettings } from '#platform/db.ts';
 import { deleteTrailOfDeletedReports } from '#features/triage/triage.repo.server.ts';
 import { deletePhotosOfDeletedReports } from '#features/photos/photos.repo.server.ts';
-import { unlinkMailOfDeletedReports } from '#features/mail/outbox.repo.server.ts';
+import { unlinkMailOfDeletedReports, wipeContactMailOfErased } from '#features/mail/outbox.repo.server.ts';
 import { deleteAdditionsOfDeletedReports } from '#features/additions/additions.repo.server.ts';
 import { logCaseDeletions, logDeletable } from './retention.repo.server.ts';
 import { deleteCases, expiredCaseIds, unlinkDeletedReports } from '#features/casus/casus.repo.server.ts';
@@ -256,7 +256,14 @@ export async function applyRetention(at: Date = now(), options: RetentionOptions
   const erasedBefore = before(r.contactErasureDays);
   const toErase = await readAll((after) => contactsToErase(erasedBefore, after, readSize));
   limit = fixed ?? FIRST_BATCH;
-  result.contactsErased = (await overList(toErase, (ids) => eraseReporterContact(ids, CONTACT_ERASURE_STATUSES, erasedBefore, at))).total;
+  result.contactsErased = (
+    await overList(toErase, (ids) => {
+      const erased = eraseReporterContact(ids, CONTACT_ERASURE_STATUSES, erasedBefore, at);
+      // In the same transaction: a mail to that reporter or police contact still waiting loses the address too.
+      wipeContactMailOfErased(ids, at);
+      return erased;
+    })
+  ).total;
   result.callersErased = await inBatches(() => eraseCallerContact(CONTACT_ERASURE_STATUSES, before(r.contactErasureDays), limit));
   // A closed casus: as long as a report, counted from its closing, and never before its last report.
   let afterId = 0;

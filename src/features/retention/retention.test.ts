@@ -8,6 +8,7 @@ const { db } = await import('#platform/db.ts');
 const { recordReport } = await import('#features/intake/intake.server.ts');
 const { applyRetention, nextBatchSize, RETENTION_BATCH_MS } = await import('./retention.server.ts');
 const { deletedEarlier } = await import('./retention.queries.server.ts');
+const { CONTACT_WIPED_ERROR, reviveDeadLetter } = await import('#features/mail/outbox.repo.server.ts');
 const { blindLookups, findReportByReference } = await import('#features/reports/reports.repo.server.ts');
 
 const DAY = 86_400_000;
@@ -131,6 +132,19 @@ test("'uitgezet' and acute records are closed reports too: contact erased after 
     { reference: handedOnLongAgo, rule: 'bewaartermijn', status: 'uitgezet' },
     { reference: acuteOld, rule: 'bewaartermijn', status: 'acuut_doorgezet' },
   ]);
+  // Its confirmation mail was never sent (no worker here): it loses the reporter's address with the report,
+  // and is not sent any more; so does that of a deleted report.
+  const confirmation = db()
+    .prepare("SELECT o.recipient, o.state, o.last_error AS lastError FROM outbox o JOIN reports r ON r.id = o.report_id WHERE r.reference = ? AND o.kind = 'reporter_confirmation'")
+    .all(handedOnYearAgo);
+  assert.deepEqual(confirmation, [{ recipient: '', state: 'dead', lastError: CONTACT_WIPED_ERROR }]);
+  const wiped = db().prepare("SELECT o.id FROM outbox o JOIN reports r ON r.id = o.report_id WHERE r.reference = ? AND o.kind = 'reporter_confirmation'").pluck().get(handedOnYearAgo) as number;
+  assert.equal(reviveDeadLetter(wiped, at), false, 'an admin cannot send it again: it has no address');
+  assert.equal(db().prepare("SELECT count(*) FROM outbox WHERE report_id IS NULL AND kind = 'reporter_confirmation' AND recipient <> ''").pluck().get(), 0);
+  assert.ok((db().prepare("SELECT count(*) FROM outbox WHERE report_id IS NULL AND kind = 'reporter_confirmation'").pluck().get() as number) >= 1);
+  const mails = db().prepare("SELECT count(*) FILTER (WHERE o.recipient <> '') AS addressed, count(*) AS n FROM outbox o JOIN reports r ON r.id = o.report_id WHERE r.reference = ?");
+  const kept = mails.get(acuteNew) as { addressed: number; n: number };
+  assert.ok(kept.n >= 1 && kept.addressed === kept.n, 'a kept report keeps the addresses of its mails');
 });
 
 test('recurrence survives deletion: the deletion log keeps blind indexes of address and person, no content', async () => {
