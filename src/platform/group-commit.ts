@@ -1,5 +1,4 @@
-import type { Statement } from 'better-sqlite3';
-import { BUSY_TIMEOUT_MS, db, type DB } from './db.ts';
+import { BUSY_TIMEOUT_MS, db } from './db.ts';
 
 /**
  * Group commit: writes that arrive together share one commit. Every commit of the portal's one connection
@@ -58,17 +57,6 @@ const isBusy = (error: unknown) => (error as { code?: unknown }).code === 'SQLIT
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
-/** The busy-timeout pragmas of a connection, prepared once: `db.pragma()` compiles its statement on every call. */
-const busyTimeouts = new WeakMap<DB, { off: Statement; on: Statement }>();
-function busyTimeoutsOf(connection: DB): { off: Statement; on: Statement } {
-  let pragmas = busyTimeouts.get(connection);
-  if (!pragmas) {
-    pragmas = { off: connection.prepare('PRAGMA busy_timeout = 0'), on: connection.prepare(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`) };
-    busyTimeouts.set(connection, pragmas);
-  }
-  return pragmas;
-}
-
 /** Commits what is queued now (at most MAX_BATCH pieces); exported for tests that want no timing. */
 export function flush(): void {
   scheduled = false;
@@ -77,11 +65,10 @@ export function flush(): void {
   queue = queue.slice(jobs.length);
   if (!jobs.length) return;
   const connection = db();
-  const busyTimeout = busyTimeoutsOf(connection);
   const outcomes: Outcome[] = [];
   try {
     // No waiting inside SQLite for a lock another connection holds: that wait would hold this thread.
-    busyTimeout.off.get();
+    connection.pragma('busy_timeout = 0');
     try {
       connection
         .transaction(() => {
@@ -96,7 +83,7 @@ export function flush(): void {
         })
         .immediate();
     } finally {
-      busyTimeout.on.get();
+      connection.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     }
   } catch (error) {
     // The write lock is taken (BEGIN IMMEDIATE: nothing of the batch ran): the batch goes back in front and
