@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { useTempDatabase } from '#tests/support/unit-db.ts';
 
 const file = useTempDatabase('group-commit');
-const { db } = await import('./db.ts');
+const { BUSY_TIMEOUT_MS, db } = await import('./db.ts');
 const { commitTogether, onceCommitted } = await import('./group-commit.ts');
 
 db().exec('CREATE TABLE IF NOT EXISTS gc_probe (n INTEGER NOT NULL UNIQUE) STRICT');
@@ -41,6 +41,18 @@ test('a piece that throws rolls back alone; the others commit', async () => {
   ]);
   assert.deepEqual(outcomes.map((o) => o.status), ['fulfilled', 'rejected', 'fulfilled']);
   assert.deepEqual(committed().filter((n) => n >= 10), [10, 12]);
+});
+
+// A prepared `PRAGMA busy_timeout = N` sets the timeout when it is (re)prepared, not when it runs: its first
+// run after preparing changes nothing. So each batch uses db.pragma(), which prepares it anew.
+test('inside every batch statements do not wait for a lock; afterwards the connection waits its busy timeout again', async () => {
+  const busyTimeout = () => db().pragma('busy_timeout', { simple: true });
+  for (let batch = 0; batch < 3; batch++) {
+    assert.equal(await commitTogether(busyTimeout), 0, `batch ${batch}`);
+    assert.equal(busyTimeout(), BUSY_TIMEOUT_MS);
+  }
+  await assert.rejects(commitTogether(() => insert.run(12)), /UNIQUE/);
+  assert.equal(busyTimeout(), BUSY_TIMEOUT_MS, 'also after a piece failed');
 });
 
 test('work queued later goes in a later commit; a task after the commit runs once per commit', async () => {
