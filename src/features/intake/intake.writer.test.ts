@@ -115,9 +115,12 @@ describe('intake writer thread', () => {
   test('sends the thread still holds when it stops (a shutdown past its time-out) are stored on this thread, none twice', async () => {
     const tokens = Array.from({ length: 20 }, () => createDraft({}, now, lifetime));
     const before = stored().length;
-    const outcomes = Promise.allSettled(tokens.map((t) => submitResidentReport(send(t))));
-    // Let the sends reach the writer module (a dynamic import first), then stop the thread without waiting.
-    while (intakeWriterState().pending < tokens.length) await new Promise((resolve) => setImmediate(resolve));
+    let settled = 0;
+    const outcomes = Promise.allSettled(tokens.map((t) => submitResidentReport(send(t)).finally(() => settled++)));
+    // Let the sends reach the writer module (a dynamic import first), then stop the thread without waiting. On a
+    // busy machine the thread may have answered some already: those count as arrived (waiting for all twenty
+    // to be pending then never ended).
+    while (intakeWriterState().pending + settled < tokens.length) await new Promise((resolve) => setImmediate(resolve));
     await stopIntakeWriter(0);
     for (const o of await outcomes) {
       // Stored here, or by the thread before it stopped (then its draft is sent: the resident sees the confirmation).
