@@ -161,7 +161,11 @@ describe('outcomes and closed statuses', () => {
     for (const v of ['', 'toString', 'Bemoeizorg', undefined, 1]) assert.equal(isOutcome(v), false, String(v));
   });
 
-  test('closed are exactly the statuses one reopens from', () => {
-    assert.deepEqual([...CLOSED].sort(), [...REOPEN_FROM].sort());
+  test('one reopens from closed statuses only; uitgezet goes on to afgesloten, an acute record stays as it is', () => {
+    const reopenable = [...CLOSED].filter((s) => TRANSITIONS[s].includes('in_behandeling'));
+    assert.deepEqual(reopenable.sort(), [...REOPEN_FROM].sort());
+    assert.deepEqual([...CLOSED].filter((s) => !reopenable.includes(s)).sort(), ['acuut_doorgezet', 'uitgezet']);
+    assert.deepEqual(TRANSITIONS.uitgezet, ['afgesloten']);
+    assert.deepEqual(TRANSITIONS.acuut_doorgezet, []);
   });
 });
