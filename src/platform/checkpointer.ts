@@ -1,7 +1,7 @@
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { config } from './config.ts';
-import { db, type DB } from './db.ts';
+import { db } from './db.ts';
 
 /**
  * WAL checkpoints away from the server's thread (issue 16). Every commit appends pages to the WAL; a
@@ -39,21 +39,6 @@ export const DEFAULT_AUTOCHECKPOINT_PAGES = 1000;
  * commits, 3.1–3.8 s, and 7.0–8.5 s of commits (the longest batch 308–361 ms, against 198–491 ms).
  */
 export const FALLBACK_AUTOCHECKPOINT_PAGES = 25_000;
-
-/**
- * For the connection of another thread that commits (the residents' writer thread,
- * intake.writer.server.ts): it leaves checkpoints to the checkpoint thread too, and copies the WAL itself
- * only past FALLBACK_AUTOCHECKPOINT_PAGES, as the server's own connection does. With SQLite's default it
- * ran a checkpoint (the copy and a sync of the database file) after every commit that left more than 1,000
- * pages in the WAL, on the thread the residents' sends wait for.
- * When the checkpoint thread is not running, the server's connection checkpoints at SQLite's default after
- * its own commits (the drafts, the mail), and this fallback still bounds the WAL. Under Litestream nothing
- * is changed: no connection of the portal checkpoints by itself (db.ts).
- */
-export function checkpointOnlyAsFallback(connection: DB): void {
-  if (config().walCheckpoints === 'litestream') return;
-  connection.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
-}
 
 /** How often the thread looks for pages to copy (ms); an empty WAL costs it a read of the WAL index. */
 const INTERVAL_MS = 100;

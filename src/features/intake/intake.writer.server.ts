@@ -1,7 +1,5 @@
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { checkpointOnlyAsFallback } from '#platform/checkpointer.ts';
 import { config } from '#platform/config.ts';
-import { db } from '#platform/db.ts';
 import { commitTogether } from '#platform/group-commit.ts';
 import { DraftAlreadySent, markDraftSubmitted } from './drafts.repo.server.ts';
 import { writeReport, type IntakeReport } from './intake.server.ts';
@@ -58,7 +56,6 @@ type Answer = { id: number; stored: { id: number; reference: string } } | { id: 
 
 if (!isMainThread && (workerData as { role?: string } | null)?.role === ROLE && parentPort) {
   const port = parentPort;
-  checkpointOnlyAsFallback(db());
   port.on('message', (ask: Ask) => {
     // Every send that arrives in one turn of this thread's event loop joins the same commit.
     commitTogether(() => writeResidentSend(ask.send)).then(

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { statSync } from 'node:fs';
 import { after, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { useTempDatabase } from '#tests/support/unit-db.ts';
@@ -96,19 +95,6 @@ describe('intake writer thread', () => {
     const bad = { ...send(createDraft({}, now, lifetime)), kept: { verstuurd: { anonymous: (() => 'nee') as unknown as string } } };
     await assert.rejects(submitResidentReport(bad));
     assert.equal(intakeWriterState().pending, 0);
-  });
-
-  test('the thread leaves WAL checkpoints to the checkpoint thread: it copies the WAL into the file only past the fallback', async () => {
-    const tokens = Array.from({ length: 60 }, () => createDraft({}, now, lifetime));
-    // An empty WAL and the file as it is now; the reader holds no snapshot meanwhile.
-    db().pragma('wal_checkpoint(TRUNCATE)');
-    const fileBytes = statSync(file).size;
-    // One commit each (about 35 pages): well past SQLite's default of 1,000 pages in the WAL.
-    for (const t of tokens) await submitResidentReport(send(t));
-    const walPages = statSync(`${file}-wal`).size / (4096 + 24);
-    assert.ok(walPages > 1500, `the WAL holds ${walPages.toFixed(0)} pages`);
-    assert.equal(statSync(file).size, fileBytes, 'nothing copied into the database file by the thread');
-    assert.equal(stored().length >= tokens.length, true);
   });
 
   // Last: from here on sends stay on this thread.
