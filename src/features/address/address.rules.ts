@@ -41,16 +41,18 @@ export function decideAddress(
   now: Date,
 ): AddressDecision {
   const checkedOn = utcToAmsterdam(now).slice(0, 10);
-  // Another municipality by the register's answer; by the configured postcodes only when the register could
-  // not be asked (spec §2). An address the register does not know gets the "not found" text, whatever its postcode.
-  const checked = (status: AddressCheck['status'], match?: BagAddress, area?: string | undefined): AddressDecision => ({
+  const checked = (status: AddressCheck['status'], match?: BagAddress): AddressDecision => ({
     kind: 'checked',
-    check: { status, match, checkedOn, otherMunicipality: match ? otherMunicipality(match, own, input.postcode) : area },
+    check: {
+      status,
+      match,
+      checkedOn,
+      otherMunicipality: match ? otherMunicipality(match, own, input.postcode) : outsideByPostcode(input.postcode, own),
+    },
   });
-  if (result.kind === 'unavailable') return checked('niet_gecontroleerd', undefined, outsideByPostcode(input.postcode, own));
+  if (result.kind === 'unavailable') return checked('niet_gecontroleerd');
   if (result.kind === 'none') return checked('niet_gevonden');
-  // Another address at this postcode and number: in the municipality of the addresses found there.
-  if (input.choice === OTHER_ADDRESS) return checked('ander_adres', undefined, result.addresses[0] && otherMunicipality(result.addresses[0], own, input.postcode));
+  if (input.choice === OTHER_ADDRESS) return checked('ander_adres');
   const chosen = result.addresses.find((a) => a.nummeraanduidingId === input.choice) ?? matchAddition(result.addresses, input.addition);
   return chosen ? checked('gevonden', chosen) : { kind: 'choose', options: result.addresses };
 }
@@ -59,10 +61,13 @@ export function decideAddress(
 export function addressNotice(check: AddressCheck | undefined, ownName: string, reader: 'melder' | 'medewerker' = 'melder'): string | undefined {
   if (!check) return undefined;
   const texts = reader === 'melder' ? ADDRESS_MESSAGES : ADDRESS_MESSAGES_STAFF;
+  // The register answered that it does not know this address: the not-found text (spec §2), also when the
+  // postcode list says it lies elsewhere (that still flags it for the coordinator: `otherMunicipality`).
+  if (check.status === 'niet_gevonden') return texts.notFound;
   if (check.otherMunicipality !== undefined) {
     return check.otherMunicipality ? texts.otherMunicipality(check.otherMunicipality) : texts.otherMunicipalityUnknown(ownName);
   }
-  return check.status === 'niet_gevonden' ? texts.notFound : undefined;
+  return undefined;
 }
 
 /** The options of `Welk adres bedoelt u?`: each address in full, then `Een ander adres`. */

@@ -6,7 +6,7 @@ import { startPdokStub } from '#tests/support/pdok-stub.ts';
 import { forgetLookups, lookupAddresses } from './pdok.server.ts';
 import { checkAddress } from './address.server.ts';
 import { addressNotice } from './address.rules.ts';
-import { ADDRESS_MESSAGES } from './address.schema.ts';
+import { ADDRESS_MESSAGES, ADDRESS_MESSAGES_STAFF } from './address.schema.ts';
 import { loadConfig } from '#platform/config.ts';
 
 /** The address lookup against the local stand-in of PDOK Locatieserver (tests/support/pdok-stub.ts). */
@@ -109,16 +109,18 @@ describe('checkAddress: what the lookup means for the report', () => {
     const chosen = await checkAddress(cfg(), { postcode: '9351XY', houseNumber: '14', addition: undefined, choice: '1969200000035017' }, now);
     assert.equal(chosen.kind === 'checked' && chosen.check.match?.addition, '1');
     const other = await checkAddress(cfg(), { postcode: '9351XY', houseNumber: '14', addition: undefined, choice: 'ander' }, now);
-    assert.deepEqual(other.kind === 'checked' && [other.check.status, other.check.match, other.check.otherMunicipality], ['ander_adres', undefined, undefined]);
+    assert.deepEqual(other.kind === 'checked' && [other.check.status, other.check.match], ['ander_adres', undefined]);
   });
 
   test('not found; not reachable: the postcode list decides whether it lies elsewhere', async () => {
     const none = await checkAddress(cfg(), { postcode: '9351XY', houseNumber: '99', addition: undefined, choice: undefined }, now);
     assert.deepEqual(none.kind === 'checked' && [none.check.status, none.check.otherMunicipality], ['niet_gevonden', undefined]);
-    // The register answered: not found, also for a postcode outside the municipality's list (spec §2's text).
+    // The register answered: the reporter reads the not-found text (spec §2), also for a postcode outside the
+    // municipality's list; the postcode still flags it for the coordinator.
     const noneElsewhere = await checkAddress(cfg(), { postcode: '1234AB', houseNumber: '9', addition: undefined, choice: undefined }, now);
-    assert.deepEqual(noneElsewhere.kind === 'checked' && [noneElsewhere.check.status, noneElsewhere.check.otherMunicipality], ['niet_gevonden', undefined]);
+    assert.deepEqual(noneElsewhere.kind === 'checked' && [noneElsewhere.check.status, noneElsewhere.check.otherMunicipality], ['niet_gevonden', '']);
     assert.equal(noneElsewhere.kind === 'checked' && addressNotice(noneElsewhere.check, 'Westerkwartier'), ADDRESS_MESSAGES.notFound);
+    assert.equal(noneElsewhere.kind === 'checked' && addressNotice(noneElsewhere.check, 'Westerkwartier', 'medewerker'), ADDRESS_MESSAGES_STAFF.notFound);
     const down = await checkAddress(cfg(), { postcode: '9999ZZ', houseNumber: '9999', addition: undefined, choice: undefined }, now);
     assert.deepEqual(down.kind === 'checked' && [down.check.status, down.check.otherMunicipality], ['niet_gecontroleerd', '']);
     const downOwn = await checkAddress({ ...cfg(), addressLookup: undefined }, { postcode: '9801ZZ', houseNumber: '12', addition: undefined, choice: undefined }, now);

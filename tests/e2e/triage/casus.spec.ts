@@ -44,6 +44,15 @@ test('Dhr. P.: two reports into one casus, AVE 2 → 3 with procesregie, back to
   await submit(page, 'Toevoegen aan casus');
   await expect(page.getByRole('link', { name: new RegExp(`casus ${nummer}: `) })).toBeVisible();
 
+  // The queue's Casus column (spec §5) links both reports to it.
+  for (const reference of [first, second]) {
+    await page.goto(`${main.origin}/intern/triage`);
+    await page.getByLabel('Zoeken op referentienummer, straat of postcode').fill(reference);
+    await submit(page, 'Zoeken');
+    const row = page.locator('table.mb-queue tbody tr').filter({ hasText: reference });
+    await expect(row.getByRole('link', { name: `Casus ${nummer}`, exact: true })).toHaveAttribute('href', href);
+  }
+
   // The casus page: both reports on the timeline.
   await page.goto(href);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Casus ${nummer}: ${caseName}`);

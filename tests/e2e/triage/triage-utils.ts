@@ -91,6 +91,8 @@ export interface QueueRow {
   status: string;
   ave: string;
   area: string;
+  /** "Casus 3", or empty. */
+  casus: string;
   due: string;
 }
 
@@ -98,8 +100,8 @@ export async function queueRows(page: Page): Promise<QueueRow[]> {
   const rows = page.locator('table.mb-queue tbody tr');
   const out: QueueRow[] = [];
   for (const cells of await rows.evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => (td.textContent ?? '').trim())))) {
-    const [reference, received, channel, urgency, status, ave, area, due] = cells as [string, string, string, string, string, string, string, string];
-    out.push({ reference, received, channel, urgency, status, ave, area, due });
+    const [reference, received, channel, urgency, status, ave, area, casus, due] = cells as [string, string, string, string, string, string, string, string, string];
+    out.push({ reference, received, channel, urgency, status, ave, area, casus, due });
   }
   return out;
 }
