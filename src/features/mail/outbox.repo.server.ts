@@ -35,6 +35,8 @@ interface DueRow {
 }
 
 const kindList = (kinds: readonly OutboxKind[]) => kinds.map((k) => `'${k}'`).join(', ');
+/** A mail to a reporter or police contact (its recipient is their contact detail), as an SQL condition. */
+const IS_CONTACT_MAIL = `kind IN (${kindList(CONTACT_KINDS)})`;
 
 const statements = lazy(() => {
   const d = db();
@@ -53,7 +55,7 @@ const statements = lazy(() => {
     releaseAll: d.prepare(`UPDATE outbox SET leased_until = NULL WHERE state = 'pending' AND leased_until IS NOT NULL`),
     sent: d.prepare(`
       UPDATE outbox SET state = 'sent', sent_at = ?, last_error = NULL, leased_until = NULL,
-        recipient = CASE WHEN kind IN (${kindList(CONTACT_KINDS)}) THEN '' ELSE recipient END,
+        recipient = CASE WHEN ${IS_CONTACT_MAIL} THEN '' ELSE recipient END,
         params = CASE WHEN kind IN (${kindList(SEALED_PARAM_KINDS)}) AND params IS NOT NULL THEN '' ELSE params END,
         text_body = CASE WHEN kind IN (${kindList(SEALED_BODY_KINDS)}) AND text_body IS NOT NULL THEN '' ELSE text_body END,
         html_body = CASE WHEN kind IN (${kindList(SEALED_BODY_KINDS)}) AND html_body IS NOT NULL THEN '' ELSE html_body END
@@ -240,9 +242,9 @@ export function resealOutbox(afterId: number, limit: number): ResealBatch<number
 export const CONTACT_WIPED_ERROR = 'Niet verstuurd: het adres is gewist na de bewaartermijn';
 
 // A contact mail that is still pending (or given up on) loses its address too; one still pending becomes a dead letter.
-const WIPE_CONTACT = `recipient = CASE WHEN kind IN (${kindList(CONTACT_KINDS)}) THEN '' ELSE recipient END,
-  last_error = CASE WHEN kind IN (${kindList(CONTACT_KINDS)}) AND state = 'pending' THEN @why ELSE last_error END,
-  state = CASE WHEN kind IN (${kindList(CONTACT_KINDS)}) AND state = 'pending' THEN 'dead' ELSE state END`;
+const WIPE_CONTACT = `recipient = CASE WHEN ${IS_CONTACT_MAIL} THEN '' ELSE recipient END,
+  last_error = CASE WHEN ${IS_CONTACT_MAIL} AND state = 'pending' THEN @why ELSE last_error END,
+  state = CASE WHEN ${IS_CONTACT_MAIL} AND state = 'pending' THEN 'dead' ELSE state END`;
 
 const contactMail = lazy(() => {
   const d = db();
@@ -251,7 +253,7 @@ const contactMail = lazy(() => {
     ofErased: d.prepare(`
       UPDATE outbox SET ${WIPE_CONTACT}
       WHERE report_id IN (SELECT id FROM reports WHERE id IN (SELECT value FROM json_each(@ids)) AND contact_erased_at = @at)
-        AND kind IN (${kindList(CONTACT_KINDS)}) AND recipient <> ''`),
+        AND ${IS_CONTACT_MAIL} AND recipient <> ''`),
   };
 });
 
