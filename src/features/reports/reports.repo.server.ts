@@ -210,9 +210,8 @@ const statements = lazy(() => {
     // The keys of deleted reports (migration 0028): the newest waiting, those of one kind in key order, sweeping
     // some, and forgetting the swept ones in the order they came. An id is never given twice (DELETABLE).
     goneUpTo: d.prepare('SELECT coalesce(max(id), 0) FROM report_keys_gone').pluck(),
-    goneOfKind: d.prepare('SELECT key, report_id AS reportId FROM report_keys_gone WHERE kind = ? AND id <= ? ORDER BY key, report_id'),
-    sweepKey: d.prepare('DELETE FROM report_keys WHERE kind = ? AND key = ? AND report_id = ?'),
-    forgetGone: d.prepare('DELETE FROM report_keys_gone WHERE id IN (SELECT id FROM report_keys_gone WHERE id <= ? ORDER BY id LIMIT ?)'),
+    goneFrom: d.prepare('SELECT coalesce(min(id), 0) FROM report_keys_gone').pluck(),
+    forgetGone: d.prepare('DELETE FROM report_keys_gone WHERE id >= ? AND id < ?'),
     referenceOf: d.prepare('SELECT reference FROM reports WHERE id = ?'),
     // The encryption pass: a batch of rows after an id.
     batch: d.prepare(`
@@ -555,35 +554,57 @@ export const KEYS_KEPT_FOR_DELETION_LOG: readonly ReportKeyKind[] = ['reference'
 /** The keys a deleted report leaves for retention's sweep (the trigger report_keys_deleting lists these). */
 export const SWEPT_KEY_KINDS: readonly ReportKeyKind[] = REPORT_KEY_KINDS.filter((k) => !KEYS_KEPT_FOR_DELETION_LOG.includes(k));
 
-/** A key of a deleted report, waiting to be swept. */
-export interface GoneKey {
-  key: string;
-  reportId: number;
-}
-
 /** The newest key of a deleted report waiting to be swept (0: none): a sweep takes those up to it. */
 export function goneKeysUpTo(): number {
   return Number(statements().goneUpTo.get());
 }
 
-/** The keys of `kind` of deleted reports, up to `upTo`, in key order: swept in this order, neighbours share their pages. */
-export function goneKeysOfKind(kind: ReportKeyKind, upTo: number): GoneKey[] {
-  return statements().goneOfKind.all(kind, upTo) as GoneKey[];
+/**
+ * The sweep's list of keys (a temporary table of this connection): the keys of one kind, in key order, each
+ * row swept from `report_keys` as it leaves the list (by its trigger), so a batch is one statement and no key
+ * passes through JavaScript. Made afresh for every kind: its rows are numbered from 1 in key order.
+ */
+function freshSweepList(): void {
+  db().exec(`
+    DROP TABLE IF EXISTS temp.report_keys_sweep;
+    CREATE TEMP TABLE report_keys_sweep (kind TEXT NOT NULL, key TEXT NOT NULL, report_id INTEGER NOT NULL);
+    CREATE TEMP TRIGGER report_keys_sweep_swept AFTER DELETE ON report_keys_sweep
+    BEGIN
+      DELETE FROM main.report_keys WHERE kind = OLD.kind AND key = OLD.key AND report_id = OLD.report_id;
+    END;`);
 }
 
-/** Removes keys of deleted reports from the table of keys. Call inside a transaction. Returns how many went. */
-export function sweepKeys(kind: ReportKeyKind, keys: readonly GoneKey[]): number {
-  // One statement per key, in the caller's (key) order: cheaper than a JSON list of pairs, which SQLite
-  // matched as two lists (measured at 1,000,000 reports: 1.4 million keys in 10 s that way).
-  const sweep = statements().sweepKey;
-  let n = 0;
-  for (const k of keys) n += sweep.run(kind, k.key, k.reportId).changes;
-  return n;
+/**
+ * Lists the keys of `kind` of deleted reports, up to `upTo`, in key order (neighbours share their pages), for
+ * `sweepListed`; replaces the list of the kind before. Reads only: the list is this connection's own. Returns
+ * how many there are.
+ */
+export function listGoneKeys(kind: ReportKeyKind, upTo: number): number {
+  freshSweepList();
+  return db()
+    .prepare('INSERT INTO temp.report_keys_sweep (kind, key, report_id) SELECT kind, key, report_id FROM report_keys_gone WHERE kind = ? AND id <= ? ORDER BY key, report_id')
+    .run(kind, upTo).changes;
 }
 
-/** Forgets at most `limit` swept keys up to `upTo`, oldest first. Call inside a transaction. Returns how many. */
-export function forgetGoneKeys(upTo: number, limit: number): number {
-  return statements().forgetGone.run(upTo, limit).changes;
+/**
+ * Removes the listed keys up to number `through` (from 1, in key order) from the table of keys. Call inside a
+ * transaction. Returns how many keys it took off the list.
+ */
+export function sweepListed(through: number): number {
+  return db().prepare('DELETE FROM temp.report_keys_sweep WHERE rowid <= ?').run(through).changes;
+}
+
+/**
+ * Forgets the swept keys with ids from `from` up to (not including) `to`. Call inside a transaction. Returns how
+ * many went.
+ */
+export function forgetGoneKeys(from: number, to: number): number {
+  return statements().forgetGone.run(from, to).changes;
+}
+
+/** The oldest key of a deleted report still on the list to forget (0: none). */
+export function goneKeysFrom(): number {
+  return Number(statements().goneFrom.get());
 }
 
 /**

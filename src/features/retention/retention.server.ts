@@ -12,9 +12,10 @@ import {
   deleteReports,
   eraseReporterContact,
   forgetGoneKeys,
-  goneKeysOfKind,
+  goneKeysFrom,
   goneKeysUpTo,
-  sweepKeys,
+  listGoneKeys,
+  sweepListed,
   type ClosedReport,
 } from '#features/reports/reports.repo.server.ts';
 import { eraseCallerContact } from '#features/additions/additions.repo.server.ts';
@@ -49,7 +50,7 @@ export interface RetentionResult {
   cancelledDeleted: number;
   reportsDeleted: number;
   casesDeleted: number;
-  /** Keys of deleted reports swept from the table of keys (reference, blind indexes; migration 0028). */
+  /** Keys of deleted reports swept from the table of keys (postcode, blind indexes; migration 0028); one an earlier, stopped run swept counts again. */
   keysSwept: number;
   /** Of `batches`, those that swept keys and forgot them afterwards. */
   keyBatches: number;
@@ -202,18 +203,25 @@ export async function applyRetention(at: Date = now(), options: RetentionOptions
       if (stopped()) return [];
     }
   };
-  /** Changes `items` in their order, `limit` at a time, pausing between batches; stops early when asked to. */
-  async function overList<T>(items: readonly T[], change: (slice: T[]) => number, settings = BATCH): Promise<{ total: number; stopped: boolean }> {
+  /**
+   * Changes rows 0 to `count` (exclusive) in their order, `limit` at a time: `change(from, to)` changes those
+   * from `from` up to (not including) `to`. Pauses between batches; stops early when asked to.
+   */
+  async function overRange(count: number, change: (from: number, to: number) => number, settings = BATCH): Promise<{ total: number; stopped: boolean }> {
     let total = 0;
-    for (let at = 0; at < items.length; ) {
+    for (let at = 0; at < count; ) {
       if (stopped()) return { total, stopped: true };
-      const slice = items.slice(at, at + limit);
-      at += slice.length;
-      total += runBatch(slice.length, () => change(slice), settings);
+      const to = Math.min(count, at + limit);
+      const from = at;
+      at = to;
+      total += runBatch(to - from, () => change(from, to), settings);
       await pause();
     }
     return { total, stopped: false };
   }
+  /** Changes `items` in their order, `limit` at a time, pausing between batches; stops early when asked to. */
+  const overList = <T>(items: readonly T[], change: (slice: T[]) => number, settings = BATCH) =>
+    overRange(items.length, (from, to) => change(items.slice(from, to)), settings);
   // Deletions first: a report deleted now needs no erasure (a catch-up would otherwise write it twice). Both
   // rules in one pass in id order, each candidate checked again by its own rule in the batch that deletes it.
   const rules = Object.keys(DELETION_RULES) as DeletionRule[];
@@ -290,15 +298,22 @@ export async function applyRetention(at: Date = now(), options: RetentionOptions
     limit = fixed ?? FIRST_BATCH;
     let complete = true;
     for (const kind of SWEPT_KEY_KINDS) {
-      const done = await overList(goneKeysOfKind(kind, upTo), (keys) => sweepKeys(kind, keys));
+      // Listed in one statement (read only), then swept from the list in order.
+      const listed = listGoneKeys(kind, upTo);
+      const done = await overRange(listed, (_from, to) => sweepListed(to));
       result.keysSwept += done.total;
       if (done.stopped) {
         complete = false;
         break;
       }
     }
-    // Swept keys are forgotten once every kind is done; a run stopped halfway sweeps them again next time.
-    if (complete) await inBatches(() => forgetGoneKeys(upTo, limit));
+    // Swept keys are forgotten once every kind is done, oldest first by ranges of ids; a run stopped halfway
+    // sweeps them again next time.
+    if (complete) {
+      const from = goneKeysFrom();
+      limit = fixed ?? FIRST_BATCH;
+      if (from > 0) await overRange(upTo + 1 - from, (a, b) => forgetGoneKeys(from + a, from + b));
+    }
     result.keyBatches = result.batches - batchesBefore;
   }
   const { contactsErased, callersErased, cancelledDeleted, reportsDeleted, casesDeleted } = result;
