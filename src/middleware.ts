@@ -1,6 +1,7 @@
 import { defineMiddleware, sequence } from 'astro:middleware';
 import { checkStaffAccess } from '#features/auth/access.handler.server.ts';
 import { config } from '#platform/config.ts';
+import { lazy } from '#lib/lazy.ts';
 import { clientIp } from '#platform/http.ts';
 import { startBackgroundJobs } from '#platform/jobs.ts';
 import { STEPS } from '#features/intake/resident/resident-steps.schema.ts';
@@ -71,6 +72,9 @@ async function chunkedTooLarge(request: Request): Promise<boolean> {
   }
 }
 
+/** The portal's external origin (PUBLIC_URL), where the browser sends its posts from behind a proxy. */
+const publicOrigin = lazy(() => new URL(config().publicUrl).origin);
+
 const refusals = defineMiddleware(async (context, next) => {
   // The rewrite runs the middleware again, for /geweigerd: let it render.
   if (context.locals.refusal) return next();
@@ -82,7 +86,7 @@ const refusals = defineMiddleware(async (context, next) => {
   if (fromServer) return refuse(fromServer, context.request.headers.get(REFUSED_PATH_HEADER) ?? undefined);
   if (HIDDEN_ROUTES.has(context.url.pathname.replace(/\/+$/, '').toLowerCase())) return context.rewrite('/404');
   if (context.url.pathname === REFUSAL_PATH && !context.locals.refusal) return context.rewrite('/404');
-  if (isCrossOriginPost(context.request, context.url.origin)) return refuse(403, context.url.pathname);
+  if (isCrossOriginPost(context.request, [context.url.origin, publicOrigin()])) return refuse(403, context.url.pathname);
   // A form page that answers too much text itself (the form again, every stored answer kept, with the
   // message) gets the body; every other route gets the Dutch refusal page.
   if (context.request.method === 'POST' && !ANSWERS_TOO_LARGE_ITSELF.has(context.url.pathname) && (tooLarge(context.request) || (await chunkedTooLarge(context.request)))) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Readable } from 'node:stream';
-import { BODY_LIMIT_BYTES, bodyLimitFor, limitedBody } from './refusal.ts';
+import { BODY_LIMIT_BYTES, bodyLimitFor, isCrossOriginPost, limitedBody } from './refusal.ts';
 import { PHOTO_FORM_LIMIT_BYTES } from '#features/photos/photos.schema.ts';
 
 test('only the BOA form reads five photos; every other route keeps the small limit', () => {
@@ -39,4 +39,19 @@ test('past the limit the request is read to its end and thrown away, not destroy
   }, /Body size limit exceeded/);
   if (!source.readableEnded) await new Promise((resolve) => source.once('end', resolve));
   assert.equal(source.readableEnded, true, 'read to its end');
+});
+
+test('a form post is from this site when its Origin is the one it was made to or the external one (PUBLIC_URL, behind a proxy)', () => {
+  const post = (origin: string | undefined, type = 'application/x-www-form-urlencoded') =>
+    new Request('http://meldpunt.example/melden/persoon', { method: 'POST', body: 'a=1', headers: { 'content-type': type, ...(origin ? { origin } : {}) } });
+  // A proxy that ends TLS: the request arrives over http, the browser names the https origin.
+  const origins = ['http://meldpunt.example', 'https://meldpunt.example'];
+  assert.equal(isCrossOriginPost(post('https://meldpunt.example'), origins), false);
+  assert.equal(isCrossOriginPost(post('http://meldpunt.example'), origins), false);
+  assert.equal(isCrossOriginPost(post('https://meldpunt.example'), ['http://meldpunt.example']), true, 'without the external origin it is refused');
+  assert.equal(isCrossOriginPost(post('https://elders.example'), origins), true);
+  assert.equal(isCrossOriginPost(post('null'), origins), true);
+  assert.equal(isCrossOriginPost(post(undefined), origins), true, 'no Origin on a form post');
+  assert.equal(isCrossOriginPost(post('https://elders.example', 'application/json'), origins), false, 'not a form: CORS stops it');
+  assert.equal(isCrossOriginPost(new Request('http://meldpunt.example/melden'), origins), false, 'a GET');
 });

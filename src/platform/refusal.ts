@@ -99,11 +99,14 @@ export function safeBackPath(path: string | null | undefined): string | undefine
 
 /**
  * A form post that is not from this site (Astro's checkOrigin rule, answered in Dutch): POST with a
- * form-like body, or any body type, whose Origin is not this origin.
+ * form-like body, or any body type, whose Origin is none of `origins`: the origin the request was made to,
+ * and the portal's external one (PUBLIC_URL). Behind a reverse proxy that ends TLS the request arrives
+ * over http, while the browser names the https origin it sees.
  */
-export function isCrossOriginPost(request: Request, origin: string): boolean {
+export function isCrossOriginPost(request: Request, origins: readonly string[]): boolean {
   if (request.method === 'GET' || request.method === 'HEAD') return false;
-  if (request.headers.get('origin') === origin) return false;
+  const origin = request.headers.get('origin');
+  if (origin !== null && origins.includes(origin)) return false;
   const type = request.headers.get('content-type');
   if (type === null) return true;
   return /application\/x-www-form-urlencoded|multipart\/form-data|text\/plain/i.test(type);

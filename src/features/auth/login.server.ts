@@ -1,5 +1,6 @@
 import type { Role } from './roles.schema.ts';
 import { audit, type StaffActor } from '#features/audit/audit.repo.server.ts';
+import { config } from '#platform/config.ts';
 import { db } from '#platform/db.ts';
 import { dummyHash, verifyPassword } from './passwords.server.ts';
 import {
@@ -84,7 +85,7 @@ export function staffActor(staff: StaffSession, ip: string | undefined): StaffAc
   return { id: staff.user.id, role: staff.user.role, ip };
 }
 
-/** The logged-in staff member behind a cookie, or `undefined` (expired, idle, disabled, pending). */
+/** The logged-in staff member behind a cookie, or `undefined` (expired, idle, disabled, pending, a password account with LOCAL_LOGIN=off). */
 export function currentStaff(token: string | undefined, at: Date): StaffSession | undefined {
   const session = findSession(token);
   if (!session || session.stage !== 'complete') return undefined;
@@ -95,7 +96,8 @@ export function currentStaff(token: string | undefined, at: Date): StaffSession 
     return undefined;
   }
   const user = findUserById(session.userId);
-  if (!user || user.disabled) {
+  // With LOCAL_LOGIN=off a password account's session ends too, also one begun before the switch.
+  if (!user || user.disabled || (!user.sso && !config().localLogin)) {
     deleteSession(session.tokenHash);
     return undefined;
   }

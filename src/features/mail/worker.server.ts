@@ -17,7 +17,6 @@ export { describeError };
  * due times, leases and retries all follow it.
  */
 
-export const MAX_ATTEMPTS = 10;
 // Longer than the SMTP time-outs together (10 s connect, 10 s greeting, 30 s socket).
 const LEASE_MS = 2 * 60_000;
 const BATCH = 50;
@@ -145,7 +144,9 @@ async function sendDue(worker: MailWorker): Promise<number> {
         sent++;
       } catch (error) {
         const why = describeError(error);
-        if (isPermanent(error) || mail.attempts >= MAX_ATTEMPTS) {
+        // A temporary failure (no connection, time-out, 4xx) is retried until the mail is delivered, at most an
+        // hour apart: a mail server down for a weekend loses no mail. Health reports mail that waits over an hour.
+        if (isPermanent(error)) {
           outcomes.push(() => markDead(mail.id, why));
           console.warn(`mail: outbox ${mail.id} is a dead letter after ${mail.attempts} attempt(s): ${why}`);
         } else {

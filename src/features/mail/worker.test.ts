@@ -110,6 +110,27 @@ test('a batch is bounded by time: under a hanging SMTP server the rest goes back
   assert.equal(leased.n, 0);
 });
 
+test('a temporary failure is retried until the mail goes out, however long the mail server is away: at most an hour apart', async () => {
+  let at = new Date(Date.now() + 40 * HOUR);
+  reportAt(at);
+  const id = rows().at(-1)!.id;
+  const down = async () => {
+    throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ESOCKET' });
+  };
+  // Three days of a mail server that cannot be reached: the mail keeps waiting, never a dead letter.
+  for (let attempt = 1; attempt <= 80; attempt++) {
+    assert.equal(await flushOutbox(worker(at, down)), 0);
+    const row = rows().find((r) => r.id === id)!;
+    assert.deepEqual([row.state, row.attempts], ['pending', attempt]);
+    const wait = new Date(row.nextAttemptAt).getTime() - at.getTime();
+    assert.ok(wait <= 1.2 * HOUR, `attempt ${attempt}: next after ${wait} ms`);
+    at = new Date(row.nextAttemptAt);
+  }
+  // Back up: it goes out (with whatever else of the earlier tests waited).
+  assert.ok((await flushOutbox(worker(at, async () => undefined))) >= 1);
+  assert.equal(rows().find((r) => r.id === id)!.state, 'sent');
+});
+
 test('dead letters stored with a server text before errors were kept as codes show their codes only', async () => {
   const { deadLetters } = await import('./outbox.repo.server.ts');
   const { storedErrorCodes } = await import('./smtp-errors.rules.ts');

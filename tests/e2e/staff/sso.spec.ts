@@ -10,6 +10,7 @@ import {
   createAccount,
   expect,
   expectNoAxeViolations,
+  loginAs,
   marker,
   postForm,
   servers,
@@ -286,5 +287,9 @@ test.describe('single sign-on', () => {
       expect((await req.get(`${only.origin}${path}`)).status(), path).toBe(404);
     }
     expect((await postForm(req, `${only.origin}/intern/wachtwoord-vergeten`, { email: local.email }, { origin: only.origin })).status()).toBe(404);
+    // A session of that account (as one begun before the switch) opens nothing: back to the login page.
+    await loginAs(page, only, local);
+    await page.goto(`${only.origin}/intern/triage`);
+    await expect(page).toHaveURL(new RegExp(`^${only.origin}/intern/inloggen`));
   });
 });
