@@ -694,11 +694,17 @@ async function expectLoggedIn(req: APIRequestContext, srv: Server, account: Staf
  * shared account of that role) or an account. Only the login specs go through the TOTP login.
  */
 export async function loginAs(target: Page | BrowserContext, srv: Server, who: StaffRole | StaffAccount): Promise<StaffAccount> {
+  const { account, context } = await withSession(target, srv, who);
+  await expectLoggedIn(context.request, srv, account);
+  return account;
+}
+
+/** The session row and its cookie of `loginAs`, without checking that the server lets it in. */
+export async function withSession(target: Page | BrowserContext, srv: Server, who: StaffRole | StaffAccount): Promise<{ account: StaffAccount; context: BrowserContext }> {
   const account = resolve(srv, who);
   const context = 'context' in target && typeof target.context === 'function' ? (target as Page).context() : (target as BrowserContext);
   await context.addCookies([{ name: SESSION_COOKIE, value: writeSession(srv, account), url: srv.origin, httpOnly: true, sameSite: 'Strict' }]);
-  await expectLoggedIn(context.request, srv, account);
-  return account;
+  return { account, context };
 }
 
 /** A request context of its own (cookie jar included) logged in on `srv` by session row. Dispose it after use. */

@@ -10,13 +10,13 @@ import {
   createAccount,
   expect,
   expectNoAxeViolations,
-  loginAs,
   marker,
   postForm,
   servers,
   submit,
   test,
   withDb,
+  withSession,
   type Server,
   type StaffRole,
 } from '../fixtures.ts';
@@ -288,8 +288,9 @@ test.describe('single sign-on', () => {
     }
     expect((await postForm(req, `${only.origin}/intern/wachtwoord-vergeten`, { email: local.email }, { origin: only.origin })).status()).toBe(404);
     // A session of that account (as one begun before the switch) opens nothing: back to the login page.
-    await loginAs(page, only, local);
+    await withSession(page, only, local);
     await page.goto(`${only.origin}/intern/triage`);
     await expect(page).toHaveURL(new RegExp(`^${only.origin}/intern/inloggen`));
+    withDb(only, (db) => expect(db.prepare('SELECT count(*) FROM sessions WHERE user_id = ?').pluck().get(local.id)).toBe(0));
   });
 });
