@@ -77,7 +77,7 @@ export const DIRECTOR_LABELS: Record<keyof Regie, string> = { caseDirector: 'Cas
 const isDate = (v: string) => /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`));
 
 export const wvggzFields = [
-  { name: 'wvggzStart', label: 'Wvggz: startdatum', kind: 'text', optional: true, hint: 'Bijvoorbeeld 2026-11-29. Leeg: geen Wvggz.' },
+  { name: 'wvggzStart', label: 'Wvggz', kind: 'text', optional: true, hint: 'De startdatum van het verkennend onderzoek, bijvoorbeeld 2026-11-29. Leeg: geen Wvggz.' },
 ] as const satisfies readonly FieldDef[];
 export const wvggzSchema = z.object({
   wvggzStart: z

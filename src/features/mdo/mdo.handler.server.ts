@@ -152,7 +152,8 @@ function agendaEntries(d: Pick<MeetingDetails, 'agenda' | 'actions' | 'meeting'>
     selected: i.caseId === selectedCase,
     actions: d.actions
       .filter((a) => a.caseId === i.caseId)
-      .map((a) => ({ id: a.id, what: a.what, who: a.who, due: fmtDay(a.dueOn), done: a.doneAt !== null, overdue: actionOverdue(a, today) })),
+      // `Wie` is a name or an organisation: shortened like a regisseur (an organisation after a comma stays).
+      .map((a) => ({ id: a.id, what: a.what, who: shorten ? shortenedDirector(a.who) : a.who, due: fmtDay(a.dueOn), done: a.doneAt !== null, overdue: actionOverdue(a, today) })),
   }));
 }
 

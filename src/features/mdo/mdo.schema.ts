@@ -14,12 +14,12 @@ export const isDate = (v: string) => /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.is
 export const planFields = [
   { name: 'meetingDate', label: 'Datum', kind: 'text', hint: 'Bijvoorbeeld 2026-12-15' },
   { name: 'meetingKind', label: 'Soort overleg', kind: 'radio', options: MEETING_KINDS },
-  { name: 'participants', label: 'Deelnemers', kind: 'textarea', hint: 'De organisaties die meedoen, bijvoorbeeld: GGZ, wijkteam, woningcorporatie, politie' },
+  { name: 'participants', label: 'Deelnemers', kind: 'textarea', optional: true, hint: 'De organisaties die meedoen, bijvoorbeeld: GGZ, wijkteam, woningcorporatie, politie' },
 ] as const satisfies readonly FieldDef[];
 export const planSchema = z.object({
   meetingDate: z.string().trim().refine(isDate, { error: 'Vul een datum in als 2026-12-15' }),
   meetingKind: choice(MEETING_KINDS, 'Kies de soort overleg'),
-  participants: text(1000, tooLong(1000)).min(1, { error: 'Vul de deelnemers in' }),
+  participants: text(1000, tooLong(1000)),
 });
 
 const question = text(1000, tooLong(1000)).min(1, { error: 'Vul de vraag aan het overleg in' });

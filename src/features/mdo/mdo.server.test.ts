@@ -38,10 +38,13 @@ const audits = (type: string, objectId: number) =>
 describe('an MDO about Dhr. P.', () => {
   let overleg = 0;
 
-  test('Overleg plannen: refused without date, kind and participants (audited), then planned', () => {
+  test('Overleg plannen: refused without date and kind (audited), then planned', () => {
     const refused = planMeeting({ meetingDate: '2026-02-30', meetingKind: '', participants: '' }, actor, later());
     assert.equal(refused.kind, 'refused');
-    assert.deepEqual(Object.keys(refused.kind === 'refused' ? refused.errors : {}).sort(), ['meetingDate', 'meetingKind', 'participants']);
+    assert.deepEqual(Object.keys(refused.kind === 'refused' ? refused.errors : {}).sort(), ['meetingDate', 'meetingKind']);
+    // `Deelnemers` may stay empty (spec §5a: text, max 1000); over 1000 characters it is refused.
+    const tooLong = planMeeting({ meetingDate: '2026-03-10', meetingKind: 'mdo', participants: 'x'.repeat(1001) }, actor, later());
+    assert.deepEqual(Object.keys(tooLong.kind === 'refused' ? tooLong.errors : {}), ['participants']);
     const done = planMeeting({ meetingDate: '2026-03-10', meetingKind: 'mdo', participants: 'GGZ, wijkteam, woningcorporatie' }, actor, later());
     assert.equal(done.kind, 'done');
     overleg = done.kind === 'done' ? done.nummer : 0;
@@ -114,4 +117,9 @@ test('a report in a casus: its AVE phase and regie are changed on the casus, its
   assert.deepEqual(regie.kind === 'refused' ? regie.status : regie.kind, 409);
   const current = String(db().prepare('SELECT ave_phase FROM reports WHERE reference = ?').pluck().get(reference));
   assert.equal(changeReport({ reference, intent: 'urgency_ave', answers: { urgency: 'hoog', avePhase: current, aveReason: '' }, actor, at: later(), norms }).kind, 'done');
+});
+
+test('an overleg may be planned without participants (spec §5a: `Deelnemers`, text, max 1000)', () => {
+  const done = planMeeting({ meetingDate: '2026-04-14', meetingKind: 'casusoverleg', participants: '' }, actor, later());
+  assert.equal(done.kind, 'done');
 });

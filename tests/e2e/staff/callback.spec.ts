@@ -100,6 +100,10 @@ test.describe('callbacks', () => {
     // The caller's name and phone stay hidden until "Toon gegevens melder".
     await expect(additions).not.toContainText(`Beller ${tag}`);
     await expectNoAxeViolations(coordinator, 'report page with an addition');
+    // One `Toon gegevens melder` on the page (the reporter's is hidden too): it shows the caller as well.
+    await expect(coordinator.getByRole('button', { name: 'Toon gegevens melder' })).toHaveCount(1);
+    await submit(coordinator, 'Toon gegevens melder');
+    await expect(coordinator.getByRole('region', { name: 'Aanvullingen' })).toContainText(`Beller ${tag}`);
     expect(await marked()).toBe(0);
     await context.close();
   });

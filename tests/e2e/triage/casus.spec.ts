@@ -115,6 +115,7 @@ test('Dhr. P.: two reports into one casus, AVE 2 → 3 with procesregie, back to
   // The report page shows the casus's phase now.
   await openReport(page, first);
   await expect(page.getByRole('form', { name: 'Casus', exact: true })).toContainText('AVE-fase van de casus: AVE 2');
+  await expect(page.locator('.mb-facts')).toContainText(`AVE-fase (casus ${nummer}): AVE 2.`);
 
   // The list.
   await page.goto('/intern/casussen');

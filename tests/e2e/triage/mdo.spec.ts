@@ -51,19 +51,22 @@ test('Dhr. P.: one casus, AVE 2 → 3 with procesregie, on the agenda of an MDO,
   await expect(page.getByRole('region', { name: 'Regie', exact: true })).toContainText('Procesregisseur: M. Bakker, Zorg- en Veiligheidshuis');
   await expect(page.getByLabel('Procesregisseur', { exact: true })).toHaveCount(0);
 
-  // Overleg plannen: refused without participants (every answer kept), then planned for today.
+  // Overleg plannen: refused with a date written the other way round (every answer kept), then planned for today.
   const today = amsterdamToday();
   await page.goto('/intern/overleggen');
   await expectNoAxeViolations(page, 'overleggen');
   const plan = page.getByRole('form', { name: 'Overleg plannen' });
-  await plan.getByLabel('Datum').fill(today);
+  const [year, month, day] = today.split('-');
+  await plan.getByLabel('Datum').fill(`${day}-${month}-${year}`);
   await plan.getByRole('radio', { name: 'MDO', exact: true }).check();
+  await plan.getByLabel('Deelnemers').fill('GGZ Noord, sociaal team, Zorg- en Veiligheidshuis');
   expect((await submit(page, 'Overleg plannen')).status()).toBe(400);
-  await expect(page.getByRole('alert')).toContainText('Deelnemers: Vul de deelnemers in');
-  await expect(page.getByLabel('Datum')).toHaveValue(today);
+  await expect(page.getByRole('alert')).toContainText('Datum: Vul een datum in als 2026-12-15');
+  await expect(page.getByLabel('Datum')).toHaveValue(`${day}-${month}-${year}`);
   await expect(page.getByRole('radio', { name: 'MDO', exact: true })).toBeChecked();
+  await expect(page.getByLabel('Deelnemers')).toHaveValue('GGZ Noord, sociaal team, Zorg- en Veiligheidshuis');
   await expectNoAxeViolations(page, 'overleggen, plan refused');
-  await page.getByLabel('Deelnemers').fill("GGZ Noord, sociaal team, Zorg- en Veiligheidshuis");
+  await page.getByLabel('Datum').fill(today);
   await submit(page, 'Overleg plannen');
   await expect(page.getByRole('heading', { level: 1 })).toContainText(`MDO op ${dutchDate(today)}`);
   const overleg = new URL(page.url()).pathname.split('/').at(-1)!;
@@ -138,8 +141,13 @@ test('Dhr. P.: one casus, AVE 2 → 3 with procesregie, on the agenda of an MDO,
   expect(report).toContain(caseName);
   expect(report).toContain('Afspraken: ZVH neemt de procesregie; GGZ legt contact via de huisarts.');
   expect(report).toContain('Huisbezoek met de wijkagent');
+  expect(report).toContain('Sociaal team');
   expect(report).not.toContain('gasleidingen');
   await expectNoAxeViolations(page, 'printed report');
+  // Shortened, the action's `Wie` is initials too.
+  await page.goto(`/intern/overleggen/${overleg}/verslag?afkorten=1`);
+  await expect(page.getByRole('row').filter({ hasText: 'Huisbezoek met de wijkagent' }).getByRole('cell')).toHaveText(['Huisbezoek met de wijkagent', 'S. T.', dutchDate(addDays(today, -1)), 'Te laat']);
+  expect(await page.locator('main').innerText()).not.toContain(caseName);
 
   // Back down: AVE 2; the timeline has the MDO with its agreements and the action noting the overleg.
   await page.goto(`/intern/casussen/${nummer}`);
