@@ -136,6 +136,35 @@ describe('Dhr. P.: from his first report to his MDO and back down', () => {
   });
 });
 
+test('a report in a casus of its own merged into a report of another casus follows it: it leaves its casus, which keeps why', () => {
+  const x = report('31');
+  const y = report('33');
+  const made = (reference: string, name: string) => {
+    const r = createCaseFromReport({ reference, answers: { caseName: name }, actor, at: later() });
+    assert.equal(r.kind, 'done');
+    return r.kind === 'done' ? r.nummer : 0;
+  };
+  const a = made(x, 'Mevr. A.');
+  const b = made(y, 'Mevr. B.');
+  changeReport({ reference: x, intent: 'status', answers: { status: 'samengevoegd', mergeInto: y, outcome: '', forwardedTo: '', reason: '' }, actor, at: later(), norms: config().municipality });
+  assert.equal(caseOfReport(reportIdOf(x)!.id, []).current?.id, b, 'shown in the casus of the report it was merged into');
+  const inA = openCase(a, actor, later())!;
+  assert.deepEqual(inA.reports.map((r) => r.reference), [], 'no longer in its own casus');
+  const left = inA.events.find((e) => e.kind === 'melding_uitgehaald');
+  assert.equal(left?.fromValue, x);
+  assert.equal(left?.reason, `Samengevoegd met ${y} (casus ${b})`);
+  // In B once, through the merge.
+  assert.deepEqual(openCase(b, actor, later())!.reports.map((r) => [r.reference, r.merged]).sort(), [[x, true], [y, false]].sort());
+});
+
+test('a report merged into one without a casus keeps its own', () => {
+  const x = report('35');
+  const y = report('37');
+  const r = createCaseFromReport({ reference: x, answers: { caseName: 'Dhr. C.' }, actor, at: later() });
+  changeReport({ reference: x, intent: 'status', answers: { status: 'samengevoegd', mergeInto: y, outcome: '', forwardedTo: '', reason: '' }, actor, at: later(), norms: config().municipality });
+  assert.equal(caseOfReport(reportIdOf(x)!.id, []).current?.id, r.kind === 'done' ? r.nummer : -1);
+});
+
 describe('the monitor counts people', () => {
   test('a person with five reports counts once; phases, steps and regie equal a direct count', async () => {
     const { monitorCounts } = await import('#features/monitor/monitor.queries.server.ts');

@@ -119,6 +119,21 @@ export function addReportToOpenCase(r: FromReport): CaseOutcome {
   });
 }
 
+/**
+ * A report merged into another follows it (spec §5a): when the report it was merged into is in a casus, the
+ * report leaves a casus it was put in itself, so it belongs to one casus only, shown through the merge. Leaving
+ * another casus is kept in that casus's trajectory and audited. Call inside the merge's transaction.
+ */
+export function followMergeTarget(report: { id: number; reference: string }, target: { id: number; reference: string }, actor: StaffActor, at: Date): void {
+  const own = membershipOf(report.id);
+  const targetCase = caseIdOfReport(target.id);
+  if (own === undefined || targetCase === undefined || !removeReportFromCase(report.id, own)) return;
+  if (own === targetCase) return;
+  addCaseEvent(own, actor.id, at, 'melding_uitgehaald', report.reference, null, `Samengevoegd met ${target.reference} (casus ${targetCase})`);
+  updateCase(own, {}, at);
+  audit(entry(actor, 'melding', report.reference, 'uit_casus_gehaald', { detail: `casus ${own}, samengevoegd met ${target.reference}` }), at);
+}
+
 export interface CaseChange {
   nummer: number;
   intent: string;

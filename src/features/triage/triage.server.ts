@@ -12,6 +12,7 @@ import { markAdditionsSeen } from '#features/additions/additions.repo.server.ts'
 import { addEvent, addNote, linkReports } from './triage.repo.server.ts';
 import { activeCoordinators, reportDetails, reportIdOf, triageFields, type ReportDetails, type TriageFields } from './triage.queries.server.ts';
 import { caseIdOfReport } from '#features/casus/casus.queries.server.ts';
+import { followMergeTarget } from '#features/casus/casus.server.ts';
 import { AWAITING_TRIAGE, CLOSED, DIRECTORS, dueOn, type DueNorms } from './triage.rules.ts';
 import {
   assignSchema,
@@ -255,6 +256,7 @@ class Change {
     if (s.to === 'samengevoegd' && s.target) {
       linkReports(t.id, s.target.id, this.actorId, at);
       this.event('samengevoegd', null, reference, null, s.target.id);
+      followMergeTarget({ id: t.id, reference }, { id: s.target.id, reference: s.mergeInto }, this.c.actor, at);
       this.audit({ objectId: s.mergeInto, action: 'samengevoegd_ontvangen', detail: `uit ${reference}` });
     }
     this.audit({ action: 'status_gewijzigd', detail: `${t.status} naar ${s.to}` });
