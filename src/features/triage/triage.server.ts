@@ -256,7 +256,7 @@ class Change {
     if (s.to === 'samengevoegd' && s.target) {
       linkReports(t.id, s.target.id, this.actorId, at);
       this.event('samengevoegd', null, reference, null, s.target.id);
-      followMergeTarget({ id: t.id, reference }, { id: s.target.id, reference: s.mergeInto }, this.c.actor, at);
+      if (s.mergeInto) followMergeTarget({ id: t.id, reference }, { id: s.target.id, reference: s.mergeInto }, this.c.actor, at);
       this.audit({ objectId: s.mergeInto, action: 'samengevoegd_ontvangen', detail: `uit ${reference}` });
     }
     this.audit({ action: 'status_gewijzigd', detail: `${t.status} naar ${s.to}` });
