@@ -138,6 +138,8 @@ const s = lazy(() => {
       UNION ALL SELECT cr.case_id FROM reports r JOIN case_reports cr ON cr.report_id = r.merged_into WHERE r.id = @id
       LIMIT 1`),
     membership: d.prepare('SELECT case_id AS id FROM case_reports WHERE report_id = ?'),
+    // Reports merged into this one that were put in a casus themselves.
+    mergedWithCase: d.prepare('SELECT r.id, r.reference FROM reports r JOIN case_reports cr ON cr.report_id = r.id WHERE r.merged_into = ?'),
     reports: d.prepare(CASE_REPORTS_SQL),
     events: d.prepare(CASE_EVENTS_SQL),
     notes: d.prepare(CASE_NOTES_SQL),
@@ -175,6 +177,11 @@ export function caseSummary(id: number): CaseSummary | undefined {
 /** The casus a report belongs to: its own, or that of the report it was merged into. */
 export function caseIdOfReport(reportId: number): number | undefined {
   return (s().caseOfReport.get({ id: reportId }) as { id: number } | undefined)?.id;
+}
+
+/** The reports merged into `reportId` that are in a casus of their own. */
+export function mergedWithOwnCase(reportId: number): { id: number; reference: string }[] {
+  return s().mergedWithCase.all(reportId) as { id: number; reference: string }[];
 }
 
 /** The casus the report itself was put in (not through a merge). */

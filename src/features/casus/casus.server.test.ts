@@ -157,12 +157,20 @@ test('a report in a casus of its own merged into a report of another casus follo
   assert.deepEqual(openCase(b, actor, later())!.reports.map((r) => [r.reference, r.merged]).sort(), [[x, true], [y, false]].sort());
 });
 
-test('a report merged into one without a casus keeps its own', () => {
+test('a report merged into one without a casus keeps its own, until that one joins a casus', () => {
   const x = report('35');
   const y = report('37');
   const r = createCaseFromReport({ reference: x, answers: { caseName: 'Dhr. C.' }, actor, at: later() });
+  const own = r.kind === 'done' ? r.nummer : -1;
   changeReport({ reference: x, intent: 'status', answers: { status: 'samengevoegd', mergeInto: y, outcome: '', forwardedTo: '', reason: '' }, actor, at: later(), norms: config().municipality });
-  assert.equal(caseOfReport(reportIdOf(x)!.id, []).current?.id, r.kind === 'done' ? r.nummer : -1);
+  assert.equal(caseOfReport(reportIdOf(x)!.id, []).current?.id, own);
+  // The report it went into gets a casus of its own: the merged report follows.
+  const made = createCaseFromReport({ reference: y, answers: { caseName: 'Dhr. C., Dorpsstraat' }, actor, at: later() });
+  const theirs = made.kind === 'done' ? made.nummer : -1;
+  assert.equal(caseOfReport(reportIdOf(x)!.id, []).current?.id, theirs);
+  const left = openCase(own, actor, later())!;
+  assert.deepEqual(left.reports, []);
+  assert.equal(left.events.find((e) => e.kind === 'melding_uitgehaald')?.reason, `Samengevoegd met ${y} (casus ${theirs})`);
 });
 
 describe('the monitor counts people', () => {

@@ -5,7 +5,7 @@ import { triageFields } from '#features/triage/triage.queries.server.ts';
 import { db } from '#platform/db.ts';
 import { addCaseEvent, addReportToCase, insertAction, insertCase, markActionDone, removeReportFromCase, updateCase } from './casus.repo.server.ts';
 import { amsterdamDate } from '#lib/working-days.ts';
-import { CASE_PAGE_SIZE, caseDetails, caseIdOfReport, caseList, caseSummary, membershipOf, openCaseChoices, type CaseDetails, type CaseListFilter, type CaseListRow, type CaseSummary } from './casus.queries.server.ts';
+import { CASE_PAGE_SIZE, caseDetails, caseIdOfReport, caseList, caseSummary, membershipOf, mergedWithOwnCase, openCaseChoices, type CaseDetails, type CaseListFilter, type CaseListRow, type CaseSummary } from './casus.queries.server.ts';
 import { aveChange, statusChange } from './casus.rules.ts';
 import { meetingsOfCase, plannedMeetings, type CaseMeeting } from '#features/mdo/mdo.queries.server.ts';
 import { DIRECTOR_LABELS, actionDoneSchema, actionSchema, addSchema, aveSchema, createSchema, isCaseIntent, nameSchema, regieSchema, removeSchema, statusSchema, wvggzSchema, type CaseIntent, type Regie } from './casus.schema.ts';
@@ -96,6 +96,7 @@ export function createCaseFromReport(r: FromReport): CaseOutcome {
     addCaseEvent(nummer, r.actor.id, r.at, 'melding_toegevoegd', null, r.reference);
     audit(entry(r.actor, 'casus', nummer, 'casus_aangemaakt', { detail: `met ${r.reference}` }), r.at);
     audit(entry(r.actor, 'melding', r.reference, 'aan_casus_toegevoegd', { detail: `casus ${nummer}` }), r.at);
+    mergedFollow({ id: t.id, reference: r.reference }, r.actor, r.at);
     return { kind: 'done', nummer };
   });
 }
@@ -115,14 +116,16 @@ export function addReportToOpenCase(r: FromReport): CaseOutcome {
     updateCase(nummer, {}, r.at);
     audit(entry(r.actor, 'casus', nummer, 'casus_melding_toegevoegd', { detail: r.reference }), r.at);
     audit(entry(r.actor, 'melding', r.reference, 'aan_casus_toegevoegd', { detail: `casus ${nummer}` }), r.at);
+    mergedFollow({ id: t.id, reference: r.reference }, r.actor, r.at);
     return { kind: 'done', nummer };
   });
 }
 
 /**
- * A report merged into another follows it (spec §5a): when the report it was merged into is in a casus, the
- * report leaves a casus it was put in itself, so it belongs to one casus only, shown through the merge. Leaving
- * another casus is kept in that casus's trajectory and audited. Call inside the merge's transaction.
+ * A report merged into another follows it (spec §5a): when the report it was merged into is in a casus (at the
+ * merge, or when that report joins one later), the report leaves a casus it was put in itself, so it belongs to
+ * one casus only, shown through the merge. Leaving another casus is kept in that casus's trajectory and
+ * audited. Call inside the merge's (or the joining's) transaction.
  */
 export function followMergeTarget(report: { id: number; reference: string }, target: { id: number; reference: string }, actor: StaffActor, at: Date): void {
   const own = membershipOf(report.id);
@@ -132,6 +135,11 @@ export function followMergeTarget(report: { id: number; reference: string }, tar
   addCaseEvent(own, actor.id, at, 'melding_uitgehaald', report.reference, null, `Samengevoegd met ${target.reference} (casus ${targetCase})`);
   updateCase(own, {}, at);
   audit(entry(actor, 'melding', report.reference, 'uit_casus_gehaald', { detail: `casus ${own}, samengevoegd met ${target.reference}` }), at);
+}
+
+/** A report that joins a casus takes along the reports merged into it that were in a casus of their own. */
+function mergedFollow(target: { id: number; reference: string }, actor: StaffActor, at: Date): void {
+  for (const merged of mergedWithOwnCase(target.id)) followMergeTarget(merged, target, actor, at);
 }
 
 export interface CaseChange {
