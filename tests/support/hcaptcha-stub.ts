@@ -1,6 +1,6 @@
 // A local stand-in for hCaptcha's siteverify endpoint (these machines cannot reach hCaptcha).
 // The answer depends on the token the test puts in the form:
-//   pass → success for host "localhost"; fail → success false; other-host → success for another host;
+//   pass → success for host "localhost"; fail → success false; other-host → success for another host (accepted, marked);
 //   slow → answers after 10 s (longer than the portal's timeout); anything else → success false.
 // Usage: node tests/support/hcaptcha-stub.ts <port>
 import { createServer } from 'node:http';

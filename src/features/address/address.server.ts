@@ -68,9 +68,17 @@ export async function checkFormAddress(
 /**
  * Street and place from the register where the form left them empty. What was typed stands: the
  * areas come from the register's own fields (`woonplaats`, wijk), never from the typed `Plaats`.
+ * `before` is the lookup of an earlier answer to the same step: a street or place still as that lookup
+ * filled it in was not typed, so a changed address brings its own (or none, when nothing is found; when the
+ * register could not be asked they stay).
  */
-export function fillFromRegister<T extends { street?: string | undefined; place?: string | undefined }>(answers: T, check: AddressCheck): T {
+export function fillFromRegister<T extends { street?: string | undefined; place?: string | undefined }>(answers: T, check: AddressCheck, before?: AddressCheck): T {
   const m = check.match;
-  if (!m) return answers;
-  return { ...answers, street: answers.street || m.street, place: answers.place || m.place };
+  const filled = (value: string | undefined, previous: string | undefined) => (value && value !== previous ? value : undefined);
+  const street = filled(answers.street, before?.match?.street);
+  const place = filled(answers.place, before?.match?.place);
+  // The register not asked (down, slow): nothing to replace them with, so they stay.
+  if (check.status === 'niet_gecontroleerd') return answers;
+  if (!m) return before?.match ? { ...answers, street: street ?? '', place: place ?? '' } : answers;
+  return { ...answers, street: street || m.street, place: place || m.place };
 }

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { startPdokStub } from '#tests/support/pdok-stub.ts';
 import { forgetLookups, lookupAddresses } from './pdok.server.ts';
-import { checkAddress } from './address.server.ts';
+import { checkAddress, fillFromRegister } from './address.server.ts';
 import { addressNotice } from './address.rules.ts';
 import { ADDRESS_MESSAGES, ADDRESS_MESSAGES_STAFF } from './address.schema.ts';
 import { loadConfig } from '#platform/config.ts';
@@ -126,4 +126,22 @@ describe('checkAddress: what the lookup means for the report', () => {
     const downOwn = await checkAddress({ ...cfg(), addressLookup: undefined }, { postcode: '9801ZZ', houseNumber: '12', addition: undefined, choice: undefined }, now);
     assert.deepEqual(downOwn.kind === 'checked' && [downOwn.check.status, downOwn.check.otherMunicipality], ['niet_gecontroleerd', undefined]);
   });
+});
+
+test('street and place: filled in where empty, typed ones stand, and those an earlier lookup filled in follow a changed address', () => {
+  const at = (street: string, place: string, status: 'gevonden' | 'niet_gevonden' | 'niet_gecontroleerd' = 'gevonden') => ({
+    status,
+    match: status === 'gevonden' ? { nummeraanduidingId: '1', adresseerbaarobjectId: '2', label: `${street}, ${place}`, street, houseNumber: '12', addition: '', postcode: '9801ZZ', place, municipalityCode: '1969', municipalityName: 'Westerkwartier', wijkCode: undefined, wijkName: undefined, buurtCode: undefined, buurtName: undefined } : undefined,
+    checkedOn: '2026-11-29',
+    otherMunicipality: undefined,
+  });
+  const first = at('Hoofdstraat', 'Zuidhorn');
+  assert.deepEqual(fillFromRegister({ street: '', place: '' }, first), { street: 'Hoofdstraat', place: 'Zuidhorn' });
+  assert.deepEqual(fillFromRegister({ street: 'Achterom', place: '' }, first), { street: 'Achterom', place: 'Zuidhorn' }, 'typed stands');
+  // Step 2 again with another postcode and number: the street and place the first lookup filled in go.
+  const second = at('Kerkstraat', 'Leek');
+  assert.deepEqual(fillFromRegister({ street: 'Hoofdstraat', place: 'Zuidhorn' }, second, first), { street: 'Kerkstraat', place: 'Leek' });
+  assert.deepEqual(fillFromRegister({ street: 'Achterom', place: 'Zuidhorn' }, second, first), { street: 'Achterom', place: 'Leek' }, 'typed since stands');
+  assert.deepEqual(fillFromRegister({ street: 'Hoofdstraat', place: 'Zuidhorn' }, at('', '', 'niet_gevonden'), first), { street: '', place: '' }, 'not found: not the old address');
+  assert.deepEqual(fillFromRegister({ street: 'Hoofdstraat', place: 'Zuidhorn' }, at('', '', 'niet_gecontroleerd'), first), { street: 'Hoofdstraat', place: 'Zuidhorn' }, 'not asked: they stay');
 });

@@ -241,8 +241,10 @@ function flagsOf({ report, triage }: ReportDetails, m: Municipality, today: stri
   else if (address ? address.otherMunicipality === '' : report.postcode && !m.postcodePrefixes.includes(report.postcode.slice(0, 4))) {
     flags.push(`Postcode buiten de gemeente ${m.municipalityName}: doorsturen`);
   }
-  if (address?.status === 'niet_gecontroleerd') flags.push('Adres niet gecontroleerd: de adresregistratie was niet bereikbaar');
-  if (report.captchaStatus === 'niet_gecontroleerd') flags.push('Captcha niet gecontroleerd');
+  // The spec's markers as written (`adres niet gecontroleerd`, `captcha niet gecontroleerd`); a flag's first
+  // letter is shown as a capital (base.css).
+  if (address?.status === 'niet_gecontroleerd') flags.push('adres niet gecontroleerd: de adresregistratie was niet bereikbaar');
+  if (report.captchaStatus === 'niet_gecontroleerd') flags.push('captcha niet gecontroleerd');
   if (isOverdue(triage, today)) flags.push('Te laat: termijn verstreken');
   if (report.status === 'acuut_doorgezet') flags.push('Acuut doorgezet naar 112');
   return flags;

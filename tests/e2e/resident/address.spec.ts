@@ -44,7 +44,9 @@ test.describe('address lookup on step 2', () => {
     const { response } = await sendAddress(page, tag, '9801 zz', '12');
     expect(response.status()).toBe(303);
     await expectStep(page, 3);
-    await expect(page.locator(NOTICE)).toHaveCount(0);
+    // The next page says which address was found (spec §2: the resident sees street and place there).
+    await expect(page.locator(NOTICE)).toHaveText('Wij vonden dit adres: Hoofdstraat 12, 9801ZZ Zuidhorn. Klopt het niet? Ga dan terug naar de vorige vraag en pas het aan.');
+    await expectNoAxeViolations(page, 'step 3 with the address found');
     // Back on step 2 the register's street and village are filled in.
     await page.getByRole('link', { name: 'Vorige stap' }).click();
     await expectStep(page, 2);
@@ -142,6 +144,22 @@ test.describe('address lookup on step 2', () => {
     await expect(page.locator(NOTICE)).toHaveText('Dit adres ligt in de gemeente Groningen. U kunt uw melding hier afmaken; wij sturen hem door naar die gemeente.');
     const reference = await finish(page, tag);
     expect(reportByReference(servers.main, reference)).toMatchObject({ other_municipality: 1, municipality_code: '0014', municipality_name: 'Groningen', woonplaats: 'Groningen' });
+  });
+
+  test('another address on step 2 again: the street and place the first lookup filled in make way for the new ones', async ({ page }) => {
+    const tag = marker('ander');
+    await sendAddress(page, tag, '9801 ZZ', '12');
+    await expectStep(page, 3);
+    await page.getByRole('link', { name: 'Vorige stap' }).click();
+    await expectStep(page, 2);
+    await expect(field(page, Q.street)).toHaveValue('Hoofdstraat');
+    await field(page, Q.postcode).fill('9801 AB');
+    await field(page, Q.houseNumber).fill('7');
+    await submit(page, NEXT);
+    await expectStep(page, 3);
+    await expect(page.locator(NOTICE)).toContainText('Wij vonden dit adres: Dorpsstraat 7, 9801AB Zuidhorn.');
+    const reference = await finish(page, tag);
+    expect(reportByReference(servers.main, reference)).toMatchObject({ address_check: 'gevonden', street: 'Dorpsstraat', place: 'Zuidhorn', bag_address_id: '1969200000080107' });
   });
 
   for (const [what, number] of [['an error (500)', '9999'], ['too slow', '9998'], ['a reset connection', '9997']] as const) {

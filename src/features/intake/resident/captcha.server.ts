@@ -48,7 +48,9 @@ export async function verifyCaptcha(
     if (!response.ok) return 'niet_gecontroleerd';
     const result = (await response.json()) as { success?: unknown; hostname?: unknown };
     if (result.success !== true) return 'mislukt';
-    return result.hostname === settings.expectedHostname ? 'geslaagd' : 'mislukt';
+    // Solved, but not on this portal's host as hCaptcha reports it (or no host at all: a misconfigured
+    // PUBLIC_URL, a stand-in): the report is accepted and marked for the coordinator, never lost.
+    return typeof result.hostname === 'string' && result.hostname.toLowerCase() === settings.expectedHostname.toLowerCase() ? 'geslaagd' : 'niet_gecontroleerd';
   } catch {
     // Timeout, refused connection, bad JSON: hCaptcha could not be asked.
     return 'niet_gecontroleerd';

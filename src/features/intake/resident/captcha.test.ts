@@ -108,14 +108,15 @@ describe('verifyCaptcha against a local siteverify', () => {
     assert.equal(await verifyCaptcha(settings, 'anything-else', '203.0.113.7'), 'mislukt');
   });
 
-  test('success for another hostname → mislukt', async () => {
-    assert.equal(await verifyCaptcha(settings, 'other-host', '203.0.113.7'), 'mislukt');
-    assert.equal(await verifyCaptcha(settings, 'no-host', '203.0.113.7'), 'mislukt');
+  test('success for another hostname or none → niet_gecontroleerd: accepted and marked, never lost, never passed', async () => {
+    assert.equal(await verifyCaptcha(settings, 'other-host', '203.0.113.7'), 'niet_gecontroleerd');
+    assert.equal(await verifyCaptcha(settings, 'no-host', '203.0.113.7'), 'niet_gecontroleerd');
   });
 
-  test('the hostname checked is the one in the settings', async () => {
+  test('the hostname checked is the one in the settings (in any case)', async () => {
     assert.equal(await verifyCaptcha({ ...settings, expectedHostname: 'evil.example' }, 'other-host', '203.0.113.7'), 'geslaagd');
-    assert.equal(await verifyCaptcha({ ...settings, expectedHostname: 'evil.example' }, 'pass', '203.0.113.7'), 'mislukt');
+    assert.equal(await verifyCaptcha({ ...settings, expectedHostname: 'EVIL.example' }, 'other-host', '203.0.113.7'), 'geslaagd');
+    assert.equal(await verifyCaptcha({ ...settings, expectedHostname: 'evil.example' }, 'pass', '203.0.113.7'), 'niet_gecontroleerd');
   });
 
   test('only a real true counts as success', async () => {

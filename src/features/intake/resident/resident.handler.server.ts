@@ -16,7 +16,7 @@ import {
 import { submitResidentReport } from '#features/intake/intake.server.ts';
 import { spokenReference } from '#features/reports/reference.rules.ts';
 import { RateLimiter } from '#platform/rate-limit.ts';
-import { ADDRESS_CHOICE_FIELD, type AddressCheck, type BagAddress } from '#features/address/address.schema.ts';
+import { ADDRESS_CHOICE_FIELD, ADDRESS_MESSAGES, type AddressCheck, type BagAddress } from '#features/address/address.schema.ts';
 import { addressChoiceField, addressNotice, parseCheck, serialiseCheck } from '#features/address/address.rules.ts';
 import { checkFormAddress, fillFromRegister } from '#features/address/address.server.ts';
 import type { FieldDef } from '#lib/forms.ts';
@@ -116,7 +116,12 @@ function extras(step: StepDef, draft: Draft | undefined, cfg: AppConfig): Pick<S
     const options = draftChoice(draft);
     return { addressChoice: options ? addressChoiceField(options) : undefined };
   }
-  if (step.id === 'zorgen') return { notice: addressNotice(draftCheck(draft), cfg.municipality.municipalityName) };
+  if (step.id === 'zorgen') {
+    // The lookup's notice, or else the address it found (street and place were filled in from it, spec §2).
+    const check = draftCheck(draft);
+    const found = check?.status === 'gevonden' && check.match ? ADDRESS_MESSAGES.found(check.match.label) : undefined;
+    return { notice: addressNotice(check, cfg.municipality.municipalityName) ?? found };
+  }
   return {};
 }
 
@@ -220,7 +225,7 @@ export async function handleStep(ctx: FlowContext, step: StepDef): Promise<FormO
     }
     if (address.kind === 'checked') {
       // Street and place from the register where the reporter left them empty; what they typed stands.
-      kept = fillFromRegister(kept as { street?: string; place?: string }, address.check) as RawAnswers;
+      kept = fillFromRegister(kept as { street?: string; place?: string }, address.check, draftCheck(draft)) as RawAnswers;
       addressKept[ADDRESS_KEY] = { check: serialiseCheck(address.check) };
     }
   }
