@@ -12,7 +12,8 @@ export async function warmUp(): Promise<void> {
   for (let attempt = 0; attempt < 50; attempt++) {
     try {
       const response = await fetch(url);
-      if (!response.ok) console.error(`start: ${url} answered ${response.status}: ${await response.text()}`);
+      const body = await response.text();
+      if (!response.ok || !body.startsWith('{"status":"ok"')) console.error(`start: ${url} answered ${response.status}: ${body}`);
       return;
     } catch {
       await new Promise((r) => setTimeout(r, 100));

@@ -3,7 +3,11 @@ import { config } from '#platform/config.ts';
 import { db, type DB } from '#platform/db.ts';
 import { checkHealth } from './health.server.ts';
 
-/** GET /health: 200 `ok`; 503 `unavailable` or `degraded` with what failed (health.server.ts). */
+/**
+ * GET /health (spec §1: 200 while the database is reachable and writable, 503 when it is not): 200 `ok`, and
+ * 200 `degraded` (mail not getting out: reports are still stored) with what is wrong; 503 `unavailable`
+ * (health.server.ts).
+ */
 export function handleHealth(): Response {
   let d: DB | undefined;
   try {
@@ -13,5 +17,5 @@ export function handleHealth(): Response {
   }
   const cfg = config();
   const health = checkHealth(d, { databasePath: cfg.databasePath, minFreeBytes: cfg.healthMinFreeBytes, now: now() });
-  return Response.json(health, { status: health.status === 'ok' ? 200 : 503, headers: { 'Cache-Control': 'no-store' } });
+  return Response.json(health, { status: health.status === 'unavailable' ? 503 : 200, headers: { 'Cache-Control': 'no-store' } });
 }

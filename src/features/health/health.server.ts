@@ -10,7 +10,7 @@ import { lazy } from '#lib/lazy.ts';
  * - `unavailable` (503): the database cannot be written (a write inside a transaction that is rolled
  *   back fails), the disk under the database has less free space than the threshold, or the database's
  *   schema is not the one this code expects;
- * - `degraded` (503): the mail outbox has dead letters, or mail that waits longer than an hour;
+ * - `degraded` (200: reports are still stored): the mail outbox has dead letters, or mail that waits longer than an hour;
  * - `ok` (200).
  */
 
