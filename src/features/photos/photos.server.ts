@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hashToken } from '#features/intake/drafts.repo.server.ts';
 import sharp, { type Metadata } from 'sharp';
 import { config } from '#platform/config.ts';
+import { decodeHeic } from './heic.decoder.server.ts';
 import {
   PHOTO_FIELD,
   PHOTO_MAX_BYTES,
@@ -31,7 +32,8 @@ import {
 /**
  * Photos on the BOA form (spec §4). Every upload is decoded and encoded again with sharp (libvips): the
  * EXIF orientation applied to the pixels, at most 2048 px on the long side, a baseline JPEG, and no
- * metadata at all (sharp writes none unless asked: no EXIF, GPS, maker notes, XMP, IPTC or ICC profile).
+ * metadata at all (sharp writes none unless asked: no EXIF, GPS, maker notes, XMP, IPTC or ICC profile). A HEIC
+ * with HEVC inside (an iPhone's) is decoded in a thread of its own first (heic.decoder.server.ts).
  * What does not decode as a JPEG, PNG, WebP or HEIF image, is truncated, or has more than 50 megapixels
  * is refused with its Dutch message. Accepted photos wait, sealed, under a random token the form
  * carries (a hidden field, bound to the officer too) until the report is saved or they expire like a
@@ -58,8 +60,21 @@ export async function reencodePhoto(input: Uint8Array): Promise<Reencoded> {
   }
   if (!DECODABLE.has(meta.format ?? '')) return { ok: false, message: PHOTO_MESSAGES.notAnImage };
   if ((meta.width ?? 0) * (meta.height ?? 0) > PHOTO_MAX_PIXELS) return { ok: false, message: PHOTO_MESSAGES.tooManyPixels };
+  // A HEIC from an iPhone (HEVC inside HEIF): libvips here has no HEVC decoder, so its pixels come from the
+  // decoder thread (libheif, with the photo's rotation applied), and from there it goes the same way.
+  let source: sharp.Sharp;
+  if (meta.format === 'heif' && meta.compression === 'hevc') {
+    try {
+      const decoded = await decodeHeic(input);
+      source = sharp(decoded.data, { raw: { width: decoded.width, height: decoded.height, channels: 4 }, limitInputPixels: PHOTO_MAX_PIXELS });
+    } catch {
+      return { ok: false, message: PHOTO_MESSAGES.heic };
+    }
+  } else {
+    source = sharp(input, options);
+  }
   try {
-    const { data, info } = await sharp(input, options)
+    const { data, info } = await source
       .rotate()
       .resize({ width: PHOTO_MAX_SIDE, height: PHOTO_MAX_SIDE, fit: 'inside', withoutEnlargement: true })
       .flatten({ background: '#ffffff' })
@@ -72,8 +87,7 @@ export async function reencodePhoto(input: Uint8Array): Promise<Reencoded> {
     return { ok: true, photo: { image: data, thumbnail, width: info.width, height: info.height } };
   } catch (error) {
     if (PIXEL_LIMIT.test(String(error))) return { ok: false, message: PHOTO_MESSAGES.tooManyPixels };
-    // A HEIC from an iPhone (HEVC inside HEIF) decodes only where libvips has an HEVC decoder.
-    return { ok: false, message: meta.format === 'heif' && meta.compression === 'hevc' ? PHOTO_MESSAGES.heic : PHOTO_MESSAGES.broken };
+    return { ok: false, message: PHOTO_MESSAGES.broken };
   }
 }
 

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
 import { useTempDatabase } from '#tests/support/unit-db.ts';
+import { HEIC_MARKER, HEIC_PHOTO } from '#tests/fixtures/heic.ts';
 
 useTempDatabase('photos');
 const { db } = await import('#platform/db.ts');
@@ -59,6 +60,28 @@ test('a phone photo: upright, at most 2048 px, JPEG, and nothing of its metadata
   const large = await reencodePhoto(await sharp({ create: { width: 4000, height: 3000, channels: 3, background: '#888' } }).png().toBuffer());
   assert.ok(large.ok);
   assert.deepEqual([large.photo.width, large.photo.height], [2048, 1536]);
+});
+
+test('an iPhone HEIC (HEVC): decoded in its own thread, a JPEG with the same picture and nothing of its metadata', async () => {
+  assert.ok(HEIC_PHOTO.includes(Buffer.from(HEIC_MARKER)), 'the test photo carries the marker');
+  assert.equal((await sharp(HEIC_PHOTO).metadata()).compression, 'hevc');
+  const result = await reencodePhoto(HEIC_PHOTO);
+  assert.ok(result.ok);
+  const meta = await sharp(result.photo.image).metadata();
+  assert.deepEqual([meta.format, meta.width, meta.height, meta.exif], ['jpeg', 60, 40, undefined]);
+  assert.ok(!Buffer.from(result.photo.image).includes(Buffer.from(HEIC_MARKER)));
+  // The picture itself: red on the left, blue on the right.
+  const { data } = await sharp(result.photo.image).raw().toBuffer({ resolveWithObject: true });
+  const pixel = (x: number, y: number) => [...data.subarray((y * 60 + x) * 3, (y * 60 + x) * 3 + 3)];
+  const [lr, , lb] = pixel(10, 20);
+  const [rr, , rb] = pixel(50, 20);
+  assert.ok(lr! > 150 && lb! < 100, `left ${pixel(10, 20)}`);
+  assert.ok(rb! > 150 && rr! < 100, `right ${pixel(50, 20)}`);
+  // A HEIC that is cut off: refused with a message, not a crash.
+  for (const end of [300, 700, 1000]) {
+    const cut = await reencodePhoto(HEIC_PHOTO.subarray(0, end));
+    assert.ok(!cut.ok && [PHOTO_MESSAGES.heic, PHOTO_MESSAGES.notAnImage, PHOTO_MESSAGES.broken].includes(cut.message), `${end}: ${JSON.stringify(cut)}`);
+  }
 });
 
 test('not an image, a truncated JPEG, a bomb and an SVG are refused with their messages', async () => {

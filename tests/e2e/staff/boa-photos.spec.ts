@@ -12,6 +12,7 @@ import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import type { APIRequestContext, Page } from '@playwright/test';
 import { amsterdamLocal, mevrB } from '../../fixtures/cases.ts';
+import { HEIC_MARKER, HEIC_PHOTO } from '../../fixtures/heic.ts';
 import { auditRows, createAccount, reportsContaining, expect, expectNoAxeViolations, field, loginAs, marker, servers, submit, submitRefused, test, withDb, withWritableDb } from '../fixtures.ts';
 import { S, expectFormErrors, expectStaffForm, fillStaffForm, openStaffForm, savedReference, staffAnswers, type StaffAnswers } from './staff-utils.ts';
 
@@ -203,6 +204,26 @@ test.describe('BOA photos on a phone', () => {
     } finally {
       await context.close();
     }
+  });
+
+  test('an iPhone photo (HEIC with HEVC) is taken: stored as a JPEG of the same picture, without its EXIF', async ({ page, staffClient }) => {
+    const tag = marker('heic');
+    await openStaffForm(page, 'boa', createAccount(staff, 'boa'));
+    await fillStaffForm(page, answersFor(tag));
+    await photosField(page).setInputFiles([{ name: 'IMG_0005.HEIC', mimeType: 'image/heic', buffer: HEIC_PHOTO }]);
+    expect((await submit(page, S.save)).status()).toBe(303);
+    const reference = await savedReference(page, 'boa');
+    expect(storedPhotos(reference)).toHaveLength(1);
+    const coordinator = await staffClient(staff, 'coordinator');
+    const html = await (await coordinator.get(`${staff.origin}/intern/triage/${reference}`)).text();
+    const href = /href="([^"]*\/foto\/[^"]+)"/.exec(html)?.[1];
+    expect(href, 'a link to the full photo').toBeTruthy();
+    const full = await coordinator.get(`${staff.origin}${href}`);
+    expect(full.headers()['content-type']).toBe('image/jpeg');
+    const bytes = await full.body();
+    const meta = await sharp(bytes).metadata();
+    expect([meta.format, meta.width, meta.height, meta.exif]).toEqual(['jpeg', 60, 40, undefined]);
+    expect(bytes.includes(Buffer.from(HEIC_MARKER))).toBe(false);
   });
 
   test('a text file named .jpg, a truncated JPEG, a decompression bomb and a 16 MB file: each its message, every answer kept', async ({ page }) => {
