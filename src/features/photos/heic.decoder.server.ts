@@ -9,7 +9,8 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
  *
  * The worker is this very module, loaded again by `new Worker(import.meta.url)` (as the monitor's reader):
  * after `astro build` it is part of a chunk under dist/server/, so no separate file has to be found. It starts
- * on the first HEIC and stays idle (unref'd) afterwards; one that dies is started again for the next photo.
+ * on the first HEIC, waits unref'd while idle and stops after a minute without work (its memory with it); one
+ * that died or stopped is started again for the next photo.
  */
 
 const ROLE = 'meldpunt-heic-decoder';
@@ -56,13 +57,19 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
-let decoder: { worker: Worker; pending: Map<number, Pending> } | undefined;
+/** An idle decoder stops after this long: its WebAssembly memory (a photo's pixels and more) goes with it. */
+const IDLE_MS = 60_000;
+
+let decoder: { worker: Worker; pending: Map<number, Pending>; idle: NodeJS.Timeout | undefined } | undefined;
 let nextId = 1;
 
 function decoderThread(): NonNullable<typeof decoder> {
-  if (decoder) return decoder;
+  if (decoder) {
+    clearTimeout(decoder.idle);
+    return decoder;
+  }
   const worker = new Worker(new URL(import.meta.url), { workerData: { role: ROLE } });
-  const current = { worker, pending: new Map<number, Pending>() };
+  const current: NonNullable<typeof decoder> = { worker, pending: new Map<number, Pending>(), idle: undefined };
   const fail = (error: Error) => {
     if (decoder === current) decoder = undefined;
     for (const p of current.pending.values()) {
@@ -78,7 +85,16 @@ function decoderThread(): NonNullable<typeof decoder> {
     clearTimeout(p.timer);
     if ('error' in answer) p.reject(new Error(`heic: ${answer.error}`));
     else p.resolve({ width: answer.width, height: answer.height, data: answer.data });
-    if (current.pending.size === 0) worker.unref();
+    if (current.pending.size === 0) {
+      worker.unref();
+      current.idle = setTimeout(() => {
+        if (decoder === current && current.pending.size === 0) {
+          decoder = undefined;
+          void worker.terminate();
+        }
+      }, IDLE_MS);
+      current.idle.unref();
+    }
   });
   worker.on('error', (error) => fail(error));
   worker.on('exit', (code) => fail(new Error(`heic: the decoder thread stopped (exit ${code})`)));
