@@ -60,16 +60,22 @@ interface Pending {
 /** An idle decoder stops after this long: its WebAssembly memory (a photo's pixels and more) goes with it. */
 const IDLE_MS = 60_000;
 
-let decoder: { worker: Worker; pending: Map<number, Pending>; idle: NodeJS.Timeout | undefined } | undefined;
+interface Decoder {
+  worker: Worker;
+  pending: Map<number, Pending>;
+  idle: NodeJS.Timeout | undefined;
+}
+
+let decoder: Decoder | undefined;
 let nextId = 1;
 
-function decoderThread(): NonNullable<typeof decoder> {
+function decoderThread(): Decoder {
   if (decoder) {
     clearTimeout(decoder.idle);
     return decoder;
   }
   const worker = new Worker(new URL(import.meta.url), { workerData: { role: ROLE } });
-  const current: NonNullable<typeof decoder> = { worker, pending: new Map<number, Pending>(), idle: undefined };
+  const current: Decoder = { worker, pending: new Map<number, Pending>(), idle: undefined };
   const fail = (error: Error) => {
     if (decoder === current) decoder = undefined;
     for (const p of current.pending.values()) {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hashToken } from '#features/intake/drafts.repo.server.ts';
-import sharp, { type Metadata } from 'sharp';
+import sharp, { type Metadata, type Sharp } from 'sharp';
 import { config } from '#platform/config.ts';
 import { decodeHeic } from './heic.decoder.server.ts';
 import {
@@ -62,7 +62,7 @@ export async function reencodePhoto(input: Uint8Array): Promise<Reencoded> {
   if ((meta.width ?? 0) * (meta.height ?? 0) > PHOTO_MAX_PIXELS) return { ok: false, message: PHOTO_MESSAGES.tooManyPixels };
   // A HEIC from an iPhone (HEVC inside HEIF): libvips here has no HEVC decoder, so its pixels come from the
   // decoder thread (libheif, with the photo's rotation applied), and from there it goes the same way.
-  let source: sharp.Sharp;
+  let source: Sharp;
   if (meta.format === 'heif' && meta.compression === 'hevc') {
     try {
       const decoded = await decodeHeic(input);

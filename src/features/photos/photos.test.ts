@@ -80,7 +80,7 @@ test('an iPhone HEIC (HEVC): decoded in its own thread, a JPEG with the same pic
   // A HEIC that is cut off: refused with a message, not a crash.
   for (const end of [300, 700, 1000]) {
     const cut = await reencodePhoto(HEIC_PHOTO.subarray(0, end));
-    assert.ok(!cut.ok && [PHOTO_MESSAGES.heic, PHOTO_MESSAGES.notAnImage, PHOTO_MESSAGES.broken].includes(cut.message), `${end}: ${JSON.stringify(cut)}`);
+    assert.ok(!cut.ok && ([PHOTO_MESSAGES.heic, PHOTO_MESSAGES.notAnImage, PHOTO_MESSAGES.broken] as string[]).includes(cut.message), `${end}: ${JSON.stringify(cut)}`);
   }
 });
 
