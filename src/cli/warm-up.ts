@@ -12,8 +12,15 @@ export async function warmUp(): Promise<void> {
   for (let attempt = 0; attempt < 50; attempt++) {
     try {
       const response = await fetch(url);
+      // `degraded` answers 200 (reports are still stored): the body says it.
       const body = await response.text();
-      if (!response.ok || !body.startsWith('{"status":"ok"')) console.error(`start: ${url} answered ${response.status}: ${body}`);
+      let status: unknown;
+      try {
+        status = (JSON.parse(body) as { status?: unknown }).status;
+      } catch {
+        status = undefined;
+      }
+      if (!response.ok || status !== 'ok') console.error(`start: ${url} answered ${response.status}: ${body}`);
       return;
     } catch {
       await new Promise((r) => setTimeout(r, 100));

@@ -73,12 +73,13 @@ export async function checkFormAddress(
  * register could not be asked they stay).
  */
 export function fillFromRegister<T extends { street?: string | undefined; place?: string | undefined }>(answers: T, check: AddressCheck, before?: AddressCheck): T {
-  const m = check.match;
-  const filled = (value: string | undefined, previous: string | undefined) => (value && value !== previous ? value : undefined);
-  const street = filled(answers.street, before?.match?.street);
-  const place = filled(answers.place, before?.match?.place);
   // The register not asked (down, slow): nothing to replace them with, so they stay.
   if (check.status === 'niet_gecontroleerd') return answers;
-  if (!m) return before?.match ? { ...answers, street: street ?? '', place: place ?? '' } : answers;
+  // What was typed: a value, and not the one the earlier lookup filled in.
+  const typed = (value: string | undefined, filledBefore: string | undefined) => (value && value !== filledBefore ? value : '');
+  const street = typed(answers.street, before?.match?.street);
+  const place = typed(answers.place, before?.match?.place);
+  const m = check.match;
+  if (!m) return before?.match ? { ...answers, street, place } : answers;
   return { ...answers, street: street || m.street, place: place || m.place };
 }
