@@ -112,6 +112,8 @@ test('Dhr. P.: two reports into one casus, AVE 2 → 3 with procesregie, back to
   const texts = await items.allInnerTexts();
   expect(texts.findIndex((t) => t.includes('Afgeschaald'))).toBeLessThan(texts.findIndex((t) => t.includes('Opgeschaald')));
 
+  // Each casus field is found by its label alone (no form or section named the same).
+  for (const label of ['Naam of omschrijving', 'Wvggz', 'Casusregisseur', 'Procesregisseur', 'Behandelregie']) await expect(page.getByLabel(label)).toHaveCount(1);
   // The report page shows the casus's phase now.
   await openReport(page, first);
   await expect(page.getByRole('form', { name: 'Casus', exact: true })).toContainText('AVE-fase van de casus: AVE 2');
