@@ -73,7 +73,7 @@ export const ADDRESS_MESSAGES = {
   chooseError: 'Kies welk adres u bedoelt',
   notFound: 'We konden dit adres niet vinden. Controleer de postcode en het huisnummer, of ga verder.',
   /** Shown on the next page when one address was found: street and place were filled in from it. */
-  found: (label: string) => `Wij vonden dit adres: ${label}. Klopt het niet? Ga dan terug naar de vorige vraag en pas het aan.`,
+  found: (label: string) => `Wij vonden dit adres: ${label}. Klopt het niet? Ga dan terug naar de vorige stap en pas het aan.`,
   otherMunicipality: (name: string) =>
     `Dit adres ligt in de gemeente ${name}. U kunt uw melding hier afmaken; wij sturen hem door naar die gemeente.`,
   otherMunicipalityUnknown: (own: string) =>

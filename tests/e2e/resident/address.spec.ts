@@ -45,11 +45,8 @@ test.describe('address lookup on step 2', () => {
     expect(response.status()).toBe(303);
     await expectStep(page, 3);
     // The next page says which address was found (spec §2: the resident sees street and place there).
-    await expect(page.locator(NOTICE)).toHaveText('Wij vonden dit adres: Hoofdstraat 12, 9801ZZ Zuidhorn. Klopt het niet? Ga dan terug naar de vorige vraag en pas het aan.');
+    await expect(page.locator(NOTICE)).toHaveText('Wij vonden dit adres: Hoofdstraat 12, 9801ZZ Zuidhorn. Klopt het niet? Ga dan terug naar de vorige stap en pas het aan.');
     await expectNoAxeViolations(page, 'step 3 with the address found');
-
-  for (const w of [320, 1280]) { await page.setViewportSize({ width: w, height: 900 }); await page.screenshot({ path: `/tmp/pr/rev/step3-found-${w}.png`, fullPage: false }); }
-  await page.setViewportSize({ width: 1280, height: 720 });
     // Back on step 2 the register's street and village are filled in.
     await page.getByRole('link', { name: 'Vorige stap' }).click();
     await expectStep(page, 2);
@@ -202,9 +199,6 @@ test.describe('areas for the coordinator', () => {
     await expect(page.locator('dd').filter({ hasText: 'Wijk 02 Zuidhorn' })).toHaveCount(1);
     await expect(page.locator('dd').filter({ hasText: 'Zuidhorn Centrum' })).toHaveCount(1);
     await page.goto(`/intern/triage/${unchecked}`);
-
-  for (const w of [320, 1280]) { await page.setViewportSize({ width: w, height: 900 }); await page.screenshot({ path: `/tmp/pr/rev/report-flag-${w}.png`, fullPage: false }); }
-  await page.setViewportSize({ width: 1280, height: 720 });
     await expect(page.getByText('Adres niet gecontroleerd: de adresregistratie was niet bereikbaar')).toBeVisible();
 
     await page.goto('/intern/monitor');

@@ -62,9 +62,6 @@ test('Dhr. P.: one casus, AVE 2 → 3 with procesregie, on the agenda of an MDO,
   await plan.getByLabel('Deelnemers').fill('GGZ Noord, sociaal team, Zorg- en Veiligheidshuis');
   expect((await submit(page, 'Overleg plannen')).status()).toBe(400);
   await expect(page.getByRole('alert')).toContainText('Datum: Vul een datum in als 2026-12-15');
-
-  for (const w of [320, 1280]) { await page.setViewportSize({ width: w, height: 900 }); await page.screenshot({ path: `/tmp/pr/rev/plan-error-${w}.png`, fullPage: true }); }
-  await page.setViewportSize({ width: 1280, height: 720 });
   await expect(page.getByLabel('Datum')).toHaveValue(`${day}-${month}-${year}`);
   await expect(page.getByRole('radio', { name: 'MDO', exact: true })).toBeChecked();
   await expect(page.getByLabel('Deelnemers')).toHaveValue('GGZ Noord, sociaal team, Zorg- en Veiligheidshuis');
