@@ -8,6 +8,8 @@ declare namespace App {
     clientIp?: string;
     /** A refused request (src/platform/refusal.ts): the status and a same-site path to go back to. */
     refusal?: { status: import('#platform/refusal.ts').RefusalStatus; back: string | undefined };
+    /** A form post the portal's server decided already (a fast lane, src/platform/lanes.ts): the page shows this outcome. */
+    answered?: Promise<import('#platform/http.ts').FormOutcome<unknown>>;
   }
 }
 

@@ -22,7 +22,8 @@ import * as adapterOptions from 'virtual:astro-node:config';
 /** The adapter's settings from astro.config.mjs (host, port, body limit), as @astrojs/node's server entry has them. */
 export const options = adapterOptions;
 
-type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+/** `locals`: what the portal's server decided already (a lane's outcome, lanes.ts), as the page's `Astro.locals`. */
+type Handler = (req: http.IncomingMessage, res: http.ServerResponse, locals?: App.Locals) => void;
 
 /**
  * The portal prerenders nothing, so there is no prerendered error page to read. Without this Astro would
@@ -58,7 +59,7 @@ export function createAppHandler(): Handler {
     logger.error(`Unhandled rejection while rendering ${pathOf(url)}\n${reason instanceof Error ? reason.stack || reason.message : String(reason)}`);
   });
 
-  return (req, res) => {
+  return (req, res, locals) => {
     req.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'ECONNRESET') aborted.add(error);
     });
@@ -74,7 +75,7 @@ export function createAppHandler(): Handler {
       try {
         const routeData = app.match(request, true);
         // No route: Astro renders the 404 page.
-        const response = await app.render(request, { addCookieHeader: true, prerenderedErrorPageFetch: noPrerenderedPage, ...(routeData ? { routeData } : {}) });
+        const response = await app.render(request, { addCookieHeader: true, prerenderedErrorPageFetch: noPrerenderedPage, ...(routeData ? { routeData } : {}), ...(locals ? { locals } : {}) });
         await writeResponse(response, res);
       } catch (error) {
         if (error instanceof Error && aborted.has(error)) return;

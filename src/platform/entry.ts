@@ -14,6 +14,8 @@ import { createAppHandler, options } from './app-handler.ts';
 import { config } from './config.ts';
 import { db } from './db.ts';
 import { prepareEncryption } from '#features/encryption/encryption.server.ts';
+import { CHECK_PATH } from '#features/intake/resident/resident-steps.schema.ts';
+import { handleCheck } from '#features/intake/resident/resident.handler.server.ts';
 import { startBackgroundJobs } from './jobs.ts';
 import { serve } from './server.ts';
 
@@ -24,8 +26,9 @@ export { options };
 export function startServer(): ReturnType<typeof serve> {
   let production: boolean;
   let shutdownTimeoutMs: number;
+  let publicUrl: string;
   try {
-    ({ production, shutdownTimeoutMs } = config());
+    ({ production, shutdownTimeoutMs, publicUrl } = config());
     db();
     prepareEncryption();
   } catch (error) {
@@ -41,6 +44,9 @@ export function startServer(): ReturnType<typeof serve> {
     clientDir: fileURLToPath(new URL('../client/', import.meta.url)),
     production,
     shutdownTimeoutMs,
+    // "Melding versturen": answered by the server itself when it is a redirect (lanes.ts, issue 16).
+    lanes: new Map([[CHECK_PATH, handleCheck]]),
+    publicOrigin: new URL(publicUrl).origin,
   });
   startBackgroundJobs();
   return server;

@@ -13,6 +13,17 @@ export interface HandlerContext {
   locals: App.Locals;
 }
 
+/**
+ * The part of a request that a form handler reads: its method, headers and posted form. A `Request` is
+ * one; so is the lighter request the portal's server builds for a fast lane (server.ts), without
+ * undici's Request and its streams.
+ */
+export interface RequestLike {
+  readonly method: string;
+  readonly headers: { get(name: string): string | null };
+  formData(): Promise<FormData>;
+}
+
 /** The peers whose X-Forwarded-For is believed (`TRUSTED_PROXIES`): addresses and CIDR ranges, IPv4 and IPv6. */
 export interface TrustedProxies {
   /** The entries as configured, for messages. */
@@ -60,7 +71,7 @@ export function trustedProxies(entries: readonly string[]): TrustedProxies {
  * skipping trusted proxies; the first other address is the client. A request that reaches the port
  * directly cannot choose its address by sending the header. Callers pass `config().trustProxy`.
  */
-export function clientIp(request: Request, socketAddress: string | undefined, trust: TrustedProxies | false): string {
+export function clientIp(request: Pick<RequestLike, 'headers'>, socketAddress: string | undefined, trust: TrustedProxies | false): string {
   const peer = socketAddress === undefined ? undefined : plainAddress(socketAddress);
   if (!trust || peer === undefined || !trust.has(peer)) return peer ?? 'unknown';
   const hops = request.headers.get('x-forwarded-for')?.split(',').map((h) => h.trim()).filter(Boolean) ?? [];
@@ -76,7 +87,7 @@ export function clientIp(request: Request, socketAddress: string | undefined, tr
 export type FormResult = { ok: true; form: FormData } | { ok: false; status: 400 | 413 };
 
 /** Reads a posted form without ever throwing: too large → 413, not a form → 400. */
-export async function readForm(request: Request, limitBytes: number): Promise<FormResult> {
+export async function readForm(request: RequestLike, limitBytes: number): Promise<FormResult> {
   const length = Number(request.headers.get('content-length') ?? 0);
   if (length > limitBytes) return { ok: false, status: 413 };
   const type = request.headers.get('content-type') ?? '';

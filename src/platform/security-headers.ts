@@ -63,9 +63,14 @@ export function staticSecurityHeaders(production: boolean): Record<string, strin
   };
 }
 
-/** Headers every dynamic response carries. */
+/** Headers every dynamic response carries: pages may hold report data, so never cached. */
+export function dynamicSecurityHeaders(production: boolean): Record<string, string> {
+  return { ...baseSecurityHeaders(production), 'Cache-Control': 'no-store' };
+}
+
+/** Headers every dynamic response carries, on Astro's response; a route may choose its own caching (the theme stylesheet). */
 export function applySecurityHeaders(headers: Headers, production: boolean): void {
-  for (const [name, value] of Object.entries(baseSecurityHeaders(production))) headers.set(name, value);
-  // Pages may hold report data: never cached, unless the route chose otherwise (the theme stylesheet).
-  if (!headers.has('Cache-Control')) headers.set('Cache-Control', 'no-store');
+  const cached = headers.get('Cache-Control');
+  for (const [name, value] of Object.entries(dynamicSecurityHeaders(production))) headers.set(name, value);
+  if (cached !== null) headers.set('Cache-Control', cached);
 }

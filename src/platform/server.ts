@@ -6,6 +6,7 @@ import { ALLOWED_METHODS, bodyLimitFor, limitedBody, REFUSAL_HEADER, REFUSAL_PAT
 import { staticSecurityHeaders } from './security-headers.ts';
 import { compressWhileWriting } from './compression.ts';
 import { readStaticTree, serveStaticFile, staticEntry } from './static-files.ts';
+import { laneTakes, runLane, type Lane } from './lanes.ts';
 import { PHOTO_FORM_LIMIT_BYTES as LARGEST_BODY_LIMIT } from '#features/photos/photos.schema.ts';
 
 /**
@@ -13,13 +14,25 @@ import { PHOTO_FORM_LIMIT_BYTES as LARGEST_BODY_LIMIT } from '#features/photos/p
  * standalone mode builds the app): it serves the build's static files itself (static-files.ts, with the
  * security headers), refuses what no page should see (refusal.ts) with the Dutch page, compresses every
  * text answer (compression.ts), answers a folder with the 404 page (no directory redirect that could echo
- * a path), and stops gracefully.
+ * a path), answers the form posts of its fast lanes (lanes.ts) when their answer is a redirect, and stops
+ * gracefully.
  */
 
-type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+/** Astro's handler (app-handler.ts); `locals` become the page's `Astro.locals`. */
+type Handler = (req: http.IncomingMessage, res: http.ServerResponse, locals?: App.Locals) => void;
 
-/** Wraps Astro's handler: static files, refusals, no directory redirects, `Connection: close` while stopping. */
-export function guarded(handler: Handler, clientDir: string, options: { production: boolean; stopping: () => boolean }): Handler {
+/** What `guarded` needs besides Astro's handler. */
+export interface GuardOptions {
+  production: boolean;
+  stopping: () => boolean;
+  /** Form posts the server decides itself, by path (lanes.ts). */
+  lanes?: ReadonlyMap<string, Lane>;
+  /** Origins a lane's post may come from besides the request's own (PUBLIC_URL's, behind a proxy). */
+  origins?: readonly string[];
+}
+
+/** Wraps Astro's handler: static files, refusals, lanes, no directory redirects, `Connection: close` while stopping. */
+export function guarded(handler: Handler, clientDir: string, options: GuardOptions): Handler {
   const root = path.resolve(clientDir);
   // Read once: the build does not change under a running server; a page request costs no file-system call.
   const tree = readStaticTree(root);
@@ -67,6 +80,10 @@ export function guarded(handler: Handler, clientDir: string, options: { producti
       for (const [name, value] of headers) res.setHeader(name, value);
       return serveStaticFile(req, res, tree, found.file, found.entry, decoded.startsWith('/_astro/'));
     }
+    const lane = req.method === 'POST' && req.url !== '/404' ? options.lanes?.get(decoded) : undefined;
+    if (lane && laneTakes(req, limit, options.origins ?? [])) {
+      return runLane(lane, req, res, options.production, (locals) => handler(req, res, locals));
+    }
     handler(req, res);
   };
 }
@@ -77,6 +94,9 @@ export interface ServeOptions {
   clientDir: string;
   production: boolean;
   shutdownTimeoutMs: number;
+  lanes?: ReadonlyMap<string, Lane>;
+  /** The portal's external origin (PUBLIC_URL's), where a browser posts from behind a proxy. */
+  publicOrigin?: string;
 }
 
 /**
@@ -86,7 +106,14 @@ export interface ServeOptions {
  */
 export function serve(handler: Handler, options: ServeOptions): http.Server {
   let stopping = false;
-  const server = http.createServer(guarded(handler, options.clientDir, { production: options.production, stopping: () => stopping }));
+  const server = http.createServer(
+    guarded(handler, options.clientDir, {
+      production: options.production,
+      stopping: () => stopping,
+      ...(options.lanes ? { lanes: options.lanes } : {}),
+      origins: options.publicOrigin ? [options.publicOrigin] : [],
+    }),
+  );
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
