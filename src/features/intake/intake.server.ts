@@ -5,9 +5,9 @@ import { addWorkingDays } from '#lib/working-days.ts';
 import { config } from '#platform/config.ts';
 import { db } from '#platform/db.ts';
 import { commitTogether, onceCommitted } from '#platform/group-commit.ts';
-import { enqueueMail } from '#features/mail/outbox.repo.server.ts';
+import { insertPreparedMail, prepareMail, type PreparedMail } from '#features/mail/outbox.repo.server.ts';
 import { nudgeMailWorker } from '#features/mail/worker.server.ts';
-import { insertReport, type NewReport } from '#features/reports/reports.repo.server.ts';
+import { insertPreparedReport, prepareReport, ReferenceClash, type NewReport, type PreparedReport } from '#features/reports/reports.repo.server.ts';
 import type { ResidentSend } from './intake.writer.server.ts';
 
 /** A report as a channel hands it in; the service adds the suggested urgency and the due date. */
@@ -23,51 +23,86 @@ export interface RecordOptions {
 }
 
 /**
- * The writes of one report, inside a transaction its caller holds: the report, its audit row and its
- * e-mails (the coordinators' notification; the reporter's confirmation when they gave an e-mail address and
- * are not anonymous), and what `alsoInTransaction` adds.
+ * A report's writes prepared without the database (reports.repo.server.ts `prepareReport`): its row with the
+ * urgency the service suggests and the due date, and its e-mails (the coordinators' notification; the
+ * reporter's confirmation when they gave an e-mail address and are not anonymous). A plain object: the
+ * server's thread prepares a resident's send and posts it to the writer thread (intake.writer.server.ts).
  */
-export function writeReport(report: IntakeReport, options: RecordOptions): { id: number; reference: string } {
-  const now = options.now ?? clockNow();
-  const actor = options.actor ?? { role: 'inwoner' as const };
+export interface PreparedWrite {
+  row: PreparedReport;
+  mails: PreparedMail[];
+  channel: IntakeReport['channel'];
+  acute: boolean;
+}
+
+export function prepareWrite(report: IntakeReport, now: Date): PreparedWrite {
   const cfg = config();
   const m = cfg.municipality;
   const suggestedUrgency = suggestUrgency(report);
   const dueOn = addWorkingDays(now, m.urgencyNormDays[suggestedUrgency], m.holidays);
-  const row = insertReport({ ...report, suggestedUrgency, dueOn }, now);
+  const row = prepareReport({ ...report, suggestedUrgency, dueOn }, now);
+  const acute = report.status === 'acuut_doorgezet';
+  // The mails are queued as their kind and parameters; the mail worker renders them when it sends them.
+  const mails = [
+    prepareMail(
+      {
+        kind: 'coordinator_notification',
+        recipient: cfg.coordinatorEmail,
+        reference: row.reference,
+        channel: report.channel,
+        urgency: suggestedUrgency,
+        ...(acute ? { acute: true as const } : {}),
+      },
+      cfg.publicUrl,
+      now,
+    ),
+  ];
+  if (report.reporterEmail && !report.anonymous) {
+    mails.push(prepareMail({ kind: 'reporter_confirmation', recipient: report.reporterEmail, reference: row.reference }, cfg.publicUrl, now));
+  }
+  return { row, mails, channel: report.channel, acute };
+}
+
+/**
+ * The writes of a prepared report, inside a transaction its caller holds: the report, its audit row, its
+ * e-mails, and what `alsoInTransaction` adds. Throws ReferenceClash, having written nothing, when another
+ * report has its reference: prepare it again.
+ */
+export function writePrepared(prepared: PreparedWrite, options: RecordOptions & { now: Date }): { id: number; reference: string } {
+  const actor = options.actor ?? { role: 'inwoner' as const };
+  const row = insertPreparedReport(prepared.row);
   audit(
     {
       actorId: actor.id,
       actorRole: actor.role,
-      action: report.status === 'acuut_doorgezet' ? 'melding_acuut_vastgelegd' : 'melding_aangemaakt',
+      action: prepared.acute ? 'melding_acuut_vastgelegd' : 'melding_aangemaakt',
       objectType: 'melding',
       objectId: row.reference,
       result: 'gelukt',
       onBehalfOf: options.onBehalfOf,
       clientIp: actor.ip,
-      detail: `kanaal ${report.channel}`,
+      detail: `kanaal ${prepared.channel}`,
     },
-    now,
+    options.now,
   );
-  // The mails are queued as their kind and parameters; the mail worker renders them when it sends them.
-  enqueueMail(
-    {
-      kind: 'coordinator_notification',
-      reportId: row.id,
-      recipient: cfg.coordinatorEmail,
-      reference: row.reference,
-      channel: report.channel,
-      urgency: suggestedUrgency,
-      ...(report.status === 'acuut_doorgezet' ? { acute: true as const } : {}),
-    },
-    cfg.publicUrl,
-    now,
-  );
-  if (report.reporterEmail && !report.anonymous) {
-    enqueueMail({ kind: 'reporter_confirmation', reportId: row.id, recipient: report.reporterEmail, reference: row.reference }, cfg.publicUrl, now);
-  }
+  for (const mail of prepared.mails) insertPreparedMail(mail, row.id);
   options.alsoInTransaction?.(row);
   return row;
+}
+
+/**
+ * The writes of one report, inside a transaction its caller holds (`writePrepared` of `prepareWrite`),
+ * with a new reference should the first be taken.
+ */
+export function writeReport(report: IntakeReport, options: RecordOptions): { id: number; reference: string } {
+  const now = options.now ?? clockNow();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return writePrepared(prepareWrite(report, now), { ...options, now });
+    } catch (error) {
+      if (!(error instanceof ReferenceClash) || attempt >= 5) throw error;
+    }
+  }
 }
 
 /**

@@ -1,8 +1,9 @@
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { config } from '#platform/config.ts';
 import { commitTogether } from '#platform/group-commit.ts';
+import { ReferenceClash } from '#features/reports/reports.repo.server.ts';
 import { DraftAlreadySent, markDraftSubmitted } from './drafts.repo.server.ts';
-import { writeReport, type IntakeReport } from './intake.server.ts';
+import { prepareWrite, writePrepared, type IntakeReport, type PreparedWrite } from './intake.server.ts';
 import type { RawAnswers } from '#lib/forms.ts';
 
 /**
@@ -13,8 +14,11 @@ import type { RawAnswers } from '#lib/forms.ts';
  * that, in group commits (#platform/group-commit.ts): the sends that reach it while it waits for the disk
  * share the next commit. The server's thread only reads the draft, checks the answers and posts them.
  *
- * - The same writes as every other channel (`writeReport`), with the draft's "sent" mark in the same
+ * - The same writes as every other channel (`writePrepared`), with the draft's "sent" mark in the same
  *   transaction: a draft is sent at most once, whichever thread or connection sends it.
+ * - What needs no database (encryption, blind indexes, the due date: `prepareWrite`) is done by the
+ *   server's thread before posting: the writer thread is the one all sends queue for, so it only writes.
+ *   Should the prepared reference be taken, the send is prepared again with a new one.
  * - A send is answered only after the commit that holds it: only then does the resident hear it arrived.
  * - The worker is this very module, loaded again by `new Worker(import.meta.url)`. The background jobs
  *   start it with the server (jobs.ts) and intake.server.ts imports it when needed, both by a dynamic
@@ -36,9 +40,14 @@ export interface ResidentSend {
   kept: Record<string, RawAnswers>;
 }
 
+/** A send as the writer thread takes it: prepared (`prepareWrite`) by the server's thread. */
+interface PreparedSend extends Omit<ResidentSend, 'report'> {
+  prepared: PreparedWrite;
+}
+
 /** The writes of one resident's send, in a transaction the caller holds. */
-export function writeResidentSend(send: ResidentSend): { id: number; reference: string } {
-  return writeReport(send.report, {
+function writeResidentSend(send: PreparedSend): { id: number; reference: string } {
+  return writePrepared(send.prepared, {
     now: send.now,
     alsoInTransaction: (stored) =>
       markDraftSubmitted({ tokenHash: send.draftTokenHash }, stored.reference, send.now, send.kept),
@@ -47,9 +56,9 @@ export function writeResidentSend(send: ResidentSend): { id: number; reference: 
 
 interface Ask {
   id: number;
-  send: ResidentSend;
+  send: PreparedSend;
 }
-type Answer = { id: number; stored: { id: number; reference: string } } | { id: number; error: string; alreadySent: boolean };
+type Answer = { id: number; stored: { id: number; reference: string } } | { id: number; error: string; alreadySent: boolean; clash: boolean };
 
 // ---------------------------------------------------------------------------------------------
 // In the worker.
@@ -61,7 +70,12 @@ if (!isMainThread && (workerData as { role?: string } | null)?.role === ROLE && 
     commitTogether(() => writeResidentSend(ask.send)).then(
       (stored) => port.postMessage({ id: ask.id, stored } satisfies Answer),
       (error: unknown) =>
-        port.postMessage({ id: ask.id, error: error instanceof Error ? error.message : String(error), alreadySent: error instanceof DraftAlreadySent } satisfies Answer),
+        port.postMessage({
+          id: ask.id,
+          error: error instanceof Error ? error.message : String(error),
+          alreadySent: error instanceof DraftAlreadySent,
+          clash: error instanceof ReferenceClash,
+        } satisfies Answer),
     );
   });
 }
@@ -70,7 +84,7 @@ if (!isMainThread && (workerData as { role?: string } | null)?.role === ROLE && 
 // In the server.
 
 interface Pending {
-  send: ResidentSend;
+  send: PreparedSend;
   resolve: (stored: { id: number; reference: string }) => void;
   reject: (error: Error) => void;
 }
@@ -86,7 +100,7 @@ let nextId = 1;
 let unavailable = false;
 
 /** A send stored on the server's own thread, in its group commit: when there is no writer thread. */
-function onThisThread(send: ResidentSend): Promise<{ id: number; reference: string }> {
+function onThisThread(send: PreparedSend): Promise<{ id: number; reference: string }> {
   return commitTogether(() => writeResidentSend(send));
 }
 
@@ -116,7 +130,7 @@ function writerThread(): Thread | undefined {
     if (!p) return;
     current.pending.delete(answer.id);
     if ('stored' in answer) p.resolve(answer.stored);
-    else p.reject(answer.alreadySent ? new DraftAlreadySent() : new Error(`intake: ${answer.error}`));
+    else p.reject(answer.alreadySent ? new DraftAlreadySent() : answer.clash ? new ReferenceClash() : new Error(`intake: ${answer.error}`));
     if (current.pending.size === 0) worker.unref();
   });
   worker.on('error', (error) => stopped(error.message));
@@ -131,7 +145,18 @@ function writerThread(): Thread | undefined {
  * DraftAlreadySent when another send of the same draft came first (nothing stored), with another error
  * when nothing could be stored. Without a thread it is stored on the server's own thread.
  */
-export function sendInWriter(send: ResidentSend): Promise<{ id: number; reference: string }> {
+export async function sendInWriter(send: ResidentSend): Promise<{ id: number; reference: string }> {
+  for (let attempt = 0; ; attempt++) {
+    const { report, ...rest } = send;
+    try {
+      return await sendPrepared({ ...rest, prepared: prepareWrite(report, send.now) });
+    } catch (error) {
+      if (!(error instanceof ReferenceClash) || attempt >= 5) throw error;
+    }
+  }
+}
+
+function sendPrepared(send: PreparedSend): Promise<{ id: number; reference: string }> {
   const t = writerThread();
   if (!t) return onThisThread(send);
   const id = nextId++;

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { syncBuiltinESMExports } from 'node:module';
 import { after, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { useTempDatabase } from '#tests/support/unit-db.ts';
@@ -95,6 +97,36 @@ describe('intake writer thread', () => {
     const bad = { ...send(createDraft({}, now, lifetime)), kept: { verstuurd: { anonymous: (() => 'nee') as unknown as string } } };
     await assert.rejects(submitResidentReport(bad));
     assert.equal(intakeWriterState().pending, 0);
+  });
+
+  test('a reference the thread finds taken is prepared again with a new one: the report, its mails and its draft carry the new one', async () => {
+    /** crypto.randomInt (the reference's letters, drawn by the server's thread when it prepares a send) while `run` runs. */
+    const withDraws = async <T>(values: () => number, run: () => Promise<T>): Promise<T> => {
+      const original = crypto.randomInt;
+      (crypto as { randomInt: unknown }).randomInt = () => values();
+      syncBuiltinESMExports();
+      try {
+        return await run();
+      } finally {
+        crypto.randomInt = original;
+        syncBuiltinESMExports();
+      }
+    };
+    const first = await withDraws(() => 0, () => submitResidentReport(send(createDraft({}, now, lifetime))));
+    assert.equal(first.reference, 'MB-AAAAAAAA');
+    assert.equal(intakeWriterState().running, true, 'stored by the thread');
+    // The first eight letters drawn give MB-AAAAAAAA again (taken), then MB-BBBBBBBB.
+    let draw = 0;
+    const token = createDraft({}, now, lifetime);
+    const second = await withDraws(() => (draw++ < 8 ? 0 : 1), () => submitResidentReport(send(token)));
+    assert.equal(second.reference, 'MB-BBBBBBBB');
+    assert.equal(findDraft(token, now)?.submittedReference, 'MB-BBBBBBBB');
+    const count = (reference: string) =>
+      reader.prepare('SELECT count(*) AS n FROM reports WHERE reference = ?').pluck().get(reference) as number;
+    assert.equal(count('MB-AAAAAAAA'), 1, 'the first report untouched');
+    assert.equal(count('MB-BBBBBBBB'), 1);
+    const mails = reader.prepare('SELECT count(*) FROM outbox WHERE report_id = (SELECT id FROM reports WHERE reference = ?)').pluck().get('MB-BBBBBBBB');
+    assert.equal(mails, 2, 'its mails, once');
   });
 
   // Last: from here on sends stay on this thread.

@@ -114,17 +114,38 @@ export function messageIdFor(publicUrl: string, now: Date): string {
  * transaction that writes the report, so both commit or neither.
  */
 export function enqueueMail(mail: QueuedMail, publicUrl: string, now: Date): void {
+  insertPreparedMail(prepareMail(mail, publicUrl, now), mail.reportId);
+}
+
+/**
+ * A queued mail's row ready to insert, its recipient (and parameters, where they are sealed) encrypted for
+ * its Message-ID: prepared apart from the insert, like a report (reports.repo.server.ts `prepareReport`), so
+ * the thread that takes the request can do the encryption. A plain object: it can be posted to another thread.
+ */
+export interface PreparedMail {
+  kind: MailParams['kind'];
+  recipient: string | null;
+  params: string | null;
+  messageId: string;
+  now: string;
+}
+
+export function prepareMail(mail: QueuedMail, publicUrl: string, now: Date): PreparedMail {
   const messageId = messageIdFor(publicUrl, now);
-  const { recipient, reportId, ...params } = mail;
+  const { recipient, reportId: _reportId, ...params } = mail;
   const stored = storedMailParams(params as MailParams);
-  statements().insert.run({
+  return {
     kind: mail.kind,
-    reportId: reportId ?? null,
     recipient: fields.seal('recipient', messageId, recipient),
     params: sealsParams(mail.kind) ? fields.seal('params', messageId, stored) : stored,
     messageId,
     now: now.toISOString(),
-  });
+  };
+}
+
+/** Queues a prepared mail, about report `reportId` when it has one; inside the transaction that writes the report. */
+export function insertPreparedMail(mail: PreparedMail, reportId: number | undefined): void {
+  statements().insert.run({ ...mail, reportId: reportId ?? null });
 }
 
 /** What a claimed row is sent from: its parameters (opened and checked), or the bodies it was queued with before 0021. */

@@ -6,7 +6,7 @@ import { sqliteCode, useTempDatabase } from '#tests/support/unit-db.ts';
 
 useTempDatabase('reports');
 const { recordReport } = await import('#features/intake/intake.server.ts');
-const { findReportByReference, insertReport } = await import('./reports.repo.server.ts');
+const { findReportByReference, insertReport, ReferenceClash } = await import('./reports.repo.server.ts');
 const { rawReportRow, reportRow } = await import('#tests/support/sealed.ts');
 type Row = import('#tests/support/sealed.ts').Row;
 const { blind, fieldsOf } = await import('#platform/crypto/fields.server.ts');
@@ -365,7 +365,8 @@ describe('recordReport', () => {
 
   test('gives up (throws) when no free reference is found, storing nothing', () => {
     const before = countReports();
-    assert.throws(() => withRandomInt(() => 0, () => recordReport(residentReport, { now: monday })), sqliteCode('SQLITE_CONSTRAINT_TRIGGER'));
+    assert.throws(() => withRandomInt(() => 0, () => recordReport(residentReport, { now: monday })), ReferenceClash);
+    assert.throws(() => withRandomInt(() => 0, () => insertReport({ ...residentReport, suggestedUrgency: 'normaal', dueOn: '2026-03-03' }, monday)), ReferenceClash);
     assert.equal(countReports(), before);
   });
 
