@@ -9,8 +9,11 @@ import { buildMime, type MimeMail } from './mime.rules.ts';
 /** One mail as the worker hands it over: one sender, one recipient, a subject, a text and an HTML version. */
 export type OutgoingMail = MimeMail;
 
-/** Sends one mail or throws (nodemailer's errors carry `code` and, from the server, `responseCode`). */
-export type SendMail = (mail: OutgoingMail) => Promise<void>;
+/**
+ * Sends one mail or throws (nodemailer's errors carry `code` and, from the server, `responseCode`).
+ * `release`, when there is one, ends a run of sends: the SMTP connection they shared is closed.
+ */
+export type SendMail = ((mail: OutgoingMail) => Promise<void>) & { release?: () => void };
 
 /** SMTP options from `SMTP_URL`: smtp:// (STARTTLS when offered) or smtps://, optional user:pass. */
 export function smtpOptions(smtpUrl: string, requireTLS: boolean) {
@@ -83,10 +86,24 @@ function fileTransport(dir: string): SendMail {
   };
 }
 
+/**
+ * Over SMTP the mails of one run of the worker share one connection (nodemailer's pool, one connection, a
+ * new one after 100 mails): a connection per mail cost a TCP handshake, the greeting, EHLO and STARTTLS for
+ * every mail, so that after a busy hour the coordinators' notifications came in at a few a second. The
+ * worker calls `release` when its run has sent what was due: the connection is closed, none stays open
+ * between runs (and `mail:flush` can end).
+ */
 export function createSender(cfg: AppConfig): SendMail {
-  if (!cfg.smtpUrl) return fileTransport(cfg.mailDir);
-  const transport = nodemailer.createTransport(smtpOptions(cfg.smtpUrl, cfg.smtpRequireTls));
-  return async (mail) => {
-    await transport.sendMail(prepared(mail));
+  const smtpUrl = cfg.smtpUrl;
+  if (!smtpUrl) return fileTransport(cfg.mailDir);
+  let pool: Transporter | undefined;
+  const send: SendMail = async (mail) => {
+    pool ??= nodemailer.createTransport({ ...smtpOptions(smtpUrl, cfg.smtpRequireTls), pool: true, maxConnections: 1, maxMessages: 100 });
+    await pool.sendMail(prepared(mail));
   };
+  send.release = () => {
+    pool?.close();
+    pool = undefined;
+  };
+  return send;
 }

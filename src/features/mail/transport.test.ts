@@ -53,3 +53,43 @@ test('a mail to an address outside ASCII goes through nodemailer\'s composer and
   assert.match(text, /^To: melder@(bücher|xn--bcher-kva)\.test\r$/m);
   assert.match(text, /^Subject: Uw melding 6\r$/m);
 });
+
+test('over SMTP the mails of a run share one connection; after release the next mail opens a new one', async () => {
+  const { SMTPServer } = await import('smtp-server');
+  let connections = 0;
+  const received: string[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    disableReverseLookup: true,
+    logger: false,
+    onConnect: (_session, callback) => {
+      connections++;
+      callback();
+    },
+    onData: (stream, _session, callback) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        received.push(Buffer.concat(chunks).toString());
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.server.address() as { port: number }).port;
+  try {
+    const send = createSender(loadConfig({ SMTP_URL: `smtp://127.0.0.1:${port}` }));
+    for (let n = 1; n <= 5; n++) await send(mail(n));
+    assert.equal(received.length, 5);
+    assert.equal(connections, 1, 'five mails, one connection');
+    assert.ok(send.release, 'an SMTP sender can be released');
+    send.release();
+    await send(mail(6));
+    assert.equal(connections, 2, 'a new connection for the next run');
+    assert.match(received[5]!, /^Message-ID: <mail-6@test\.example>\r$/m);
+    send.release();
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+});

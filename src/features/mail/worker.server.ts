@@ -91,6 +91,8 @@ export function flushOutbox(worker: MailWorker): Promise<number> {
       } while (again);
     } finally {
       running = undefined;
+      // Nothing more due: the SMTP connection this run shared is closed (transport.server.ts).
+      worker.send.release?.();
     }
     return sent;
   })();
