@@ -53,20 +53,6 @@ function schedule(): void {
   setImmediate(flush);
 }
 
-/**
- * The two busy-timeout pragmas of a flush, prepared once per connection: `connection.pragma()` prepares its
- * statement every time, twice per group commit (about 3 % of the writer thread's time, issue 16).
- */
-const busyPragmas = new WeakMap<object, { off: { get(): unknown }; on: { get(): unknown } }>();
-function busyTimeouts(connection: ReturnType<typeof db>): { off: { get(): unknown }; on: { get(): unknown } } {
-  let pragmas = busyPragmas.get(connection);
-  if (!pragmas) {
-    pragmas = { off: connection.prepare('PRAGMA busy_timeout = 0'), on: connection.prepare(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`) };
-    busyPragmas.set(connection, pragmas);
-  }
-  return pragmas;
-}
-
 const isBusy = (error: unknown) => (error as { code?: unknown }).code === 'SQLITE_BUSY';
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
@@ -79,11 +65,10 @@ export function flush(): void {
   queue = queue.slice(jobs.length);
   if (!jobs.length) return;
   const connection = db();
-  const busy = busyTimeouts(connection);
   const outcomes: Outcome[] = [];
   try {
     // No waiting inside SQLite for a lock another connection holds: that wait would hold this thread.
-    busy.off.get();
+    connection.pragma('busy_timeout = 0');
     try {
       connection
         .transaction(() => {
@@ -98,7 +83,7 @@ export function flush(): void {
         })
         .immediate();
     } finally {
-      busy.on.get();
+      connection.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     }
   } catch (error) {
     // The write lock is taken (BEGIN IMMEDIATE: nothing of the batch ran): the batch goes back in front and
