@@ -18,8 +18,9 @@ let seen: { form: Record<string, string>; cookie: string | undefined; address: s
 let decide: (context: LaneContext) => Promise<FormOutcome<unknown>>;
 let astro: { url: string | undefined; locals: App.Locals | undefined; body: string }[] = [];
 
+let readsForm = true;
 const lane: Lane = async (context) => {
-  const form = await context.request.formData();
+  const form = readsForm ? await context.request.formData() : new FormData();
   seen = {
     form: Object.fromEntries([...form.entries()].map(([k, v]) => [k, String(v)])),
     cookie: context.cookies.get('mb_melding')?.value,
@@ -58,6 +59,7 @@ before(async () => {
 });
 after(() => server.close());
 beforeEach(() => {
+  readsForm = true;
   seen = undefined;
   astro = [];
   decide = async () => ({ kind: 'redirect', location: '/bedankt' });
@@ -105,6 +107,26 @@ describe('fast lanes', () => {
     await response.text();
     assert.equal(astro.length, 1);
     await assert.rejects(astro[0]!.locals!.answered!, /disk full/);
+  });
+
+  test('a handler that answers without reading the form (no draft, a rate limit) leaves the body to the server, and the connection goes on', async () => {
+    readsForm = false;
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const send = (body: string) =>
+      new Promise<{ status: number | undefined; location: string | undefined; socket: unknown }>((resolve, reject) => {
+        const request = http.request(`${origin}/lane`, { method: 'POST', agent, headers: { origin, 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } }, (response) => {
+          response.resume();
+          response.on('end', () => resolve({ status: response.statusCode, location: response.headers.location, socket: request.socket }));
+        });
+        request.on('error', reject);
+        request.end(body);
+      });
+    const first = await send(`website=&tekst=${'a'.repeat(200_000)}`);
+    const second = await send('website=');
+    agent.destroy();
+    assert.deepEqual([first.status, first.location, second.status], [303, '/bedankt', 303]);
+    assert.equal(first.socket, second.socket, 'one kept-alive connection');
+    assert.deepEqual(astro, []);
   });
 
   test('the public origin is the portal’s own', async () => {

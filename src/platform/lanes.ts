@@ -78,8 +78,12 @@ async function readBody(body: AsyncIterable<Buffer | string>): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** The light request a lane's handler reads: the method, the headers, the form parsed from `body`. */
-export function laneRequest(req: http.IncomingMessage, body: Buffer): RequestLike {
+/**
+ * The light request a lane's handler reads: the method, the headers, and the form, read from `body` when the
+ * handler asks for it (a post refused before, for its rate limit or a missing draft, is never read: the
+ * server throws the body away, as for Astro's pages).
+ */
+export function laneRequest(req: http.IncomingMessage, body: () => Promise<Buffer>): RequestLike {
   return {
     method: req.method ?? 'POST',
     headers: {
@@ -90,7 +94,7 @@ export function laneRequest(req: http.IncomingMessage, body: Buffer): RequestLik
     },
     formData: async () => {
       const form = new FormData();
-      for (const [name, value] of new URLSearchParams(body.toString('utf8'))) form.append(name, value);
+      for (const [name, value] of new URLSearchParams((await body()).toString('utf8'))) form.append(name, value);
       return form;
     },
   };
@@ -98,19 +102,25 @@ export function laneRequest(req: http.IncomingMessage, body: Buffer): RequestLik
 
 /**
  * Runs `lane` for the request (which `laneTakes`): a redirect is answered here, anything else goes to
- * Astro (`toAstro`) with the outcome in `locals.answered`, the body already read.
+ * Astro (`toAstro`) with the outcome in `locals.answered`. A body that breaks off (the client went away)
+ * fails the form as it would for Astro's page (`readForm`: not a form).
  */
 export function runLane(lane: Lane, req: http.IncomingMessage & { body?: AsyncIterable<Buffer | string> }, res: http.ServerResponse, production: boolean, toAstro: ToAstro): void {
-  const answered = readBody(req.body ?? req).then((body) => {
-    const cookies = parseCookies(req.headers.cookie);
-    return lane({
-      request: laneRequest(req, body),
+  // As Astro takes it: when the request arrives (a socket closed later has no address).
+  const clientAddress = req.socket.remoteAddress ?? '';
+  const source = req.body ?? req;
+  let read: Promise<Buffer> | undefined;
+  const cookies = parseCookies(req.headers.cookie);
+  const answered = Promise.resolve().then(() =>
+    lane({
+      request: laneRequest(req, () => (read ??= readBody(source))),
       cookies: { get: (name) => (cookies.has(name) ? { value: cookies.get(name)! } : undefined) },
-      clientAddress: req.socket.remoteAddress ?? '',
-    });
-  });
+      clientAddress,
+    }),
+  );
   const toPage = () => {
-    // The body has been read: Astro's request gets an empty one (the page reads the outcome, not the form).
+    // The page reads the outcome, not the form: Astro's request gets an empty body (what the handler did not
+    // read is thrown away by the server when the answer is sent).
     Object.assign(req, { body: (async function* () {})() });
     toAstro({ answered });
   };
