@@ -1,11 +1,10 @@
 import { defineMiddleware, sequence } from 'astro:middleware';
 import { checkStaffAccess } from '#features/auth/access.handler.server.ts';
 import { config } from '#platform/config.ts';
-import { lazy } from '#lib/lazy.ts';
 import { clientIp } from '#platform/http.ts';
 import { startBackgroundJobs } from '#platform/jobs.ts';
 import { STEPS } from '#features/intake/resident/resident-steps.schema.ts';
-import { isCrossOriginPost, REFUSAL_HEADER, REFUSAL_PATH, REFUSED_PATH_HEADER, refusalFromHeader, safeBackPath, tooLarge, type RefusalStatus } from '#platform/refusal.ts';
+import { isCrossOriginPost, publicOrigin, REFUSAL_HEADER, REFUSAL_PATH, REFUSED_PATH_HEADER, refusalFromHeader, safeBackPath, tooLarge, type RefusalStatus } from '#platform/refusal.ts';
 import { applySecurityHeaders, contentSecurityPolicy } from '#platform/security-headers.ts';
 
 /**
@@ -71,9 +70,6 @@ async function chunkedTooLarge(request: Request): Promise<boolean> {
     return true;
   }
 }
-
-/** The portal's external origin (PUBLIC_URL), where the browser sends its posts from behind a proxy. */
-const publicOrigin = lazy(() => new URL(config().publicUrl).origin);
 
 const refusals = defineMiddleware(async (context, next) => {
   // The rewrite runs the middleware again, for /geweigerd: let it render.

@@ -17,6 +17,7 @@ import { prepareEncryption } from '#features/encryption/encryption.server.ts';
 import { CHECK_PATH } from '#features/intake/resident/resident-steps.schema.ts';
 import { handleCheck } from '#features/intake/resident/resident.handler.server.ts';
 import { startBackgroundJobs } from './jobs.ts';
+import { publicOrigin } from './refusal.ts';
 import { serve } from './server.ts';
 
 export const handler = createAppHandler();
@@ -26,9 +27,8 @@ export { options };
 export function startServer(): ReturnType<typeof serve> {
   let production: boolean;
   let shutdownTimeoutMs: number;
-  let publicUrl: string;
   try {
-    ({ production, shutdownTimeoutMs, publicUrl } = config());
+    ({ production, shutdownTimeoutMs } = config());
     db();
     prepareEncryption();
   } catch (error) {
@@ -46,7 +46,7 @@ export function startServer(): ReturnType<typeof serve> {
     shutdownTimeoutMs,
     // "Melding versturen": answered by the server itself when it is a redirect (lanes.ts, issue 16).
     lanes: new Map([[CHECK_PATH, handleCheck]]),
-    publicOrigin: new URL(publicUrl).origin,
+    publicOrigin: publicOrigin(),
   });
   startBackgroundJobs();
   return server;

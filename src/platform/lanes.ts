@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import type { FormOutcome, RequestLike } from './http.ts';
-import { dynamicSecurityHeaders } from './security-headers.ts';
+import { isCrossOriginPost } from './refusal.ts';
 
 /**
  * Fast lanes: a form post that the portal's HTTP server (server.ts) decides itself, without Astro's
@@ -57,18 +57,27 @@ export function parseCookies(header: string | undefined): Map<string, string> {
   return cookies;
 }
 
+/** A Node request's headers as a `Request`'s `headers.get` reads them. */
+function headersOf(req: http.IncomingMessage): RequestLike['headers'] {
+  return {
+    get: (name) => {
+      const value = req.headers[name.toLowerCase()];
+      return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+    },
+  };
+}
+
 /**
- * Whether a lane may take this request: a urlencoded form with a declared length within `limit`, posted
- * from one of `origins` (the request's own, from its Host, or the portal's PUBLIC_URL).
+ * Whether a lane may take this request: a urlencoded form with a declared length within `limit`, not a
+ * cross-origin post (refusal.ts, the middleware's rule) for the request's own origin (from its Host) and
+ * `origins` (the portal's PUBLIC_URL).
  */
 export function laneTakes(req: http.IncomingMessage, limit: number, origins: readonly string[]): boolean {
   const length = req.headers['content-length'];
   if (length === undefined || !/^\d+$/.test(length) || Number(length) > limit) return false;
   if (!FORM_TYPE.test(req.headers['content-type'] ?? '')) return false;
-  const origin = req.headers.origin;
-  if (!origin) return false;
   const own = `${(req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http'}://${req.headers.host ?? ''}`;
-  return origin === own || origins.includes(origin);
+  return !isCrossOriginPost({ method: req.method ?? 'POST', headers: headersOf(req) }, [own, ...origins]);
 }
 
 /** Reads a body that the server has already limited (refusal.ts `limitedBody`, or the request itself). */
@@ -86,12 +95,7 @@ async function readBody(body: AsyncIterable<Buffer | string>): Promise<Buffer> {
 export function laneRequest(req: http.IncomingMessage, body: () => Promise<Buffer>): RequestLike {
   return {
     method: req.method ?? 'POST',
-    headers: {
-      get: (name) => {
-        const value = req.headers[name.toLowerCase()];
-        return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
-      },
-    },
+    headers: headersOf(req),
     formData: async () => {
       const form = new FormData();
       for (const [name, value] of new URLSearchParams((await body()).toString('utf8'))) form.append(name, value);
@@ -101,11 +105,12 @@ export function laneRequest(req: http.IncomingMessage, body: () => Promise<Buffe
 }
 
 /**
- * Runs `lane` for the request (which `laneTakes`): a redirect is answered here, anything else goes to
- * Astro (`toAstro`) with the outcome in `locals.answered`. A body that breaks off (the client went away)
- * fails the form as it would for Astro's page (`readForm`: not a form).
+ * Runs `lane` for the request (which `laneTakes`): a redirect is answered here with `headers` (those of every
+ * dynamic answer, security-headers.ts), anything else goes to Astro (`toAstro`) with the outcome in
+ * `locals.answered`. A body that breaks off (the client went away) fails the form as it would for Astro's page
+ * (`readForm`: not a form).
  */
-export function runLane(lane: Lane, req: http.IncomingMessage & { body?: AsyncIterable<Buffer | string> }, res: http.ServerResponse, production: boolean, toAstro: ToAstro): void {
+export function runLane(lane: Lane, req: http.IncomingMessage & { body?: AsyncIterable<Buffer | string> }, res: http.ServerResponse, headers: Readonly<Record<string, string>>, toAstro: ToAstro): void {
   // As Astro takes it: when the request arrives (a socket closed later has no address).
   const clientAddress = req.socket.remoteAddress ?? '';
   const source = req.body ?? req;
@@ -126,7 +131,7 @@ export function runLane(lane: Lane, req: http.IncomingMessage & { body?: AsyncIt
   };
   answered.then((outcome) => {
     if (outcome.kind !== 'redirect') return toPage();
-    res.writeHead(303, { ...dynamicSecurityHeaders(production), Location: outcome.location, 'Content-Length': '0' });
+    res.writeHead(303, { ...headers, Location: outcome.location, 'Content-Length': '0' });
     res.end();
   }, toPage);
 }

@@ -1,6 +1,9 @@
 import { PassThrough, type Readable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { PHOTO_FORM_LIMIT_BYTES } from '#features/photos/photos.schema.ts';
+import { lazy } from '#lib/lazy.ts';
+import { config } from './config.ts';
+import type { RequestLike } from './http.ts';
 
 /**
  * Requests the portal refuses before any page handles them, each answered with a Dutch page (the route
@@ -97,13 +100,16 @@ export function safeBackPath(path: string | null | undefined): string | undefine
   return path.slice(0, 200);
 }
 
+/** The portal's external origin (PUBLIC_URL's), where the browser posts from behind a proxy: worked out once. */
+export const publicOrigin = lazy(() => new URL(config().publicUrl).origin);
+
 /**
  * A form post that is not from this site (Astro's checkOrigin rule, answered in Dutch): POST with a
  * form-like body, or any body type, whose Origin is none of `origins`: the origin the request was made to,
  * and the portal's external one (PUBLIC_URL). Behind a reverse proxy that ends TLS the request arrives
  * over http, while the browser names the https origin it sees.
  */
-export function isCrossOriginPost(request: Request, origins: readonly string[]): boolean {
+export function isCrossOriginPost(request: Pick<RequestLike, 'method' | 'headers'>, origins: readonly string[]): boolean {
   if (request.method === 'GET' || request.method === 'HEAD') return false;
   const origin = request.headers.get('origin');
   if (origin !== null && origins.includes(origin)) return false;

@@ -70,7 +70,5 @@ export function dynamicSecurityHeaders(production: boolean): Record<string, stri
 
 /** Headers every dynamic response carries, on Astro's response; a route may choose its own caching (the theme stylesheet). */
 export function applySecurityHeaders(headers: Headers, production: boolean): void {
-  const cached = headers.get('Cache-Control');
-  for (const [name, value] of Object.entries(dynamicSecurityHeaders(production))) headers.set(name, value);
-  if (cached !== null) headers.set('Cache-Control', cached);
+  for (const [name, value] of Object.entries(dynamicSecurityHeaders(production))) if (name !== 'Cache-Control' || !headers.has(name)) headers.set(name, value);
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { closeDatabase } from './db.ts';
 import { stopBackgroundJobs } from './jobs.ts';
 import { ALLOWED_METHODS, bodyLimitFor, limitedBody, REFUSAL_HEADER, REFUSAL_PATH, REFUSAL_TOKEN, REFUSED_PATH_HEADER, safeBackPath, type RefusalStatus } from './refusal.ts';
-import { staticSecurityHeaders } from './security-headers.ts';
+import { dynamicSecurityHeaders, staticSecurityHeaders } from './security-headers.ts';
 import { compressWhileWriting } from './compression.ts';
 import { readStaticTree, serveStaticFile, staticEntry } from './static-files.ts';
 import { laneTakes, runLane, type Lane } from './lanes.ts';
@@ -37,6 +37,8 @@ export function guarded(handler: Handler, clientDir: string, options: GuardOptio
   // Read once: the build does not change under a running server; a page request costs no file-system call.
   const tree = readStaticTree(root);
   const headers = Object.entries(staticSecurityHeaders(options.production));
+  const laneHeaders = dynamicSecurityHeaders(options.production);
+  const laneOrigins = options.origins ?? [];
   return (req, res) => {
     if (options.stopping()) res.setHeader('Connection', 'close');
     // Every text answer compressed by Accept-Encoding (compression.ts); static files from their copies compressed at build.
@@ -79,10 +81,9 @@ export function guarded(handler: Handler, clientDir: string, options: GuardOptio
     } else if (found?.entry.kind === 'file' && (req.method === 'GET' || req.method === 'HEAD')) {
       for (const [name, value] of headers) res.setHeader(name, value);
       return serveStaticFile(req, res, tree, found.file, found.entry, decoded.startsWith('/_astro/'));
-    }
-    const lane = req.method === 'POST' && req.url !== '/404' ? options.lanes?.get(decoded) : undefined;
-    if (lane && laneTakes(req, limit, options.origins ?? [])) {
-      return runLane(lane, req, res, options.production, (locals) => handler(req, res, locals));
+    } else if (req.method === 'POST') {
+      const lane = options.lanes?.get(decoded);
+      if (lane && laneTakes(req, limit, laneOrigins)) return runLane(lane, req, res, laneHeaders, (locals) => handler(req, res, locals));
     }
     handler(req, res);
   };

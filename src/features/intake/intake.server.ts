@@ -7,7 +7,7 @@ import { db } from '#platform/db.ts';
 import { commitTogether, onceCommitted } from '#platform/group-commit.ts';
 import { insertPreparedMail, prepareMail, type PreparedMail } from '#features/mail/outbox.repo.server.ts';
 import { nudgeMailWorker } from '#features/mail/worker.server.ts';
-import { insertPreparedReport, prepareReport, ReferenceClash, type NewReport, type PreparedReport } from '#features/reports/reports.repo.server.ts';
+import { insertPreparedReport, prepareReport, withFreshReference, type NewReport, type PreparedReport } from '#features/reports/reports.repo.server.ts';
 import type { ResidentSend } from './intake.writer.server.ts';
 
 /** A report as a channel hands it in; the service adds the suggested urgency and the due date. */
@@ -96,13 +96,7 @@ export function writePrepared(prepared: PreparedWrite, options: RecordOptions & 
  */
 export function writeReport(report: IntakeReport, options: RecordOptions): { id: number; reference: string } {
   const now = options.now ?? clockNow();
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return writePrepared(prepareWrite(report, now), { ...options, now });
-    } catch (error) {
-      if (!(error instanceof ReferenceClash) || attempt >= 5) throw error;
-    }
-  }
+  return withFreshReference(() => writePrepared(prepareWrite(report, now), { ...options, now }));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { config } from '#platform/config.ts';
 import { commitTogether } from '#platform/group-commit.ts';
-import { ReferenceClash } from '#features/reports/reports.repo.server.ts';
+import { REFERENCE_ATTEMPTS, ReferenceClash } from '#features/reports/reports.repo.server.ts';
 import { DraftAlreadySent, markDraftSubmitted } from './drafts.repo.server.ts';
 import { prepareWrite, writePrepared, type IntakeReport, type PreparedWrite } from './intake.server.ts';
 import type { RawAnswers } from '#lib/forms.ts';
@@ -146,12 +146,13 @@ function writerThread(): Thread | undefined {
  * when nothing could be stored. Without a thread it is stored on the server's own thread.
  */
 export async function sendInWriter(send: ResidentSend): Promise<{ id: number; reference: string }> {
-  for (let attempt = 0; ; attempt++) {
-    const { report, ...rest } = send;
+  const { report, ...rest } = send;
+  // As withFreshReference (reports.repo.server.ts), across the thread: the clash comes back as an answer.
+  for (let n = 1; ; n++) {
     try {
       return await sendPrepared({ ...rest, prepared: prepareWrite(report, send.now) });
     } catch (error) {
-      if (!(error instanceof ReferenceClash) || attempt >= 5) throw error;
+      if (!(error instanceof ReferenceClash) || n >= REFERENCE_ATTEMPTS) throw error;
     }
   }
 }

@@ -282,8 +282,23 @@ export class ReferenceClash extends Error {
   }
 }
 
-/** Prepares a report's row for `insertPreparedReport`, with a fresh reference unless one is given. */
-export function prepareReport(report: NewReport, now: Date, reference: string = newReference()): PreparedReport {
+/** How often a report is prepared again when its reference is taken (one chance in 31^8 per report). */
+export const REFERENCE_ATTEMPTS = 6;
+
+/** Runs `attempt` (prepare and insert) again, with a new reference, while its reference is taken. */
+export function withFreshReference<T>(attempt: () => T): T {
+  for (let n = 1; ; n++) {
+    try {
+      return attempt();
+    } catch (error) {
+      if (!(error instanceof ReferenceClash) || n >= REFERENCE_ATTEMPTS) throw error;
+    }
+  }
+}
+
+/** Prepares a report's row, with a fresh reference, for `insertPreparedReport`. */
+export function prepareReport(report: NewReport, now: Date): PreparedReport {
+  const reference = newReference();
   const plain = {
     channel: report.channel,
     status: report.status ?? 'nieuw',
@@ -364,13 +379,7 @@ export function insertPreparedReport(prepared: PreparedReport): { id: number; re
  * report, its audit row and its outbox rows commit together.
  */
 export function insertReport(report: NewReport, now: Date = new Date()): { id: number; reference: string } {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return insertPreparedReport(prepareReport(report, now));
-    } catch (error) {
-      if (!(error instanceof ReferenceClash) || attempt >= 5) throw error;
-    }
-  }
+  return withFreshReference(() => insertPreparedReport(prepareReport(report, now)));
 }
 
 interface ReportRow {
