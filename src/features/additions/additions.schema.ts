@@ -1,6 +1,7 @@
 import { z } from 'astro/zod';
 import type { FieldDef } from '#lib/forms.ts';
 import { readReference } from './additions.rules.ts';
+import { isPhoneNumber, PHONE_MESSAGE } from '#features/intake/resident/report.schema.ts';
 
 /**
  * The forms of additions (spec §2 "Aanvullen", §3a): the exact Dutch labels and messages. The reference
@@ -64,7 +65,7 @@ export const lookupSchema = z.object({ reference });
 export const callerAdditionFields: FieldDef[] = [
   { name: 'addition', label: 'Aanvulling', kind: 'textarea', maxLength: 4000, hint: 'Schrijf op wat de beller vertelt.' },
   { name: 'callerName', label: 'Naam beller', kind: 'text', maxLength: 200, optional: true, autocomplete: 'off' },
-  { name: 'callerPhone', label: 'Telefoonnummer beller', kind: 'tel', maxLength: 20, inputMode: 'tel', optional: true, autocomplete: 'off' },
+  { name: 'callerPhone', label: 'Telefoonnummer beller', kind: 'tel', maxLength: 25, inputMode: 'tel', optional: true, autocomplete: 'off' },
 ];
 
 export const callerAdditionSchema = z.object({
@@ -74,7 +75,7 @@ export const callerAdditionSchema = z.object({
   callerPhone: z
     .string()
     .trim()
-    .max(40, { error: 'Vul een telefoonnummer in zoals 06 12345678 of +31 6 12345678' })
-    .refine((v) => v === '' || /^\+?[0-9][0-9 ()-]{7,19}$/.test(v), { error: 'Vul een telefoonnummer in zoals 06 12345678 of +31 6 12345678' })
+    .max(40, { error: PHONE_MESSAGE })
+    .refine((v) => v === '' || isPhoneNumber(v), { error: PHONE_MESSAGE })
     .transform((v) => v || undefined),
 });

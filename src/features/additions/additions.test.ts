@@ -11,7 +11,7 @@ import { useTempDatabase } from '#tests/support/unit-db.ts';
 
 useTempDatabase('additions');
 const { readReference, callerStatus } = await import('./additions.rules.ts');
-const { ADDITION_MESSAGES, lookupSchema, residentAdditionSchema } = await import('./additions.schema.ts');
+const { ADDITION_MESSAGES, callerAdditionSchema, lookupSchema, residentAdditionSchema } = await import('./additions.schema.ts');
 const { addAddition, lookUpForCaller, additionItems } = await import('./additions.server.ts');
 const { recordReport } = await import('#features/intake/intake.server.ts');
 const { handleTriagePost } = await import('#features/triage/report.handler.server.ts');
@@ -90,6 +90,17 @@ describe('readReference and callerStatus', () => {
     assert.equal(callerStatus('wacht_op_info'), 'in_behandeling');
     for (const s of ['afgesloten', 'uitgezet', 'doorgestuurd', 'geannuleerd', 'samengevoegd']) assert.equal(callerStatus(s), 'afgehandeld');
     assert.equal(callerStatus('acuut_doorgezet'), undefined);
+  });
+
+  test("the caller's phone number as people write it, optional; not a number refused with the form's message", () => {
+    const form = { reference: 'MB-ABCDEFGH', addition: 'De beller vertelt dat het erger wordt.', callerName: '' };
+    for (const phone of ['', '06 12345678', '(050) 123 45 67', '0031 (0)6 12 34 56 78']) {
+      assert.equal(callerAdditionSchema.safeParse({ ...form, callerPhone: phone }).success, true, phone);
+    }
+    for (const phone of ['bel me', '12', '06 1234 5678 9012 3456 7890']) {
+      const parsed = callerAdditionSchema.safeParse({ ...form, callerPhone: phone });
+      assert.equal(parsed.success ? undefined : parsed.error.issues[0]?.message, 'Vul een telefoonnummer in zoals 06 12345678 of +31 6 12345678', phone);
+    }
   });
 });
 

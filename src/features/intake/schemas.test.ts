@@ -399,7 +399,7 @@ describe('step 4: reporterSchema', () => {
   });
 
   test('phone numbers: Dutch and international accepted, nonsense refused', () => {
-    for (const phone of ['06 12345678', '0612345678', '+31 6 12345678', '050-1234567', '+31 (0)50 123 4567', '+32 470 12 34 56']) {
+    for (const phone of ['06 12345678', '0612345678', '+31 6 12345678', '050-1234567', '+31 (0)50 123 4567', '+32 470 12 34 56', '(050) 123 45 67', '0031 (0)6 12 34 56 78']) {
       assert.equal(accept(reporterSchema, { ...reporterNamed, reporterPhone: phone }).reporterPhone, phone);
     }
     for (const phone of ['bel me', '12', '06-abcdefgh', '++31612345678', '06 1234 5678 9012 3456 7890', x(41)]) {

@@ -7,7 +7,18 @@ export function normalisePostcode(value: string): string {
   return value.replace(/\s+/g, '').toUpperCase();
 }
 export const POSTCODE_PATTERN = /^[1-9][0-9]{3}[A-Z]{2}$/;
-const PHONE_PATTERN = /^\+?[0-9][0-9 ()-]{7,19}$/;
+/** What a phone number that is not one is told. */
+export const PHONE_MESSAGE = 'Vul een telefoonnummer in zoals 06 12345678 of +31 6 12345678';
+
+/**
+ * A phone number as people write one: digits with spaces, hyphens and brackets, an optional + in front, 8 to 16
+ * digits: `06 12345678`, `+31 6 12345678`, `(050) 123 45 67`, `0031 (0)6 12 34 56 78`.
+ */
+export function isPhoneNumber(value: string): boolean {
+  if (!/^\+?[0-9 ()-]+$/.test(value)) return false;
+  const digits = value.replace(/[^0-9]/g, '').length;
+  return digits >= 8 && digits <= 16;
+}
 const EMAIL_PATTERN = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]{2,}$/;
 
 
@@ -134,7 +145,7 @@ export const reporterFields: FieldDef[] = [
     hint: 'Anoniem betekent: wij kunnen u geen vragen stellen en u hoort niet wat er met uw melding gebeurt. Geeft u wel uw gegevens? Dan vertellen wij nooit aan de persoon dat u de melding heeft gedaan.' },
   { name: 'reporterName', label: 'Uw naam', kind: 'text', maxLength: 200, autocomplete: 'name',
     hint: 'Alleen invullen als u niet anoniem meldt.' },
-  { name: 'reporterPhone', label: 'Telefoonnummer', kind: 'tel', maxLength: 20, autocomplete: 'tel', inputMode: 'tel',
+  { name: 'reporterPhone', label: 'Telefoonnummer', kind: 'tel', maxLength: 25, autocomplete: 'tel', inputMode: 'tel',
     hint: 'Vul een telefoonnummer of een e-mailadres in, of allebei.' },
   { name: 'reporterEmail', label: 'E-mailadres', kind: 'email', maxLength: 254, autocomplete: 'email', inputMode: 'email',
     hint: 'U krijgt dan een bevestiging per e-mail.' },
@@ -152,8 +163,8 @@ export function contactRules(
   if (v.phone === '' && v.email === '') {
     ctx.addIssue({ code: 'custom', path: [paths.phone], message: 'Vul een telefoonnummer of een e-mailadres in' });
   }
-  if (v.phone !== '' && !PHONE_PATTERN.test(v.phone)) {
-    ctx.addIssue({ code: 'custom', path: [paths.phone], message: 'Vul een telefoonnummer in zoals 06 12345678 of +31 6 12345678' });
+  if (v.phone !== '' && !isPhoneNumber(v.phone)) {
+    ctx.addIssue({ code: 'custom', path: [paths.phone], message: PHONE_MESSAGE });
   }
   if (v.email !== '' && !EMAIL_PATTERN.test(v.email)) {
     ctx.addIssue({ code: 'custom', path: [paths.email], message: 'Vul een e-mailadres in zoals naam@voorbeeld.nl' });
@@ -166,7 +177,7 @@ export const reporterSchema = z
     reporterRelation: choice(RELATION, 'Kies wat uw relatie tot de persoon is'),
     anonymous: choice(ANONYMITY, 'Kies of u anoniem wilt melden'),
     reporterName: text(200, tooLong(200)),
-    reporterPhone: text(40, 'Vul een telefoonnummer in zoals 06 12345678 of +31 6 12345678'),
+    reporterPhone: text(40, PHONE_MESSAGE),
     reporterEmail: text(254, 'Vul een e-mailadres in zoals naam@voorbeeld.nl'),
   })
   // Contact details are asked for once the resident said they are not anonymous; with anonymity not

@@ -2,7 +2,7 @@ import { z } from 'astro/zod';
 import { codes } from '#lib/forms.ts';
 import { RELATION, YES_NO } from '#features/reports/options.schema.ts';
 import { ALWAYS, fieldErrors, type FieldDef, type FieldErrors, type RawAnswers } from '#lib/forms.ts';
-import { acuteFields, concernFields, concernSchema, contactRules, personFields, personSchema } from '#features/intake/resident/report.schema.ts';
+import { acuteFields, concernFields, concernSchema, contactRules, personFields, personSchema, PHONE_MESSAGE } from '#features/intake/resident/report.schema.ts';
 import { amsterdamToUtc } from '#lib/dates.ts';
 
 /** How a report reached the KCC (spec §3). */
@@ -38,7 +38,7 @@ export const callerFields: FieldDef[] = [
   { name: 'callerAnonymous', label: 'Beller wil anoniem blijven', kind: 'checkbox',
     hint: 'Dan vult u geen naam, telefoonnummer of e-mailadres in.' },
   { name: 'callerName', label: 'Naam beller', kind: 'text', maxLength: 200, autocomplete: 'off' },
-  { name: 'callerPhone', label: 'Telefoonnummer beller', kind: 'tel', maxLength: 20, inputMode: 'tel', autocomplete: 'off',
+  { name: 'callerPhone', label: 'Telefoonnummer beller', kind: 'tel', maxLength: 25, inputMode: 'tel', autocomplete: 'off',
     hint: 'Of een e-mailadres. Nodig als de beller niet anoniem is.' },
   { name: 'callerEmail', label: 'E-mailadres beller', kind: 'email', maxLength: 254, inputMode: 'email', autocomplete: 'off',
     optional: true, hint: 'De beller krijgt dan een bevestiging met het referentienummer.' },
@@ -50,7 +50,7 @@ export const callerSchema = z
     callerRelation: z.enum(codes(RELATION), { error: 'Kies de relatie van de beller tot de persoon' }),
     callerAnonymous: z.union([z.literal('ja'), z.literal('')], { error: 'Vink aan of laat leeg' }),
     callerName: z.string().trim().max(200, { error: 'Gebruik maximaal 200 tekens' }),
-    callerPhone: z.string().trim().max(40, { error: 'Vul een telefoonnummer in zoals 06 12345678 of +31 6 12345678' }),
+    callerPhone: z.string().trim().max(40, { error: PHONE_MESSAGE }),
     callerEmail: z.string().trim().max(254, { error: 'Vul een e-mailadres in zoals naam@voorbeeld.nl' }),
   })
   .superRefine((v, ctx) => {
@@ -137,7 +137,7 @@ export const policeFields: FieldDef[] = [
 export const policeContactFields: FieldDef[] = [
   { name: 'policeOfficer', label: 'Naam politiemedewerker', kind: 'text', maxLength: 200, autocomplete: 'off' },
   { name: 'policeTeam', label: 'Team of basisteam', kind: 'text', maxLength: 200, optional: true, autocomplete: 'off' },
-  { name: 'policePhone', label: 'Telefoonnummer politie', kind: 'tel', maxLength: 20, inputMode: 'tel', autocomplete: 'off',
+  { name: 'policePhone', label: 'Telefoonnummer politie', kind: 'tel', maxLength: 25, inputMode: 'tel', autocomplete: 'off',
     hint: 'Of een e-mailadres. Een van beide is nodig.' },
   { name: 'policeEmail', label: 'E-mailadres politie', kind: 'email', maxLength: 254, inputMode: 'email', autocomplete: 'off',
     optional: true, hint: 'Nodig voor terugkoppeling per e-mail.' },
@@ -168,7 +168,7 @@ export function policeSchema(now: Date) {
       policeFeedback: z.enum(codes(YES_NO), { error: 'Kies of de politie terugkoppeling wil' }),
       policeOfficer: z.string().trim().min(1, { error: 'Vul de naam van de politiemedewerker in' }).max(200, { error: 'Gebruik maximaal 200 tekens' }),
       policeTeam: z.string().trim().max(200, { error: 'Gebruik maximaal 200 tekens' }),
-      policePhone: z.string().trim().max(40, { error: 'Vul een telefoonnummer in zoals 06 12345678 of +31 6 12345678' }),
+      policePhone: z.string().trim().max(40, { error: PHONE_MESSAGE }),
       policeEmail: z.string().trim().max(254, { error: 'Vul een e-mailadres in zoals naam@voorbeeld.nl' }),
     })
     .superRefine((v, ctx) => {
