@@ -7,6 +7,8 @@ export function normalisePostcode(value: string): string {
   return value.replace(/\s+/g, '').toUpperCase();
 }
 export const POSTCODE_PATTERN = /^[1-9][0-9]{3}[A-Z]{2}$/;
+/** What an e-mail address that is not one is told. */
+export const EMAIL_MESSAGE = 'Vul een e-mailadres in zoals naam@voorbeeld.nl';
 /** What a phone number that is not one is told. */
 export const PHONE_MESSAGE = 'Vul een telefoonnummer in zoals 06 12345678 of +31 6 12345678';
 
@@ -167,7 +169,7 @@ export function contactRules(
     ctx.addIssue({ code: 'custom', path: [paths.phone], message: PHONE_MESSAGE });
   }
   if (v.email !== '' && !EMAIL_PATTERN.test(v.email)) {
-    ctx.addIssue({ code: 'custom', path: [paths.email], message: 'Vul een e-mailadres in zoals naam@voorbeeld.nl' });
+    ctx.addIssue({ code: 'custom', path: [paths.email], message: EMAIL_MESSAGE });
   }
 }
 
@@ -178,7 +180,7 @@ export const reporterSchema = z
     anonymous: choice(ANONYMITY, 'Kies of u anoniem wilt melden'),
     reporterName: text(200, tooLong(200)),
     reporterPhone: text(40, PHONE_MESSAGE),
-    reporterEmail: text(254, 'Vul een e-mailadres in zoals naam@voorbeeld.nl'),
+    reporterEmail: text(254, EMAIL_MESSAGE),
   })
   // Contact details are asked for once the resident said they are not anonymous; with anonymity not
   // yet chosen, "Vul uw naam in" would contradict "Kies of u anoniem wilt melden".

@@ -2,7 +2,7 @@ import { z } from 'astro/zod';
 import { codes } from '#lib/forms.ts';
 import { RELATION, YES_NO } from '#features/reports/options.schema.ts';
 import { ALWAYS, fieldErrors, type FieldDef, type FieldErrors, type RawAnswers } from '#lib/forms.ts';
-import { acuteFields, concernFields, concernSchema, contactRules, personFields, personSchema, PHONE_MESSAGE } from '#features/intake/resident/report.schema.ts';
+import { acuteFields, concernFields, concernSchema, contactRules, personFields, personSchema, EMAIL_MESSAGE, PHONE_MESSAGE } from '#features/intake/resident/report.schema.ts';
 import { amsterdamToUtc } from '#lib/dates.ts';
 
 /** How a report reached the KCC (spec §3). */
@@ -51,7 +51,7 @@ export const callerSchema = z
     callerAnonymous: z.union([z.literal('ja'), z.literal('')], { error: 'Vink aan of laat leeg' }),
     callerName: z.string().trim().max(200, { error: 'Gebruik maximaal 200 tekens' }),
     callerPhone: z.string().trim().max(40, { error: PHONE_MESSAGE }),
-    callerEmail: z.string().trim().max(254, { error: 'Vul een e-mailadres in zoals naam@voorbeeld.nl' }),
+    callerEmail: z.string().trim().max(254, { error: EMAIL_MESSAGE }),
   })
   .superRefine((v, ctx) => {
     const anonymous = v.callerAnonymous === 'ja';
@@ -169,7 +169,7 @@ export function policeSchema(now: Date) {
       policeOfficer: z.string().trim().min(1, { error: 'Vul de naam van de politiemedewerker in' }).max(200, { error: 'Gebruik maximaal 200 tekens' }),
       policeTeam: z.string().trim().max(200, { error: 'Gebruik maximaal 200 tekens' }),
       policePhone: z.string().trim().max(40, { error: PHONE_MESSAGE }),
-      policeEmail: z.string().trim().max(254, { error: 'Vul een e-mailadres in zoals naam@voorbeeld.nl' }),
+      policeEmail: z.string().trim().max(254, { error: EMAIL_MESSAGE }),
     })
     .superRefine((v, ctx) => {
       pastDateTime(v.incidentAt, ctx, 'incidentAt', 'Vul de datum en tijd van het incident in');
